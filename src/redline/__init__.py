@@ -1,0 +1,3 @@
+"""Redline: track how news articles change after publication."""
+
+__version__ = "0.1.0"
