@@ -1,0 +1,156 @@
+"""URL identity: one article, one record, whatever variant of its URL arrives.
+
+A pure function of the URL string. It removes what never identifies an article (tracking
+parameters, fragments, default ports, letter case of scheme and host, empty query) and keeps
+everything else: some outlets do use the query string to name articles (``?id=123``).
+Canonical links found in the page itself are handled after fetching (see ``crawl.checker``).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from redline.errors import ConfigError
+
+# Parameters that say how a reader arrived, never which article they read.
+_TRACKING_EXACT = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ocid",
+        "cmpid",
+        "cmp",
+        "smid",
+        "smtyp",
+        "ref",
+        "ref_src",
+        "referrer",
+        "src",
+        "source",
+        "rss",
+        "feed",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "ito",
+        "mbid",
+        "share",
+        "sh",
+        "s_cid",
+        "intcmp",
+        "int_cmp",
+        "icid",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "partner",
+        "traffic_source",
+        "outputtype",
+        "amp",
+        "__twitter_impression",
+        "wt.mc_id",
+        "cid",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "vero_", "oly_", "at_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_MULTI_SLASH = re.compile(r"/{2,}")
+
+
+def _is_tracking(name: str) -> bool:
+    low = name.lower()
+    return low in _TRACKING_EXACT or low.startswith(_TRACKING_PREFIXES)
+
+
+def canonicalize_url(url: str) -> str:
+    """Return the identity form of an article URL.
+
+    Raises ConfigError for something that is not an absolute http(s) URL.
+    """
+    raw = url.strip()
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"not an absolute http(s) URL: {url!r}")
+    host = parts.hostname.lower().rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"invalid port in URL: {url!r}") from exc
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = _MULTI_SLASH.sub("/", parts.path) or "/"
+    # Re-quote consistently: %7E and ~ are the same article.
+    path = quote(unquote(path), safe="/:@!$&'()*+,;=-._~")
+    query_pairs = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
+    query = urlencode(sorted(query_pairs), doseq=True)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def url_host(url: str) -> str:
+    """Host of a URL, lower case, without a leading ``www.`` (for politeness and same-site checks)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def same_site(a: str, b: str) -> bool:
+    """True when two URLs are on the same site, counting ``www.``/``m.``/``amp.`` hosts as one."""
+
+    def site(u: str) -> str:
+        h = url_host(u)
+        for prefix in ("m.", "mobile.", "amp."):
+            if h.startswith(prefix):
+                h = h[len(prefix) :]
+        return h
+
+    return site(a) == site(b)
+
+
+def identity_key(url: str) -> str:
+    """A looser key that also merges http/https and www/mobile host variants of one page.
+
+    Used to look up an article by any variant a user pastes; storage keeps the exact canonical
+    URL and this key as an alias.
+    """
+    canon = canonicalize_url(url)
+    parts = urlsplit(canon)
+    host = url_host(canon)
+    for prefix in ("m.", "mobile.", "amp."):
+        if host.startswith(prefix):
+            host = host[len(prefix) :]
+    path = parts.path
+    if path.startswith("/amp/"):
+        path = path[4:]
+    if len(path) > 1:
+        path = path.rstrip("/")
+    if path.endswith("/amp"):
+        path = path[:-4] or "/"
+    return urlunsplit(("", host, path, parts.query, "")).lstrip("/")
+
+
+def is_homepage(url: str) -> bool:
+    """A URL that points at a site's front page or a bare section (a redirect target that means
+    'this article is gone')."""
+    path = urlsplit(url).path.strip("/")
+    return path == "" or path.lower() in {"index.html", "index.htm", "index.php", "home", "news"}

@@ -1,0 +1,150 @@
+"""A source's configuration, validated once when it is added or loaded."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from redline.errors import ConfigError
+from redline.frontier.schedule import SchedulePolicy, format_duration, parse_duration
+from redline.frontier.urls import canonicalize_url
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_RULE_KEYS = ("title", "byline", "body", "drop")
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    homepage: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    concurrency: int | None = None
+    """Per-host concurrency override (None = settings default)."""
+    delay: float | None = None
+    """Per-host delay override in seconds (0 for a local site)."""
+    respect_robots: bool = True
+    allow_private: bool = False
+    """Allow fetching private/loopback addresses (only for local test sites)."""
+    schedule: SchedulePolicy | None = None
+    discover_every: timedelta | None = None
+    rules: dict[str, Any] = field(default_factory=dict)
+    """CSS extraction rules: title, byline, body (selectors) and drop (list of selectors)."""
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise ConfigError(
+                f"invalid source name {self.name!r}: use letters, digits, '-', '_' or '.' (max 64)"
+            )
+        for url in (*self.feeds, *self.sitemaps, *([self.homepage] if self.homepage else [])):
+            canonicalize_url(url)  # raises ConfigError with the URL in the message
+        for pattern in (*self.include, *self.exclude):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        if self.concurrency is not None and self.concurrency < 1:
+            raise ConfigError("concurrency must be at least 1")
+        if self.delay is not None and self.delay < 0:
+            raise ConfigError("delay must be zero or positive")
+        unknown = set(self.rules) - set(_RULE_KEYS)
+        if unknown:
+            raise ConfigError(
+                f"unknown extraction rule(s) {sorted(unknown)}: use {', '.join(_RULE_KEYS)}"
+            )
+
+    @property
+    def has_discovery(self) -> bool:
+        return bool(self.feeds or self.sitemaps or self.homepage)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "name": self.name,
+            "feeds": list(self.feeds),
+            "sitemaps": list(self.sitemaps),
+            "homepage": self.homepage,
+            "include": list(self.include),
+            "exclude": list(self.exclude),
+            "respect_robots": self.respect_robots,
+            "allow_private": self.allow_private,
+        }
+        if self.concurrency is not None:
+            d["concurrency"] = self.concurrency
+        if self.delay is not None:
+            d["delay"] = self.delay
+        if self.schedule is not None:
+            d["schedule"] = self.schedule.to_config()
+            d["schedule_jitter"] = self.schedule.jitter
+        if self.discover_every is not None:
+            d["discover_every"] = format_duration(self.discover_every)
+        if self.rules:
+            d["rules"] = dict(self.rules)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SourceConfig:
+        known = {
+            "name",
+            "feeds",
+            "sitemaps",
+            "homepage",
+            "include",
+            "exclude",
+            "concurrency",
+            "delay",
+            "respect_robots",
+            "allow_private",
+            "schedule",
+            "schedule_jitter",
+            "discover_every",
+            "rules",
+        }
+        unknown = set(d) - known
+        if unknown:
+            raise ConfigError(
+                f"unknown key(s) {sorted(unknown)} in source {d.get('name')!r}; "
+                f"allowed: {', '.join(sorted(known))}"
+            )
+        if not isinstance(d.get("name"), str):
+            raise ConfigError("every source needs a name (a string)")
+
+        def strings(key: str) -> tuple[str, ...]:
+            value = d.get(key) or []
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"source {d['name']!r}: {key} must be a list of strings")
+            return tuple(value)
+
+        schedule = None
+        if d.get("schedule") is not None:
+            schedule = SchedulePolicy.from_config(
+                d["schedule"], float(d.get("schedule_jitter", 0.1))
+            )
+        rules = d.get("rules") or {}
+        if not isinstance(rules, dict):
+            raise ConfigError(f"source {d['name']!r}: rules must be a table")
+        try:
+            return cls(
+                name=d["name"],
+                feeds=strings("feeds"),
+                sitemaps=strings("sitemaps"),
+                homepage=d.get("homepage"),
+                include=strings("include"),
+                exclude=strings("exclude"),
+                concurrency=int(d["concurrency"]) if d.get("concurrency") is not None else None,
+                delay=float(d["delay"]) if d.get("delay") is not None else None,
+                respect_robots=bool(d.get("respect_robots", True)),
+                allow_private=bool(d.get("allow_private", False)),
+                schedule=schedule,
+                discover_every=parse_duration(d["discover_every"])
+                if d.get("discover_every")
+                else None,
+                rules=rules,
+            )
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"source {d['name']!r}: {exc}") from exc

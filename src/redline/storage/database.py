@@ -1,0 +1,110 @@
+"""Engine creation and migrations: the only place that knows which database is behind a URL."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from redline.errors import StorageError
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{(data_dir / 'redline.sqlite3').resolve()}"
+
+
+def normalize_url(url: str) -> str:
+    """Accept the URLs users write and pick the driver Redline ships (psycopg 3)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers (the web app) run beside the one writer; the busy timeout makes a
+    # brief write lock a short wait rather than a 'database is locked' failure.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """An Engine for the URL, with per-backend settings. Does not connect yet."""
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(
+            f"invalid database URL {url!r}: use sqlite:///PATH or postgresql://USER@HOST/DB"
+        ) from exc
+    kwargs: dict[str, Any] = {"future": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
+        kwargs["connect_args"] = {"connect_timeout": 10}
+    else:
+        raise StorageError(
+            f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+        )
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (SQLAlchemyError, ImportError) as exc:
+        raise StorageError(f"cannot use database URL {url!r}: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (idempotent, safe to run on every start)."""
+    from alembic import command
+
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StorageError(
+            f"cannot connect to the database at {engine.url.render_as_string(hide_password=True)}: "
+            f"{reason}; check --database-url / REDLINE_DATABASE_URL"
+        ) from exc
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except SQLAlchemyError as exc:
+        raise StorageError(f"database migration failed: {exc}") from exc
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return row[0] if row else None
+
+
+__all__ = ["NullPool", "create_db_engine", "current_revision", "default_database_url", "migrate"]

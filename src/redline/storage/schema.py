@@ -1,0 +1,225 @@
+"""Tables, as SQLAlchemy Core metadata. Alembic migrations in ``migrations/`` create them.
+
+Times are stored in UTC. On SQLite they are naive (SQLite has no time zone type) and made
+aware again on read by ``UTCDateTime``; on PostgreSQL they are ``timestamptz``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware (UTC) datetimes out, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("config", Text, nullable=False),  # JSON of SourceConfig.to_dict()
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("next_discovery", UTCDateTime),
+    Column("last_discovery", UTCDateTime),
+    Column("lease_owner", String(64)),
+    Column("lease_expires", UTCDateTime),
+)
+
+# Conditional-request state of each feed / sitemap URL, so an unchanged feed costs a 304.
+discovery_state = Table(
+    "discovery_state",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_fetched", UTCDateTime),
+    Column("last_error", Text),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL")),
+    Column("url", Text, nullable=False, unique=True),  # canonical URL
+    Column("status", String(16), nullable=False, default="live"),
+    Column("title", Text),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("last_checked", UTCDateTime),
+    Column("last_changed", UTCDateTime),
+    Column("next_check", UTCDateTime),  # NULL: never checked again
+    Column("version_count", Integer, nullable=False, default=0),
+    Column("check_count", Integer, nullable=False, default=0),
+    Column("missing_count", Integer, nullable=False, default=0),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("region_fp", String(64)),  # fast path: fingerprint of the article region last seen
+    Column("last_error", Text),
+    Column("lease_owner", String(64)),
+    Column("lease_expires", UTCDateTime),
+    Index("ix_articles_due", "status", "next_check"),
+    Index("ix_articles_source_changed", "source_id", "last_changed"),
+    Index("ix_articles_last_changed", "last_changed"),
+)
+
+# Every URL variant that led to an article: tracking-parameter variants, AMP, redirects.
+article_urls = Table(
+    "article_urls",
+    metadata,
+    Column("key", Text, primary_key=True),  # frontier.urls.identity_key(url)
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    Index("ix_article_urls_article", "article_id"),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),  # uncompressed bytes
+    Column("data", LargeBinary, nullable=False),  # zstd-compressed
+)
+
+versions = Table(
+    "versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("captured_at", UTCDateTime, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("byline", Text),
+    Column("published", UTCDateTime),
+    Column("modified", UTCDateTime),
+    Column("text", Text, nullable=False),  # paragraphs joined by a blank line
+    Column("content_hash", String(64), nullable=False),
+    Column("raw_sha256", String(64), ForeignKey("blobs.sha256")),
+    Column("url", Text),  # the URL the page was fetched from
+    Column("extractor", String(32), nullable=False),  # which step of the cascade won
+    Column("extractor_version", String(32), nullable=False),
+    UniqueConstraint("article_id", "number"),
+    Index("ix_versions_captured_at", "captured_at"),
+)
+
+# What separates a version from the one before it (filled by the diff engine).
+changes = Table(
+    "changes",
+    metadata,
+    Column("version_id", Integer, ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("engine_version", String(32), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("classes", Text, nullable=False),  # JSON list
+    Column("summary", Text, nullable=False),
+    Column("stealth", Boolean, nullable=False),
+    Column("headline_changed", Boolean, nullable=False),
+    Column("data", Text, nullable=False),  # JSON of the full result
+    Index("ix_changes_created", "created_at"),
+    Index("ix_changes_level_created", "level", "created_at"),
+)
+
+captures = Table(
+    "captures",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("captured_at", UTCDateTime, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("final_url", Text),
+    Column("http_status", Integer),
+    Column("duration_ms", Integer),
+    Column("bytes", Integer),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("outcome", String(16), nullable=False),
+    Column("reason", Text),
+    Column("version_id", Integer, ForeignKey("versions.id", ondelete="SET NULL")),
+    Column("worker", String(64)),
+    Index("ix_captures_article", "article_id", "captured_at"),
+    Index("ix_captures_outcome_time", "outcome", "captured_at"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("detail", Text),
+    Index("ix_events_article", "article_id", "at"),
+    Index("ix_events_kind_at", "kind", "at"),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("host", Text),
+    Column("pid", Integer),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+    Column("checks", Integer, nullable=False, default=0),
+    Column("errors", Integer, nullable=False, default=0),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used", UTCDateTime),
+)

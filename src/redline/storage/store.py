@@ -1,0 +1,606 @@
+"""The storage layer: the only code that speaks SQL. It knows nothing of the web or the CLI.
+
+One ``Store`` per process wraps an Engine. Every write is one short transaction; a new version
+is guarded by a compare-and-set on ``articles.version_count`` plus the unique
+``(article_id, number)`` constraint, so two checkers can never write the same version twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import zstandard
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from redline.errors import ArticleNotFound, RedlineError, SourceError, StorageError
+from redline.frontier.urls import canonicalize_url, identity_key
+from redline.sources.model import SourceConfig
+from redline.storage import schema as t
+from redline.storage.database import create_db_engine, migrate
+from redline.storage.records import (
+    ArticleRow,
+    CaptureRow,
+    ChangeRow,
+    CheckRecord,
+    EventRow,
+    SourceRow,
+    VersionRow,
+)
+
+_ZSTD_LEVEL = 6
+
+
+class VersionConflict(RedlineError):
+    """Another checker wrote a version of this article first; this check's result is dropped."""
+
+
+def _article(row: Row[Any]) -> ArticleRow:
+    m = row._mapping
+    return ArticleRow(
+        id=m["id"], url=m["url"], source_id=m["source_id"], source=m.get("source_name"),
+        status=m["status"], title=m["title"], first_seen=m["first_seen"],
+        last_checked=m["last_checked"], last_changed=m["last_changed"], next_check=m["next_check"],
+        version_count=m["version_count"], check_count=m["check_count"],
+        missing_count=m["missing_count"], etag=m["etag"], last_modified=m["last_modified"],
+        region_fp=m["region_fp"], last_error=m["last_error"],
+    )  # fmt: skip
+
+
+def _version(row: Row[Any]) -> VersionRow:
+    m = row._mapping
+    return VersionRow(**{k: m[k] for k in VersionRow.__dataclass_fields__})
+
+
+def _source(row: Row[Any]) -> SourceRow:
+    m = row._mapping
+    return SourceRow(
+        id=m["id"], config=SourceConfig.from_dict(json.loads(m["config"])),
+        created_at=m["created_at"], next_discovery=m["next_discovery"],
+        last_discovery=m["last_discovery"],
+    )  # fmt: skip
+
+
+_ARTICLE_COLS = [*t.articles.c, t.sources.c.name.label("source_name")]
+_ARTICLE_FROM = t.articles.outerjoin(t.sources, t.articles.c.source_id == t.sources.c.id)
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._zc = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+        self._zd = zstandard.ZstdDecompressor()
+
+    @classmethod
+    def open(cls, url: str, *, run_migrations: bool = True) -> Store:
+        engine = create_db_engine(url)
+        if run_migrations:
+            migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StorageError(f"database error: {str(exc.orig).strip().splitlines()[0]}") from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StorageError(f"database error: {str(exc.orig).strip().splitlines()[0]}") from exc
+
+    # ---- sources ------------------------------------------------------------------------
+
+    def add_source(self, cfg: SourceConfig, now: datetime) -> SourceRow:
+        try:
+            with self._tx() as conn:
+                conn.execute(
+                    insert(t.sources).values(
+                        name=cfg.name,
+                        config=json.dumps(cfg.to_dict()),
+                        created_at=now,
+                        next_discovery=now,
+                    )
+                )
+        except IntegrityError as exc:
+            raise SourceError(
+                f"a source named {cfg.name!r} already exists; remove it first or pick another name"
+            ) from exc
+        return self.get_source(cfg.name)
+
+    def save_source(self, cfg: SourceConfig, now: datetime) -> tuple[SourceRow, bool]:
+        """Insert or replace a source's configuration; returns (row, created)."""
+        with self._tx() as conn:
+            existing = conn.execute(
+                select(t.sources.c.id).where(t.sources.c.name == cfg.name)
+            ).first()
+            if existing:
+                conn.execute(
+                    update(t.sources)
+                    .where(t.sources.c.id == existing.id)
+                    .values(config=json.dumps(cfg.to_dict()), next_discovery=now)
+                )
+            else:
+                conn.execute(
+                    insert(t.sources).values(
+                        name=cfg.name,
+                        config=json.dumps(cfg.to_dict()),
+                        created_at=now,
+                        next_discovery=now,
+                    )
+                )
+        return self.get_source(cfg.name), existing is None
+
+    def remove_source(self, name: str) -> int:
+        """Remove a source. Its articles and versions are kept (detached); returns their count."""
+        src = self.get_source(name)
+        with self._tx() as conn:
+            n = conn.execute(
+                update(t.articles).where(t.articles.c.source_id == src.id).values(source_id=None)
+            ).rowcount
+            conn.execute(delete(t.discovery_state).where(t.discovery_state.c.source_id == src.id))
+            conn.execute(delete(t.sources).where(t.sources.c.id == src.id))
+        return int(n or 0)
+
+    def get_source(self, name: str) -> SourceRow:
+        with self._read() as conn:
+            row = conn.execute(select(t.sources).where(t.sources.c.name == name)).first()
+        if row is None:
+            raise SourceError(f"no source named {name!r}; see `redline source list`")
+        return _source(row)
+
+    def list_sources(self) -> list[SourceRow]:
+        with self._read() as conn:
+            rows = conn.execute(select(t.sources).order_by(t.sources.c.name)).all()
+        return [_source(r) for r in rows]
+
+    def source_stats(self, since: datetime) -> dict[int, dict[str, int]]:
+        """Per source id: articles tracked, changed since ``since``, deleted/gone."""
+        a = t.articles
+        q = select(
+            a.c.source_id,
+            func.count().label("articles"),
+            func.sum(func.coalesce((a.c.last_changed >= since).cast(t.Integer), 0)).label(
+                "changed"
+            ),
+            func.sum((a.c.status.in_(["deleted", "gone"])).cast(t.Integer)).label("deleted"),
+        ).group_by(a.c.source_id)
+        with self._read() as conn:
+            return {
+                r.source_id: {
+                    "articles": int(r.articles), "changed": int(r.changed or 0),
+                    "deleted": int(r.deleted or 0),
+                }
+                for r in conn.execute(q)
+            }  # fmt: skip
+
+    def due_sources(self, now: datetime, name: str | None = None) -> list[SourceRow]:
+        q = select(t.sources).where(
+            or_(t.sources.c.next_discovery.is_(None), t.sources.c.next_discovery <= now)
+        )
+        if name:
+            q = q.where(t.sources.c.name == name)
+        with self._read() as conn:
+            return [_source(r) for r in conn.execute(q.order_by(t.sources.c.id))]
+
+    def mark_discovered(self, source_id: int, now: datetime, next_at: datetime) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                update(t.sources)
+                .where(t.sources.c.id == source_id)
+                .values(last_discovery=now, next_discovery=next_at)
+            )
+
+    def discovery_validators(self, url: str) -> tuple[str | None, str | None]:
+        with self._read() as conn:
+            row = conn.execute(
+                select(t.discovery_state.c.etag, t.discovery_state.c.last_modified).where(
+                    t.discovery_state.c.url == url
+                )
+            ).first()
+        return (row.etag, row.last_modified) if row else (None, None)
+
+    def save_discovery_state(
+        self, source_id: int, url: str, now: datetime, *, etag: str | None,
+        last_modified: str | None, error: str | None,
+    ) -> None:  # fmt: skip
+        with self._tx() as conn:
+            values = dict(
+                source_id=source_id, last_fetched=now, last_error=error,
+                **({} if error else {"etag": etag, "last_modified": last_modified}),
+            )  # fmt: skip
+            n = conn.execute(
+                update(t.discovery_state).where(t.discovery_state.c.url == url).values(**values)
+            ).rowcount
+            if not n:
+                conn.execute(insert(t.discovery_state).values(url=url, **values))
+
+    # ---- articles -----------------------------------------------------------------------
+
+    def find_article(self, url: str) -> ArticleRow | None:
+        """The article any variant of ``url`` leads to, or None."""
+        key = identity_key(url)
+        q = (
+            select(*_ARTICLE_COLS)
+            .select_from(
+                _ARTICLE_FROM.join(t.article_urls, t.article_urls.c.article_id == t.articles.c.id)
+            )
+            .where(t.article_urls.c.key == key)
+        )
+        with self._read() as conn:
+            row = conn.execute(q).first()
+        return _article(row) if row else None
+
+    def require_article(self, url: str) -> ArticleRow:
+        art = self.find_article(url)
+        if art is None:
+            raise ArticleNotFound(f"no tracked article for {url}; add it with `redline check URL`")
+        return art
+
+    def get_article(self, article_id: int) -> ArticleRow:
+        with self._read() as conn:
+            row = conn.execute(
+                select(*_ARTICLE_COLS)
+                .select_from(_ARTICLE_FROM)
+                .where(t.articles.c.id == article_id)
+            ).first()
+        if row is None:
+            raise ArticleNotFound(f"no article with id {article_id}")
+        return _article(row)
+
+    def add_article(
+        self, url: str, source_id: int | None, now: datetime, *, title: str | None = None
+    ) -> tuple[ArticleRow, bool]:
+        """Track ``url`` (any variant). Returns (article, created); never duplicates."""
+        canon = canonicalize_url(url)
+        existing = self.find_article(canon)
+        if existing:
+            return existing, False
+        try:
+            with self._tx() as conn:
+                article_id = conn.execute(
+                    insert(t.articles)
+                    .values(
+                        source_id=source_id, url=canon, status="live", title=title,
+                        first_seen=now, next_check=now, version_count=0, check_count=0,
+                        missing_count=0,
+                    )
+                    .returning(t.articles.c.id)
+                ).scalar_one()  # fmt: skip
+                conn.execute(
+                    insert(t.article_urls).values(
+                        key=identity_key(canon), article_id=article_id, url=canon
+                    )
+                )
+                conn.execute(
+                    insert(t.events).values(
+                        article_id=article_id, at=now, kind="first_seen", detail=canon
+                    )
+                )
+        except IntegrityError:
+            # Another process added it between our look-up and insert.
+            again = self.find_article(canon)
+            if again is None:
+                raise
+            return again, False
+        return self.get_article(article_id), True
+
+    def add_alias(self, article_id: int, url: str) -> bool:
+        """Record another URL variant of an article; False when it already leads elsewhere."""
+        key = identity_key(url)
+        with self._tx() as conn:
+            row = conn.execute(
+                select(t.article_urls.c.article_id).where(t.article_urls.c.key == key)
+            ).first()
+            if row:
+                return bool(row.article_id == article_id)
+            conn.execute(
+                insert(t.article_urls).values(
+                    key=key, article_id=article_id, url=canonicalize_url(url)
+                )
+            )
+        return True
+
+    def rename_article(self, article_id: int, url: str) -> None:
+        """Make ``url`` (the page's own canonical URL) the article's main URL; the old one stays an alias."""
+        canon = canonicalize_url(url)
+        self.add_alias(article_id, canon)
+        with self._tx() as conn:
+            conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(url=canon))
+
+    def merge_article(self, duplicate_id: int, into_id: int, now: datetime) -> None:
+        """Fold an article with no versions into the one it turned out to be (same canonical URL)."""
+        with self._tx() as conn:
+            n = conn.execute(
+                select(t.articles.c.version_count).where(t.articles.c.id == duplicate_id)
+            ).scalar_one()
+            if n:
+                raise StorageError("refusing to merge an article that already has versions")
+            conn.execute(
+                update(t.article_urls)
+                .where(t.article_urls.c.article_id == duplicate_id)
+                .values(article_id=into_id)
+            )
+            conn.execute(
+                update(t.captures)
+                .where(t.captures.c.article_id == duplicate_id)
+                .values(article_id=into_id)
+            )
+            conn.execute(delete(t.events).where(t.events.c.article_id == duplicate_id))
+            conn.execute(delete(t.articles).where(t.articles.c.id == duplicate_id))
+
+    def due_articles(
+        self, now: datetime, limit: int, *, source_id: int | None = None, all_live: bool = False,
+        after_id: int = 0,
+    ) -> list[ArticleRow]:  # fmt: skip
+        """Articles to check now, oldest due first; with ``all_live`` every live article (by id)."""
+        a = t.articles
+        q = select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM)
+        if all_live:
+            q = q.where(a.c.status == "live", a.c.id > after_id).order_by(a.c.id)
+        else:
+            q = q.where(
+                a.c.status.in_(["live", "deleted", "gone"]), a.c.next_check.is_not(None),
+                a.c.next_check <= now,
+                or_(a.c.lease_expires.is_(None), a.c.lease_expires < now),
+            ).order_by(a.c.next_check)  # fmt: skip
+        if source_id is not None:
+            q = q.where(a.c.source_id == source_id)
+        with self._read() as conn:
+            return [_article(r) for r in conn.execute(q.limit(limit))]
+
+    def next_due(self, source_id: int | None = None) -> datetime | None:
+        a = t.articles
+        q = select(func.min(a.c.next_check)).where(a.c.status.in_(["live", "deleted", "gone"]))
+        if source_id is not None:
+            q = q.where(a.c.source_id == source_id)
+        with self._read() as conn:
+            return conn.execute(q).scalar()  # type: ignore[no-any-return]
+
+    def next_discovery(self) -> datetime | None:
+        with self._read() as conn:
+            return conn.execute(select(func.min(t.sources.c.next_discovery))).scalar()  # type: ignore[no-any-return]
+
+    def list_articles(
+        self, *, source: str | None = None, changed: bool = False, limit: int = 1000,
+        before: tuple[datetime, int] | None = None,
+    ) -> list[ArticleRow]:  # fmt: skip
+        """Newest first by first_seen (or last_changed with ``changed``), keyset-paginated."""
+        a = t.articles
+        order_col = a.c.last_changed if changed else a.c.first_seen
+        q = select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM)
+        if source:
+            q = q.where(t.sources.c.name == source)
+        if changed:
+            q = q.where(a.c.version_count > 1)
+        if before:
+            q = q.where(
+                or_(order_col < before[0], and_(order_col == before[0], a.c.id < before[1]))
+            )
+        q = q.order_by(order_col.desc(), a.c.id.desc()).limit(limit)
+        with self._read() as conn:
+            return [_article(r) for r in conn.execute(q)]
+
+    def count_articles(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.articles)).scalar_one())
+
+    # ---- checks -------------------------------------------------------------------------
+
+    def _put_blob(self, conn: Connection, raw: bytes) -> str:
+        sha = hashlib.sha256(raw).hexdigest()
+        if conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == sha)).first() is None:
+            conn.execute(
+                insert(t.blobs).values(sha256=sha, size=len(raw), data=self._zc.compress(raw))
+            )
+        return sha
+
+    def record_check(self, rec: CheckRecord) -> int | None:
+        """Write one check (capture, maybe a version and its change, events, frontier update).
+
+        Returns the new version id, if any. Raises VersionConflict when another checker
+        created the next version first (nothing is written then).
+        """
+        a = t.articles
+        try:
+            with self.engine.begin() as conn:
+                version_id: int | None = None
+                article_values: dict[str, Any] = {
+                    "last_checked": rec.captured_at, "next_check": rec.next_check,
+                    "check_count": a.c.check_count + 1, "lease_owner": None, "lease_expires": None,
+                    "last_error": rec.reason if rec.outcome in ("error", "suspect") else None,
+                }  # fmt: skip
+                if rec.version is not None:
+                    expected = rec.expected_version_count or 0
+                    cas = conn.execute(
+                        update(a)
+                        .where(a.c.id == rec.article_id, a.c.version_count == expected)
+                        .values(version_count=expected + 1)
+                    )
+                    if cas.rowcount != 1:
+                        raise VersionConflict(
+                            f"article {rec.article_id} already has a newer version"
+                        )
+                    v = rec.version
+                    sha = self._put_blob(conn, v.raw_html) if v.raw_html is not None else None
+                    version_id = conn.execute(
+                        insert(t.versions)
+                        .values(
+                            article_id=rec.article_id, number=expected + 1, captured_at=rec.captured_at,
+                            title=v.title, byline=v.byline, published=v.published, modified=v.modified,
+                            text=v.text, content_hash=v.content_hash, raw_sha256=sha, url=rec.final_url or rec.url,
+                            extractor=v.extractor, extractor_version=v.extractor_version,
+                        )
+                        .returning(t.versions.c.id)
+                    ).scalar_one()  # fmt: skip
+                    if rec.change is not None:
+                        c = rec.change
+                        conn.execute(
+                            insert(t.changes).values(
+                                version_id=version_id, article_id=rec.article_id, created_at=rec.captured_at,
+                                engine_version=c.engine_version, level=c.level, score=c.score,
+                                classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
+                                headline_changed="headline" in c.classes, data=json.dumps(c.data),
+                            )
+                        )  # fmt: skip
+                    article_values["title"] = v.title
+                conn.execute(
+                    insert(t.captures).values(
+                        article_id=rec.article_id, captured_at=rec.captured_at, url=rec.url,
+                        final_url=rec.final_url, http_status=rec.http_status, duration_ms=rec.duration_ms,
+                        bytes=rec.bytes, etag=rec.etag, last_modified=rec.last_modified,
+                        outcome=rec.outcome, reason=rec.reason, version_id=version_id, worker=rec.worker,
+                    )
+                )  # fmt: skip
+                if rec.region_fp is not None:
+                    article_values["region_fp"] = rec.region_fp
+                if rec.etag is not None or rec.last_modified is not None:
+                    article_values["etag"] = rec.etag
+                    article_values["last_modified"] = rec.last_modified
+                if rec.status is not None:
+                    article_values["status"] = rec.status
+                if rec.missing_count is not None:
+                    article_values["missing_count"] = rec.missing_count
+                if rec.last_changed is not None:
+                    article_values["last_changed"] = rec.last_changed
+                conn.execute(update(a).where(a.c.id == rec.article_id).values(**article_values))
+                for kind, detail in rec.events:
+                    conn.execute(
+                        insert(t.events).values(
+                            article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail
+                        )
+                    )
+                return version_id
+        except IntegrityError as exc:
+            if rec.version is not None:
+                raise VersionConflict(
+                    f"article {rec.article_id}: version written concurrently"
+                ) from exc
+            raise StorageError(f"could not record check: {exc.orig}") from exc
+        except OperationalError as exc:
+            raise StorageError(f"database error: {str(exc.orig).strip().splitlines()[0]}") from exc
+
+    # ---- reading history ----------------------------------------------------------------
+
+    def versions(self, article_id: int) -> list[VersionRow]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.versions)
+                .where(t.versions.c.article_id == article_id)
+                .order_by(t.versions.c.number)
+            ).all()
+        return [_version(r) for r in rows]
+
+    def version(self, article_id: int, number: int) -> VersionRow:
+        with self._read() as conn:
+            row = conn.execute(
+                select(t.versions).where(
+                    t.versions.c.article_id == article_id, t.versions.c.number == number
+                )
+            ).first()
+        if row is None:
+            raise ArticleNotFound(f"article has no version {number}")
+        return _version(row)
+
+    def latest_version(self, article_id: int) -> VersionRow | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(t.versions)
+                .where(t.versions.c.article_id == article_id)
+                .order_by(t.versions.c.number.desc())
+                .limit(1)
+            ).first()
+        return _version(row) if row else None
+
+    def changes(self, article_id: int) -> dict[int, ChangeRow]:
+        """The stored change of each version (keyed by version id)."""
+        with self._read() as conn:
+            rows = conn.execute(select(t.changes).where(t.changes.c.article_id == article_id)).all()
+        return {
+            r.version_id: ChangeRow(
+                version_id=r.version_id, engine_version=r.engine_version, level=r.level,
+                score=r.score, classes=json.loads(r.classes), summary=r.summary,
+                stealth=bool(r.stealth), data=json.loads(r.data),
+            )
+            for r in rows
+        }  # fmt: skip
+
+    def events(self, article_id: int) -> list[EventRow]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.events)
+                .where(t.events.c.article_id == article_id)
+                .order_by(t.events.c.at, t.events.c.id)
+            ).all()
+        return [
+            EventRow(article_id=r.article_id, at=r.at, kind=r.kind, detail=r.detail) for r in rows
+        ]
+
+    def captures(self, article_id: int, limit: int = 100) -> list[CaptureRow]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.captures)
+                .where(t.captures.c.article_id == article_id)
+                .order_by(t.captures.c.captured_at.desc(), t.captures.c.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            CaptureRow(**{k: r._mapping[k] for k in CaptureRow.__dataclass_fields__}) for r in rows
+        ]
+
+    def raw_html(self, sha256: str) -> bytes:
+        with self._read() as conn:
+            data = conn.execute(select(t.blobs.c.data).where(t.blobs.c.sha256 == sha256)).scalar()
+        if data is None:
+            raise ArticleNotFound(f"no stored page {sha256}")
+        return self._zd.decompress(data)
+
+    def capture_counts(self, since: datetime) -> dict[str, int]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.captures.c.outcome, func.count())
+                .where(t.captures.c.captured_at >= since)
+                .group_by(t.captures.c.outcome)
+            ).all()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def article_ids(self, batch: int = 1000) -> Iterator[Sequence[int]]:
+        """Stream all article ids in batches (never all loaded at once)."""
+        last = 0
+        while True:
+            with self._read() as conn:
+                ids = (
+                    conn.execute(
+                        select(t.articles.c.id)
+                        .where(t.articles.c.id > last)
+                        .order_by(t.articles.c.id)
+                        .limit(batch)
+                    )
+                    .scalars()
+                    .all()
+                )
+            if not ids:
+                return
+            yield ids
+            last = ids[-1]
+
+
+__all__ = ["Store", "VersionConflict"]
