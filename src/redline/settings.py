@@ -22,6 +22,8 @@ class FetchSettings:
     """Sent on every request and matched against robots.txt groups."""
     timeout: float = 20.0
     """Seconds for connect, read and write each; a hanging site costs at most this per try."""
+    total_timeout: float = 60.0
+    """Seconds one whole try may take, so a site trickling one byte a second is cut off."""
     max_body_bytes: int = 10 * 1024 * 1024
     """Pages larger than this (decompressed) are cut off and recorded as an error (too_large)."""
     max_redirects: int = 5

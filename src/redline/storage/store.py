@@ -373,11 +373,11 @@ class Store:
         if source_id is not None:
             q = q.where(a.c.source_id == source_id)
         with self._read() as conn:
-            return conn.execute(q).scalar()  # type: ignore[no-any-return]
+            return conn.execute(q).scalar()
 
     def next_discovery(self) -> datetime | None:
         with self._read() as conn:
-            return conn.execute(select(func.min(t.sources.c.next_discovery))).scalar()  # type: ignore[no-any-return]
+            return conn.execute(select(func.min(t.sources.c.next_discovery))).scalar()
 
     def list_articles(
         self, *, source: str | None = None, changed: bool = False, limit: int = 1000,

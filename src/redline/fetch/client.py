@@ -1,0 +1,193 @@
+"""The fetch stage: one async HTTP client with politeness, robots.txt, conditional requests,
+size limits, a redirect limit and retries. httpx errors are converted here into FetchError.
+
+A fetch returns a FetchResult for any HTTP answer (404 and 5xx included, after retries):
+what a status means for an article is the checker's business, not the fetcher's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from redline.errors import FetchError
+from redline.fetch.addresses import check_public_host
+from redline.fetch.limits import HostLimiter
+from redline.fetch.result import FetchResult
+from redline.fetch.robots import RobotsCache
+from redline.settings import FetchSettings
+
+log = logging.getLogger(__name__)
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/rss+xml;q=0.9,*/*;q=0.5"
+
+
+def _origin(url: str) -> str:
+    p = urlsplit(url)
+    return f"{p.scheme}://{p.netloc}"
+
+
+class _Retryable(Exception):
+    def __init__(self, error: FetchError | None = None, result: FetchResult | None = None):
+        super().__init__(str(error) if error else f"HTTP {result.status if result else '?'}")
+        self.error = error
+        self.result = result
+
+
+class Fetcher:
+    """Use as ``async with Fetcher(settings) as f: await f.fetch(url)``."""
+
+    def __init__(self, settings: FetchSettings | None = None) -> None:
+        self.settings = settings or FetchSettings()
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": s.user_agent, "Accept": _ACCEPT},
+            timeout=httpx.Timeout(s.timeout),
+            follow_redirects=False,
+            limits=httpx.Limits(
+                max_connections=s.global_concurrency, max_keepalive_connections=s.global_concurrency
+            ),
+        )
+        self.limiter = HostLimiter(s.global_concurrency, s.per_host_concurrency, s.per_host_delay)
+        self._robots = RobotsCache(s.user_agent, s.robots_ttl, self._fetch_robots)
+        self._private_ok: set[str] = set()
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def configure_host(
+        self, host: str, *, concurrency: int | None = None, delay: float | None = None,
+        allow_private: bool = False,
+    ) -> None:  # fmt: skip
+        """Per-source politeness and address policy for one host (host[:port] of its URLs)."""
+        self.limiter.configure(host, concurrency=concurrency, delay=delay)
+        if allow_private:
+            self._private_ok.add(host)
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+        respect_robots: bool = True, max_bytes: int | None = None,
+    ) -> FetchResult:  # fmt: skip
+        """GET ``url`` following redirects; retries timeouts, connection errors and 5xx."""
+        s = self.settings
+        attempt = 0
+        while True:
+            try:
+                return await self._fetch_once(url, etag, last_modified, respect_robots, max_bytes)
+            except _Retryable as r:
+                if attempt >= s.retries:
+                    if r.result is not None:
+                        return r.result
+                    assert r.error is not None
+                    raise r.error from None
+                delay = s.retry_backoff * (2**attempt)
+                log.debug("retrying %s in %.1fs: %s", url, delay, r)
+                attempt += 1
+                await asyncio.sleep(delay)
+
+    async def _fetch_once(
+        self, url: str, etag: str | None, last_modified: str | None, respect_robots: bool,
+        max_bytes: int | None,
+    ) -> FetchResult:  # fmt: skip
+        s = self.settings
+        started = time.monotonic()
+        redirects: list[str] = []
+        current = url
+        try:
+            async with asyncio.timeout(s.total_timeout):
+                while True:
+                    await self._guard(current, respect_robots)
+                    headers = {}
+                    if not redirects:
+                        if etag:
+                            headers["If-None-Match"] = etag
+                        if last_modified:
+                            headers["If-Modified-Since"] = last_modified
+                    host = urlsplit(current).netloc
+                    async with self.limiter.slot(host):
+                        status, resp_headers, body = await self._get(current, headers, max_bytes)
+                    if status in _REDIRECTS and resp_headers.get("location"):
+                        if len(redirects) >= s.max_redirects:
+                            raise FetchError(
+                                "too_many_redirects",
+                                f"more than {s.max_redirects} redirects starting at {url}",
+                            )
+                        redirects.append(current)
+                        current = urljoin(current, resp_headers["location"].strip())
+                        if urlsplit(current).scheme not in ("http", "https"):
+                            raise FetchError("protocol", f"redirect to a non-HTTP URL: {current}")
+                        continue
+                    result = FetchResult(
+                        url=url, final_url=current, status=status, body=body,
+                        content_type=resp_headers.get("content-type"), etag=resp_headers.get("etag"),
+                        last_modified=resp_headers.get("last-modified"),
+                        duration_ms=int((time.monotonic() - started) * 1000), redirects=tuple(redirects),
+                    )  # fmt: skip
+                    if status >= 500:
+                        raise _Retryable(result=result)
+                    return result
+        except TimeoutError:
+            raise _Retryable(
+                FetchError("timeout", f"{url} took longer than {s.total_timeout:g}s")
+            ) from None
+
+    async def _guard(self, url: str, respect_robots: bool) -> None:
+        p = urlsplit(url)
+        if p.scheme not in ("http", "https") or not p.hostname:
+            raise FetchError("protocol", f"not an http(s) URL: {url}")
+        if p.netloc not in self._private_ok:
+            await check_public_host(p.hostname, p.port or (443 if p.scheme == "https" else 80))
+        if (
+            respect_robots
+            and self.settings.respect_robots
+            and not await self._robots.allowed(_origin(url), url)
+        ):
+            raise FetchError("robots", f"robots.txt of {p.netloc} disallows {url}")
+
+    async def _get(
+        self, url: str, headers: dict[str, str], max_bytes: int | None
+    ) -> tuple[int, httpx.Headers, bytes]:
+        limit = max_bytes or self.settings.max_body_bytes
+        try:
+            async with self._client.stream("GET", url, headers=headers) as resp:
+                declared = resp.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > limit and resp.status_code < 300:
+                    raise FetchError("too_large", f"{url} declares {int(declared):,} bytes (limit {limit:,})")
+                body = bytearray()
+                if resp.status_code not in _REDIRECTS and resp.status_code != 304:
+                    # aiter_bytes decodes gzip/deflate chunk by chunk: the limit applies to the
+                    # decoded size, so a gzip bomb is stopped after ``limit`` bytes.
+                    async for chunk in resp.aiter_bytes():
+                        body += chunk
+                        if len(body) > limit:
+                            raise FetchError("too_large", f"{url} is larger than {limit:,} bytes; cut off")
+                return resp.status_code, resp.headers, bytes(body)
+        except FetchError:
+            raise
+        except httpx.TimeoutException as exc:
+            raise _Retryable(FetchError("timeout", f"timed out fetching {url}")) from exc
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            reason = str(exc) or type(exc).__name__
+            raise _Retryable(FetchError("connect", f"cannot fetch {url}: {reason}")) from exc
+        except httpx.DecodingError as exc:
+            raise FetchError("protocol", f"{url} sent a body that cannot be decoded: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError("protocol", f"cannot fetch {url}: {exc}") from exc
+
+    async def _fetch_robots(self, url: str) -> tuple[int, str]:
+        await self._guard(url, respect_robots=False)
+        host = urlsplit(url).netloc
+        async with self.limiter.slot(host):
+            status, _headers, body = await self._get(url, {}, 512 * 1024)
+        return status, body.decode("utf-8", errors="replace")
