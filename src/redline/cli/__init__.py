@@ -1,0 +1,1 @@
+"""Command line: parses arguments, builds the pieces, prints results. No pipeline logic here."""

@@ -1,0 +1,149 @@
+"""`redline crawl`, `redline check URL` and `redline demo`."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from redline.cli.env import Env, err, out, print_json
+from redline.crawl import Crawler, CrawlSummary
+from redline.frontier.urls import canonicalize_url, same_site
+from redline.storage import SourceRow, Store
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+        TextColumn("{task.completed} checked"), TimeElapsedColumn(), console=err, transient=True,
+    )  # fmt: skip
+
+
+def crawl(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Check every live article now, due or not.")
+    ] = False,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+) -> None:
+    """Discover new articles and check every article that is due."""
+    env: Env = ctx.obj
+    store = env.store()
+    if source:
+        store.get_source(source)  # a clear error for an unknown name
+    crawler = Crawler(store)
+    if once or all_:
+        show = sys.stderr.isatty()
+        with _progress() if show else _Null() as progress:
+            task = progress.add_task("crawling", total=None) if show else 0
+
+            def hook(_phase: str, done: int, _total: int) -> None:
+                if show:
+                    progress.update(task, completed=done)
+
+            summary = asyncio.run(crawler.run_once(source=source, all_live=all_, progress=hook))
+        _print_summary(summary)
+        return
+    out.print("crawling until Ctrl-C (summaries per round below)")
+    _run_forever(crawler, source)
+
+
+class _Null:
+    def __enter__(self) -> _Null:
+        return self
+
+    def __exit__(self, *a: object) -> None:
+        return None
+
+    def add_task(self, *a: object, **k: object) -> int:
+        return 0
+
+
+def _print_summary(summary: CrawlSummary) -> None:
+    out.print(summary.line())
+    for e in summary.discovery_errors[:10]:
+        err.print(f"  discovery error: {e}", markup=False)
+
+
+def _run_forever(crawler: Crawler, source: str | None) -> None:
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await crawler.run_forever(
+            stop, source=source,
+            on_round=lambda s: out.print(f"{datetime.now(UTC):%H:%M:%S} {s.line()}"),
+        )  # fmt: skip
+
+    asyncio.run(main())
+    out.print("stopped")
+
+
+def _source_for(store: Store, url: str) -> SourceRow | None:
+    for row in store.list_sources():
+        c = row.config
+        if any(
+            same_site(u, url)
+            for u in (*c.feeds, *c.sitemaps, *([c.homepage] if c.homepage else []))
+        ):
+            return row
+    return None
+
+
+def check(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Article URL (any variant).")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Fetch one article now (adding it if unknown) and say what happened."""
+    env: Env = ctx.obj
+    store = env.store()
+    canonicalize_url(url)  # clear error for a malformed URL before anything is stored
+    now = datetime.now(UTC)
+    article = store.find_article(url)
+    src = _source_for(store, url) if article is None else None
+    if article is None:
+        article, _ = store.add_article(url, src.id if src else None, now)
+    result = asyncio.run(Crawler(store).check_one(article))
+    final = store.get_article(article.id)
+    if as_json:
+        print_json(
+            {
+                **asdict(result),
+                "article": final.url,
+                "status": final.status,
+                "version_count": final.version_count,
+            }
+        )
+        return
+    line = result.outcome
+    if result.version:
+        line += f": version {result.version}"
+    for extra in (result.summary, result.reason):
+        if extra:
+            line += f" ({extra})"
+    out.print(line, markup=False)
+    nxt = (
+        f"next check {final.next_check:%Y-%m-%d %H:%M %Z}"
+        if final.next_check
+        else "will not be checked again"
+    )
+    out.print(
+        f"{final.url}  status {final.status}, {final.version_count} version(s), {nxt}", markup=False
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(crawl)
+    app.command()(check)
+    from redline.cli.demo import demo
+
+    app.command()(demo)

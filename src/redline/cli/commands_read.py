@@ -1,0 +1,181 @@
+"""Reading commands: `articles`, `history`, `diff`, `extract`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from redline.cli.env import Env, out, print_json
+from redline.errors import ConfigError, ExtractionError, FetchError
+from redline.serialize import article_json, history_json, iso
+from redline.storage.records import ChangeRow
+
+
+def articles(
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    changed: Annotated[
+        bool, typer.Option("--changed", help="Only articles with more than one version.")
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
+) -> None:
+    """List tracked articles, newest first (most recently changed first with --changed)."""
+    store = ctx.obj.store()
+    if source:
+        store.get_source(source)
+    rows = store.list_articles(source=source, changed=changed, limit=limit)
+    if as_json:
+        print_json([article_json(a) for a in rows])
+        return
+    if not rows:
+        out.print("no articles yet: add a source and run `redline crawl --once`")
+        return
+    table = Table("status", "versions", "last changed", "source", "title / url", box=None)
+    for a in rows:
+        when = f"{a.last_changed:%Y-%m-%d %H:%M}" if a.last_changed else "-"
+        table.add_row(
+            a.status,
+            str(a.version_count),
+            when,
+            a.source or "-",
+            f"{a.title or ''}\n[dim]{a.url}[/]",
+        )
+    out.print(table)
+
+
+def history(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Article URL (any variant).")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Show an article's versions and events."""
+    store = ctx.obj.store()
+    a = store.require_article(url)
+    versions = store.versions(a.id)
+    changes = store.changes(a.id)
+    if as_json:
+        print_json(history_json(a, versions, changes, store.events(a.id)))
+        return
+    out.print(f"[bold]{a.title or a.url}[/]", highlight=False)
+    out.print(
+        f"{a.url}\nstatus {a.status}, {a.version_count} version(s), {a.check_count} check(s)",
+        markup=False,
+    )
+    nxt = f"next check {iso(a.next_check)}" if a.next_check else "will not be checked again"
+    out.print(nxt)
+    for v in versions:
+        c: ChangeRow | None = changes.get(v.id)
+        line = f"  v{v.number}  {v.captured_at:%Y-%m-%d %H:%M:%S}  {v.title}"
+        if c:
+            line += f"\n        [{c.level}] {c.summary}" + ("  (stealth edit)" if c.stealth else "")
+        out.print(line, markup=False)
+    for e in store.events(a.id):
+        if e.kind != "first_seen":
+            out.print(
+                f"  event {e.kind} at {e.at:%Y-%m-%d %H:%M:%S}: {e.detail or ''}", markup=False
+            )
+
+
+def diff(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Article URL (any variant).")],
+    from_: Annotated[
+        int | None,
+        typer.Option("--from", help="Old version number (default: the one before --to)."),
+    ] = None,
+    to: Annotated[
+        int | None, typer.Option("--to", help="New version number (default: the latest).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Show what changed between two versions of an article."""
+    from redline.diff import compare, render_terminal
+    from redline.versions.changes import as_doc
+
+    store = ctx.obj.store()
+    a = store.require_article(url)
+    if a.version_count < 2 and (from_ is None or to is None):
+        raise ConfigError(f"{a.url} has {a.version_count} version(s): nothing to compare yet")
+    new_n = to or a.version_count
+    old_n = from_ or new_n - 1
+    if not (1 <= old_n <= a.version_count and 1 <= new_n <= a.version_count):
+        raise ConfigError(f"version numbers must be between 1 and {a.version_count}")
+    old, new = store.version(a.id, old_n), store.version(a.id, new_n)
+    result = compare(as_doc(old), as_doc(new))
+    if as_json:
+        print_json({"url": a.url, "from": old_n, "to": new_n, **result.to_dict()})
+        return
+    out.print(f"[bold]{a.url}[/]  v{old_n} → v{new_n}", highlight=False)
+    out.print(render_terminal(result))
+
+
+def extract(
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(help="Saved HTML files or http(s) URLs.")],
+    url: Annotated[
+        str | None, typer.Option("--url", help="The page's URL, for saved files (resolves links).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Use this source's extraction rules.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Extract articles from saved pages or URLs and print exactly what Redline would store."""
+    from redline.crawl.checker import rules_for
+    from redline.extract import extract as run_extract
+    from redline.extract.decode import decode_html
+    from redline.fetch.client import Fetcher
+
+    env: Env = ctx.obj
+    rules = rules_for(env.store().get_source(source).config) if source else None
+    failures = 0
+
+    async def fetch(u: str) -> tuple[bytes, str | None, str]:
+        async with Fetcher() as f:
+            fr = await f.fetch(u)
+        if not fr.ok:
+            raise FetchError("http_status", f"{u} answered HTTP {fr.status}", status=fr.status)
+        return fr.body, fr.content_type, fr.final_url
+
+    for item in inputs:
+        try:
+            if item.startswith(("http://", "https://")):
+                body, ctype, page_url = asyncio.run(fetch(item))
+            else:
+                path = Path(item)
+                if not path.is_file():
+                    raise ConfigError(f"no such file: {item}")
+                body, ctype, page_url = path.read_bytes(), None, url or ""
+            ext = run_extract(decode_html(body, ctype), page_url or None, rules)
+        except (ExtractionError, FetchError, ConfigError) as exc:
+            failures += 1
+            if as_json:
+                print_json({"input": item, "error": str(exc)})
+            else:
+                out.print(f"{item}: error: {exc}", markup=False)
+            continue
+        if as_json:
+            print_json({"input": item, **ext.to_dict()})
+            continue
+        out.print(f"[bold]{ext.title}[/]", highlight=False)
+        meta = [f"by {ext.byline}" if ext.byline else None, f"published {iso(ext.published)}" if ext.published else None,
+                f"modified {iso(ext.modified)}" if ext.modified else None, f"method {ext.method}"]  # fmt: skip
+        out.print(" · ".join(m for m in meta if m), markup=False)
+        out.print(ext.text + "\n", markup=False)
+    if failures:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(articles)
+    app.command()(history)
+    app.command()(diff)
+    app.command()(extract)
+
+
+__all__ = ["register"]

@@ -1,0 +1,62 @@
+"""What every command shares: where the data lives and the (lazily opened) store."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from redline.storage import Store, default_database_url
+
+log = logging.getLogger("redline")
+
+
+@dataclass
+class Env:
+    data_dir: Path
+    database_url: str | None
+    verbose: int = 0
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return self.database_url or default_database_url(self.data_dir)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._store = Store.open(self.url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)r", "%Y-%m-%dT%H:%M:%S%z"
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "alembic", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

@@ -1,0 +1,269 @@
+"""Check one article: fetch, extract, judge, record. The heart of the pipeline.
+
+Every fetch ends in exactly one capture row (see docs/architecture.md for the outcomes):
+new_version, unchanged, not_modified, suspect, error, missing, redirected, merged.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from redline import __version__
+from redline.errors import ExtractionError, FetchError
+from redline.extract import ExtractRules, extract, region_fingerprint
+from redline.extract.decode import decode_html
+from redline.fetch.client import Fetcher
+from redline.fetch.result import FetchResult
+from redline.frontier.schedule import SchedulePolicy, next_check_at
+from redline.frontier.urls import canonicalize_url, identity_key, is_homepage, same_site
+from redline.settings import CrawlSettings
+from redline.sources.model import SourceConfig
+from redline.storage import ArticleRow, CheckRecord, NewVersion, Store, VersionConflict
+from redline.versions.changes import change_between
+from redline.versions.policy import content_hash, judge
+
+log = logging.getLogger(__name__)
+EXTRACTOR_VERSION = __version__
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    url: str
+    outcome: str
+    reason: str | None = None
+    version: int | None = None
+    http_status: int | None = None
+    summary: str | None = None  # the change summary of a new version
+
+
+@dataclass
+class CheckContext:
+    store: Store
+    fetcher: Fetcher
+    settings: CrawlSettings
+    policy: SchedulePolicy
+    rng: random.Random
+    worker: str | None = None
+
+
+def rules_for(source: SourceConfig | None) -> ExtractRules | None:
+    if not source or not source.rules:
+        return None
+    r = source.rules
+    return ExtractRules(
+        title=r.get("title"),
+        byline=r.get("byline"),
+        body=r.get("body"),
+        drop=tuple(r.get("drop") or ()),
+    )
+
+
+async def check_article(
+    ctx: CheckContext, article: ArticleRow, source: SourceConfig | None, now: datetime
+) -> CheckOutcome:
+    """Fetch and judge one article, write the capture (and version), return what happened."""
+    use_validators = article.status == "live" and article.version_count > 0
+    try:
+        fr = await ctx.fetcher.fetch(
+            article.url,
+            etag=article.etag if use_validators else None,
+            last_modified=article.last_modified if use_validators else None,
+            respect_robots=source.respect_robots if source else True,
+        )
+    except FetchError as exc:
+        return _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")
+    try:
+        return await _judge_response(ctx, article, source, fr, now)
+    except VersionConflict as exc:
+        log.info("version conflict on %s: %s", article.url, exc)
+        return CheckOutcome(article.url, "conflict", str(exc))
+
+
+def _next_check(
+    ctx: CheckContext, article: ArticleRow, now: datetime, changed_at: datetime | None
+) -> datetime | None:
+    ref = changed_at or article.last_changed or article.first_seen
+    return next_check_at(now, ref, ctx.policy, ctx.rng)
+
+
+def _record(
+    ctx: CheckContext, article: ArticleRow, now: datetime, *, outcome: str, fr: FetchResult | None = None,
+    reason: str | None = None, **fields: object,
+) -> CheckOutcome:  # fmt: skip
+    next_check = fields.pop("next_check", _next_check(ctx, article, now, None))
+    rec = CheckRecord(
+        article_id=article.id, captured_at=now, url=article.url, outcome=outcome, reason=reason,
+        final_url=fr.final_url if fr else None, http_status=fr.status if fr else None,
+        duration_ms=fr.duration_ms if fr else None, bytes=len(fr.body) if fr else None,
+        next_check=next_check,  # type: ignore[arg-type]
+        worker=ctx.worker, **fields,  # type: ignore[arg-type]
+    )  # fmt: skip
+    ctx.store.record_check(rec)
+    return CheckOutcome(article.url, outcome, reason, http_status=fr.status if fr else None)
+
+
+async def _judge_response(
+    ctx: CheckContext,
+    article: ArticleRow,
+    source: SourceConfig | None,
+    fr: FetchResult,
+    now: datetime,
+) -> CheckOutcome:
+    store = ctx.store
+    if fr.not_modified:
+        return _record(ctx, article, now, outcome="not_modified", fr=fr, missing_count=0)
+    if fr.status in (404, 410):
+        missing = article.missing_count + 1
+        status, events = None, []
+        if missing >= ctx.settings.missing_checks_for_deletion and article.status == "live":
+            status = "gone" if fr.status == 410 else "deleted"
+            events.append((status, f"HTTP {fr.status} on {missing} consecutive checks"))
+        return _record(
+            ctx, article, now, outcome="missing", fr=fr, reason=f"http_status: {fr.status}",
+            missing_count=missing, status=status, events=events,
+        )  # fmt: skip
+    if not fr.ok:
+        return _record(
+            ctx, article, now, outcome="error", fr=fr, reason=f"http_status: {fr.status}"
+        )
+
+    # Redirected somewhere else: the front page, or another article we know.
+    if fr.redirects and identity_key(fr.final_url) != identity_key(article.url):
+        other = store.find_article(fr.final_url)
+        if is_homepage(fr.final_url) or (other is not None and other.id != article.id):
+            return _record(
+                ctx, article, now, outcome="redirected", fr=fr, reason=f"redirect to {fr.final_url}",
+                status="redirected", next_check=None, events=[("redirected", fr.final_url)],
+            )  # fmt: skip
+        if same_site(fr.final_url, article.url):
+            store.add_alias(article.id, fr.final_url)
+
+    rules = rules_for(source)
+    try:
+        html = decode_html(fr.body, fr.content_type)
+    except ExtractionError as exc:
+        return _record(
+            ctx,
+            article,
+            now,
+            outcome="suspect",
+            fr=fr,
+            reason=exc.reason,
+            events=[("suspect", exc.reason)],
+        )
+    fp = region_fingerprint(html, rules)
+    restored = article.status in ("deleted", "gone")
+    if fp is not None and fp == article.region_fp and article.version_count and not restored:
+        # Fast path: the article's own region is byte-for-byte what we saw last time.
+        return _record(
+            ctx,
+            article,
+            now,
+            outcome="unchanged",
+            fr=fr,
+            etag=fr.etag,
+            last_modified=fr.last_modified,
+            missing_count=0,
+        )
+    try:
+        ext = extract(html, fr.final_url, rules)
+    except ExtractionError as exc:
+        return _record(
+            ctx,
+            article,
+            now,
+            outcome="suspect",
+            fr=fr,
+            reason=exc.reason,
+            events=[("suspect", exc.reason)],
+        )
+
+    merged = _follow_canonical(ctx, article, ext.canonical_url, now)
+    if merged is not None:
+        return _record(
+            ctx, merged, now, outcome="merged", fr=fr, reason=f"same article as {merged.url}"
+        )
+
+    latest = store.latest_version(article.id) if article.version_count else None
+    verdict = judge(
+        title=ext.title, byline=ext.byline, paragraphs=ext.paragraphs,
+        previous_hash=latest.content_hash if latest else None,
+        previous_words=len(latest.text.split()) if latest else None, settings=ctx.settings,
+    )  # fmt: skip
+    events: list[tuple[str, str | None]] = []
+    if restored and verdict.outcome != "suspect":
+        events.append(("restored", f"HTTP {fr.status} after {article.status}"))
+    common = dict(
+        etag=fr.etag,
+        last_modified=fr.last_modified,
+        missing_count=0,
+        status="live" if restored else None,
+    )
+    if verdict.outcome == "suspect":
+        events.append(("suspect", verdict.reason))
+        return _record(
+            ctx,
+            article,
+            now,
+            outcome="suspect",
+            fr=fr,
+            reason=verdict.reason,
+            events=events,
+            **common,
+        )
+    if verdict.outcome == "unchanged":
+        return _record(
+            ctx, article, now, outcome="unchanged", fr=fr, region_fp=fp, events=events, **common
+        )
+
+    version = NewVersion(
+        title=ext.title, byline=ext.byline, published=ext.published, modified=ext.modified,
+        text="\n\n".join(ext.paragraphs), content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
+        extractor=ext.method, extractor_version=EXTRACTOR_VERSION, raw_html=fr.body,
+    )  # fmt: skip
+    change = change_between(latest, version) if latest else None
+    # Age for the schedule: a first version counts from the page's own dates when older.
+    changed_at = now
+    if latest is None:
+        changed_at = min(d for d in (now, ext.modified or ext.published or now) if d is not None)
+    rec = CheckRecord(
+        article_id=article.id, captured_at=now, url=article.url, outcome="new_version",
+        final_url=fr.final_url, http_status=fr.status, duration_ms=fr.duration_ms, bytes=len(fr.body),
+        region_fp=fp, next_check=_next_check(ctx, article, now, changed_at),
+        expected_version_count=article.version_count, version=version, change=change,
+        last_changed=now, events=events, worker=ctx.worker, **common,  # type: ignore[arg-type]
+    )  # fmt: skip
+    store.record_check(rec)
+    return CheckOutcome(
+        article.url,
+        "new_version",
+        None,
+        version=article.version_count + 1,
+        http_status=fr.status,
+        summary=change.summary if change else None,
+    )
+
+
+def _follow_canonical(
+    ctx: CheckContext, article: ArticleRow, canonical: str | None, now: datetime
+) -> ArticleRow | None:
+    """Apply the page's own canonical URL. Returns the article this one was merged into, if any."""
+    if not canonical:
+        return None
+    try:
+        canon = canonicalize_url(canonical)
+    except Exception:
+        return None
+    if not same_site(canon, article.url) or identity_key(canon) == identity_key(article.url):
+        return None
+    other = ctx.store.find_article(canon)
+    if other is None:
+        ctx.store.rename_article(article.id, canon)
+        return None
+    if other.id != article.id and article.version_count == 0:
+        ctx.store.merge_article(article.id, other.id, now)
+        return other
+    return None

@@ -1,0 +1,112 @@
+"""Run discovery for one source: poll its feeds, sitemaps and homepage, add new articles."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from redline.discovery import Discovered, parse_feed, parse_homepage, parse_sitemap
+from redline.errors import ConfigError, DiscoveryError, FetchError
+from redline.fetch.client import Fetcher
+from redline.frontier.urls import canonicalize_url
+from redline.storage import SourceRow, Store
+
+log = logging.getLogger(__name__)
+MAX_CHILD_SITEMAPS = (
+    20  # a sitemap index of a big outlet lists years of archives; take the first ones
+)
+MAX_DISCOVERY_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class DiscoveryReport:
+    source: str
+    found: int = 0
+    new: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _wanted(url: str, include: list[re.Pattern[str]], exclude: list[re.Pattern[str]]) -> bool:
+    if include and not any(p.search(url) for p in include):
+        return False
+    return not any(p.search(url) for p in exclude)
+
+
+async def _get(
+    store: Store, fetcher: Fetcher, source: SourceRow, url: str, now: datetime
+) -> bytes | None:
+    """Fetch a feed or sitemap with its stored validators; None when unchanged (304)."""
+    etag, last_modified = store.discovery_validators(url)
+    fr = await fetcher.fetch(
+        url, etag=etag, last_modified=last_modified, respect_robots=source.config.respect_robots,
+        max_bytes=MAX_DISCOVERY_BYTES,
+    )  # fmt: skip
+    if fr.not_modified:
+        store.save_discovery_state(
+            source.id, url, now, etag=etag, last_modified=last_modified, error=None
+        )
+        return None
+    if not fr.ok:
+        raise FetchError("http_status", f"{url} answered HTTP {fr.status}", status=fr.status)
+    store.save_discovery_state(
+        source.id, url, now, etag=fr.etag, last_modified=fr.last_modified, error=None
+    )
+    return fr.body
+
+
+async def discover_source(
+    store: Store, fetcher: Fetcher, source: SourceRow, now: datetime
+) -> DiscoveryReport:
+    cfg = source.config
+    report = DiscoveryReport(cfg.name)
+    include = [re.compile(p) for p in cfg.include]
+    exclude = [re.compile(p) for p in cfg.exclude]
+    found: list[Discovered] = []
+
+    async def attempt(url: str, parse: str) -> None:
+        try:
+            body = await _get(store, fetcher, source, url, now)
+            if body is None:
+                return
+            if parse == "feed":
+                found.extend(parse_feed(body, url))
+            elif parse == "homepage":
+                found.extend(
+                    parse_homepage(body, url, list(cfg.include) or None, list(cfg.exclude) or None)
+                )
+            else:
+                page = parse_sitemap(body, url)
+                found.extend(page.articles)
+                for child in page.sitemaps[:MAX_CHILD_SITEMAPS]:
+                    if parse == "sitemap":  # one level of index only
+                        await attempt(child, "child-sitemap")
+        except (FetchError, DiscoveryError) as exc:
+            msg = f"{url}: {exc}"
+            report.errors.append(msg)
+            log.warning("discovery failed: %s", msg)
+            store.save_discovery_state(
+                source.id, url, now, etag=None, last_modified=None, error=str(exc)
+            )
+
+    for url in cfg.feeds:
+        await attempt(url, "feed")
+    for url in cfg.sitemaps:
+        await attempt(url, "sitemap")
+    if cfg.homepage:
+        await attempt(cfg.homepage, "homepage")
+
+    seen: set[str] = set()
+    for item in found:
+        try:
+            url = canonicalize_url(item.url)
+        except ConfigError:
+            continue
+        if url in seen or not _wanted(url, include, exclude):
+            continue
+        seen.add(url)
+        _, created = store.add_article(url, source.id, now, title=item.title)
+        report.new += int(created)
+    report.found = len(seen)
+    return report

@@ -1,0 +1,226 @@
+"""The crawl engine: discovery for due sources, then checks of due articles, concurrently.
+
+One ``Crawler`` drives one process. It claims nothing exclusively yet: the storage layer's
+compare-and-set on versions keeps concurrent crawlers from writing the same version twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from redline.crawl.checker import CheckContext, CheckOutcome, check_article
+from redline.crawl.discover import DiscoveryReport, discover_source
+from redline.fetch.client import Fetcher
+from redline.frontier.schedule import SchedulePolicy
+from redline.settings import Settings
+from redline.sources.model import SourceConfig
+from redline.storage import ArticleRow, SourceRow, Store
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CrawlSummary:
+    discovered: int = 0
+    checked: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    discovery_errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def new_versions(self) -> int:
+        return self.outcomes["new_version"]
+
+    @property
+    def errors(self) -> int:
+        return self.outcomes["error"] + len(self.discovery_errors)
+
+    def line(self) -> str:
+        extra = ", ".join(
+            f"{k} {v}"
+            for k, v in sorted(self.outcomes.items())
+            if k not in ("new_version", "error")
+        )
+        return (
+            f"discovered {self.discovered}, checked {self.checked}, new versions {self.new_versions}, "
+            f"errors {self.errors}" + (f" ({extra})" if extra else "") + f" in {self.seconds:.1f}s"
+        )
+
+
+ProgressHook = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+class Crawler:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        *,
+        policy: SchedulePolicy | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        worker_id: str | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self.default_policy = policy or SchedulePolicy.default()
+        self.clock = clock
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        self._rng = random.Random()
+        self._configured_hosts: set[tuple[str, str]] = set()
+
+    def _configure(self, fetcher: Fetcher, cfg: SourceConfig | None, url: str) -> None:
+        if cfg is None:
+            return
+        host = urlsplit(url).netloc
+        if (cfg.name, host) in self._configured_hosts:
+            return
+        self._configured_hosts.add((cfg.name, host))
+        if cfg.concurrency is not None or cfg.delay is not None or cfg.allow_private:
+            fetcher.configure_host(
+                host, concurrency=cfg.concurrency, delay=cfg.delay, allow_private=cfg.allow_private
+            )
+
+    def _context(self, fetcher: Fetcher, cfg: SourceConfig | None) -> CheckContext:
+        policy = cfg.schedule if cfg and cfg.schedule else self.default_policy
+        return CheckContext(
+            store=self.store, fetcher=fetcher, settings=self.settings.crawl, policy=policy,
+            rng=self._rng, worker=self.worker_id,
+        )  # fmt: skip
+
+    async def discover(
+        self, fetcher: Fetcher, *, source: str | None = None, force: bool = False
+    ) -> list[DiscoveryReport]:
+        now = self.clock()
+        rows = (
+            [self.store.get_source(source)]
+            if (source and force)
+            else self.store.due_sources(now, source)
+        )
+        if force and not source:
+            rows = self.store.list_sources()
+        reports = []
+        for row in rows:
+            cfg = row.config
+            for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
+                self._configure(fetcher, cfg, url)
+            report = await discover_source(self.store, fetcher, row, now)
+            every = cfg.discover_every or self.settings.crawl.discover_every
+            self.store.mark_discovered(row.id, now, now + every)
+            reports.append(report)
+        return reports
+
+    async def check_due(
+        self, fetcher: Fetcher, *, source: str | None = None, all_live: bool = False,
+        progress: ProgressHook | None = None, summary: CrawlSummary | None = None,
+    ) -> CrawlSummary:  # fmt: skip
+        summary = summary or CrawlSummary()
+        sources = {s.id: s for s in self.store.list_sources()}
+        source_id = self.store.get_source(source).id if source else None
+        batch_size = self.settings.crawl.batch_size
+        sem = asyncio.Semaphore(self.settings.fetch.global_concurrency)
+        started = self.clock()
+        after_id = 0
+        seen: set[int] = set()
+
+        async def one(article: ArticleRow) -> None:
+            src: SourceRow | None = sources.get(article.source_id) if article.source_id else None
+            cfg = src.config if src else None
+            async with sem:
+                self._configure(fetcher, cfg, article.url)
+                try:
+                    outcome = await check_article(
+                        self._context(fetcher, cfg), article, cfg, self.clock()
+                    )
+                except Exception as exc:  # one broken article must never stop the crawl
+                    log.exception("check of %s failed", article.url)
+                    outcome = CheckOutcome(article.url, "error", f"internal: {exc}")
+            summary.checked += 1
+            summary.outcomes[outcome.outcome] += 1
+            if progress:
+                progress("check", summary.checked, summary.checked)
+
+        while True:
+            # `started` bounds the round: articles rescheduled during it wait for the next one.
+            batch = self.store.due_articles(
+                started, batch_size, source_id=source_id, all_live=all_live, after_id=after_id
+            )
+            batch = [a for a in batch if a.id not in seen]
+            if not batch:
+                break
+            seen.update(a.id for a in batch)
+            if all_live:
+                after_id = max(a.id for a in batch)
+            await asyncio.gather(*(one(a) for a in batch))
+        return summary
+
+    async def check_one(self, article: ArticleRow) -> CheckOutcome:
+        """Check a single article now, whatever its schedule (``redline check URL``)."""
+        src = next((s for s in self.store.list_sources() if s.id == article.source_id), None)
+        cfg = src.config if src else None
+        async with Fetcher(self.settings.fetch) as fetcher:
+            self._configure(fetcher, cfg, article.url)
+            return await check_article(self._context(fetcher, cfg), article, cfg, self.clock())
+
+    async def run_once(
+        self, *, source: str | None = None, all_live: bool = False, progress: ProgressHook | None = None,
+        force_discovery: bool = True,
+    ) -> CrawlSummary:  # fmt: skip
+        t0 = time.monotonic()
+        summary = CrawlSummary()
+        async with Fetcher(self.settings.fetch) as fetcher:
+            for report in await self.discover(fetcher, source=source, force=force_discovery):
+                summary.discovered += report.new
+                summary.discovery_errors.extend(report.errors)
+            await self.check_due(
+                fetcher, source=source, all_live=all_live, progress=progress, summary=summary
+            )
+        summary.seconds = time.monotonic() - t0
+        return summary
+
+    async def run_forever(
+        self, stop: asyncio.Event, *, source: str | None = None,
+        on_round: Callable[[CrawlSummary], None] | None = None,
+    ) -> None:  # fmt: skip
+        """Loop: discover due sources, check due articles, sleep until the next is due."""
+        async with Fetcher(self.settings.fetch) as fetcher:
+            while not stop.is_set():
+                t0 = time.monotonic()
+                summary = CrawlSummary()
+                for report in await self.discover(fetcher, source=source):
+                    summary.discovered += report.new
+                    summary.discovery_errors.extend(report.errors)
+                await self.check_due(fetcher, source=source, summary=summary)
+                summary.seconds = time.monotonic() - t0
+                if on_round and (summary.checked or summary.discovered):
+                    on_round(summary)
+                await self._sleep_until_due(stop)
+
+    async def _sleep_until_due(self, stop: asyncio.Event) -> None:
+        now = self.clock()
+        candidates = [
+            d for d in (self.store.next_due(), self.store.next_discovery()) if d is not None
+        ]
+        wait = self.settings.crawl.max_sleep
+        if candidates:
+            wait = min(wait, max((min(candidates) - now).total_seconds(), 0.05))
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=wait)
+        except TimeoutError:
+            pass
+
+
+__all__ = ["CrawlSummary", "Crawler"]

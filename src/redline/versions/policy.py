@@ -1,0 +1,82 @@
+"""Pure rules that turn an extraction into a verdict: new version, unchanged, or suspect.
+
+A version is a real content change of title, byline or normalised body. A capture that looks
+like an error page, an empty extraction or a paywall teaser is *suspect*: recorded as a
+capture, never as a version, so the next good fetch carries on from the last real version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from redline.settings import CrawlSettings
+
+_PAYWALL = re.compile(
+    r"subscribe (?:now )?to (?:continue|keep) reading|to continue reading|already a subscriber"
+    r"|subscribers? only|this (?:article|content|story) is (?:only )?(?:available|for) (?:to )?subscribers"
+    r"|sign in to (?:continue|read)|create a free account to (?:continue|read)|unlock (?:this|the full) (?:article|story)"
+    r"|you have reached your (?:free )?(?:article )?limit|become a (?:member|subscriber) to read",
+    re.IGNORECASE,
+)
+_ERROR_TITLE = re.compile(
+    r"\b(?:404|410|500|502|503)\b|page not found|not found|access denied|service unavailable"
+    r"|temporarily unavailable|something went wrong|an error occurred|just a moment",
+    re.IGNORECASE,
+)
+MIN_WORDS = 25  # shorter bodies are not news articles but fragments or error pages
+LONG_ENOUGH_TO_SHRINK = 150  # a previous version needs this many words for the shrink rule
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str  # new_version | unchanged | suspect
+    reason: str | None = None
+
+
+def content_hash(title: str, byline: str | None, paragraphs: Sequence[str]) -> str:
+    """What makes two versions the same: title, byline and normalised body, nothing else."""
+    h = hashlib.sha256()
+    for part in (title, byline or "", *paragraphs):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _words(paragraphs: Sequence[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def judge(
+    *,
+    title: str,
+    byline: str | None,
+    paragraphs: Sequence[str],
+    previous_hash: str | None,
+    previous_words: int | None,
+    settings: CrawlSettings | None = None,
+) -> Verdict:
+    """Decide what a successfully extracted capture is, given the latest version (if any)."""
+    s = settings or CrawlSettings()
+    words = _words(paragraphs)
+    text = "\n".join(paragraphs)
+    if words < MIN_WORDS:
+        reason = "error_page" if _ERROR_TITLE.search(title or "") else "empty"
+        return Verdict("suspect", reason)
+    if _ERROR_TITLE.search(title or "") and (
+        previous_words is None or words < previous_words * 0.5
+    ):
+        return Verdict("suspect", "error_page")
+    has_paywall = bool(_PAYWALL.search(text))
+    if previous_words:
+        if has_paywall and words < previous_words * s.paywall_ratio:
+            return Verdict("suspect", "paywall")
+        if previous_words >= LONG_ENOUGH_TO_SHRINK and words < previous_words * s.shrink_ratio:
+            return Verdict("suspect", "shrunk")
+    elif has_paywall and words < LONG_ENOUGH_TO_SHRINK:
+        return Verdict("suspect", "paywall")
+    if previous_hash is not None and content_hash(title, byline, paragraphs) == previous_hash:
+        return Verdict("unchanged")
+    return Verdict("new_version")

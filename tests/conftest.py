@@ -1,0 +1,91 @@
+"""Shared fixtures: a database URL for each backend, and a real HTTP server for ASGI apps.
+
+PostgreSQL tests run when REDLINE_TEST_DATABASE_URL is set (CI sets it and also
+REDLINE_REQUIRE_POSTGRES=1, which turns a missing server into a failure instead of a skip).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+PG_URL = os.environ.get("REDLINE_TEST_DATABASE_URL", "")
+REQUIRE_PG = os.environ.get("REDLINE_REQUIRE_POSTGRES") == "1"
+
+
+def _pg_schema_url(base: str) -> Iterator[str]:
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    dsn = base.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.OperationalError as exc:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL required but unreachable at {base}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {base}: {exc}")
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/redline.sqlite3"
+        return
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("REDLINE_REQUIRE_POSTGRES=1 but REDLINE_TEST_DATABASE_URL is not set")
+        pytest.skip(
+            "PostgreSQL not configured: set REDLINE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"
+        )
+    yield from _pg_schema_url(PG_URL)
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Any]:
+    from redline.storage import Store
+
+    s = Store.open(database_url)
+    yield s
+    s.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve_asgi(app: Callable[..., Any]) -> Iterator[str]:
+    """Serve an ASGI app over real HTTP on loopback in a background thread."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

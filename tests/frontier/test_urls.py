@@ -1,0 +1,55 @@
+import pytest
+
+from redline.errors import ConfigError
+from redline.frontier.urls import canonicalize_url, identity_key, is_homepage, same_site
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        (
+            "https://www.example.com/news/a.html?utm_source=rss&utm_medium=feed",
+            "https://www.example.com/news/a.html",
+        ),
+        ("https://www.example.com/news/a.html#comments", "https://www.example.com/news/a.html"),
+        ("HTTPS://WWW.Example.COM:443/news/a.html", "https://www.example.com/news/a.html"),
+        ("http://example.com:80/a?fbclid=xyz&gclid=1", "http://example.com/a"),
+        ("https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),
+        ("https://example.com/story?id=123&utm_campaign=x", "https://example.com/story?id=123"),
+        ("https://example.com//news//a.html", "https://example.com/news/a.html"),
+        ("https://example.com/%7Euser/a", "https://example.com/~user/a"),
+        ("https://example.com:8443/a", "https://example.com:8443/a"),
+    ],
+)
+def test_canonicalize_strips_what_never_identifies_an_article(variant: str, canonical: str) -> None:
+    assert canonicalize_url(variant) == canonical
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "ftp://x.com/a", "/news/a.html", "javascript:alert(1)", "http://"]
+)
+def test_canonicalize_rejects_non_http_urls(bad: str) -> None:
+    with pytest.raises(ConfigError):
+        canonicalize_url(bad)
+
+
+def test_identity_key_merges_scheme_www_mobile_and_amp_variants() -> None:
+    base = identity_key("https://www.example.com/news/a.html")
+    for v in (
+        "http://example.com/news/a.html",
+        "https://m.example.com/news/a.html?utm_source=x",
+        "https://amp.example.com/news/a.html",
+        "https://www.example.com/amp/news/a.html",
+        "https://www.example.com/news/a.html/amp",
+    ):
+        assert identity_key(v) == base, v
+    assert identity_key("https://www.example.com/news/b.html") != base
+
+
+def test_same_site_and_homepage() -> None:
+    assert same_site("https://www.bbc.co.uk/news/1", "https://bbc.co.uk/x")
+    assert same_site("https://m.example.com/a", "https://example.com/b")
+    assert not same_site("https://example.com/a", "https://example.org/a")
+    assert is_homepage("https://example.com/")
+    assert is_homepage("https://example.com/index.html")
+    assert not is_homepage("https://example.com/news/2026/a.html")

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+
+from redline.errors import ConfigError
+from redline.sources import SourceConfig, load_sources_file
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_round_trip_through_dict() -> None:
+    cfg = SourceConfig.from_dict(
+        {
+            "name": "guardian",
+            "feeds": ["https://www.theguardian.com/world/rss"],
+            "include": [r"/\d{4}/\w{3}/\d{2}/"],
+            "schedule": [["3h", "10m"], ["2d", "2h"]],
+            "rules": {"body": "div.article-body"},
+            "delay": 2,
+        }
+    )
+    assert SourceConfig.from_dict(cfg.to_dict()) == cfg
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "bad name!"}, "invalid source name"),
+        ({"name": "x", "feeds": ["not a url"]}, "not an absolute"),
+        ({"name": "x", "include": ["(unclosed"]}, "invalid regular expression"),
+        ({"name": "x", "colour": "red"}, "unknown key"),
+        ({"name": "x", "rules": {"headline": "h1"}}, "unknown extraction rule"),
+        ({"name": "x", "schedule": [["1h"]]}, "must be"),
+        ({"feeds": []}, "needs a name"),
+    ],
+)
+def test_invalid_sources_are_rejected_with_a_clear_message(data: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        SourceConfig.from_dict(data)
+
+
+def test_example_sources_file_loads() -> None:
+    sources = load_sources_file(REPO / "sources.example.toml")
+    names = {s.name for s in sources}
+    assert {"nytimes", "bbc", "guardian", "ap", "taipeitimes"} <= names
+    assert all(s.has_discovery for s in sources)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[[source]\nname='x'", "not valid TOML"),
+        ("title = 'no sources'", "no \\[\\[source\\]\\]"),
+        ("[[source]]\nname='a'\n[[source]]\nname='a'", "twice"),
+    ],
+)
+def test_invalid_sources_file(tmp_path: Path, content: str, message: str) -> None:
+    f = tmp_path / "s.toml"
+    f.write_text(content)
+    with pytest.raises(ConfigError, match=message):
+        load_sources_file(f)
+
+
+def test_missing_and_binary_sources_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_sources_file(tmp_path / "nope.toml")
+    f = tmp_path / "bin.toml"
+    f.write_bytes(b"\xff\xfe\x00\x01garbage")
+    with pytest.raises(ConfigError):
+        load_sources_file(f)

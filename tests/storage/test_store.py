@@ -1,0 +1,189 @@
+"""The storage layer on SQLite and PostgreSQL: identity, versions guard, history."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from redline.errors import ArticleNotFound, SourceError, StorageError
+from redline.sources import SourceConfig
+from redline.storage import CheckRecord, NewChange, NewVersion, Store, VersionConflict
+from redline.storage.database import current_revision
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def _version(text: str, title: str = "Headline") -> NewVersion:
+    return NewVersion(
+        title=title,
+        byline="By A",
+        published=NOW,
+        modified=None,
+        text=text,
+        content_hash=str(hash((title, text))),
+        extractor="jsonld",
+        extractor_version="t",
+        raw_html=f"<html><p>{text}</p></html>".encode(),
+    )
+
+
+def test_migrations_are_idempotent(store: Store) -> None:
+    from redline.storage.database import migrate
+
+    migrate(store.engine)
+    assert current_revision(store.engine) is not None
+
+
+def test_sources_add_list_remove(store: Store) -> None:
+    store.add_source(
+        SourceConfig(name="bbc", feeds=("https://feeds.bbci.co.uk/news/rss.xml",)), NOW
+    )
+    with pytest.raises(SourceError, match="already exists"):
+        store.add_source(SourceConfig(name="bbc"), NOW)
+    row, created = store.save_source(SourceConfig(name="bbc", homepage="https://www.bbc.com/"), NOW)
+    assert not created and row.config.homepage == "https://www.bbc.com/"
+    art, _ = store.add_article("https://www.bbc.com/news/a-1", row.id, NOW)
+    assert store.remove_source("bbc") == 1
+    assert store.get_article(art.id).source_id is None  # the article and its history are kept
+    with pytest.raises(SourceError, match="no source named"):
+        store.get_source("bbc")
+
+
+def test_url_variants_are_one_article(store: Store) -> None:
+    a, created = store.add_article("https://example.com/news/a.html?utm_source=rss", None, NOW)
+    assert created and a.url == "https://example.com/news/a.html"
+    for variant in (
+        "https://example.com/news/a.html#x",
+        "http://www.example.com/news/a.html",
+        "https://m.example.com/news/a.html?fbclid=1",
+    ):
+        b, created = store.add_article(variant, None, NOW)
+        assert not created and b.id == a.id
+        assert store.find_article(variant).id == a.id  # type: ignore[union-attr]
+    assert store.count_articles() == 1
+    with pytest.raises(ArticleNotFound):
+        store.require_article("https://example.com/news/other.html")
+
+
+def test_versions_blobs_changes_and_compare_and_set(store: Store) -> None:
+    a, _ = store.add_article("https://example.com/a", None, NOW)
+    v1 = store.record_check(
+        CheckRecord(
+            article_id=a.id,
+            captured_at=NOW,
+            url=a.url,
+            outcome="new_version",
+            http_status=200,
+            version=_version("one"),
+            expected_version_count=0,
+            last_changed=NOW,
+            next_check=NOW + timedelta(minutes=15),
+            region_fp="fp1",
+        )
+    )
+    assert v1 is not None
+    change = NewChange(
+        engine_version="1",
+        level="minor",
+        score=0.2,
+        classes=["typo"],
+        summary="Typo fixed",
+        stealth=False,
+        data={"x": 1},
+    )
+    store.record_check(
+        CheckRecord(
+            article_id=a.id,
+            captured_at=NOW + timedelta(minutes=15),
+            url=a.url,
+            outcome="new_version",
+            version=_version("two"),
+            expected_version_count=1,
+            change=change,
+            last_changed=NOW,
+        )
+    )
+    # A second checker that read version_count=1 too must not write version 2 again.
+    with pytest.raises(VersionConflict):
+        store.record_check(
+            CheckRecord(
+                article_id=a.id,
+                captured_at=NOW,
+                url=a.url,
+                outcome="new_version",
+                version=_version("two bis"),
+                expected_version_count=1,
+            )
+        )
+    versions = store.versions(a.id)
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[1].text == "two"
+    assert store.raw_html(versions[0].raw_sha256 or "") == b"<html><p>one</p></html>"
+    changes = store.changes(a.id)
+    assert changes[versions[1].id].classes == ["typo"]
+    art = store.get_article(a.id)
+    assert art.version_count == 2 and art.check_count == 2 and art.region_fp == "fp1"
+    captures = store.captures(a.id)
+    assert len(captures) == 2  # the conflicting check wrote nothing
+
+
+def test_identical_raw_pages_are_stored_once(store: Store) -> None:
+    a, _ = store.add_article("https://example.com/a", None, NOW)
+    b, _ = store.add_article("https://example.com/b", None, NOW)
+    for art in (a, b):
+        store.record_check(
+            CheckRecord(
+                article_id=art.id,
+                captured_at=NOW,
+                url=art.url,
+                outcome="new_version",
+                version=_version("same"),
+                expected_version_count=0,
+            )
+        )
+    from sqlalchemy import func, select
+
+    from redline.storage.schema import blobs
+
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(blobs)).scalar_one() == 1
+
+
+def test_due_articles_and_events(store: Store) -> None:
+    a, _ = store.add_article("https://example.com/a", None, NOW)
+    b, _ = store.add_article("https://example.com/b", None, NOW)
+    store.record_check(
+        CheckRecord(
+            article_id=b.id,
+            captured_at=NOW,
+            url=b.url,
+            outcome="missing",
+            next_check=NOW + timedelta(hours=1),
+            status="deleted",
+            events=[("deleted", "HTTP 404 twice")],
+        )
+    )
+    due = store.due_articles(NOW, 10)
+    assert [x.id for x in due] == [a.id]
+    assert [x.id for x in store.due_articles(NOW + timedelta(hours=2), 10)] == [a.id, b.id]
+    assert [e.kind for e in store.events(b.id)] == ["first_seen", "deleted"]
+    assert store.get_article(b.id).status == "deleted"
+    assert [x.id for x in store.due_articles(NOW, 10, all_live=True)] == [a.id]
+
+
+def test_keyset_listing(store: Store) -> None:
+    ids = [
+        store.add_article(f"https://example.com/{i}", None, NOW + timedelta(minutes=i))[0].id
+        for i in range(5)
+    ]
+    page1 = store.list_articles(limit=2)
+    assert [a.id for a in page1] == ids[::-1][:2]
+    last = page1[-1]
+    page2 = store.list_articles(limit=2, before=(last.first_seen, last.id))
+    assert [a.id for a in page2] == ids[::-1][2:4]
+
+
+def test_unreachable_database_is_a_clear_error() -> None:
+    with pytest.raises(StorageError, match="cannot connect"):
+        Store.open("postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(StorageError, match="unsupported database"):
+        Store.open("mysql://x@localhost/db")

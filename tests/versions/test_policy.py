@@ -1,0 +1,99 @@
+from redline.versions.policy import content_hash, judge
+
+BODY = [
+    f"Paragraph {i} of a long article about the budget with many words in it." for i in range(20)
+]
+WORDS = sum(len(p.split()) for p in BODY)
+
+
+def test_first_good_capture_is_a_version() -> None:
+    assert (
+        judge(
+            title="Budget passes",
+            byline=None,
+            paragraphs=BODY,
+            previous_hash=None,
+            previous_words=None,
+        ).outcome
+        == "new_version"
+    )
+
+
+def test_same_content_is_unchanged_and_any_real_edit_is_new() -> None:
+    h = content_hash("Budget passes", "By A", BODY)
+    assert (
+        judge(
+            title="Budget passes",
+            byline="By A",
+            paragraphs=BODY,
+            previous_hash=h,
+            previous_words=WORDS,
+        ).outcome
+        == "unchanged"
+    )
+    assert (
+        judge(
+            title="Budget fails",
+            byline="By A",
+            paragraphs=BODY,
+            previous_hash=h,
+            previous_words=WORDS,
+        ).outcome
+        == "new_version"
+    )
+    assert (
+        judge(
+            title="Budget passes",
+            byline="By B",
+            paragraphs=BODY,
+            previous_hash=h,
+            previous_words=WORDS,
+        ).outcome
+        == "new_version"
+    )
+    edited = [*BODY[:-1], BODY[-1] + " More."]
+    assert (
+        judge(
+            title="Budget passes",
+            byline="By A",
+            paragraphs=edited,
+            previous_hash=h,
+            previous_words=WORDS,
+        ).outcome
+        == "new_version"
+    )
+
+
+def test_paywall_teaser_and_shrunk_page_are_suspect() -> None:
+    h = content_hash("T", None, BODY)
+    teaser = [BODY[0], "Subscribe to continue reading this story and many more."]
+    v = judge(
+        title="T", byline=None, paragraphs=teaser + BODY[1:3], previous_hash=h, previous_words=WORDS
+    )
+    assert (v.outcome, v.reason) == ("suspect", "paywall")
+    v = judge(title="T", byline=None, paragraphs=BODY[:3], previous_hash=h, previous_words=WORDS)
+    assert (v.outcome, v.reason) == ("suspect", "shrunk")
+
+
+def test_error_page_and_empty_extraction_are_suspect() -> None:
+    v = judge(
+        title="404 Page not found",
+        byline=None,
+        paragraphs=["Sorry, we could not find that page."],
+        previous_hash=None,
+        previous_words=None,
+    )
+    assert (v.outcome, v.reason) == ("suspect", "error_page")
+    v = judge(
+        title="Fine title", byline=None, paragraphs=[], previous_hash=None, previous_words=None
+    )
+    assert (v.outcome, v.reason) == ("suspect", "empty")
+
+
+def test_a_short_article_may_still_grow_normally() -> None:
+    short = BODY[:4]
+    h = content_hash("T", None, short)
+    assert (
+        judge(title="T", byline=None, paragraphs=BODY, previous_hash=h, previous_words=40).outcome
+        == "new_version"
+    )
