@@ -1,0 +1,141 @@
+"""The fetcher against a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections import Counter
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from redline.errors import FetchError
+from redline.fetch import Fetcher
+from redline.settings import FetchSettings
+from tests.conftest import serve_asgi
+
+hits: Counter[str] = Counter()
+
+
+async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    path = scope["path"]
+    hits[path] += 1
+    headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+
+    async def reply(status: int, body: bytes = b"", extra: list[tuple[bytes, bytes]] | None = None) -> None:
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"), *(extra or [])]})
+        await send({"type": "http.response.body", "body": body})
+
+    if path == "/robots.txt":
+        await reply(200, b"User-agent: *\nDisallow: /private/\n")
+    elif path == "/etag":
+        if headers.get("if-none-match") == '"v1"':
+            await reply(304, extra=[(b"etag", b'"v1"')])
+        else:
+            await reply(200, b"<p>hello</p>", [(b"etag", b'"v1"'), (b"last-modified", b"Sun, 22 Nov 2026 10:00:00 GMT")])
+    elif path.startswith("/hop/"):
+        n = int(path.rsplit("/", 1)[1])
+        await reply(302, extra=[(b"location", f"/hop/{n + 1}".encode())])
+    elif path == "/moved":
+        await reply(301, extra=[(b"location", b"/etag")])
+    elif path == "/flaky":
+        await reply(503 if hits[path] < 3 else 200, b"ok now")
+    elif path == "/down":
+        await reply(503, b"down")
+    elif path == "/big":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        chunk = b"<p>" + b"x" * 65536 + b"</p>"
+        for _ in range(200):  # ~13 MB, streamed without Content-Length
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    elif path == "/bomb":
+        body = gzip.compress(b"\0" * (50 * 1024 * 1024))
+        await reply(200, body, [(b"content-encoding", b"gzip")])
+    elif path == "/slow":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        for _ in range(30):
+            await send({"type": "http.response.body", "body": b"x", "more_body": True})
+            await asyncio.sleep(0.2)
+        await send({"type": "http.response.body", "body": b""})
+    else:
+        await reply(404, b"not found")
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with serve_asgi(app) as url:
+        yield url
+
+
+def run(coro):  # type: ignore[no-untyped-def]
+    return asyncio.run(coro)
+
+
+async def _fetch(base: str, path: str, settings: FetchSettings | None = None, **kw):  # type: ignore[no-untyped-def]
+    async with Fetcher(settings or FetchSettings(retry_backoff=0.01, per_host_delay=0)) as f:
+        f.configure_host(urlsplit(base).netloc, delay=0, allow_private=True)
+        return await f.fetch(base + path, **kw)
+
+
+def test_conditional_request_gets_304(base: str) -> None:
+    first = run(_fetch(base, "/etag"))
+    assert first.status == 200 and first.etag == '"v1"' and first.body == b"<p>hello</p>"
+    again = run(_fetch(base, "/etag", etag=first.etag))
+    assert again.not_modified and again.body == b""
+
+
+def test_redirects_followed_and_limited(base: str) -> None:
+    r = run(_fetch(base, "/moved"))
+    assert r.status == 200 and r.final_url.endswith("/etag") and r.redirects == (base + "/moved",)
+    with pytest.raises(FetchError) as exc:
+        run(_fetch(base, "/hop/0"))
+    assert exc.value.kind == "too_many_redirects"
+
+
+def test_robots_txt_is_obeyed(base: str) -> None:
+    with pytest.raises(FetchError) as exc:
+        run(_fetch(base, "/private/x"))
+    assert exc.value.kind == "robots"
+    assert run(_fetch(base, "/private/x", respect_robots=False)).status == 404
+
+
+def test_5xx_retried_then_returned(base: str) -> None:
+    assert run(_fetch(base, "/flaky")).status == 200
+    assert hits["/flaky"] == 3
+    before = hits["/down"]
+    r = run(_fetch(base, "/down"))
+    assert r.status == 503 and hits["/down"] - before == 3  # 1 try + 2 retries
+
+
+def test_body_size_is_capped_while_streaming(base: str) -> None:
+    small = FetchSettings(max_body_bytes=1_000_000, per_host_delay=0, retries=0)
+    for path in ("/big", "/bomb"):
+        with pytest.raises(FetchError) as exc:
+            run(_fetch(base, path, small))
+        assert exc.value.kind == "too_large"
+
+
+def test_slow_site_hits_the_total_timeout(base: str) -> None:
+    with pytest.raises(FetchError) as exc:
+        run(_fetch(base, "/slow", FetchSettings(total_timeout=1.0, retries=0, per_host_delay=0)))
+    assert exc.value.kind == "timeout"
+
+
+def test_private_addresses_refused_unless_allowed(base: str) -> None:
+    async def go() -> None:
+        async with Fetcher(FetchSettings(retries=0)) as f:
+            await f.fetch(base + "/etag")
+
+    with pytest.raises(FetchError) as exc:
+        run(go())
+    assert exc.value.kind == "blocked_address"
+
+
+def test_connection_refused_is_a_fetch_error() -> None:
+    from tests.conftest import free_port
+
+    with pytest.raises(FetchError) as exc:
+        run(_fetch(f"http://127.0.0.1:{free_port()}", "/", FetchSettings(retries=1, retry_backoff=0.01, per_host_delay=0)))
+    assert exc.value.kind == "connect"
