@@ -50,6 +50,8 @@ class CrawlSettings:
     """How often each source's feeds, sitemaps and homepage are polled."""
     batch_size: int = 200
     """Due articles taken from the frontier at a time."""
+    lease: timedelta = timedelta(minutes=5)
+    """How long a claimed article stays reserved for one worker; a dead worker's claims expire."""
     max_sleep: float = 60.0
     """Longest sleep of `redline crawl` between rounds, so new sources are noticed."""
     missing_checks_for_deletion: int = 2

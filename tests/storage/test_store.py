@@ -187,3 +187,19 @@ def test_unreachable_database_is_a_clear_error() -> None:
         Store.open("postgresql://nobody@127.0.0.1:1/none")
     with pytest.raises(StorageError, match="unsupported database"):
         Store.open("mysql://x@localhost/db")
+
+
+def test_claims_are_exclusive_until_the_lease_expires(store: Store) -> None:
+    ids = [store.add_article(f"https://example.com/{i}", None, NOW)[0].id for i in range(6)]
+    lease = timedelta(minutes=5)
+    first = store.claim_articles(NOW, 4, worker="w1", lease=lease)
+    second = store.claim_articles(NOW, 4, worker="w2", lease=lease)
+    assert len(first) == 4 and len(second) == 2
+    assert not {a.id for a in first} & {a.id for a in second}
+    assert store.claim_articles(NOW, 4, worker="w3", lease=lease) == []
+    # w1 dies: after the lease its articles go to another worker.
+    later = NOW + lease + timedelta(seconds=1)
+    taken = store.claim_articles(later, 10, worker="w3", lease=lease)
+    assert {a.id for a in taken} == set(ids)  # w2's leases expired too
+    store.release_articles([a.id for a in taken], "w3")
+    assert len(store.claim_articles(later, 10, worker="w4", lease=lease)) == 6

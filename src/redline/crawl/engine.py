@@ -155,9 +155,10 @@ class Crawler:
 
         while True:
             # `started` bounds the round: articles rescheduled during it wait for the next one.
-            batch = self.store.due_articles(
-                started, batch_size, source_id=source_id, all_live=all_live, after_id=after_id
-            )
+            batch = self.store.claim_articles(
+                started, batch_size, worker=self.worker_id, lease=self.settings.crawl.lease,
+                source_id=source_id, all_live=all_live, after_id=after_id,
+            )  # fmt: skip
             batch = [a for a in batch if a.id not in seen]
             if not batch:
                 break

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import zstandard
@@ -366,6 +366,55 @@ class Store:
             q = q.where(a.c.source_id == source_id)
         with self._read() as conn:
             return [_article(r) for r in conn.execute(q.limit(limit))]
+
+    def claim_articles(
+        self, now: datetime, limit: int, *, worker: str, lease: timedelta,
+        source_id: int | None = None, all_live: bool = False, after_id: int = 0,
+    ) -> list[ArticleRow]:  # fmt: skip
+        """Lease up to ``limit`` due articles to ``worker`` until ``now + lease``.
+
+        ``FOR UPDATE SKIP LOCKED`` on PostgreSQL lets many workers claim side by side without
+        waiting on each other; SQLite serialises writers, so the same statement is safe there.
+        A worker that dies simply lets its leases expire; ``record_check`` releases them.
+        """
+        a = t.articles
+        cond = [or_(a.c.lease_expires.is_(None), a.c.lease_expires < now)]
+        if all_live:
+            cond += [a.c.status == "live", a.c.id > after_id]
+            order = a.c.id
+        else:
+            cond += [a.c.status.in_(["live", "deleted", "gone"]), a.c.next_check.is_not(None), a.c.next_check <= now]
+            order = a.c.next_check
+        if source_id is not None:
+            cond.append(a.c.source_id == source_id)
+        sub = select(a.c.id).where(*cond).order_by(order).limit(limit).with_for_update(skip_locked=True)
+        with self._tx() as conn:
+            ids = list(
+                conn.execute(
+                    update(a)
+                    .where(a.c.id.in_(sub.scalar_subquery()))
+                    .values(lease_owner=worker, lease_expires=now + lease)
+                    .returning(a.c.id)
+                ).scalars()
+            )
+            if not ids:
+                return []
+            rows = conn.execute(
+                select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM).where(a.c.id.in_(ids)).order_by(order)
+            ).all()
+        return [_article(r) for r in rows]
+
+    def release_articles(self, ids: Sequence[int], worker: str) -> None:
+        """Give back leases not used (graceful shutdown)."""
+        if not ids:
+            return
+        a = t.articles
+        with self._tx() as conn:
+            conn.execute(
+                update(a)
+                .where(a.c.id.in_(list(ids)), a.c.lease_owner == worker)
+                .values(lease_owner=None, lease_expires=None)
+            )
 
     def next_due(self, source_id: int | None = None) -> datetime | None:
         a = t.articles
