@@ -16,6 +16,13 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_source_key_is_documented() -> None:
-    keys = SourceConfig(name="x", schedule=None).to_dict().keys() | {"schedule", "schedule_jitter", "discover_every", "rules", "concurrency", "delay"}
+    keys = SourceConfig(name="x", schedule=None).to_dict().keys() | {
+        "schedule",
+        "schedule_jitter",
+        "discover_every",
+        "rules",
+        "concurrency",
+        "delay",
+    }
     for key in keys:
         assert f"`{key}`" in DOC, f"source key {key} is not in docs/configuration.md"

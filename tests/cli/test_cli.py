@@ -13,7 +13,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def redline(tmp_path: Path, *args: str, db: str | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+def redline(
+    tmp_path: Path, *args: str, db: str | None = None, check: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "REDLINE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
     env.pop("REDLINE_DATABASE_URL", None)
     if db:
@@ -38,7 +40,9 @@ def test_source_add_list_remove_json(tmp_path: Path) -> None:
             "--include", "/news/", check=True)  # fmt: skip
     out = redline(tmp_path, "source", "list", "--json", check=True).stdout
     data = json.loads(out)
-    assert data[0]["name"] == "bbc" and data[0]["feeds"] == ["https://feeds.bbci.co.uk/news/rss.xml"]
+    assert data[0]["name"] == "bbc" and data[0]["feeds"] == [
+        "https://feeds.bbci.co.uk/news/rss.xml"
+    ]
     assert data[0]["stats"] == {"articles": 0, "changed": 0, "deleted": 0}
     err = one_line_error(redline(tmp_path, "source", "add", "bbc"))
     assert "already exists" in err

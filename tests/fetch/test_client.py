@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from tests.conftest import serve_asgi
 
 from redline.errors import FetchError
 from redline.fetch import Fetcher
 from redline.settings import FetchSettings
-from tests.conftest import serve_asgi
 
 hits: Counter[str] = Counter()
 
@@ -23,9 +23,16 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
     hits[path] += 1
     headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
 
-    async def reply(status: int, body: bytes = b"", extra: list[tuple[bytes, bytes]] | None = None) -> None:
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8"), *(extra or [])]})
+    async def reply(
+        status: int, body: bytes = b"", extra: list[tuple[bytes, bytes]] | None = None
+    ) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"), *(extra or [])],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     if path == "/robots.txt":
@@ -34,7 +41,11 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         if headers.get("if-none-match") == '"v1"':
             await reply(304, extra=[(b"etag", b'"v1"')])
         else:
-            await reply(200, b"<p>hello</p>", [(b"etag", b'"v1"'), (b"last-modified", b"Sun, 22 Nov 2026 10:00:00 GMT")])
+            await reply(
+                200,
+                b"<p>hello</p>",
+                [(b"etag", b'"v1"'), (b"last-modified", b"Sun, 22 Nov 2026 10:00:00 GMT")],
+            )
     elif path.startswith("/hop/"):
         n = int(path.rsplit("/", 1)[1])
         await reply(302, extra=[(b"location", f"/hop/{n + 1}".encode())])
@@ -45,7 +56,13 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
     elif path == "/down":
         await reply(503, b"down")
     elif path == "/big":
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html")],
+            }
+        )
         chunk = b"<p>" + b"x" * 65536 + b"</p>"
         for _ in range(200):  # ~13 MB, streamed without Content-Length
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
@@ -54,7 +71,13 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         body = gzip.compress(b"\0" * (50 * 1024 * 1024))
         await reply(200, body, [(b"content-encoding", b"gzip")])
     elif path == "/slow":
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html")],
+            }
+        )
         for _ in range(30):
             await send({"type": "http.response.body", "body": b"x", "more_body": True})
             await asyncio.sleep(0.2)
@@ -137,5 +160,11 @@ def test_connection_refused_is_a_fetch_error() -> None:
     from tests.conftest import free_port
 
     with pytest.raises(FetchError) as exc:
-        run(_fetch(f"http://127.0.0.1:{free_port()}", "/", FetchSettings(retries=1, retry_backoff=0.01, per_host_delay=0)))
+        run(
+            _fetch(
+                f"http://127.0.0.1:{free_port()}",
+                "/",
+                FetchSettings(retries=1, retry_backoff=0.01, per_host_delay=0),
+            )
+        )
     assert exc.value.kind == "connect"

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from redline import __version__
-from redline.cli import commands_crawl, commands_read, commands_sources
+from redline.cli import commands_crawl, commands_ops, commands_read, commands_sources
 from redline.cli.env import Env, err, setup_logging
 from redline.errors import RedlineError
 
@@ -46,7 +46,7 @@ def root(
             envvar="REDLINE_DATABASE_URL",
             help="sqlite:///PATH or postgresql://USER@HOST/DB (default: SQLite in the data dir).",
         ),
-    ] = None,  # fmt: skip
+    ] = None,
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv: debug).")
     ] = 0,
@@ -71,6 +71,7 @@ def init(ctx: typer.Context) -> None:
 commands_sources.register(app)
 commands_crawl.register(app)
 commands_read.register(app)
+commands_ops.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from redline import __version__
+from redline import __version__, metrics
 from redline.errors import ExtractionError, FetchError
 from redline.extract import ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
@@ -75,6 +75,7 @@ async def check_article(
         )
     except FetchError as exc:
         return _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")
+    metrics.FETCH_SECONDS.observe(fr.duration_ms / 1000)
     try:
         return await _judge_response(ctx, article, source, fr, now)
     except VersionConflict as exc:

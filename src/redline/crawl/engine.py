@@ -7,6 +7,7 @@ compare-and-set on versions keeps concurrent crawlers from writing the same vers
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from redline import metrics
 from redline.crawl.checker import CheckContext, CheckOutcome, check_article
 from redline.crawl.discover import DiscoveryReport, discover_source
 from redline.fetch.client import Fetcher
@@ -104,14 +106,14 @@ class Crawler:
     async def discover(
         self, fetcher: Fetcher, *, source: str | None = None, force: bool = False
     ) -> list[DiscoveryReport]:
+        """Poll due sources (all of them, or ``source``, with ``force``)."""
         now = self.clock()
-        rows = (
-            [self.store.get_source(source)]
-            if (source and force)
-            else self.store.due_sources(now, source)
-        )
-        if force and not source:
-            rows = self.store.list_sources()
+        if force:
+            rows = [self.store.get_source(source)] if source else self.store.list_sources()
+        else:
+            rows = self.store.claim_sources(
+                now, worker=self.worker_id, lease=self.settings.crawl.lease, name=source
+            )
         reports = []
         for row in rows:
             cfg = row.config
@@ -126,8 +128,12 @@ class Crawler:
     async def check_due(
         self, fetcher: Fetcher, *, source: str | None = None, all_live: bool = False,
         progress: ProgressHook | None = None, summary: CrawlSummary | None = None,
+        stop: asyncio.Event | None = None,
     ) -> CrawlSummary:  # fmt: skip
+        """Claim and check due articles batch by batch; with ``stop`` set, unstarted claims are
+        released and in-flight checks finish (graceful shutdown)."""
         summary = summary or CrawlSummary()
+        unstarted: list[int] = []
         sources = {s.id: s for s in self.store.list_sources()}
         source_id = self.store.get_source(source).id if source else None
         batch_size = self.settings.crawl.batch_size
@@ -140,6 +146,9 @@ class Crawler:
             src: SourceRow | None = sources.get(article.source_id) if article.source_id else None
             cfg = src.config if src else None
             async with sem:
+                if stop is not None and stop.is_set():
+                    unstarted.append(article.id)
+                    return
                 self._configure(fetcher, cfg, article.url)
                 try:
                     outcome = await check_article(
@@ -150,10 +159,15 @@ class Crawler:
                     outcome = CheckOutcome(article.url, "error", f"internal: {exc}")
             summary.checked += 1
             summary.outcomes[outcome.outcome] += 1
+            metrics.CHECKS.labels(outcome.outcome).inc()
+            if outcome.outcome == "new_version":
+                metrics.VERSIONS.inc()
+            elif outcome.outcome == "error" and outcome.reason:
+                metrics.FETCH_ERRORS.labels(outcome.reason.split(":", 1)[0]).inc()
             if progress:
                 progress("check", summary.checked, summary.checked)
 
-        while True:
+        while stop is None or not stop.is_set():
             # `started` bounds the round: articles rescheduled during it wait for the next one.
             batch = self.store.claim_articles(
                 started, batch_size, worker=self.worker_id, lease=self.settings.crawl.lease,
@@ -163,9 +177,13 @@ class Crawler:
             if not batch:
                 break
             seen.update(a.id for a in batch)
+            overdue = [(started - a.next_check).total_seconds() for a in batch if a.next_check]
+            if overdue:
+                metrics.FRONTIER_LAG.set(max(max(overdue), 0))
             if all_live:
                 after_id = max(a.id for a in batch)
             await asyncio.gather(*(one(a) for a in batch))
+        self.store.release_articles(unstarted, self.worker_id)
         return summary
 
     async def check_one(self, article: ArticleRow) -> CheckOutcome:
@@ -185,6 +203,7 @@ class Crawler:
         async with Fetcher(self.settings.fetch) as fetcher:
             for report in await self.discover(fetcher, source=source, force=force_discovery):
                 summary.discovered += report.new
+                metrics.DISCOVERED.inc(report.new)
                 summary.discovery_errors.extend(report.errors)
             await self.check_due(
                 fetcher, source=source, all_live=all_live, progress=progress, summary=summary
@@ -197,6 +216,8 @@ class Crawler:
         on_round: Callable[[CrawlSummary], None] | None = None,
     ) -> None:  # fmt: skip
         """Loop: discover due sources, check due articles, sleep until the next is due."""
+        started = self.clock()
+        totals = CrawlSummary()
         async with Fetcher(self.settings.fetch) as fetcher:
             while not stop.is_set():
                 t0 = time.monotonic()
@@ -204,8 +225,15 @@ class Crawler:
                 for report in await self.discover(fetcher, source=source):
                     summary.discovered += report.new
                     summary.discovery_errors.extend(report.errors)
-                await self.check_due(fetcher, source=source, summary=summary)
+                    metrics.DISCOVERED.inc(report.new)
+                await self.check_due(fetcher, source=source, summary=summary, stop=stop)
                 summary.seconds = time.monotonic() - t0
+                totals.checked += summary.checked
+                totals.outcomes.update(summary.outcomes)
+                self.store.heartbeat(
+                    self.worker_id, socket.gethostname(), os.getpid(), started, self.clock(),
+                    totals.checked, totals.outcomes["error"],
+                )  # fmt: skip
                 if on_round and (summary.checked or summary.discovered):
                     on_round(summary)
                 await self._sleep_until_due(stop)
@@ -218,10 +246,8 @@ class Crawler:
         wait = self.settings.crawl.max_sleep
         if candidates:
             wait = min(wait, max((min(candidates) - now).total_seconds(), 0.05))
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=wait)
-        except TimeoutError:
-            pass
 
 
 __all__ = ["CrawlSummary", "Crawler"]

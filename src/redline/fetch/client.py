@@ -24,7 +24,9 @@ from redline.settings import FetchSettings
 log = logging.getLogger(__name__)
 
 _REDIRECTS = {301, 302, 303, 307, 308}
-_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/rss+xml;q=0.9,*/*;q=0.5"
+_ACCEPT = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,application/rss+xml;q=0.9,*/*;q=0.5"
+)
 
 
 def _origin(url: str) -> str:
@@ -162,8 +164,15 @@ class Fetcher:
         try:
             async with self._client.stream("GET", url, headers=headers) as resp:
                 declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > limit and resp.status_code < 300:
-                    raise FetchError("too_large", f"{url} declares {int(declared):,} bytes (limit {limit:,})")
+                if (
+                    declared
+                    and declared.isdigit()
+                    and int(declared) > limit
+                    and resp.status_code < 300
+                ):
+                    raise FetchError(
+                        "too_large", f"{url} declares {int(declared):,} bytes (limit {limit:,})"
+                    )
                 body = bytearray()
                 if resp.status_code not in _REDIRECTS and resp.status_code != 304:
                     # aiter_bytes decodes gzip/deflate chunk by chunk: the limit applies to the
@@ -171,17 +180,26 @@ class Fetcher:
                     async for chunk in resp.aiter_bytes():
                         body += chunk
                         if len(body) > limit:
-                            raise FetchError("too_large", f"{url} is larger than {limit:,} bytes; cut off")
+                            raise FetchError(
+                                "too_large", f"{url} is larger than {limit:,} bytes; cut off"
+                            )
                 return resp.status_code, resp.headers, bytes(body)
         except FetchError:
             raise
         except httpx.TimeoutException as exc:
             raise _Retryable(FetchError("timeout", f"timed out fetching {url}")) from exc
-        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+        except (
+            httpx.ConnectError,
+            httpx.RemoteProtocolError,
+            httpx.ReadError,
+            httpx.WriteError,
+        ) as exc:
             reason = str(exc) or type(exc).__name__
             raise _Retryable(FetchError("connect", f"cannot fetch {url}: {reason}")) from exc
         except httpx.DecodingError as exc:
-            raise FetchError("protocol", f"{url} sent a body that cannot be decoded: {exc}") from exc
+            raise FetchError(
+                "protocol", f"{url} sent a body that cannot be decoded: {exc}"
+            ) from exc
         except httpx.HTTPError as exc:
             raise FetchError("protocol", f"cannot fetch {url}: {exc}") from exc
 

@@ -15,7 +15,9 @@ class RobotsCache:
     a 5xx answer disallows the host until the next refresh (the site is in trouble).
     """
 
-    def __init__(self, user_agent: str, ttl: float, fetch_text: Callable[[str], Awaitable[tuple[int, str]]]):
+    def __init__(
+        self, user_agent: str, ttl: float, fetch_text: Callable[[str], Awaitable[tuple[int, str]]]
+    ):
         self._ua = user_agent
         self._ttl = ttl
         self._fetch_text = fetch_text

@@ -9,6 +9,7 @@ Jitter spreads checks so that articles found together are not all due at one ins
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ class SchedulePolicy:
             parsed.append((parse_duration(tier[0]), parse_duration(tier[1])))
         if not parsed:
             raise ConfigError("a schedule needs at least one tier")
-        if any(b[0] <= a[0] for a, b in zip(parsed, parsed[1:], strict=False)):
+        if any(b[0] <= a[0] for a, b in pairwise(parsed)):
             raise ConfigError("schedule tiers must be in increasing order of age")
         if any(interval.total_seconds() <= 0 for _, interval in parsed):
             raise ConfigError("schedule intervals must be positive")

@@ -8,6 +8,7 @@ Canonical links found in the page itself are handled after fetching (see ``crawl
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -89,10 +90,8 @@ def canonicalize_url(url: str) -> str:
     if scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"not an absolute http(s) URL: {url!r}")
     host = parts.hostname.lower().rstrip(".")
-    try:
+    with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
     try:
         port = parts.port
     except ValueError as exc:

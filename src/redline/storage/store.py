@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import zstandard
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -201,12 +201,42 @@ class Store:
         with self._read() as conn:
             return [_source(r) for r in conn.execute(q.order_by(t.sources.c.id))]
 
+    def claim_sources(
+        self, now: datetime, *, worker: str, lease: timedelta, name: str | None = None
+    ) -> list[SourceRow]:
+        """Lease the sources whose discovery is due, so two workers never poll one feed at once."""
+        src = t.sources
+        cond = [
+            or_(src.c.next_discovery.is_(None), src.c.next_discovery <= now),
+            or_(src.c.lease_expires.is_(None), src.c.lease_expires < now),
+        ]
+        if name:
+            cond.append(src.c.name == name)
+        sub = select(src.c.id).where(*cond).order_by(src.c.id).with_for_update(skip_locked=True)
+        with self._tx() as conn:
+            ids = list(
+                conn.execute(
+                    update(src)
+                    .where(src.c.id.in_(sub.scalar_subquery()))
+                    .values(lease_owner=worker, lease_expires=now + lease)
+                    .returning(src.c.id)
+                ).scalars()
+            )
+            rows = (
+                conn.execute(select(src).where(src.c.id.in_(ids)).order_by(src.c.id)).all()
+                if ids
+                else []
+            )
+        return [_source(r) for r in rows]
+
     def mark_discovered(self, source_id: int, now: datetime, next_at: datetime) -> None:
         with self._tx() as conn:
             conn.execute(
                 update(t.sources)
                 .where(t.sources.c.id == source_id)
-                .values(last_discovery=now, next_discovery=next_at)
+                .values(
+                    last_discovery=now, next_discovery=next_at, lease_owner=None, lease_expires=None
+                )
             )
 
     def discovery_validators(self, url: str) -> tuple[str | None, str | None]:
@@ -383,11 +413,21 @@ class Store:
             cond += [a.c.status == "live", a.c.id > after_id]
             order = a.c.id
         else:
-            cond += [a.c.status.in_(["live", "deleted", "gone"]), a.c.next_check.is_not(None), a.c.next_check <= now]
+            cond += [
+                a.c.status.in_(["live", "deleted", "gone"]),
+                a.c.next_check.is_not(None),
+                a.c.next_check <= now,
+            ]
             order = a.c.next_check
         if source_id is not None:
             cond.append(a.c.source_id == source_id)
-        sub = select(a.c.id).where(*cond).order_by(order).limit(limit).with_for_update(skip_locked=True)
+        sub = (
+            select(a.c.id)
+            .where(*cond)
+            .order_by(order)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         with self._tx() as conn:
             ids = list(
                 conn.execute(
@@ -400,7 +440,10 @@ class Store:
             if not ids:
                 return []
             rows = conn.execute(
-                select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM).where(a.c.id.in_(ids)).order_by(order)
+                select(*_ARTICLE_COLS)
+                .select_from(_ARTICLE_FROM)
+                .where(a.c.id.in_(ids))
+                .order_by(order)
             ).all()
         return [_article(r) for r in rows]
 
@@ -630,6 +673,64 @@ class Store:
                 .group_by(t.captures.c.outcome)
             ).all()
         return {r[0]: int(r[1]) for r in rows}
+
+    def frontier_status(self, now: datetime, overdue_after: timedelta) -> list[dict[str, Any]]:
+        """Per source: articles, due now, overdue, leased, never checked again, deleted/gone."""
+        a = t.articles
+        checkable = a.c.status.in_(["live", "deleted", "gone"])
+
+        def n(cond: Any) -> Any:
+            return func.sum(case((cond, 1), else_=0))
+
+        q = (
+            select(
+                t.sources.c.name.label("source"),
+                func.count(a.c.id).label("articles"),
+                n(and_(checkable, a.c.next_check <= now)).label("due"),
+                n(and_(checkable, a.c.next_check <= now - overdue_after)).label("overdue"),
+                n(a.c.lease_expires > now).label("leased"),
+                n(a.c.next_check.is_(None)).label("never"),
+                n(a.c.status.in_(["deleted", "gone"])).label("deleted"),
+                func.min(a.c.next_check).label("next_due"),
+            )
+            .select_from(_ARTICLE_FROM)
+            .group_by(t.sources.c.name)
+            .order_by(t.sources.c.name)
+        )
+        with self._read() as conn:
+            return [
+                {
+                    k: (int(v or 0) if k not in ("source", "next_due") else v)
+                    for k, v in r._mapping.items()
+                }
+                for r in conn.execute(q)
+            ]
+
+    def heartbeat(
+        self,
+        worker: str,
+        host: str,
+        pid: int,
+        started: datetime,
+        now: datetime,
+        checks: int,
+        errors: int,
+    ) -> None:
+        with self._tx() as conn:
+            values = dict(
+                host=host, pid=pid, started_at=started, last_seen=now, checks=checks, errors=errors
+            )
+            if not conn.execute(
+                update(t.workers).where(t.workers.c.id == worker).values(**values)
+            ).rowcount:
+                conn.execute(insert(t.workers).values(id=worker, **values))
+
+    def workers_seen(self, since: datetime) -> list[dict[str, Any]]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.workers).where(t.workers.c.last_seen >= since).order_by(t.workers.c.id)
+            ).all()
+        return [dict(r._mapping) for r in rows]
 
     def article_ids(self, batch: int = 1000) -> Iterator[Sequence[int]]:
         """Stream all article ids in batches (never all loaded at once)."""

@@ -1,0 +1,114 @@
+"""Operations: `redline worker` (one of many crawl processes) and `redline status`."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from redline.cli.env import Env, out, print_json
+from redline.crawl import Crawler
+from redline.serialize import iso
+from redline.settings import Settings
+
+
+def worker(
+    ctx: typer.Context,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Checks in flight in this worker.")
+    ] = 16,
+    metrics_port: Annotated[
+        int | None, typer.Option("--metrics-port", help="Serve Prometheus metrics on this port.")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+) -> None:
+    """Run one crawl worker; start any number against one PostgreSQL database.
+
+    Workers claim due articles and sources with leases, so they never check the same article at
+    once; SIGTERM/SIGINT finish in-flight checks and release the rest.
+    """
+    env: Env = ctx.obj
+    store = env.store()
+    base = Settings()
+    settings = replace(base, fetch=replace(base.fetch, global_concurrency=concurrency))
+    crawler = Crawler(store, settings)
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await crawler.run_forever(
+            stop, source=source,
+            on_round=lambda s: out.print(f"{datetime.now(UTC):%H:%M:%S} {crawler.worker_id} {s.line()}"),
+        )  # fmt: skip
+
+    out.print(f"worker {crawler.worker_id} started (concurrency {concurrency})")
+    asyncio.run(main())
+    out.print(f"worker {crawler.worker_id} stopped")
+
+
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Show the frontier (due, overdue, leased per source), recent workers and error rates."""
+    store = ctx.obj.store()
+    now = datetime.now(UTC)
+    frontier = store.frontier_status(now, timedelta(minutes=15))
+    workers = store.workers_seen(now - timedelta(minutes=10))
+    counts = store.capture_counts(now - timedelta(hours=1))
+    total = sum(counts.values())
+    data = {
+        "at": iso(now),
+        "frontier": [{**f, "next_due": iso(f["next_due"])} for f in frontier],
+        "workers": [{**w, "started_at": iso(w["started_at"]), "last_seen": iso(w["last_seen"])} for w in workers],
+        "last_hour": {"captures": total, "by_outcome": counts, "error_rate": round(counts.get("error", 0) / total, 4) if total else 0.0},
+    }  # fmt: skip
+    if as_json:
+        print_json(data)
+        return
+    table = Table(
+        "source",
+        "articles",
+        "due",
+        "overdue",
+        "leased",
+        "never again",
+        "deleted",
+        "next due",
+        box=None,
+    )
+    for f in frontier:
+        nd = f"{f['next_due']:%Y-%m-%d %H:%M}" if f["next_due"] else "-"
+        table.add_row(
+            f["source"] or "(none)",
+            *(str(f[k]) for k in ("articles", "due", "overdue", "leased", "never", "deleted")),
+            nd,
+        )
+    out.print(table)
+    out.print(f"workers seen in the last 10 min: {len(workers)}")
+    for w in workers:
+        out.print(
+            f"  {w['id']}  last seen {w['last_seen']:%H:%M:%S}  checks {w['checks']}  errors {w['errors']}",
+            markup=False,
+        )
+    rate = data["last_hour"]["error_rate"]  # type: ignore[index]
+    out.print(
+        f"last hour: {total} captures, error rate {rate:.1%}, "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(worker)
+    app.command()(status)
