@@ -9,11 +9,11 @@ Jitter spreads checks so that articles found together are not all due at one ins
 from __future__ import annotations
 
 import random
-from itertools import pairwise
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from redline.errors import ConfigError
 
