@@ -203,3 +203,20 @@ def test_claims_are_exclusive_until_the_lease_expires(store: Store) -> None:
     assert {a.id for a in taken} == set(ids)  # w2's leases expired too
     store.release_articles([a.id for a in taken], "w3")
     assert len(store.claim_articles(later, 10, worker="w4", lease=lease)) == 6
+
+
+def test_api_tokens_are_stored_hashed(store: Store) -> None:
+    token = store.create_token("ci", NOW)
+    assert store.verify_token(token, NOW)
+    assert not store.verify_token(token + "x", NOW)
+    assert not store.verify_token("", NOW)
+    from sqlalchemy import select
+
+    from redline.storage.schema import api_tokens
+
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(api_tokens.c.token_hash)).scalar_one()
+    assert token not in stored
+    (row,) = store.list_tokens()
+    assert row["last_used"] is not None
+    assert store.revoke_token(row["id"]) and not store.verify_token(token, NOW)

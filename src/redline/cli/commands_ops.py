@@ -109,6 +109,39 @@ def status(
     )
 
 
+token_app = typer.Typer(
+    help="API tokens for the state-changing parts of the web API.", no_args_is_help=True
+)
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="What the token is for.")]
+) -> None:
+    """Create a token (shown once; only its hash is stored)."""
+    token = ctx.obj.store().create_token(name, datetime.now(UTC))
+    out.print(token, markup=False)
+
+
+@token_app.command("list")
+def token_list(ctx: typer.Context) -> None:
+    """List tokens (never their values)."""
+    for t in ctx.obj.store().list_tokens():
+        used = f"last used {iso(t['last_used'])}" if t["last_used"] else "never used"
+        out.print(f"{t['id']}  {t['name']}  created {iso(t['created_at'])}  {used}", markup=False)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, token_id: int) -> None:
+    """Revoke a token by id."""
+    from redline.errors import ConfigError
+
+    if not ctx.obj.store().revoke_token(token_id):
+        raise ConfigError(f"no token with id {token_id}; see `redline token list`")
+    out.print(f"revoked token {token_id}")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(worker)
     app.command()(status)
+    app.add_typer(token_app, name="token")
