@@ -35,7 +35,15 @@ def start_newsroom(articles: int) -> tuple[subprocess.Popen[bytes], str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "redline.testing.newsroom", "--port", str(port), "--articles", str(articles)],
+        [
+            sys.executable,
+            "-m",
+            "redline.testing.newsroom",
+            "--port",
+            str(port),
+            "--articles",
+            str(articles),
+        ],
         stdout=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
@@ -83,7 +91,9 @@ def main() -> None:
             crawl=CrawlSettings(batch_size=500),
         )
         crawler = Crawler(store, settings)
-        print(f"newsroom {base} with {args.articles} articles; database {url.split('?')[0]}; pid {os.getpid()}")
+        print(
+            f"newsroom {base} with {args.articles} articles; database {url.split('?')[0]}; pid {os.getpid()}"
+        )
         measure("first crawl (discover+all)", crawler, all_live=True)
         measure("recheck (furniture only)", crawler, all_live=True, force_discovery=False)
         measure("recheck again", crawler, all_live=True, force_discovery=False)

@@ -1,0 +1,137 @@
+"""The extraction cascade: per-source rules, then JSON-LD, then trafilatura.
+
+Each field takes the first source that gives a plausible value. The body is the part that
+matters most, so each candidate is checked for plausibility (length, consistency with the page)
+before it wins; furniture lines are dropped from whichever wins.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
+
+from redline.errors import ExtractionError
+from redline.extract.body import (
+    MIN_BODY_WORDS,
+    body_from_jsonld,
+    body_from_rules,
+    body_from_trafilatura,
+    same_text,
+    words,
+)
+from redline.extract.furniture import drop_furniture
+from redline.extract.metadata import (
+    byline_from_markup,
+    canonical_url,
+    jsonld_articles,
+    meta,
+    node_text,
+    parse_date,
+    strip_site_name,
+)
+from redline.extract.model import Extraction, ExtractRules
+from redline.extract.normalize import normalize_text
+
+MAX_HTML_CHARS = 8_000_000  # beyond this a page is not an article (the fetcher caps bytes too)
+
+
+def parse(html: str) -> LexborHTMLParser:
+    if not html or not html.strip():
+        raise ExtractionError("empty", "the page is empty")
+    if len(html) > MAX_HTML_CHARS:
+        raise ExtractionError("too_large", f"the page has {len(html):,} characters; not an article")
+    try:
+        return LexborHTMLParser(html)
+    except Exception as exc:
+        raise ExtractionError("unparseable", f"the page cannot be parsed as HTML: {exc}") from exc
+
+
+def extract(html: str, url: str | None = None, rules: ExtractRules | None = None) -> Extraction:
+    """Extract the article from a page, or raise ExtractionError(reason)."""
+    tree = parse(html)
+    for sel in rules.drop if rules else ():
+        for node in tree.css(sel):
+            node.decompose()
+    ld = jsonld_articles(tree)
+    ld_main = ld[0] if ld else None
+
+    # ---- body ----
+    paragraphs: tuple[str, ...] = ()
+    method = ""
+    language = None
+    if rules and rules.body:
+        paragraphs = body_from_rules(tree, rules.body)
+        method = "rules"
+    if words(paragraphs) < MIN_BODY_WORDS and ld_main and ld_main.body:
+        candidate = body_from_jsonld(ld_main.body)
+        if words(candidate) >= MIN_BODY_WORDS:
+            paragraphs, method = candidate, "jsonld"
+    if method != "rules" or words(paragraphs) < MIN_BODY_WORDS:
+        try:
+            traf, language = body_from_trafilatura(tree.html or html, url)
+        except ExtractionError:
+            traf = ()
+        if method == "jsonld":
+            # articleBody without paragraph breaks, or trimmed: the page's own paragraphs are
+            # better when they say the same thing.
+            if len(paragraphs) <= 1 and same_text(paragraphs, traf) > 0.8:
+                paragraphs, method = traf, "trafilatura"
+        elif words(traf) >= words(paragraphs):
+            paragraphs, method = traf, "trafilatura"
+    paragraphs = drop_furniture(paragraphs)
+    if not paragraphs:
+        raise ExtractionError("no_body", "no article body found on the page")
+
+    # ---- title ----
+    site = meta(tree, "og:site_name") or ""
+    h1 = node_text(tree.css_first("h1"))
+    candidates: list[tuple[str, str | None]] = []
+    if rules and rules.title:
+        candidates.append(("rules", node_text(tree.css_first(rules.title))))
+    candidates += [
+        ("jsonld", ld_main.headline if ld_main else None),
+        ("og", meta(tree, "og:title", "twitter:title")),
+        ("h1", h1),
+        ("title", strip_site_name(node_text(tree.css_first("title")), [site])),
+    ]
+    title, title_method = next(
+        ((normalize_text(t), m) for m, t in candidates if t and normalize_text(t)), ("", "")
+    )
+    if title_method == "og" and site:
+        title = strip_site_name(title, [site])
+    if not title:
+        title, title_method = paragraphs[0][:120], "body"
+
+    # ---- byline ----
+    byline = None
+    if rules and rules.byline:
+        byline = node_text(tree.css_first(rules.byline)) or None
+    if not byline and ld_main and ld_main.authors:
+        byline = ", ".join(ld_main.authors)
+    if not byline:
+        byline = meta(tree, "author", "article:author", "byl", "dc.creator", "sailthru.author")
+        if byline and byline.startswith(("http://", "https://")):
+            byline = None
+    if not byline:
+        scope = tree.css_first("article") or tree
+        byline = byline_from_markup(scope)
+    if byline:
+        byline = normalize_text(byline.removeprefix("By ").removeprefix("by ")) or None
+
+    # ---- dates ----
+    published = (ld_main.published if ld_main else None) or parse_date(
+        meta(tree, "article:published_time", "datePublished", "pubdate", "date", "dc.date")
+    )
+    modified = (ld_main.modified if ld_main else None) or parse_date(
+        meta(tree, "article:modified_time", "dateModified", "og:updated_time")
+    )
+    if published is None:
+        t = tree.css_first("article time[datetime]") or tree.css_first("time[datetime]")
+        published = parse_date(t.attributes.get("datetime")) if t is not None else None
+
+    if language is None:
+        html_node = tree.css_first("html")
+        language = (html_node.attributes.get("lang") or None) if html_node is not None else None
+    return Extraction(
+        title=title, byline=byline, published=published, modified=modified, paragraphs=paragraphs,
+        method=method, canonical_url=canonical_url(tree, url), language=language, title_method=title_method,
+    )  # fmt: skip

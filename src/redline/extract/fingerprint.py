@@ -1,0 +1,66 @@
+"""The recheck fast path: a cheap fingerprint of the article's own region of a page.
+
+On a recheck most pages differ from last time only in furniture (teasers, counters, ads). If
+the region that extraction reads (JSON-LD, title, headline, byline, the article container's
+text) is byte-for-byte what it was, the extraction would be too, so the checker can skip it.
+When no article container is identifiable, there is no fingerprint and extraction always runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from selectolax.lexbor import LexborHTMLParser
+
+from redline.extract.model import ExtractRules
+
+_CONTAINERS = ('[itemprop="articleBody"]', "article", '[role="main"]', "main")
+_FURNITURE = (
+    "script:not([type='application/ld+json'])", "style", "noscript", "iframe", "aside", "nav",
+    "form", "footer", "[class*='related']", "[class*='teaser']", "[class*='promo']",
+    "[class*='most-read']", "[class*='newsletter']", "[class*='advert']", "[class*='ad-slot']",
+    "[class*='comment']", "[class*='share']", "[id*='cookie']", "[class*='cookie']",
+)  # fmt: skip
+
+
+def region_fingerprint(html: str, rules: ExtractRules | None = None) -> str | None:
+    """SHA-256 over the article's own region, or None when it cannot be told apart."""
+    try:
+        tree = LexborHTMLParser(html)
+    except Exception:
+        return None
+    for sel in rules.drop if rules else ():
+        for node in tree.css(sel):
+            node.decompose()
+    container = None
+    if rules and rules.body:
+        nodes = tree.css(rules.body)
+        container = nodes[0] if nodes else None
+    else:
+        for sel in _CONTAINERS:
+            container = tree.css_first(sel)
+            if container is not None:
+                break
+    if container is None:
+        return None
+    h = hashlib.sha256()
+    for node in tree.css('script[type="application/ld+json"]'):
+        h.update((node.text(deep=True) or "").encode())
+    for sel in (
+        "title",
+        "h1",
+        'link[rel="canonical"]',
+        'meta[property="og:title"]',
+        'meta[name="author"]',
+    ):
+        head_node = tree.css_first(sel)
+        if head_node is not None:
+            h.update(sel.encode())
+            h.update((head_node.text(deep=True) or "").encode())
+            h.update(repr(sorted(head_node.attributes.items())).encode())
+    for sel in _FURNITURE:
+        for node in container.css(sel):
+            node.decompose()
+    h.update(b"\x00body\x00")
+    h.update((container.text(deep=True, separator="\n") or "").encode())
+    return h.hexdigest()
