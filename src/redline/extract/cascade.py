@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
+from redline.dates import parse_date
 from redline.errors import ExtractionError
 from redline.extract.body import (
     MIN_BODY_WORDS,
@@ -25,7 +26,6 @@ from redline.extract.metadata import (
     jsonld_articles,
     meta,
     node_text,
-    parse_date,
     strip_site_name,
 )
 from redline.extract.model import Extraction, ExtractRules

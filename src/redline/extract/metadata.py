@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from redline.dates import parse_date
 from redline.extract.normalize import normalize_text
 
 ARTICLE_TYPES = {
@@ -35,26 +35,6 @@ class JsonLdArticle:
     published: datetime | None
     modified: datetime | None
     body: str | None
-
-
-def parse_date(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    v = value.strip().replace("Z", "+00:00")
-    try:
-        d = datetime.fromisoformat(v)
-    except ValueError:
-        try:
-            from dateutil import parser as dateparser
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                d = dateparser.parse(value)
-        except (ValueError, OverflowError, ImportError):
-            return None
-    if d is None:
-        return None
-    return d.replace(tzinfo=UTC) if d.tzinfo is None else d
 
 
 def _walk(obj: Any) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,104 @@
+"""XML sitemaps: url sets, sitemap indexes, Google News sitemaps, gzip, plain-text sitemaps.
+
+Parsed incrementally with lxml (entities never resolved, no network, no huge trees) after the
+hostile-XML screen, so memory stays bounded by the size cap however the file is built.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from redline.dates import parse_date
+from redline.discovery.model import Discovered, SitemapPage
+from redline.discovery.safexml import MAX_XML_BYTES, gunzip_capped, screen
+from redline.errors import DiscoveryError
+
+MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _text(el: etree._Element, name: str) -> str | None:
+    for child in el.iter():
+        if _local(child.tag) == name and child.text and child.text.strip():
+            return child.text.strip()
+    return None
+
+
+def parse_sitemap(body: bytes, base_url: str) -> SitemapPage:
+    what = f"sitemap at {base_url}"
+    body = gunzip_capped(body, what)
+    if len(body) > MAX_XML_BYTES:
+        raise DiscoveryError(f"{what} is larger than {MAX_XML_BYTES:,} bytes; refused")
+    stripped = body.lstrip()
+    if not stripped:
+        raise DiscoveryError(f"{what} is empty")
+    if not stripped.startswith(b"<"):
+        return _plain_text(body, base_url, what)
+    screen(body, what)
+    page = SitemapPage()
+    seen: set[str] = set()
+    root_name = None
+    try:
+        for event, el in etree.iterparse(
+            io.BytesIO(body), events=("start", "end"), resolve_entities=False, no_network=True,
+            huge_tree=False, load_dtd=False, recover=False,
+        ):  # fmt: skip
+            name = _local(el.tag)
+            if event == "start":
+                if root_name is None:
+                    root_name = name
+                    if name not in ("urlset", "sitemapindex"):
+                        raise DiscoveryError(f"{what} is not a sitemap (root element <{name}>)")
+                continue
+            if name == "url":
+                loc = _text(el, "loc")
+                if loc:
+                    url = urljoin(base_url, loc)
+                    if url.startswith(("http://", "https://")) and url not in seen:
+                        seen.add(url)
+                        if len(seen) > MAX_SITEMAP_URLS:
+                            raise DiscoveryError(
+                                f"{what} lists more than {MAX_SITEMAP_URLS:,} URLs; refused"
+                            )
+                        published = parse_date(
+                            _text(el, "publication_date") or _text(el, "lastmod")
+                        )
+                        page.articles.append(
+                            Discovered(url=url, title=_text(el, "title"), published=published)
+                        )
+                el.clear()
+            elif name == "sitemap":
+                loc = _text(el, "loc")
+                if loc:
+                    child = urljoin(base_url, loc)
+                    if child.startswith(("http://", "https://")) and child not in seen:
+                        seen.add(child)
+                        page.sitemaps.append(child)
+                el.clear()
+    except etree.XMLSyntaxError as exc:
+        if page.articles or page.sitemaps:
+            return page  # a truncated file still gave us its first entries
+        raise DiscoveryError(f"{what} is not valid XML: {exc}") from exc
+    if root_name is None:
+        raise DiscoveryError(f"{what} is not a sitemap (no XML elements)")
+    return page
+
+
+def _plain_text(body: bytes, base_url: str, what: str) -> SitemapPage:
+    text = body.decode("utf-8", errors="replace")
+    urls = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith(("http://", "https://")) and " " not in line:
+            urls.append(line)
+    if not urls:
+        raise DiscoveryError(f"{what} is neither XML nor a plain-text list of URLs")
+    if len(urls) > MAX_SITEMAP_URLS:
+        raise DiscoveryError(f"{what} lists more than {MAX_SITEMAP_URLS:,} URLs; refused")
+    return SitemapPage(articles=[Discovered(url=u) for u in dict.fromkeys(urls)])

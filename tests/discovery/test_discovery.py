@@ -1,0 +1,224 @@
+"""Feeds, sitemaps and homepages: realistic inputs, malformed ones and hostile XML."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redline.discovery import (
+    MAX_SITEMAP_URLS,
+    looks_like_article_url,
+    parse_feed,
+    parse_homepage,
+    parse_sitemap,
+)
+from redline.errors import ConfigError, DiscoveryError
+
+RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>World</title>
+<item><title>Talks resume</title><link>https://news.example.com/2026/11/22/talks-resume.html?utm_source=rss&amp;utm_medium=feed</link>
+<dc:creator>Jane Doe</dc:creator><pubDate>Sun, 22 Nov 2026 10:00:00 +0100</pubDate></item>
+<item><title>Second</title><link>https://news.example.com/2026/11/22/second.html</link></item>
+<item><title>Duplicate</title><link>https://news.example.com/2026/11/22/second.html</link></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://blog.example.org/news/">
+<title>Atom</title><updated>2026-11-22T10:00:00Z</updated><id>urn:x</id>
+<entry><title>Relative</title><link rel="alternate" href="2026/relative-link.html"/><id>urn:1</id>
+<updated>2026-11-22T09:00:00Z</updated></entry></feed>"""
+
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc> https://news.example.com/a.html </loc><news:news><news:publication><news:name>Ex</news:name><news:language>en</news:language></news:publication>
+<news:publication_date>2026-11-22T08:00:00+00:00</news:publication_date><news:title>Budget passes</news:title></news:news></url>
+<url><loc>https://news.example.com/b.html</loc><lastmod>2026-11-21</lastmod></url>
+</urlset>"""
+
+INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://news.example.com/sitemap-news.xml</loc></sitemap><sitemap><loc>/sitemap-2026-11.xml.gz</loc></sitemap></sitemapindex>"""
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"><!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;"><!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>"""
+
+XXE = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>"""
+
+
+def test_rss_links_titles_dates_in_order_without_duplicates() -> None:
+    items = parse_feed(RSS, "https://news.example.com/rss.xml")
+    assert [i.title for i in items] == ["Talks resume", "Second"]
+    assert items[0].url.startswith(
+        "https://news.example.com/2026/11/22/talks-resume.html?utm_source=rss"
+    )
+    assert items[0].published == datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def test_atom_relative_links_resolve_against_xml_base() -> None:
+    (item,) = parse_feed(ATOM, "https://blog.example.org/atom.xml")
+    assert item.url == "https://blog.example.org/news/2026/relative-link.html"
+
+
+def test_empty_valid_feed_and_malformed_feed() -> None:
+    assert (
+        parse_feed(
+            b'<rss version="2.0"><channel><title>x</title></channel></rss>', "https://e.com/f"
+        )
+        == []
+    )
+    with pytest.raises(DiscoveryError, match="not valid RSS/Atom"):
+        parse_feed(b"<html><body>Not a feed</body></html>", "https://e.com/f")
+    with pytest.raises(DiscoveryError):
+        parse_feed(b"\x00\x01\x02 binary", "https://e.com/f")
+
+
+def test_news_sitemap_index_gzip_and_plain_text() -> None:
+    page = parse_sitemap(NEWS_SITEMAP, "https://news.example.com/sitemap-news.xml")
+    assert [a.url for a in page.articles] == [
+        "https://news.example.com/a.html",
+        "https://news.example.com/b.html",
+    ]
+    assert page.articles[0].title == "Budget passes"
+    assert page.articles[0].published == datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    index = parse_sitemap(gzip.compress(INDEX), "https://news.example.com/sitemap.xml")
+    assert index.sitemaps == [
+        "https://news.example.com/sitemap-news.xml",
+        "https://news.example.com/sitemap-2026-11.xml.gz",
+    ]
+    plain = parse_sitemap(b"https://e.com/a\nhttps://e.com/b\n", "https://e.com/s.txt")
+    assert [a.url for a in plain.articles] == ["https://e.com/a", "https://e.com/b"]
+
+
+@pytest.mark.parametrize("parser", [parse_feed, parse_sitemap])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        BILLION_LAUGHS + b"<urlset>&lol9;</urlset>",
+        XXE + b"<urlset><url><loc>&xxe;</loc></url></urlset>",
+    ],
+)
+def test_hostile_xml_is_refused_without_expansion(parser, doc: bytes) -> None:  # type: ignore[no-untyped-def]
+    tracemalloc.start()
+    with pytest.raises(DiscoveryError, match="entities|external|refused"):
+        parser(doc, "https://e.com/x.xml")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 20_000_000
+
+
+def test_quadratic_blowup_is_refused() -> None:
+    doc = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "'
+        + b"A" * 50_000
+        + b'">]><urlset>'
+        + b"&a;" * 50_000
+        + b"</urlset>"
+    )
+    with pytest.raises(DiscoveryError):
+        parse_sitemap(doc, "https://e.com/x.xml")
+
+
+def test_gzip_bomb_is_refused_while_inflating() -> None:
+    bomb = gzip.compress(b"<urlset>" + b" " * (60 * 1024 * 1024) + b"</urlset>")
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    with pytest.raises(DiscoveryError, match="inflates"):
+        parse_sitemap(bomb, "https://e.com/x.xml.gz")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 120_000_000
+
+
+def test_gigantic_sitemap_is_refused() -> None:
+    n = MAX_SITEMAP_URLS + 1
+    doc = (
+        b"<urlset>"
+        + b"".join(b"<url><loc>https://e.com/%d</loc></url>" % i for i in range(n))
+        + b"</urlset>"
+    )
+    with pytest.raises(DiscoveryError, match="more than"):
+        parse_sitemap(doc, "https://e.com/x.xml")
+    ok = parse_sitemap(
+        doc.replace(b"<url><loc>https://e.com/0</loc></url>", b""), "https://e.com/x.xml"
+    )
+    assert len(ok.articles) == MAX_SITEMAP_URLS
+
+
+def test_not_a_sitemap() -> None:
+    with pytest.raises(DiscoveryError, match="not a sitemap"):
+        parse_sitemap(b"<html><body>hi</body></html>", "https://e.com/x.xml")
+    with pytest.raises(DiscoveryError, match="not valid XML"):
+        parse_sitemap(b"<urlset><url><loc>", "https://e.com/x.xml")
+
+
+HOME = b"""<html><head><base href="/"></head><body><nav><a href="/world/">World</a><a href="/about">About</a>
+<a href="/tag/budget">Budget</a></nav>
+<a href="news/2026/11/22/budget-passes.html?utm_source=home">Budget passes after late vote</a>
+<a href="https://news.example.com/politics/mayor-wins-second-term-in-landslide">Mayor wins</a>
+<a href="https://other.example.net/2026/11/22/elsewhere.html">Elsewhere</a>
+<a href="/video/2026/11/22/clip.html">Clip</a><a href="#top">Top</a><a href="javascript:void(0)">x</a></body></html>"""
+
+
+def test_homepage_article_links_by_heuristic_and_patterns() -> None:
+    found = parse_homepage(HOME, "https://news.example.com/")
+    assert [d.url for d in found] == [
+        "https://news.example.com/news/2026/11/22/budget-passes.html?utm_source=home",
+        "https://news.example.com/politics/mayor-wins-second-term-in-landslide",
+    ]
+    assert found[0].title == "Budget passes after late vote"
+    only = parse_homepage(HOME, "https://news.example.com/", include=[r"/politics/"])
+    assert [d.url for d in only] == [
+        "https://news.example.com/politics/mayor-wins-second-term-in-landslide"
+    ]
+    none = parse_homepage(HOME, "https://news.example.com/", exclude=[r"/news/", r"/politics/"])
+    assert none == []
+    with pytest.raises(ConfigError, match="invalid regular expression"):
+        parse_homepage(HOME, "https://news.example.com/", include=["("])
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.nytimes.com/2018/01/05/us/politics/us-korea-trade-talks.html", True),
+        ("https://www.bbc.com/news/world-asia-67812345", True),
+        ("https://www.theguardian.com/world/2026/nov/22/some-story", True),
+        ("https://www.bbc.com/news/world", False),
+        ("https://example.com/tag/politics", False),
+        ("https://example.com/", False),
+    ],
+)
+def test_looks_like_article_url(url: str, expected: bool) -> None:
+    assert looks_like_article_url(url) is expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000))
+def test_parsers_never_raise_anything_but_discovery_error(data: bytes) -> None:
+    for parser in (parse_feed, parse_sitemap):
+        try:
+            parser(data, "https://e.com/x.xml")
+        except DiscoveryError:
+            pass
+    parse_homepage(data, "https://e.com/")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=500))
+def test_parsers_survive_arbitrary_text(text: str) -> None:
+    for body in (
+        text.encode(),
+        ("<urlset>" + text).encode(),
+        ("<rss><channel><item><link>" + text).encode(),
+    ):
+        for parser in (parse_feed, parse_sitemap):
+            try:
+                parser(body, "https://e.com/x.xml")
+            except DiscoveryError:
+                pass
