@@ -18,10 +18,10 @@ from redline.frontier.urls import canonicalize_url, same_site
 from redline.storage import SourceRow, Store
 
 
-def _progress() -> Progress:
+def _progress(show: bool) -> Progress:
     return Progress(
         SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-        TextColumn("{task.completed} checked"), TimeElapsedColumn(), console=err, transient=True,
+        TextColumn("{task.completed} checked"), TimeElapsedColumn(), console=err, transient=True, disable=not show,
     )  # fmt: skip
 
 
@@ -41,29 +41,17 @@ def crawl(
     crawler = Crawler(store)
     if once or all_:
         show = sys.stderr.isatty()
-        with _progress() if show else _Null() as progress:
-            task = progress.add_task("crawling", total=None) if show else 0
+        with _progress(show) as progress:
+            task = progress.add_task("crawling", total=None)
 
             def hook(_phase: str, done: int, _total: int) -> None:
-                if show:
-                    progress.update(task, completed=done)
+                progress.update(task, completed=done)
 
             summary = asyncio.run(crawler.run_once(source=source, all_live=all_, progress=hook))
         _print_summary(summary)
         return
     out.print("crawling until Ctrl-C (summaries per round below)")
     _run_forever(crawler, source)
-
-
-class _Null:
-    def __enter__(self) -> _Null:
-        return self
-
-    def __exit__(self, *a: object) -> None:
-        return None
-
-    def add_task(self, *a: object, **k: object) -> int:
-        return 0
 
 
 def _print_summary(summary: CrawlSummary) -> None:

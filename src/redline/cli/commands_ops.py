@@ -102,7 +102,7 @@ def status(
             f"  {w['id']}  last seen {w['last_seen']:%H:%M:%S}  checks {w['checks']}  errors {w['errors']}",
             markup=False,
         )
-    rate = data["last_hour"]["error_rate"]  # type: ignore[index]
+    rate = counts.get("error", 0) / total if total else 0.0
     out.print(
         f"last hour: {total} captures, error rate {rate:.1%}, "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))

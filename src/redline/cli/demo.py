@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -92,7 +93,7 @@ def demo(
     out.print("demo stopped")
 
 
-def _start_web(store: Store, port: int):  # type: ignore[no-untyped-def]
+def _start_web(store: Store, port: int) -> Callable[[], None] | None:
     """Start the web UI in a thread if the web package exists; returns a stop function."""
     try:
         from redline.web.server import start_in_thread

@@ -10,6 +10,7 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from redline import __version__, metrics
 from redline.errors import ExtractionError, FetchError
@@ -92,15 +93,14 @@ def _next_check(
 
 def _record(
     ctx: CheckContext, article: ArticleRow, now: datetime, *, outcome: str, fr: FetchResult | None = None,
-    reason: str | None = None, **fields: object,
+    reason: str | None = None, **fields: Any,
 ) -> CheckOutcome:  # fmt: skip
     next_check = fields.pop("next_check", _next_check(ctx, article, now, None))
     rec = CheckRecord(
         article_id=article.id, captured_at=now, url=article.url, outcome=outcome, reason=reason,
         final_url=fr.final_url if fr else None, http_status=fr.status if fr else None,
         duration_ms=fr.duration_ms if fr else None, bytes=len(fr.body) if fr else None,
-        next_check=next_check,  # type: ignore[arg-type]
-        worker=ctx.worker, **fields,  # type: ignore[arg-type]
+        next_check=next_check, worker=ctx.worker, **fields,
     )  # fmt: skip
     ctx.store.record_check(rec)
     return CheckOutcome(article.url, outcome, reason, http_status=fr.status if fr else None)
@@ -118,13 +118,13 @@ async def _judge_response(
         return _record(ctx, article, now, outcome="not_modified", fr=fr, missing_count=0)
     if fr.status in (404, 410):
         missing = article.missing_count + 1
-        status, events = None, []
+        status, gone_events = None, []
         if missing >= ctx.settings.missing_checks_for_deletion and article.status == "live":
             status = "gone" if fr.status == 410 else "deleted"
-            events.append((status, f"HTTP {fr.status} on {missing} consecutive checks"))
+            gone_events.append((status, f"HTTP {fr.status} on {missing} consecutive checks"))
         return _record(
             ctx, article, now, outcome="missing", fr=fr, reason=f"http_status: {fr.status}",
-            missing_count=missing, status=status, events=events,
+            missing_count=missing, status=status, events=gone_events,
         )  # fmt: skip
     if not fr.ok:
         return _record(
@@ -197,7 +197,7 @@ async def _judge_response(
     events: list[tuple[str, str | None]] = []
     if restored and verdict.outcome != "suspect":
         events.append(("restored", f"HTTP {fr.status} after {article.status}"))
-    common = dict(
+    common: dict[str, Any] = dict(
         etag=fr.etag,
         last_modified=fr.last_modified,
         missing_count=0,
@@ -235,7 +235,7 @@ async def _judge_response(
         final_url=fr.final_url, http_status=fr.status, duration_ms=fr.duration_ms, bytes=len(fr.body),
         region_fp=fp, next_check=_next_check(ctx, article, now, changed_at),
         expected_version_count=article.version_count, version=version, change=change,
-        last_changed=now, events=events, worker=ctx.worker, **common,  # type: ignore[arg-type]
+        last_changed=now, events=events, worker=ctx.worker, **common,
     )  # fmt: skip
     store.record_check(rec)
     return CheckOutcome(

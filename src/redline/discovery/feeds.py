@@ -17,7 +17,8 @@ def _date(entry: feedparser.FeedParserDict) -> datetime | None:
         t = entry.get(key)
         if t:
             try:
-                return datetime(*t[:6], tzinfo=UTC)
+                y, mo, d, h, mi, sec = t[:6]
+                return datetime(y, mo, d, h, mi, sec, tzinfo=UTC)
             except (TypeError, ValueError):
                 continue
     return None

@@ -1,0 +1,132 @@
+"""check_article against a small real site: statuses, redirects, canonical merging, 304s."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from tests.conftest import serve_asgi
+
+from redline.crawl import Crawler
+from redline.settings import CrawlSettings, FetchSettings, Settings
+from redline.sources import SourceConfig
+from redline.storage import Store
+
+PARAS = [
+    "The city council voted on Tuesday to approve a budget of $17 billion for the coming year, after months of debate.",
+    "Supporters said the plan would fund schools and transit, while critics warned it relied on optimistic revenue forecasts.",
+    "Mayor Jane Alvarez called the vote a turning point and promised that every district would see new investment by spring.",
+    "The budget now goes to the state for review, a step officials described as routine but necessary before spending begins.",
+]
+state: dict[str, object] = {}
+
+
+def page(title: str, paras: list[str], canonical: str | None = None, furniture: str = "") -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    canon = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (
+        f"<html><head><title>{title} | Daily</title>{canon}</head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>{title}</h1><p class='byline'>By Sam Reporter</p>{body}</article>"
+        f"<aside>Most read: {furniture}</aside></body></html>"
+    ).encode()
+
+
+async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+    path = scope["path"]
+    headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+    status, extra, body = 200, [], b""
+    n = state.setdefault(path, 0)
+    state[path] = int(n) + 1  # type: ignore[call-overload]
+    if path == "/robots.txt":
+        body = b"User-agent: *\nAllow: /\n"
+    elif path == "/a.html":
+        body = page(str(state.get("title", "Budget approved")), PARAS, furniture=f"teaser {n}")
+    elif path == "/static.html":
+        if headers.get("if-none-match") == '"s1"':
+            status = 304
+        else:
+            body, extra = page("Static story", PARAS), [(b"etag", b'"s1"')]
+    elif path == "/gone.html":
+        status, body = (200, page("Soon gone", PARAS)) if n == 0 else (404, b"not here")
+    elif path == "/moved.html":
+        status, extra = 301, [(b"location", b"/")]
+    elif path == "/amp/a.html":
+        body = page("Budget approved", PARAS, canonical=str(state["base"]) + "/a.html")
+    elif path == "/":
+        body = b"<html><body><h1>Front page</h1></body></html>"
+    else:
+        status, body = 404, b"nope"
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"), *extra]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    state.clear()
+    with serve_asgi(app) as base:
+        state["base"] = base
+        yield base
+
+
+@pytest.fixture
+def crawler(site: str, tmp_path) -> Iterator[Crawler]:  # type: ignore[no-untyped-def]
+    store = Store.open(f"sqlite:///{tmp_path}/r.sqlite3")
+    store.save_source(
+        SourceConfig(name="site", homepage=site + "/", delay=0, allow_private=True),
+        datetime.now(UTC),
+    )
+    yield Crawler(
+        store, Settings(fetch=FetchSettings(retries=0, per_host_delay=0), crawl=CrawlSettings())
+    )
+    store.close()
+
+
+def check(crawler: Crawler, url: str):  # type: ignore[no-untyped-def]
+    article, _ = crawler.store.add_article(
+        url, crawler.store.get_source("site").id, datetime.now(UTC)
+    )
+    return asyncio.run(crawler.check_one(crawler.store.get_article(article.id)))
+
+
+def test_furniture_changes_make_no_version_and_real_edits_do(crawler: Crawler, site: str) -> None:
+    assert check(crawler, site + "/a.html").outcome == "new_version"
+    assert check(crawler, site + "/a.html").outcome == "unchanged"  # only the teaser changed
+    state["title"] = "Budget approved after late-night vote"
+    out = check(crawler, site + "/a.html")
+    assert (out.outcome, out.version) == ("new_version", 2)
+    art = crawler.store.find_article(site + "/a.html")
+    assert art is not None and art.title == "Budget approved after late-night vote"
+    assert art.next_check is not None and art.next_check - datetime.now(UTC) < timedelta(minutes=17)
+
+
+def test_conditional_request_costs_no_extraction(crawler: Crawler, site: str) -> None:
+    assert check(crawler, site + "/static.html").outcome == "new_version"
+    assert check(crawler, site + "/static.html").outcome == "not_modified"
+
+
+def test_two_404s_mark_the_article_deleted_with_an_event(crawler: Crawler, site: str) -> None:
+    url = site + "/gone.html"
+    assert check(crawler, url).outcome == "new_version"
+    assert check(crawler, url).outcome == "missing"
+    assert crawler.store.find_article(url).status == "live"  # type: ignore[union-attr]
+    assert check(crawler, url).outcome == "missing"
+    art = crawler.store.find_article(url)
+    assert art is not None and art.status == "deleted" and art.version_count == 1
+    assert "deleted" in [e.kind for e in crawler.store.events(art.id)]
+
+
+def test_redirect_to_homepage_marks_redirected(crawler: Crawler, site: str) -> None:
+    out = check(crawler, site + "/moved.html")
+    assert out.outcome == "redirected"
+    art = crawler.store.find_article(site + "/moved.html")
+    assert art is not None and art.status == "redirected" and art.next_check is None
+
+
+def test_canonical_link_merges_variants(crawler: Crawler, site: str) -> None:
+    check(crawler, site + "/a.html")
+    out = check(crawler, site + "/amp/a.html")
+    assert out.outcome in ("merged", "unchanged")
+    assert crawler.store.count_articles() == 1
