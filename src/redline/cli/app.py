@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.markup import escape
 
@@ -75,23 +74,14 @@ commands_ops.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: a RedlineError becomes one line on stderr and exit code 1."""
+    """Console entry point. Usage errors are Click's (exit 2); a RedlineError becomes one line
+    on stderr and exit code 1; nothing a user can cause prints a traceback."""
     try:
-        code = app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="redline")
     except RedlineError as exc:
         err.print("[bold red]error:[/] " + escape(str(exc)), highlight=False)
         sys.exit(1)
-    except click.exceptions.Abort:
-        err.print("aborted")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:
         os._exit(0)
-    if isinstance(code, int) and code:
-        sys.exit(code)

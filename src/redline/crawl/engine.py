@@ -82,15 +82,13 @@ class Crawler:
         self.clock = clock
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
         self._rng = random.Random()
-        self._configured_hosts: set[tuple[str, str]] = set()
 
     def _configure(self, fetcher: Fetcher, cfg: SourceConfig | None, url: str) -> None:
         if cfg is None:
             return
         host = urlsplit(url).netloc
-        if (cfg.name, host) in self._configured_hosts:
+        if fetcher.is_configured(host):
             return
-        self._configured_hosts.add((cfg.name, host))
         if cfg.concurrency is not None or cfg.delay is not None or cfg.allow_private:
             fetcher.configure_host(
                 host, concurrency=cfg.concurrency, delay=cfg.delay, allow_private=cfg.allow_private

@@ -58,6 +58,7 @@ class Fetcher:
         self.limiter = HostLimiter(s.global_concurrency, s.per_host_concurrency, s.per_host_delay)
         self._robots = RobotsCache(s.user_agent, s.robots_ttl, self._fetch_robots)
         self._private_ok: set[str] = set()
+        self._configured: set[str] = set()
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -74,8 +75,12 @@ class Fetcher:
     ) -> None:  # fmt: skip
         """Per-source politeness and address policy for one host (host[:port] of its URLs)."""
         self.limiter.configure(host, concurrency=concurrency, delay=delay)
+        self._configured.add(host)
         if allow_private:
             self._private_ok.add(host)
+
+    def is_configured(self, host: str) -> bool:
+        return host in self._configured
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None,

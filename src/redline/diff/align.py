@@ -1,0 +1,215 @@
+"""Aligning two versions sentence by sentence, then word by word inside edited sentences.
+
+1. Both versions are split into sentences; difflib's SequenceMatcher (C-accelerated hashing of
+   whole sentences) finds the unchanged runs, so cost grows with length, not length squared.
+2. Inside each changed region, old and new sentences are paired by similarity (rapidfuzz
+   ``fuzz.ratio``, vectorised with ``cdist``) without crossing; a pair at or above
+   EDIT_THRESHOLD is one *edited* sentence, below it a removal plus an addition. A sentence
+   split in two (or two merged into one) is recognised when the pair's combined text matches
+   clearly better than either part alone.
+3. Leftover removals that reappear elsewhere (similarity >= MOVE_THRESHOLD) are *moves*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from redline.diff.model import Item, TokenOp
+from redline.diff.text import split_sentences, tokenize
+
+EDIT_THRESHOLD = 60.0
+"""fuzz.ratio (0-100) at which two sentences count as one edited sentence. Tense changes and
+reworded clauses stay above it ('will meet' → 'met' scores ~90); unrelated sentences on the
+same topic score 30-50."""
+MOVE_THRESHOLD = 85.0
+"""Similarity at which a removed sentence found elsewhere in the new version is a move."""
+SPLIT_MARGIN = 10.0
+"""How much better the combined text must match to call it a split or a merge."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    para: int
+    idx: int
+    text: str  # without surrounding whitespace
+    sep: str  # the whitespace that followed it
+
+
+def sentences(paragraphs: tuple[str, ...]) -> list[Sent]:
+    out = []
+    for p, para in enumerate(paragraphs):
+        for i, s in enumerate(split_sentences(para)):
+            stripped = s.rstrip()
+            out.append(Sent(p, i, stripped.lstrip(), s[len(stripped) :]))
+    return out
+
+
+def word_diff(a: str, b: str) -> list[TokenOp]:
+    ta, tb = tokenize(a), tokenize(b)
+    ops: list[TokenOp] = []
+
+    def push(op: str, text: str) -> None:
+        if not text:
+            return
+        if ops and ops[-1][0] == op:
+            ops[-1] = (op, ops[-1][1] + text)
+        else:
+            ops.append((op, text))
+
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+        if tag == "equal":
+            push("=", "".join(ta[i1:i2]))
+        else:
+            push("-", "".join(ta[i1:i2]))
+            push("+", "".join(tb[j1:j2]))
+    # A lone space kept between two changes reads better as part of the change.
+    merged: list[TokenOp] = []
+    for k, (op, text) in enumerate(ops):
+        if (
+            op == "="
+            and text.isspace()
+            and 0 < k < len(ops) - 1
+            and ops[k - 1][0] != "="
+            and ops[k + 1][0] != "="
+        ):
+            merged += [("-", text), ("+", text)]
+        else:
+            merged.append((op, text))
+    out: list[TokenOp] = []
+    # Regroup: within a changed run, all deletions first then all insertions.
+    run_d, run_i = "", ""
+    for op, text in merged:
+        if op == "=":
+            if run_d or run_i:
+                out += [x for x in (("-", run_d), ("+", run_i)) if x[1]]
+                run_d = run_i = ""
+            out.append((op, text))
+        elif op == "-":
+            run_d += text
+        else:
+            run_i += text
+    out += [x for x in (("-", run_d), ("+", run_i)) if x[1]]
+    return out
+
+
+def _item(op: str, o: Sent | None, n: Sent | None, **kw: object) -> Item:
+    return Item(
+        op=op, old=(o.para, o.idx) if o else None, new=(n.para, n.idx) if n else None,
+        old_text=o.text if o else None, new_text=n.text if n else None, sep=n.sep if n else "",
+        **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
+    """Pair the sentences of one changed region without crossing; keep reading order."""
+    if not olds or not news:
+        return [_item("removed", o, None) for o in olds] + [_item("added", None, n) for n in news]
+    scores = cdist(
+        [o.text for o in olds], [n.text for n in news], scorer=fuzz.ratio, dtype=np.float32
+    )
+    candidates = sorted(
+        ((float(scores[i, j]), i, j) for i in range(len(olds)) for j in range(len(news)) if scores[i, j] >= EDIT_THRESHOLD)
+        if len(olds) * len(news) <= 40_000
+        else ((float(scores[i].max()), i, int(scores[i].argmax())) for i in range(len(olds)) if scores[i].max() >= EDIT_THRESHOLD),
+        reverse=True,
+    )  # fmt: skip
+    pairs: dict[int, int] = {}
+    for _score, i, j in candidates:
+        if i in pairs or j in pairs.values():
+            continue
+        if any((i < pi) != (j < pj) for pi, pj in pairs.items()):
+            continue  # would cross an accepted pair
+        pairs[i] = j
+    taken_new = set(pairs.values())
+    items: list[Item] = []
+    consumed_new: set[int] = set()
+    consumed_old: set[int] = set()
+    j_next = 0
+    for i, o in enumerate(olds):
+        if i in consumed_old:
+            continue
+        if i not in pairs:
+            # a merge: this old sentence and the next one became one new sentence
+            nxt = pairs.get(i + 1)
+            if nxt is not None and nxt not in consumed_new and olds[i + 1].para == o.para:
+                both = o.text + " " + olds[i + 1].text
+                if fuzz.ratio(both, news[nxt].text) >= scores[i + 1, nxt] + SPLIT_MARGIN:
+                    while j_next < nxt:
+                        if j_next not in taken_new:
+                            items.append(_item("added", None, news[j_next]))
+                        j_next += 1
+                    n = news[nxt]
+                    items.append(Item(op="edited", old=(o.para, o.idx), new=(n.para, n.idx), old_text=both,
+                                      new_text=n.text, sep=n.sep, tokens=word_diff(both, n.text), old_count=2))  # fmt: skip
+                    consumed_old.add(i + 1)
+                    consumed_new.add(nxt)
+                    j_next = nxt + 1
+                    continue
+            items.append(_item("removed", o, None))
+            continue
+        j = pairs[i]
+        while j_next < j:
+            if j_next not in taken_new:
+                items.append(_item("added", None, news[j_next]))
+            j_next += 1
+        n = news[j]
+        # a split: the old sentence became this one and the next new one
+        k = j + 1
+        if k < len(news) and k not in taken_new and news[k].para == n.para:
+            both = n.text + n.sep + news[k].text
+            if fuzz.ratio(o.text, both) >= scores[i, j] + SPLIT_MARGIN:
+                items.append(Item(op="edited", old=(o.para, o.idx), new=(n.para, n.idx), old_text=o.text,
+                                  new_text=both, sep=news[k].sep, tokens=word_diff(o.text, both), new_count=2))  # fmt: skip
+                consumed_new.update({j, k})
+                j_next = k + 1
+                continue
+        if j not in consumed_new:
+            items.append(_item("edited", o, n, tokens=word_diff(o.text, n.text)))
+            j_next = j + 1
+    for j in range(j_next, len(news)):
+        if j not in taken_new and j not in consumed_new:
+            items.append(_item("added", None, news[j]))
+    return items
+
+
+def align(old_paragraphs: tuple[str, ...], new_paragraphs: tuple[str, ...]) -> list[Item]:
+    olds, news = sentences(old_paragraphs), sentences(new_paragraphs)
+    matcher = SequenceMatcher(None, [s.text for s in olds], [s.text for s in news], autojunk=False)
+    items: list[Item] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            items += [_item("equal", olds[i1 + k], news[j1 + k]) for k in range(i2 - i1)]
+        else:
+            items += _pair_region(olds[i1:i2], news[j1:j2])
+    _find_moves(items)
+    return items
+
+
+def _find_moves(items: list[Item]) -> None:
+    removed = [k for k, it in enumerate(items) if it.op == "removed"]
+    added = [k for k, it in enumerate(items) if it.op == "added"]
+    if not removed or not added:
+        return
+    scores = cdist(
+        [items[k].old_text or "" for k in removed], [items[k].new_text or "" for k in added],
+        scorer=fuzz.ratio, dtype=np.float32,
+    )  # fmt: skip
+    drop: set[int] = set()
+    used: set[int] = set()
+    for ri, rk in enumerate(removed):
+        best = int(scores[ri].argmax())
+        if scores[ri, best] < MOVE_THRESHOLD or best in used:
+            continue
+        used.add(best)
+        src, dst = items[rk], items[added[best]]
+        dst.op = "moved"
+        dst.old, dst.old_text = src.old, src.old_text
+        if src.old_text != dst.new_text:
+            dst.tokens = word_diff(src.old_text or "", dst.new_text or "")
+        drop.add(rk)
+    items[:] = [it for k, it in enumerate(items) if k not in drop]
