@@ -56,7 +56,7 @@ def demo(
     tmp = None if keep or env.database_url else tempfile.TemporaryDirectory(prefix="redline-demo-")
     data_dir = Path(tmp.name) if tmp else env.data_dir
     store = Store.open(env.database_url or f"sqlite:///{data_dir / 'redline.sqlite3'}")
-    room = Newsroom(n_articles=articles)
+    room = Newsroom(n_articles=articles, random_edits_after_script=True)
     settings = Settings(
         fetch=FetchSettings(retries=0, timeout=5.0),
         crawl=CrawlSettings(discover_every=timedelta(seconds=5), max_sleep=2.0),

@@ -1,0 +1,1 @@
+"""Test and demo support: the simulated newsroom (``redline.testing.newsroom``)."""
