@@ -45,6 +45,18 @@ def parse(html: str) -> LexborHTMLParser:
         raise ExtractionError("unparseable", f"the page cannot be parsed as HTML: {exc}") from exc
 
 
+def _without_heading(
+    paragraphs: tuple[str, ...], headings: set[str], byline: str | None
+) -> tuple[str, ...]:
+    """Body extractors often repeat the headline and byline as the first lines; they are fields."""
+    heads = {h.casefold() for h in headings if h}
+    by = {f"by {byline}".casefold(), (byline or "").casefold()} if byline else set()
+    out = list(paragraphs)
+    while out and (out[0].casefold() in heads or out[0].casefold() in by):
+        out.pop(0)
+    return tuple(out)
+
+
 def extract(html: str, url: str | None = None, rules: ExtractRules | None = None) -> Extraction:
     """Extract the article from a page, or raise ExtractionError(reason)."""
     tree = parse(html)
@@ -128,6 +140,9 @@ def extract(html: str, url: str | None = None, rules: ExtractRules | None = None
         t = tree.css_first("article time[datetime]") or tree.css_first("time[datetime]")
         published = parse_date(t.attributes.get("datetime")) if t is not None else None
 
+    paragraphs = _without_heading(paragraphs, {title, h1}, byline)
+    if not paragraphs:
+        raise ExtractionError("no_body", "no article body found on the page")
     if language is None:
         html_node = tree.css_first("html")
         language = (html_node.attributes.get("lang") or None) if html_node is not None else None

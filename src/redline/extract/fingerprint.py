@@ -12,6 +12,7 @@ import hashlib
 
 from selectolax.lexbor import LexborHTMLParser
 
+from redline.extract.furniture import is_furniture
 from redline.extract.model import ExtractRules
 
 _CONTAINERS = ('[itemprop="articleBody"]', "article", '[role="main"]', "main")
@@ -20,6 +21,7 @@ _FURNITURE = (
     "form", "footer", "[class*='related']", "[class*='teaser']", "[class*='promo']",
     "[class*='most-read']", "[class*='newsletter']", "[class*='advert']", "[class*='ad-slot']",
     "[class*='comment']", "[class*='share']", "[id*='cookie']", "[class*='cookie']",
+    "[class*='timestamp']", "[class*='time-ago']", "[class*='relative']", "[class*='counter']",
 )  # fmt: skip
 
 
@@ -60,6 +62,11 @@ def region_fingerprint(html: str, rules: ExtractRules | None = None) -> str | No
             h.update(repr(sorted(head_node.attributes.items())).encode())
     for sel in _FURNITURE:
         for node in container.css(sel):
+            node.decompose()
+    # short lines that are furniture by their words ('Updated 5 minutes ago', '312 comments')
+    for node in container.css("span, time, a, small, button, li, p, div"):
+        text = node.text(deep=True)
+        if text and len(text) < 120 and is_furniture(text):
             node.decompose()
     h.update(b"\x00body\x00")
     h.update((container.text(deep=True, separator="\n") or "").encode())

@@ -62,10 +62,10 @@ async def serve(path: str, send: Send) -> None:
         await _start(send)
         await send({"type": "http.response.body", "body": os.urandom(64 * 1024)})
     elif name == "bad-encoding":
-        body = ("<html><head><meta charset='utf-8'><title>Café ruiné</title></head><body><article><h1>Café ruiné</h1>"
+        text = ("<html><head><meta charset='utf-8'><title>Café ruiné</title></head><body><article><h1>Café ruiné</h1>"
                 + "<p>Le café était fermé à cause de la grève, a déclaré le propriétaire du café. " * 12 + "</p></article></body></html>")  # fmt: skip
         await _start(send)
-        await send({"type": "http.response.body", "body": body.encode("latin-1") + b"\xff\xfe\x80"})
+        await send({"type": "http.response.body", "body": text.encode("latin-1") + b"\xff\xfe\x80"})
     elif name == "slow":  # one byte per second
         await _start(send)
         try:
