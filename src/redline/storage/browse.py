@@ -273,27 +273,29 @@ class SourceSummary:
     deleted: int  # articles now deleted or gone
 
 
+def _pairs(rows: Any) -> dict[Any, int]:
+    return {r[0]: int(r[1]) for r in rows}
+
+
 def source_summaries(store: Store, since: datetime) -> list[SourceSummary]:
     """Every source with its counts. Three grouped queries, each on an index."""
     a, c = t.articles, t.changes
     with store.engine.connect() as conn:
-        total: dict[int | None, int] = dict(
-            conn.execute(select(a.c.source_id, func.count()).group_by(a.c.source_id)).tuples()
-        )
-        changed: dict[int | None, int] = dict(
+        total = _pairs(conn.execute(select(a.c.source_id, func.count()).group_by(a.c.source_id)))
+        changed = _pairs(
             conn.execute(
                 select(a.c.source_id, func.count(func.distinct(c.c.article_id)))
                 .select_from(c.join(a, a.c.id == c.c.article_id))
                 .where(c.c.created_at >= since, c.c.level.in_(LEVELS[2:]))
                 .group_by(a.c.source_id)
-            ).tuples()
+            )
         )
-        deleted: dict[int | None, int] = dict(
+        deleted = _pairs(
             conn.execute(
                 select(a.c.source_id, func.count())
                 .where(a.c.status.in_(DELETION_KINDS))
                 .group_by(a.c.source_id)
-            ).tuples()
+            )
         )
     return [
         SourceSummary(
@@ -584,7 +586,9 @@ def _load_results(store: Store, grouped: dict[int, list[Any]]) -> list[SearchRes
                 .where(a.c.id.in_(list(grouped)))
             )
         }
-        texts = dict(conn.execute(select(v.c.id, v.c.text).where(v.c.id.in_(newest))).tuples())
+        texts = {
+            r.id: r.text for r in conn.execute(select(v.c.id, v.c.text).where(v.c.id.in_(newest)))
+        }
     out = []
     for article_id, hits in grouped.items():
         art = arts[article_id]

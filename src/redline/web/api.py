@@ -1,0 +1,249 @@
+"""The JSON API, versioned under /api/v1. Shapes come from redline.serialize and web.shapes."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from redline.errors import ConfigError
+from redline.frontier.urls import canonicalize_url
+from redline.serialize import article_json, event_json, history_json, source_json, version_json
+from redline.storage.browse import (
+    ARTICLE_STATUSES,
+    SearchQuery,
+    find_article_by_id,
+    list_articles,
+    recent_changes,
+    search,
+    snippet,
+    source_summaries,
+    version_timeline,
+)
+from redline.storage.records import ArticleRow
+from redline.web.deps import (
+    MAX_ID,
+    bad_param,
+    now_of,
+    parse_cursor,
+    parse_int_cursor,
+    parse_source,
+    store_of,
+    stream_filter,
+)
+from redline.web.errors import not_found
+from redline.web.shapes import entry_json, search_json, version_meta_json
+from redline.web.tracking import source_for_url
+from redline.web.views import diff_view
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id")]
+Number = Annotated[int, Path(ge=1, le=MAX_ID, description="Version number (1 = first)")]
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
+Before = Annotated[
+    str | None, Query(description="The `next` value of the previous page", max_length=64)
+]
+SourceQ = Annotated[str | None, Query(description="Only this source (name)", max_length=64)]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown id"},
+    422: {"description": "Bad parameter"},
+}
+
+
+def _article(request: Request, article_id: int) -> ArticleRow:
+    art = find_article_by_id(store_of(request), article_id)
+    if art is None:
+        raise not_found(f"no article with id {article_id}")
+    return art
+
+
+def _summaries(request: Request) -> dict[int, dict[str, int]]:
+    now = now_of(request).astimezone(UTC)
+    since = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return {
+        s.source.id: {"articles": s.articles, "changed": s.changed, "deleted": s.deleted}
+        for s in source_summaries(store_of(request), since)
+    }
+
+
+@router.get("/sources", summary="Sources with counts", responses=_ERRORS)
+def sources(request: Request) -> dict[str, Any]:
+    """Every configured source with `stats`: articles tracked, articles with a non-cosmetic
+    change today (UTC), articles now deleted or gone."""
+    stats = _summaries(request)
+    rows = store_of(request).list_sources()
+    return {"items": [source_json(r.config, stats.get(r.id)) for r in rows]}
+
+
+@router.get("/sources/{name}", summary="One source", responses=_ERRORS)
+def source(request: Request, name: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+    src = parse_source(store_of(request), name)
+    if src is None:
+        raise not_found(f"no source named {name!r}")
+    return source_json(src.config, _summaries(request).get(src.id))
+
+
+@router.get("/changes", summary="Recent changes and deletions", responses=_ERRORS)
+def changes(
+    request: Request,
+    source: SourceQ = None,
+    level: Annotated[str | None, Query(description="Minimum level: none, cosmetic, minor (default), substantive, major")] = None,
+    klass: Annotated[str | None, Query(alias="class", description="headline, stealth, deleted, or a change class (correction, number, quote ...)")] = None,
+    before: Before = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:  # fmt: skip
+    """Newest first across all sources: each new version's change (level, classes, summary,
+    old and new headline) and each deletion. Cosmetic changes are left out unless
+    `level=cosmetic`."""
+    store = store_of(request)
+    f, _ = stream_filter(store, source=source, level=level, klass=klass)
+    page = recent_changes(store, f, before=parse_cursor(before), limit=limit)
+    return {
+        "items": [entry_json(e) for e in page.items],
+        "next": page.next.encode() if page.next else None,
+    }
+
+
+@router.get("/articles", summary="Articles", responses=_ERRORS)
+def articles(
+    request: Request,
+    source: SourceQ = None,
+    status: Annotated[str | None, Query(description="live, deleted, gone or redirected")] = None,
+    changed: Annotated[bool, Query(description="Only articles with more than one version")] = False,
+    order: Annotated[str, Query(description="first_seen (default) or last_changed")] = "first_seen",
+    before: Before = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:  # fmt: skip
+    store = store_of(request)
+    src = parse_source(store, source)
+    if status not in (None, "", *ARTICLE_STATUSES):
+        raise bad_param(f"status: must be one of {', '.join(ARTICLE_STATUSES)}")
+    if order not in ("first_seen", "last_changed"):
+        raise bad_param("order: must be first_seen or last_changed")
+    page = list_articles(
+        store, source_id=src.id if src else None, status=status or None, changed=changed,
+        order=order, before=parse_cursor(before), limit=limit,
+    )  # fmt: skip
+    return {
+        "items": [article_json(a) for a in page.items],
+        "next": page.next.encode() if page.next else None,
+    }
+
+
+@router.get("/articles/lookup", summary="Find an article by any URL variant", responses=_ERRORS)
+def lookup(request: Request, url: Annotated[str, Query(max_length=4000)]) -> dict[str, Any]:
+    """Tracking parameters, http/https, `www.`/mobile hosts and AMP paths all lead to the same
+    article. 404 when no variant is tracked; the error then says whether a configured source
+    covers the site."""
+    store = store_of(request)
+    try:
+        canonicalize_url(url)
+    except ConfigError as exc:
+        raise bad_param(f"url: {exc}") from exc
+    art = store.find_article(url)
+    if art is None:
+        src = source_for_url(store.list_sources(), url)
+        hint = f"; its site belongs to source {src.name!r}" if src else ""
+        raise not_found(f"no tracked article for {url}{hint}")
+    return article_json(art)
+
+
+@router.get(
+    "/articles/{article_id}", summary="An article with its versions and events", responses=_ERRORS
+)
+def article(request: Request, article_id: Id) -> dict[str, Any]:
+    """The article, each version's metadata and change (no text), and its events."""
+    store = store_of(request)
+    art = _article(request, article_id)
+    return {
+        **article_json(art),
+        "versions": [version_meta_json(v) for v in version_timeline(store, art.id)],
+        "events": [event_json(e) for e in store.events(art.id)],
+    }
+
+
+@router.get(
+    "/articles/{article_id}/history", summary="Full history, texts included", responses=_ERRORS
+)
+def history(request: Request, article_id: Id) -> dict[str, Any]:
+    """The same shape as `redline history --json`: every version with its full text."""
+    store = store_of(request)
+    art = _article(request, article_id)
+    return history_json(art, store.versions(art.id), store.changes(art.id), store.events(art.id))
+
+
+@router.get("/articles/{article_id}/versions", summary="An article's versions", responses=_ERRORS)
+def versions(request: Request, article_id: Id) -> dict[str, Any]:
+    art = _article(request, article_id)
+    return {"items": [version_meta_json(v) for v in version_timeline(store_of(request), art.id)]}
+
+
+@router.get(
+    "/articles/{article_id}/versions/{number}",
+    summary="One version with its text",
+    responses=_ERRORS,
+)
+def version(request: Request, article_id: Id, number: Number) -> dict[str, Any]:
+    from redline.storage.browse import change_of_version
+
+    store = store_of(request)
+    v = store.version(_article(request, article_id).id, number)  # ArticleNotFound → 404
+    return version_json(v, change_of_version(store, v.id) if v.number > 1 else None)
+
+
+@router.get(
+    "/articles/{article_id}/diff", summary="The diff between two versions", responses=_ERRORS
+)
+def diff(
+    request: Request, article_id: Id,
+    from_: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID, description="Older version (default: to − 1)")] = None,
+    to: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Newer version (default: the latest)")] = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The full change between two versions: level, score, classes, summary, field changes
+    (headline, byline, dates) with word tokens, and `items`, the sentence alignment in reading
+    order of the newer version (op: equal, edited, added, removed, moved). Stored for
+    neighbouring versions; computed on request for any other pair."""
+    art = _article(request, article_id)
+    b = to if to is not None else art.version_count
+    a = from_ if from_ is not None else b - 1
+    if a < 1 or b < 1:
+        raise bad_param(
+            "this article has fewer than two versions"
+            if art.version_count < 2
+            else "from and to must be at least 1"
+        )
+    if a >= b:
+        raise bad_param("from must be an older version than to")
+    dv = diff_view(store_of(request), art, a, b)
+    return {
+        "article_id": art.id, "from": a, "to": b, "stored": dv.stored,
+        "change": dv.result.to_dict(),
+        "links": {"page": f"/articles/{art.id}/diff/{a}/{b}"},
+    }  # fmt: skip
+
+
+@router.get("/search", summary="Full-text search over titles and texts", responses=_ERRORS)
+def search_api(
+    request: Request,
+    q: Annotated[str, Query(max_length=500, description='Words (all must match) and "quoted phrases"')],
+    source: SourceQ = None,
+    before: Before = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:  # fmt: skip
+    """Articles whose title or text matched in any version, newest matching version first;
+    `versions` lists the matching versions of each article."""
+    store = store_of(request)
+    src = parse_source(store, source)
+    query = SearchQuery.parse(q)
+    if query.empty:
+        raise bad_param("q: give at least one word")
+    results, nxt = search(store, query, source_id=src.id if src else None,
+                          before=parse_int_cursor(before), limit=limit)  # fmt: skip
+    return {
+        "items": [
+            search_json(r, "".join(s for s, _ in snippet(r.text, query.terms))) for r in results
+        ],
+        "next": str(nxt) if nxt else None,
+    }

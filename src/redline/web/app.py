@@ -1,0 +1,84 @@
+"""The FastAPI application: server-rendered pages, the versioned JSON API and Atom feeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from redline import __version__
+from redline.diff import DIFF_CSS
+from redline.storage import Store
+from redline.web import api, errors, feeds, pages
+from redline.web.middleware import WebMiddleware
+from redline.web.templating import make_env
+
+STATIC = Path(__file__).with_name("static")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _docs_assets() -> Path | None:
+    """Swagger UI files shipped in a Python package, so /api/docs works offline."""
+    try:
+        import fastapi_offline
+    except ImportError:
+        return None
+    return Path(fastapi_offline.__file__).with_name("static")
+
+
+def create_app(store: Store, *, clock: Callable[[], datetime] = _utcnow) -> FastAPI:
+    app = FastAPI(
+        title="Redline API",
+        version=__version__,
+        summary="How news articles change after publication: sources, articles, versions, diffs.",
+        description="Stable, versioned JSON under `/api/v1`. Times are ISO 8601 in UTC. Lists "
+        "are newest first and keyset-paginated: pass a page's `next` as `before` to get the "
+        'following page. Errors are `{"error": {"status", "message"}}`.',
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.store = store
+    app.state.clock = clock
+    app.state.env = make_env()
+    errors.install(app)
+    app.add_middleware(WebMiddleware)
+
+    @app.get("/static/diff.css", include_in_schema=False)
+    def diff_css() -> Response:
+        return Response(
+            DIFF_CSS, media_type="text/css", headers={"cache-control": "public, max-age=3600"}
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    assets = _docs_assets()
+    if assets is not None:
+        app.mount("/api/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        if assets is None:
+            return HTMLResponse(
+                "<p>Swagger UI assets are not installed; the schema is at "
+                '<a href="/api/openapi.json">/api/openapi.json</a>.</p>'
+            )
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="Redline API",
+            swagger_js_url="/api/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    app.include_router(api.router)
+    app.include_router(feeds.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,170 @@
+"""Atom feeds of changes: global (with the front page's filters), headline changes only,
+per source and per article. Each entry carries the one-line summary and a link to the diff.
+
+Built with lxml, so every feed is well-formed XML whatever the article text contains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from lxml import etree
+from markupsafe import escape
+
+from redline.storage.browse import StreamEntry, StreamFilter, recent_changes
+from redline.web.deps import MAX_ID, now_of, parse_level, parse_source, store_of, stream_filter
+from redline.web.errors import not_found
+from redline.web.shapes import diff_path
+from redline.web.templating import class_label
+
+router = APIRouter(include_in_schema=False)
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ENTRIES = 50
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean(text: str | None) -> str:
+    """Text safe for XML 1.0 (control characters dropped)."""
+    return _XML_ILLEGAL.sub("", text or "")
+
+
+def _entry_title(e: StreamEntry) -> str:
+    title = e.title or e.article_url
+    if e.kind != "change":
+        return f"Deleted: {title}" if e.kind == "deleted" else f"Gone: {title}"
+    if e.headline_changed and e.old_title:
+        return f"Headline changed: {e.old_title} → {title}"
+    return title
+
+
+def _entry_html(e: StreamEntry, base: str) -> str:
+    article = f"{base}articles/{e.article_id}"
+    if e.kind != "change" or e.number is None:
+        what = "deleted by the publisher" if e.kind == "deleted" else "gone (HTTP 410)"
+        return (
+            f"<p>The article was {what}.</p><p>{escape(e.detail or '')}</p>"
+            f'<p><a href="{escape(article)}">History</a> · <a href="{escape(e.article_url)}">Original</a></p>'
+        )
+    diff = base + diff_path(e.article_id, e.number - 1, e.number).lstrip("/")
+    parts = [f"<p><strong>{escape(e.summary or '')}</strong></p>"]
+    if e.headline_changed and e.old_title:
+        parts.append(
+            f"<p>Headline: <del>{escape(e.old_title)}</del> → <ins>{escape(e.title or '')}</ins></p>"
+        )
+    labels = ", ".join(class_label(c) for c in e.classes)
+    stealth = " · no correction or update note" if e.stealth else ""
+    parts.append(f"<p>Level: {escape(e.level or '')}{escape(stealth)}. {escape(labels)}</p>")
+    parts.append(
+        f'<p><a href="{escape(diff)}">See the changes (version {e.number - 1} → {e.number})</a>'
+        f' · <a href="{escape(article)}">History</a> · <a href="{escape(e.article_url)}">Original</a></p>'
+    )
+    return "".join(parts)
+
+
+def atom(
+    request: Request, *, title: str, alternate: str, entries: Sequence[StreamEntry],
+    updated: datetime,
+) -> Response:  # fmt: skip
+    base = str(request.base_url)
+    self_url = str(request.url)
+    E = etree.Element
+    feed = E(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+
+    def sub(
+        parent: etree._Element, tag: str, text: str | None = None, **attrs: str
+    ) -> etree._Element:
+        el = etree.SubElement(
+            parent, f"{{{ATOM_NS}}}{tag}", {k: clean(v) for k, v in attrs.items()}
+        )
+        if text is not None:
+            el.text = clean(text)
+        return el
+
+    sub(feed, "title", clean(title))
+    sub(feed, "id", self_url)
+    sub(feed, "updated", (entries[0].at if entries else updated).isoformat())
+    sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    sub(feed, "link", rel="alternate", type="text/html", href=base + alternate.lstrip("/"))
+    sub(sub(feed, "author"), "name", "Redline")
+    sub(feed, "generator", "Redline")
+    for e in entries:
+        entry = sub(feed, "entry")
+        if e.kind == "change" and e.number is not None:
+            link = base + diff_path(e.article_id, e.number - 1, e.number).lstrip("/")
+            eid = f"urn:redline:article:{e.article_id}:version:{e.number}"
+        else:
+            link = f"{base}articles/{e.article_id}"
+            eid = f"urn:redline:article:{e.article_id}:event:{e.cursor.id}"
+        sub(entry, "id", eid)
+        sub(entry, "title", _entry_title(e))
+        sub(entry, "updated", e.at.isoformat())
+        sub(entry, "link", rel="alternate", type="text/html", href=link)
+        if e.source:
+            sub(entry, "category", term=e.source)
+        for c in e.classes:
+            sub(entry, "category", term=c, label=class_label(c))
+        sub(entry, "summary", e.summary or _entry_title(e))
+        sub(entry, "content", _entry_html(e, base), type="html")
+    body = etree.tostring(feed, xml_declaration=True, encoding="utf-8")
+    etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+    headers = {"etag": etag, "cache-control": "public, max-age=60"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
+
+
+@router.get("/feeds/changes.atom")
+def changes_feed(
+    request: Request, source: str | None = None, level: str | None = None,
+    klass: Annotated[str | None, Query(alias="class")] = None,
+) -> Response:  # fmt: skip
+    store = store_of(request)
+    f, src = stream_filter(store, source=source, level=level, klass=klass)
+    page = recent_changes(store, f, limit=ENTRIES)
+    title = "Redline: changes" + (f" at {src.name}" if src else "")
+    if f.klass:
+        title += f" ({class_label(f.klass)})"
+    return atom(request, title=title, alternate="/", entries=page.items, updated=now_of(request))
+
+
+@router.get("/feeds/headlines.atom")
+def headlines_feed(request: Request, source: str | None = None) -> Response:
+    store = store_of(request)
+    src = parse_source(store, source)
+    f = StreamFilter(source_id=src.id if src else None, min_level="cosmetic", klass="headline")
+    page = recent_changes(store, f, limit=ENTRIES)
+    return atom(request, title="Redline: headline changes", alternate="/?class=headline",
+                entries=page.items, updated=now_of(request))  # fmt: skip
+
+
+@router.get("/feeds/sources/{name}.atom")
+def source_feed(request: Request, name: str, level: str | None = None) -> Response:
+    store = store_of(request)
+    src = parse_source(store, name)
+    if src is None:
+        raise not_found(f"no source named {name!r}")
+    f = StreamFilter(source_id=src.id, min_level=parse_level(level))
+    page = recent_changes(store, f, limit=ENTRIES)
+    return atom(request, title=f"Redline: {src.name}", alternate=f"/?source={src.name}",
+                entries=page.items, updated=now_of(request))  # fmt: skip
+
+
+@router.get("/feeds/articles/{article_id}.atom")
+def article_feed(request: Request, article_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
+    from redline.storage.browse import find_article_by_id
+
+    store = store_of(request)
+    art = find_article_by_id(store, article_id)
+    if art is None:
+        raise not_found(f"no article with id {article_id}")
+    f = StreamFilter(article_id=art.id, min_level="none")
+    page = recent_changes(store, f, limit=ENTRIES)
+    return atom(request, title=f"Redline: {art.title or art.url}", alternate=f"/articles/{art.id}",
+                entries=page.items, updated=art.first_seen)  # fmt: skip

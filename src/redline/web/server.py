@@ -1,0 +1,80 @@
+"""Running the web app: in a background thread (``redline demo``, ``redline run``) or in the
+foreground (``redline serve``). The listening socket is bound here first, so a taken port is a
+one-line error instead of a thread that dies quietly."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+import uvicorn
+
+from redline.errors import ConfigError
+from redline.storage import Store
+from redline.web.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or ConfigError saying why not."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}; check --host") from exc
+    family, _, _, _, addr = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; pick another --port"
+        ) from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+def _server(store: Store, host: str, port: int) -> uvicorn.Server:
+    config = uvicorn.Config(
+        create_app(store), host=host, port=port, log_level="warning", lifespan="off",
+        proxy_headers=True, server_header=False, timeout_graceful_shutdown=5,
+    )  # fmt: skip
+    return uvicorn.Server(config)
+
+
+def start_in_thread(store: Store, host: str, port: int) -> Callable[[], None]:
+    """Serve in a daemon thread; returns a function that stops the server and waits for it."""
+    sock = bind(host, port)
+    server = _server(store, host, port)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="redline-web", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            sock.close()
+            raise ConfigError(f"the web server on {host}:{port} did not start")
+        time.sleep(0.01)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+    return stop
+
+
+def serve(store: Store, host: str, port: int) -> None:
+    """Serve in the foreground until Ctrl-C / SIGTERM (uvicorn handles both gracefully)."""
+    sock = bind(host, port)
+    try:
+        _server(store, host, port).run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,83 @@
+"""Jinja2 set-up: autoescaping everywhere, and the small formatting filters the pages share."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from redline.diff import CLASS_LABELS
+
+LEVEL_LABELS = {
+    "none": "No change",
+    "cosmetic": "Cosmetic",
+    "minor": "Minor",
+    "substantive": "Substantive",
+    "major": "Major",
+}
+EVENT_LABELS = {
+    "first_seen": "First seen",
+    "deleted": "Deleted",
+    "gone": "Gone (HTTP 410)",
+    "redirected": "Redirected away",
+    "suspect": "Suspect capture",
+    "restored": "Restored",
+}
+
+
+def fmt_time(d: datetime | None) -> str:
+    return "—" if d is None else d.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def fmt_iso(d: datetime | None) -> str:
+    return "" if d is None else d.astimezone(UTC).isoformat()
+
+
+def ago(d: datetime | None, now: datetime) -> str:
+    """'3 min ago', 'in 2 h': short relative times for lists."""
+    if d is None:
+        return ""
+    secs = (now - d).total_seconds()
+    future, secs = secs < 0, abs(secs)
+    if secs < 60:
+        text = "just now" if not future else "in under a minute"
+        return text
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if secs >= size:
+            n = int(secs // size)
+            return f"in {n} {unit}" if future else f"{n} {unit} ago"
+    return ""
+
+
+@pass_context
+def _ago(ctx: Context, d: datetime | None) -> str:
+    return ago(d, ctx["now"])
+
+
+def class_label(name: str) -> str:
+    return CLASS_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def make_env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("redline.web", "templates"),
+        autoescape=select_autoescape(["html", "xml"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        time=fmt_time,
+        iso=fmt_iso,
+        class_label=class_label,
+        level_label=lambda lv: LEVEL_LABELS.get(lv or "", lv or ""),
+        event_label=lambda k: EVENT_LABELS.get(k, k),
+    )
+    env.globals.update(LEVEL_LABELS=LEVEL_LABELS, CLASS_LABELS=CLASS_LABELS, ago=_ago)
+    return env
+
+
+def render(env: Environment, name: str, **context: Any) -> str:
+    return env.get_template(name).render(**context)
