@@ -49,7 +49,7 @@ def _inside_quotes(tokens: list[TokenOp], side: str) -> list[bool]:
 
 
 def _numbers(text: str) -> list[str]:
-    return re.findall(r"[$€£¥]?\d[\d,.]*%?(?:\s+(?:million|billion|trillion|percent))?", text)
+    return re.findall(r"[$€£¥]?\d+(?:[.,]\d+)*%?(?:\s+(?:million|billion|trillion|percent))?", text)
 
 
 def _hunks(tokens: list[TokenOp]) -> list[tuple[int, str, str]]:
@@ -81,15 +81,19 @@ def _is_typo(removed: str, added: str) -> bool:
     if _NUMBER.search(o + n) or o[0].isupper() != n[0].isupper():
         return False
     distance = OSA.distance(o.lower(), n.lower())
-    return distance == 1 or (distance == 2 and min(len(o), len(n)) >= 8)
+    shortest = min(len(o), len(n))
+    # 'in'/'on' or 'has'/'had' are different words, not misspellings
+    return (distance == 1 and shortest >= 4) or (distance == 2 and shortest >= 8)
 
 
-def _hunk_class(removed: str, added: str, quoted: bool, first_word: str | None) -> str:
+def _hunk_class(
+    removed: str, added: str, quoted: bool, first_word: str | None, same_numbers: bool
+) -> str:
     if fold_quote_style(removed) == fold_quote_style(added):
         return "quote_style"
     if strip_punctuation(removed) == strip_punctuation(added):
         return "punctuation"
-    if _NUMBER.search(removed + added):
+    if _NUMBER.search(removed + added) and not same_numbers:
         return "number"
     if _is_typo(removed, added):
         return "typo"
@@ -112,12 +116,13 @@ def classify_edit(old: str, new: str, tokens: list[TokenOp]) -> tuple[list[str],
     in_old = _inside_quotes(tokens, "-")
     in_new = _inside_quotes(tokens, "+")
     first = re.match(r"\W*(\w+)", new)
+    same_numbers = sorted(_numbers(old)) == sorted(_numbers(new))  # a figure moved, not changed
     classes: set[str] = set()
     details: list[str] = []
     for start, removed, added in _hunks(tokens):
         span = range(start, start + (2 if removed and added else 1))
         quoted = any(in_old[k] or in_new[k] for k in span if k < len(tokens))
-        cls = _hunk_class(removed, added, quoted, first.group(1) if first else None)
+        cls = _hunk_class(removed, added, quoted, first.group(1) if first else None, same_numbers)
         if cls in ("quote_style", "punctuation") and re.search(r"\w", removed + added):
             cls = "wording"
         classes.add(cls)
