@@ -66,6 +66,15 @@ HOSTILE_V2 = (
         "Officials said the storm damage cost the city millions.",
     ],
 )
+HOSTILE_V3 = (
+    f"Harbour {HOSTILE} reopens",
+    [
+        f"The harbour reopened today. A reader wrote {HOSTILE} in the comments.",
+        "Ferries will run every two hours.",
+        "Officials said the storm damage cost the city millions.",
+        "Correction: An earlier version of this article misstated the ferry schedule.",
+    ],
+)
 
 
 @dataclass
@@ -127,14 +136,16 @@ def populate(store: Store, fillers: int = 0) -> Sample:
 
     b, _ = store.add_article("https://www.herald.example/local/harbour", herald.id, T0)
     s.hostile = b.id
-    write_versions(store, b.id, [HOSTILE_V1, HOSTILE_V2], T0 + timedelta(minutes=30))
+    write_versions(store, b.id, [HOSTILE_V1, HOSTILE_V2, HOSTILE_V3], T0 + timedelta(minutes=30))
 
     c, _ = store.add_article("https://daily.example/world/vanished", daily.id, T0)
     s.deleted = c.id
     write_versions(store, c.id, [("Story that vanished", ["It was here once, briefly."])], T0)
     store.record_check(
         CheckRecord(
-            article_id=c.id, captured_at=T0 + timedelta(hours=5), url=c.url, outcome="missing",
+            # Deleted at the very instant of another article's change: the stream must order
+            # and paginate both without losing or repeating either.
+            article_id=c.id, captured_at=T0 + timedelta(minutes=90), url=c.url, outcome="missing",
             http_status=404, status="deleted", missing_count=3, next_check=None,
             events=[("deleted", "HTTP 404 on 3 consecutive checks")],
         )
@@ -150,7 +161,7 @@ def populate(store: Store, fillers: int = 0) -> Sample:
             store, f.id,
             [(f"Filler story {i}", [f"Quarterly output rose {i} percent in the region."]),
              (f"Filler story {i}", [f"Quarterly output rose {i + 1} percent in the region."])],
-            T0 - timedelta(days=1) + timedelta(minutes=i),
+            T0 - timedelta(days=1) + timedelta(minutes=i // 3),  # ties: three per instant
         )  # fmt: skip
         s.fillers.append(f.id)
     return s

@@ -71,10 +71,15 @@ def start_in_thread(store: Store, host: str, port: int) -> Callable[[], None]:
     return stop
 
 
-def serve(store: Store, host: str, port: int) -> None:
-    """Serve in the foreground until Ctrl-C / SIGTERM (uvicorn handles both gracefully)."""
-    sock = bind(host, port)
+def serve_socket(store: Store, sock: socket.socket, host: str, port: int) -> None:
+    """Serve on an already bound socket until Ctrl-C / SIGTERM (uvicorn handles both,
+    finishing requests in flight)."""
     try:
         _server(store, host, port).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def serve(store: Store, host: str, port: int) -> None:
+    """Serve in the foreground until Ctrl-C / SIGTERM."""
+    serve_socket(store, bind(host, port), host, port)
