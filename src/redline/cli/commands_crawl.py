@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from redline.cli.env import Env, err, out, print_json
+from redline.cli.env import Env, err, out, print_json, print_round
 from redline.crawl import Crawler, CrawlSummary
 from redline.frontier.urls import canonicalize_url, same_site
 from redline.storage import SourceRow, Store
@@ -68,7 +68,7 @@ def _run_forever(crawler: Crawler, source: str | None) -> None:
             loop.add_signal_handler(sig, stop.set)
         await crawler.run_forever(
             stop, source=source,
-            on_round=lambda s: out.print(f"{datetime.now(UTC):%H:%M:%S} {s.line()}"),
+            on_round=print_round,
         )  # fmt: skip
 
     asyncio.run(main())

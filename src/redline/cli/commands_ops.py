@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from redline.cli.env import Env, out, print_json
+from redline.cli.env import Env, out, print_json, print_round
 from redline.crawl import Crawler
 from redline.serialize import iso
 from redline.settings import Settings
@@ -49,7 +49,7 @@ def worker(
             loop.add_signal_handler(sig, stop.set)
         await crawler.run_forever(
             stop, source=source,
-            on_round=lambda s: out.print(f"{datetime.now(UTC):%H:%M:%S} {crawler.worker_id} {s.line()}"),
+            on_round=lambda s: print_round(s, f"{crawler.worker_id} "),
         )  # fmt: skip
 
     out.print(f"worker {crawler.worker_id} started (concurrency {concurrency})")

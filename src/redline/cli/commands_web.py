@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
-from redline.cli.env import Env, out
+from redline.cli.env import Env, out, print_round
 
 Host = Annotated[
     str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
@@ -50,9 +49,7 @@ def run(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await crawler.run_forever(
-            stop, on_round=lambda s: out.print(f"{datetime.now(UTC):%H:%M:%S} {s.line()}")
-        )
+        await crawler.run_forever(stop, on_round=print_round)
 
     try:
         asyncio.run(main())

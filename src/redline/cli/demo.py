@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.env import Env, out
+from redline.cli.env import Env, out, print_round
 from redline.crawl import Crawler
 from redline.frontier.schedule import SchedulePolicy
 from redline.settings import CrawlSettings, FetchSettings, Settings
@@ -76,9 +76,7 @@ def demo(
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            await crawler.run_forever(
-                stop, on_round=lambda s: out.print(f"{datetime.now(UTC):%H:%M:%S} {s.line()}")
-            )
+            await crawler.run_forever(stop, on_round=print_round)
 
         try:
             asyncio.run(main())

@@ -60,3 +60,11 @@ def setup_logging(verbose: int) -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "alembic", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def print_round(summary: Any, prefix: str = "") -> None:
+    """One line per crawl round that did something (quiet rounds are not logged)."""
+    if summary.eventful:
+        from datetime import UTC, datetime
+
+        out.print(f"{datetime.now(UTC):%H:%M:%S} {prefix}{summary.line()}", markup=False)

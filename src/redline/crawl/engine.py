@@ -51,6 +51,12 @@ class CrawlSummary:
     def errors(self) -> int:
         return self.outcomes["error"] + len(self.discovery_errors)
 
+    @property
+    def eventful(self) -> bool:
+        """Worth a line in a long-running log: something other than unchanged checks."""
+        quiet = {"unchanged", "not_modified"}
+        return bool(self.discovered or self.discovery_errors or set(self.outcomes) - quiet)
+
     def line(self) -> str:
         extra = ", ".join(
             f"{k} {v}"
