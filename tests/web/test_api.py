@@ -67,7 +67,7 @@ def test_change_filters(web: Web) -> None:
         ("/api/v1/articles/1/versions/99", 404, "no version 99"),
         ("/api/v1/articles/1/diff?from=3&to=2", 422, "older"),
         ("/api/v1/articles/1/diff?from=1&to=77", 404, "no version 77"),
-        ("/api/v1/sources/nowhere", 422, "no source named"),
+        ("/api/v1/sources/nowhere", 404, "no source named"),
         ("/api/v1/search", 422, "q"),
         ("/api/v1/search?q=%22%22", 422, "at least one word"),
         ("/api/v1/search?q=x&before=-5", 422, "cursor"),

@@ -14,6 +14,7 @@ from redline.storage.browse import (
     ARTICLE_STATUSES,
     SearchQuery,
     find_article_by_id,
+    find_source,
     list_articles,
     recent_changes,
     search,
@@ -79,7 +80,7 @@ def sources(request: Request) -> dict[str, Any]:
 
 @router.get("/sources/{name}", summary="One source", responses=_ERRORS)
 def source(request: Request, name: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-    src = parse_source(store_of(request), name)
+    src = find_source(store_of(request), name)
     if src is None:
         raise not_found(f"no source named {name!r}")
     return source_json(src.config, _summaries(request).get(src.id))

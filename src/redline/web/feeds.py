@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from lxml import etree
 from markupsafe import escape
 
-from redline.storage.browse import StreamEntry, StreamFilter, recent_changes
+from redline.storage.browse import StreamEntry, StreamFilter, find_source, recent_changes
 from redline.web.deps import MAX_ID, now_of, parse_level, parse_source, store_of, stream_filter
 from redline.web.errors import not_found
 from redline.web.shapes import diff_path
@@ -147,9 +147,9 @@ def headlines_feed(request: Request, source: str | None = None) -> Response:
 @router.get("/feeds/sources/{name}.atom")
 def source_feed(request: Request, name: str, level: str | None = None) -> Response:
     store = store_of(request)
-    src = parse_source(store, name)
+    src = find_source(store, name[:64])
     if src is None:
-        raise not_found(f"no source named {name!r}")
+        raise not_found(f"no source named {name[:64]!r}")
     f = StreamFilter(source_id=src.id, min_level=parse_level(level))
     page = recent_changes(store, f, limit=ENTRIES)
     return atom(request, title=f"Redline: {src.name}", alternate=f"/?source={src.name}",

@@ -43,7 +43,7 @@ class WebMiddleware:
                 headers.append((b"server-timing", f"app;dur={dur:.2f}".encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"same-origin"))
-                if not docs:
+                if not docs and not any(k == b"content-security-policy" for k, _ in headers):
                     headers.append((b"content-security-policy", CSP.encode()))
                 message = {**message, "headers": headers}
             await send(message)

@@ -19,6 +19,7 @@ from redline.storage.browse import (
     LEVELS,
     SearchQuery,
     find_article_by_id,
+    find_source,
     list_articles,
     recent_changes,
     search,
@@ -95,7 +96,7 @@ def sources(request: Request) -> Response:
 @router.get("/sources/{name}", response_class=HTMLResponse)
 def source_page(request: Request, name: str, before: str | None = None,
                 status: str | None = None, order: str | None = None) -> Response:  # fmt: skip
-    src = parse_source(store_of(request), name) if name else None
+    src = find_source(store_of(request), name[:64])
     if src is None:
         raise not_found(f"no source named {name[:64]!r}")
     return _article_list(request, src.name, status, order, before, base=f"/sources/{src.name}")
