@@ -89,3 +89,15 @@ def serve_asgi(app: Callable[..., Any]) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema on the test PostgreSQL server (for multi-process tests)."""
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("REDLINE_REQUIRE_POSTGRES=1 but REDLINE_TEST_DATABASE_URL is not set")
+        pytest.skip(
+            "PostgreSQL not configured: set REDLINE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"
+        )
+    yield from _pg_schema_url(PG_URL)

@@ -26,6 +26,9 @@ def worker(
         int | None, typer.Option("--metrics-port", help="Serve Prometheus metrics on this port.")
     ] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    lease: Annotated[
+        float, typer.Option("--lease", min=1, help="Seconds a claimed article stays reserved.")
+    ] = 300,
 ) -> None:
     """Run one crawl worker; start any number against one PostgreSQL database.
 
@@ -35,7 +38,11 @@ def worker(
     env: Env = ctx.obj
     store = env.store()
     base = Settings()
-    settings = replace(base, fetch=replace(base.fetch, global_concurrency=concurrency))
+    settings = replace(
+        base,
+        fetch=replace(base.fetch, global_concurrency=concurrency),
+        crawl=replace(base.crawl, lease=timedelta(seconds=lease)),
+    )
     crawler = Crawler(store, settings)
     if metrics_port:
         from prometheus_client import start_http_server

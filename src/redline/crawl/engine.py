@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from redline import metrics
 from redline.crawl.checker import CheckContext, CheckOutcome, check_article
 from redline.crawl.discover import DiscoveryReport, discover_source
+from redline.errors import StorageError
 from redline.fetch.client import Fetcher
 from redline.frontier.schedule import SchedulePolicy
 from redline.settings import Settings
@@ -219,28 +220,46 @@ class Crawler:
         self, stop: asyncio.Event, *, source: str | None = None,
         on_round: Callable[[CrawlSummary], None] | None = None,
     ) -> None:  # fmt: skip
-        """Loop: discover due sources, check due articles, sleep until the next is due."""
+        """Loop: discover due sources, check due articles, sleep until the next is due.
+
+        When the database goes away (a PostgreSQL restart, a network cut) the loop logs, backs
+        off up to 30 s and carries on; claimed articles not checked meanwhile simply expire.
+        """
         started = self.clock()
         totals = CrawlSummary()
+        backoff = 1.0
         async with Fetcher(self.settings.fetch) as fetcher:
             while not stop.is_set():
-                t0 = time.monotonic()
-                summary = CrawlSummary()
-                for report in await self.discover(fetcher, source=source):
-                    summary.discovered += report.new
-                    summary.discovery_errors.extend(report.errors)
-                    metrics.DISCOVERED.inc(report.new)
-                await self.check_due(fetcher, source=source, summary=summary, stop=stop)
-                summary.seconds = time.monotonic() - t0
-                totals.checked += summary.checked
-                totals.outcomes.update(summary.outcomes)
-                self.store.heartbeat(
-                    self.worker_id, socket.gethostname(), os.getpid(), started, self.clock(),
-                    totals.checked, totals.outcomes["error"],
-                )  # fmt: skip
-                if on_round and (summary.checked or summary.discovered):
-                    on_round(summary)
-                await self._sleep_until_due(stop)
+                try:
+                    summary = await self._round(fetcher, source, stop)
+                    totals.checked += summary.checked
+                    totals.outcomes.update(summary.outcomes)
+                    self.store.heartbeat(
+                        self.worker_id, socket.gethostname(), os.getpid(), started, self.clock(),
+                        totals.checked, totals.outcomes["error"],
+                    )  # fmt: skip
+                    if on_round and (summary.checked or summary.discovered):
+                        on_round(summary)
+                    backoff = 1.0
+                    await self._sleep_until_due(stop)
+                except StorageError as exc:
+                    log.warning("database unavailable, retrying in %.0fs: %s", backoff, exc)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=backoff)
+                    backoff = min(backoff * 2, 30.0)
+
+    async def _round(
+        self, fetcher: Fetcher, source: str | None, stop: asyncio.Event
+    ) -> CrawlSummary:
+        t0 = time.monotonic()
+        summary = CrawlSummary()
+        for report in await self.discover(fetcher, source=source):
+            summary.discovered += report.new
+            summary.discovery_errors.extend(report.errors)
+            metrics.DISCOVERED.inc(report.new)
+        await self.check_due(fetcher, source=source, summary=summary, stop=stop)
+        summary.seconds = time.monotonic() - t0
+        return summary
 
     async def _sleep_until_due(self, stop: asyncio.Event) -> None:
         now = self.clock()

@@ -19,7 +19,7 @@ from typing import Any
 import zstandard
 from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Engine, Row
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from redline.errors import ArticleNotFound, RedlineError, SourceError, StorageError
 from redline.frontier.urls import canonicalize_url, identity_key
@@ -37,6 +37,11 @@ from redline.storage.records import (
 )
 
 _ZSTD_LEVEL = 6
+
+
+def _storage_error(exc: DBAPIError) -> StorageError:
+    first = (str(exc.orig or exc).strip().splitlines() or ["unknown"])[0]
+    return StorageError(f"database error: {first}")
 
 
 def _token_hash(token: str) -> str:
@@ -102,16 +107,18 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
-            raise StorageError(f"database error: {str(exc.orig).strip().splitlines()[0]}") from exc
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise _storage_error(exc) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         try:
             with self.engine.connect() as conn:
                 yield conn
-        except OperationalError as exc:
-            raise StorageError(f"database error: {str(exc.orig).strip().splitlines()[0]}") from exc
+        except DBAPIError as exc:
+            raise _storage_error(exc) from exc
 
     # ---- sources ------------------------------------------------------------------------
 
@@ -593,8 +600,8 @@ class Store:
                     f"article {rec.article_id}: version written concurrently"
                 ) from exc
             raise StorageError(f"could not record check: {exc.orig}") from exc
-        except OperationalError as exc:
-            raise StorageError(f"database error: {str(exc.orig).strip().splitlines()[0]}") from exc
+        except DBAPIError as exc:
+            raise _storage_error(exc) from exc
 
     # ---- reading history ----------------------------------------------------------------
 

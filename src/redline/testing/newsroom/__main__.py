@@ -21,6 +21,7 @@ def main() -> None:
         "--advance-every", type=float, default=0.0, help="seconds between edit rounds (0: never)"
     )
     ap.add_argument("--no-furniture", action="store_true")
+    ap.add_argument("--latency", type=float, default=0.0, help="seconds each article page takes")
     args = ap.parse_args()
     room = Newsroom(
         n_articles=args.articles,
@@ -28,6 +29,7 @@ def main() -> None:
         furniture=not args.no_furniture,
         random_edits_after_script=True,
     )
+    room.latency = args.latency
     if args.advance_every > 0:
         run_auto_advance(room, args.advance_every)
     print(

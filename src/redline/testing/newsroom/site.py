@@ -8,6 +8,7 @@ the scraped page in shared/seeds/000.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import random
@@ -211,6 +212,8 @@ def make_app(room: Newsroom) -> Callable[..., Awaitable[None]]:
         if path.startswith("/hostile/"):
             await hostile.serve(path, send)
             return
+        if room.latency and path.endswith(".html"):
+            await asyncio.sleep(room.latency)
         status, ctype, body, extra = _route(room, path, base)
         etag = None
         if status == 200 and (ctype != "text/html" or extra.get("static")):

@@ -99,6 +99,7 @@ class Newsroom:
         self.round = 0
         self.lock = threading.RLock()
         self.requests = 0
+        self.latency = 0.0  # seconds each article page takes (fault tests: workers mid-batch)
         self._rng = random.Random(seed)
         now = datetime.now(UTC).replace(microsecond=0)
         appearing = {i for _, i, kind in self.script if kind == "new_article"}
