@@ -33,7 +33,11 @@ class Web:
 
 
 def _client(store: Store) -> Any:
-    return TestClient(create_app(store, clock=lambda: CLOCK), follow_redirects=False)
+    return TestClient(
+        create_app(store, clock=lambda: CLOCK),
+        follow_redirects=False,
+        raise_server_exceptions=False,
+    )
 
 
 def _url(backend: str, tmp: Path) -> Iterator[str]:

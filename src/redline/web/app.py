@@ -58,6 +58,13 @@ def create_app(store: Store, *, clock: Callable[[], datetime] = _utcnow) -> Fast
             DIFF_CSS, media_type="text/css", headers={"cache-control": "public, max-age=3600"}
         )
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(
+            (STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+            headers={"cache-control": "public, max-age=86400"},
+        )  # fmt: skip
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     assets = _docs_assets()
     if assets is not None:

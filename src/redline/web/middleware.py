@@ -43,7 +43,9 @@ class WebMiddleware:
                 headers.append((b"server-timing", f"app;dur={dur:.2f}".encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"same-origin"))
-                if not docs and not any(k == b"content-security-policy" for k, _ in headers):
+                names = {k.lower(): v for k, v in headers}
+                is_html = names.get(b"content-type", b"").startswith(b"text/html")
+                if is_html and not docs and b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", CSP.encode()))
                 message = {**message, "headers": headers}
             await send(message)

@@ -4,11 +4,13 @@ one-line error instead of a thread that dies quietly."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import uvicorn
 
@@ -40,12 +42,30 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _Server(uvicorn.Server):
+    """uvicorn re-raises Ctrl-C once it has shut down gracefully, which would end the command
+    with a KeyboardInterrupt; Redline's commands finish normally instead (and say so)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        sigs = (signal.SIGINT, signal.SIGTERM)
+        previous = {s: signal.signal(s, self.handle_exit) for s in sigs}
+        try:
+            yield
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+
+
 def _server(store: Store, host: str, port: int) -> uvicorn.Server:
     config = uvicorn.Config(
         create_app(store), host=host, port=port, log_level="warning", lifespan="off",
         proxy_headers=True, server_header=False, timeout_graceful_shutdown=5,
     )  # fmt: skip
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
 def start_in_thread(store: Store, host: str, port: int) -> Callable[[], None]:

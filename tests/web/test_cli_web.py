@@ -1,0 +1,83 @@
+"""`redline serve` and `redline run` as real processes: they answer HTTP and stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.conftest import free_port
+
+# Runs the real CLI; registers the web commands if cli/app.py does not (yet) do it itself.
+CLI = """
+import sys
+from redline.cli import app as cli, commands_web
+names = {c.name or getattr(c.callback, "__name__", "") for c in cli.app.registered_commands}
+if "serve" not in names:
+    commands_web.register(cli.app)
+cli.main(sys.argv[1:])
+"""
+
+
+def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("REDLINE_DATABASE_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-c", CLI, "--data-dir", str(tmp_path / "data"), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+
+
+def _wait_http(url: str, proc: subprocess.Popen[str], timeout: float = 30) -> httpx.Response:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"exited early: {proc.communicate()}")
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered")
+
+
+def _interrupt(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"did not stop on SIGINT: {out} {err}") from None
+    return proc.returncode, out, err
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_command_serves_and_stops_on_ctrl_c(tmp_path: Path, command: str) -> None:
+    port = free_port()
+    proc = _start(tmp_path, command, "--port", str(port))
+    try:
+        front = _wait_http(f"http://127.0.0.1:{port}/", proc)
+        assert front.status_code == 200 and "Recent changes" in front.text
+        api = httpx.get(f"http://127.0.0.1:{port}/api/v1/sources", timeout=5)
+        assert api.json() == {"items": []}
+    finally:
+        rc, out, err = _interrupt(proc)
+    assert rc == 0, (out, err)
+    assert f"http://127.0.0.1:{port}/" in out and "stopped" in out
+
+
+def test_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        proc = _start(tmp_path, "serve", "--port", str(port))
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
