@@ -6,6 +6,7 @@ new_version, unchanged, not_modified, suspect, error, missing, redirected, merge
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 from redline import __version__, metrics
 from redline.errors import ExtractionError, FetchError
-from redline.extract import ExtractRules, extract, region_fingerprint
+from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
 from redline.fetch.client import Fetcher
 from redline.fetch.result import FetchResult
@@ -142,45 +143,23 @@ async def _judge_response(
         if same_site(fr.final_url, article.url):
             store.add_alias(article.id, fr.final_url)
 
-    rules = rules_for(source)
-    try:
-        html = decode_html(fr.body, fr.content_type)
-    except ExtractionError as exc:
-        return _record(
-            ctx,
-            article,
-            now,
-            outcome="suspect",
-            fr=fr,
-            reason=exc.reason,
-            events=[("suspect", exc.reason)],
-        )
-    fp = region_fingerprint(html, rules)
     restored = article.status in ("deleted", "gone")
-    if fp is not None and fp == article.region_fp and article.version_count and not restored:
+    known_fp = article.region_fp if article.version_count and not restored else None
+    # Decoding, fingerprinting and extraction are CPU work: a thread keeps the event loop (and
+    # the timeouts of every other fetch in flight) running while a heavy page is parsed.
+    fp, extracted = await asyncio.to_thread(_analyse, fr, rules_for(source), known_fp)
+    if isinstance(extracted, ExtractionError):
+        reason = extracted.reason
+        return _record(
+            ctx, article, now, outcome="suspect", fr=fr, reason=reason, events=[("suspect", reason)]
+        )
+    if extracted is None:
         # Fast path: the article's own region is byte-for-byte what we saw last time.
         return _record(
-            ctx,
-            article,
-            now,
-            outcome="unchanged",
-            fr=fr,
-            etag=fr.etag,
-            last_modified=fr.last_modified,
-            missing_count=0,
-        )
-    try:
-        ext = extract(html, fr.final_url, rules)
-    except ExtractionError as exc:
-        return _record(
-            ctx,
-            article,
-            now,
-            outcome="suspect",
-            fr=fr,
-            reason=exc.reason,
-            events=[("suspect", exc.reason)],
-        )
+            ctx, article, now, outcome="unchanged", fr=fr, etag=fr.etag,
+            last_modified=fr.last_modified, missing_count=0,
+        )  # fmt: skip
+    ext = extracted
 
     merged = _follow_canonical(ctx, article, ext.canonical_url, now)
     if merged is not None:
@@ -246,6 +225,23 @@ async def _judge_response(
         http_status=fr.status,
         summary=change.summary if change else None,
     )
+
+
+def _analyse(
+    fr: FetchResult, rules: ExtractRules | None, known_fp: str | None
+) -> tuple[str | None, Extraction | ExtractionError | None]:
+    """(fingerprint, extraction); extraction None when the fingerprint matched (fast path)."""
+    try:
+        html = decode_html(fr.body, fr.content_type)
+    except ExtractionError as exc:
+        return None, exc
+    fp = region_fingerprint(html, rules)
+    if fp is not None and fp == known_fp:
+        return fp, None
+    try:
+        return fp, extract(html, fr.final_url, rules)
+    except ExtractionError as exc:
+        return fp, exc
 
 
 def _follow_canonical(

@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 from redline.extract.furniture import is_furniture
 from redline.extract.model import ExtractRules
 
+MAX_REGION_NODES = 5000
 _CONTAINERS = ('[itemprop="articleBody"]', "article", '[role="main"]', "main")
 _FURNITURE = (
     "script:not([type='application/ld+json'])", "style", "noscript", "iframe", "aside", "nav",
@@ -43,8 +44,8 @@ def region_fingerprint(html: str, rules: ExtractRules | None = None) -> str | No
             container = tree.css_first(sel)
             if container is not None:
                 break
-    if container is None:
-        return None
+    if container is None or len(container.css("*")) > MAX_REGION_NODES:
+        return None  # no region, or pathological markup: let full extraction decide
     h = hashlib.sha256()
     for node in tree.css('script[type="application/ld+json"]'):
         h.update((node.text(deep=True) or "").encode())
@@ -63,9 +64,10 @@ def region_fingerprint(html: str, rules: ExtractRules | None = None) -> str | No
     for sel in _FURNITURE:
         for node in container.css(sel):
             node.decompose()
-    # short lines that are furniture by their words ('Updated 5 minutes ago', '312 comments')
+    # short lines that are furniture by their words ('Updated 5 minutes ago', '312 comments');
+    # own text only, so a deeply nested page costs linear time
     for node in container.css("span, time, a, small, button, li, p, div"):
-        text = node.text(deep=True)
+        text = node.text(deep=False)
         if text and len(text) < 120 and is_furniture(text):
             node.decompose()
     h.update(b"\x00body\x00")

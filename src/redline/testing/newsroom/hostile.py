@@ -24,12 +24,12 @@ _GZIP_BOMB: bytes | None = None
 
 
 def gzip_bomb() -> bytes:
-    """About 1 GB of zeros inflating from ~1 MB of gzip (built once, lazily)."""
+    """256 MiB of zeros inflating from ~250 KB of gzip (built once, lazily)."""
     global _GZIP_BOMB
     if _GZIP_BOMB is None:
         c = zlib.compressobj(9, zlib.DEFLATED, 31)
         chunk = b"\0" * (1 << 20)
-        _GZIP_BOMB = b"".join(c.compress(chunk) for _ in range(1024)) + c.flush()
+        _GZIP_BOMB = b"".join(c.compress(chunk) for _ in range(256)) + c.flush()
     return _GZIP_BOMB
 
 
@@ -48,13 +48,28 @@ async def _start(
     )
 
 
-async def serve(path: str, send: Send) -> None:
+async def serve(path: str, receive: Any, send: Send) -> None:
     name = path.removeprefix("/hostile/")
+    gone = asyncio.Event()
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        await _serve(name, send, gone)
+    finally:
+        watcher.cancel()
+
+
+async def _serve(name: str, send: Send, gone: asyncio.Event) -> None:
     if name == "huge":  # 30 MB streamed, never buffered
         await _start(send)
         chunk = b"<p>" + b"filler " * 9000 + b"</p>\n"
         sent = 0
-        while sent < 30 * 1024 * 1024:
+        while sent < 30 * 1024 * 1024 and not gone.is_set():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
             sent += len(chunk)
         await send({"type": "http.response.body", "body": b""})
@@ -70,6 +85,8 @@ async def serve(path: str, send: Send) -> None:
         await _start(send)
         try:
             for _ in range(600):
+                if gone.is_set():
+                    return
                 await send({"type": "http.response.body", "body": b"x", "more_body": True})
                 await asyncio.sleep(1)
         except (OSError, asyncio.CancelledError):

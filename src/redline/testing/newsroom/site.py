@@ -210,7 +210,7 @@ def make_app(room: Newsroom) -> Callable[..., Awaitable[None]]:
         with room.lock:
             room.requests += 1
         if path.startswith("/hostile/"):
-            await hostile.serve(path, send)
+            await hostile.serve(path, receive, send)
             return
         if room.latency and path.endswith(".html"):
             await asyncio.sleep(room.latency)

@@ -1,0 +1,78 @@
+"""Hostile and broken sites: every one becomes a recorded error or suspect capture on its own
+article, the crawl goes on, and memory stays bounded."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from redline.crawl import Crawler
+from redline.settings import CrawlSettings, FetchSettings, Settings
+from redline.sources import SourceConfig
+from redline.storage import Store
+from redline.testing.newsroom import Newsroom, serve_newsroom
+
+HOSTILE = {
+    "huge": "too_large",
+    "binary": "binary",
+    "slow": "timeout",
+    "redirect-loop": "too_many_redirects",
+    "gzip-bomb": "too_large",
+    "error-500": "http_status: 500",
+}
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[str, Newsroom]]:
+    room = Newsroom(n_articles=3, seed=2, script=[])
+    with serve_newsroom(room) as base:
+        yield base, room
+
+
+def test_hostile_pages_are_recorded_and_the_crawl_goes_on(
+    site: tuple[str, Newsroom], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    base, room = site
+    store = Store.open(f"sqlite:///{tmp_path}/h.sqlite3")
+    src, _ = store.save_source(
+        SourceConfig(name="h", delay=0, concurrency=8, allow_private=True), datetime.now(UTC)
+    )
+    now = datetime.now(UTC)
+    urls = {
+        name: f"{base}/hostile/{name}" for name in (*HOSTILE, "bad-encoding", "deep-nesting.html")
+    }
+    for url in urls.values():
+        store.add_article(url, src.id, now)
+    good = base + room.article_path(room.articles[0].slug)
+    store.add_article(good, src.id, now)
+    settings = Settings(
+        fetch=FetchSettings(
+            retries=0, per_host_delay=0, total_timeout=6, max_body_bytes=5 * 1024 * 1024
+        ),
+        crawl=CrawlSettings(),
+    )
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    summary = asyncio.run(Crawler(store, settings).run_once(all_live=True, force_discovery=False))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    assert summary.checked == len(urls) + 1
+    for name, reason in HOSTILE.items():
+        art = store.find_article(urls[name])
+        assert art is not None and art.version_count == 0, name
+        cap = store.captures(art.id, limit=1)[0]
+        assert cap.outcome in ("error", "suspect"), (name, cap)
+        assert reason in (cap.reason or ""), (name, cap.reason)
+    # a page that lies about its encoding is decoded, not turned into mojibake or a crash
+    bad = store.find_article(urls["bad-encoding"])
+    assert bad is not None
+    if bad.version_count:
+        assert "\ufffd" not in store.versions(bad.id)[0].text[:200]
+        assert "café" in store.versions(bad.id)[0].text
+    deep = store.find_article(urls["deep-nesting.html"])
+    assert deep is not None and store.captures(deep.id, limit=1)
+    ok = store.find_article(good)
+    assert ok is not None and ok.version_count == 1
+    assert grown_mb < 400, f"resident memory grew by {grown_mb:.0f} MB"
