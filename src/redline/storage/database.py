@@ -56,7 +56,9 @@ def create_db_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     elif parsed.get_backend_name() == "postgresql":
-        kwargs.update(pool_size=5, max_overflow=10, pool_pre_ping=True)
+        # no pre-ping: it costs a round trip per checkout; a connection broken by a server restart
+        # fails once, SQLAlchemy invalidates the pool, and the caller (the worker loop) retries.
+        kwargs.update(pool_size=5, max_overflow=10)
         kwargs["connect_args"] = {"connect_timeout": 10}
     else:
         raise StorageError(

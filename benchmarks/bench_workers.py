@@ -1,0 +1,226 @@
+"""Scale-out: rechecks per second with 1, 2 and 4 worker processes on PostgreSQL and one on
+SQLite; CPU ms per check; frontier claim latency; worker memory as the frontier grows.
+
+    .venv/bin/python benchmarks/bench_workers.py --articles 20000 \\
+        --postgres postgresql://postgres@127.0.0.1:5432/test [--memory]
+
+The newsroom runs in its own process. Each configuration starts from the same steady state
+(every article has one version and a fingerprint), sets every article due, starts the workers
+and times until every article has been checked once more. CPU time is read from /proc for the
+worker processes only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import func, select, text, update
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_crawl import start_newsroom
+
+from redline.sources import SourceConfig
+from redline.storage import Store
+from redline.storage.schema import articles
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def workers(url: str, n: int, concurrency: int) -> list[subprocess.Popen[bytes]]:
+    env = {**os.environ, "REDLINE_DATABASE_URL": url}
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "redline", "worker", "--concurrency", str(concurrency)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(n)
+    ]
+
+
+def checked_since(store: Store, t0: datetime) -> int:
+    with store.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(articles).where(articles.c.last_checked >= t0)
+            ).scalar_one()
+        )
+
+
+def make_due(store: Store) -> datetime:
+    now = datetime.now(UTC)
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(articles).values(
+                next_check=now - timedelta(seconds=1), lease_owner=None, lease_expires=None
+            )
+        )
+    return now
+
+
+def run_config(
+    label: str, store: Store, url: str, n_workers: int, concurrency: int, total: int
+) -> None:
+    t0 = make_due(store)
+    procs = workers(url, n_workers, concurrency)
+    start = time.perf_counter()
+    while checked_since(store, t0) < total:
+        if time.perf_counter() - start > 900:
+            print(f"{label}: gave up after 900 s")
+            break
+        time.sleep(0.5)
+    wall = time.perf_counter() - start
+    cpu = sum(cpu_seconds(p.pid) for p in procs)
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(timeout=60)
+    done = checked_since(store, t0)
+    print(
+        f"{label:<26} {done / wall:8.1f} checks/s   {cpu * 1000 / max(done, 1):6.2f} CPU ms/check   wall {wall:6.1f}s"
+    )
+
+
+def claim_latency(store: Store, label: str) -> None:
+    make_due(store)
+    times = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        got = store.claim_articles(
+            datetime.now(UTC), 50, worker="bench", lease=timedelta(minutes=5)
+        )
+        times.append((time.perf_counter() - t0) * 1000)
+        store.release_articles([a.id for a in got], "bench")
+    print(
+        f"{label:<26} claim of 50 due articles: median {statistics.median(times):.2f} ms, max {max(times):.2f} ms"
+    )
+
+
+def prepare(url: str, base: str, total: int) -> Store:
+    store = Store.open(url)
+    store.save_source(
+        SourceConfig(
+            name="newsroom",
+            sitemaps=(f"{base}/sitemap.xml",),
+            delay=0,
+            concurrency=64,
+            allow_private=True,
+        ),
+        datetime.now(UTC),
+    )
+    return store
+
+
+def memory_growth(pg_base: str, base: str) -> None:
+    """Worker RSS with 10,000 and then 1,000,000 due articles (pointing at 404 pages)."""
+    schema = f"mem_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_base.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+        c.execute(f"CREATE SCHEMA {schema}")
+    url = f"{pg_base}?options=-csearch_path%3D{schema}"
+    store = prepare(url, base, 0)
+    try:
+        for size in (10_000, 1_000_000):
+            with store.engine.begin() as conn:
+                have = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+                conn.execute(text(
+                    "INSERT INTO articles (source_id, url, status, first_seen, next_check, version_count, check_count, missing_count) "
+                    "SELECT 1, :base || '/missing/' || g || '.html', 'live', now(), now(), 0, 0, 0 FROM generate_series(:a, :b) g"
+                ), {"base": base, "a": have + 1, "b": size})  # fmt: skip
+            procs = workers(url, 1, 16)
+            time.sleep(45)
+            print(
+                f"worker RSS with {size:>9,} articles in the frontier: {rss_mb(procs[0].pid):6.1f} MB"
+            )
+            for p in procs:
+                p.terminate()
+                p.wait(timeout=60)
+    finally:
+        store.close()
+        with psycopg.connect(
+            pg_base.replace("postgresql+psycopg", "postgresql"), autocommit=True
+        ) as c:
+            c.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=5000)
+    ap.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "REDLINE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument(
+        "--memory",
+        action="store_true",
+        help="also measure worker memory with a 1,000,000-article frontier",
+    )
+    args = ap.parse_args()
+    proc, base = start_newsroom(args.articles)
+    tmp = tempfile.TemporaryDirectory()
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    pg_plain = args.postgres.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(pg_plain, autocommit=True) as c:
+        c.execute(f"CREATE SCHEMA {schema}")
+    pg_url = f"{args.postgres}?options=-csearch_path%3D{schema}"
+    sqlite_url = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
+    try:
+        print(f"newsroom {base} with {args.articles} articles; {os.cpu_count()} CPUs")
+        for label, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
+            store = prepare(url, base, args.articles)
+            t = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "redline", "--database-url", url, "crawl", "--once"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            total = store.count_articles()
+            print(
+                f"{label}: first crawl of {total} articles (discovery + extraction) took {time.perf_counter() - t:.0f} s"
+            )
+            claim_latency(store, label)
+            if label == "sqlite":
+                run_config("sqlite, 1 process", store, url, 1, args.concurrency, total)
+            else:
+                for n in (1, 2, 4):
+                    run_config(
+                        f"postgresql, {n} process(es)", store, url, n, args.concurrency, total
+                    )
+            store.close()
+        if args.memory:
+            memory_growth(args.postgres, base)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        tmp.cleanup()
+        with psycopg.connect(pg_plain, autocommit=True) as c:
+            c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+if __name__ == "__main__":
+    main()
