@@ -152,7 +152,12 @@ def _scan_in_time_order(conn: Any, source_id: int, limit: int) -> bool:
 
 
 def _changes_query(
-    f: StreamFilter, before: Cursor | None, limit: int, *, time_order: bool = False
+    f: StreamFilter,
+    before: Cursor | None,
+    limit: int,
+    *,
+    time_order: bool = False,
+    sqlite: bool = True,
 ) -> Any:
     c, v, a = t.changes, t.versions, t.articles
     prev = t.versions.alias("prev")
@@ -182,10 +187,10 @@ def _changes_query(
                 prev, and_(prev.c.article_id == c.c.article_id, prev.c.number == v.c.number - 1)
             )
         )
-        # ``level || ''`` keeps the planner off ix_changes_level_created: walking the
+        # On SQLite ``level || ''`` keeps the planner off ix_changes_level_created: walking the
         # (created_at, version_id) index newest-first and filtering reads ~limit rows, where
         # the level index would fetch and sort every change of those levels.
-        .where((c.c.level + literal("")).in_(f.levels))
+        .where((c.c.level + literal("") if sqlite else c.c.level).in_(f.levels))
     )
     if f.source_id is not None:
         # ``+ 0`` hides the source index from the planner, forcing the time-ordered walk.
@@ -243,8 +248,14 @@ def recent_changes(
     entries: list[StreamEntry] = []
     with store.engine.connect() as conn:
         if f.wants_changes:
-            time_order = f.source_id is not None and _scan_in_time_order(conn, f.source_id, limit)
-            for r in conn.execute(_changes_query(f, before, limit + 1, time_order=time_order)):
+            # PostgreSQL's planner gets both choices right from its statistics; SQLite (no
+            # ANALYZE statistics) needs the hints.
+            sqlite = store.dialect == "sqlite"
+            time_order = (
+                sqlite and f.source_id is not None and _scan_in_time_order(conn, f.source_id, limit)
+            )
+            q = _changes_query(f, before, limit + 1, time_order=time_order, sqlite=sqlite)
+            for r in conn.execute(q):
                 entries.append(
                     StreamEntry(
                         kind="change",
