@@ -180,6 +180,7 @@ def main() -> None:
         action="store_true",
         help="also measure worker memory with a 1,000,000-article frontier",
     )
+    ap.add_argument("--memory-only", action="store_true", help="only the memory measurement")
     args = ap.parse_args()
     proc, base = start_newsroom(args.articles)
     tmp = tempfile.TemporaryDirectory()
@@ -191,7 +192,9 @@ def main() -> None:
     sqlite_url = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
     try:
         print(f"newsroom {base} with {args.articles} articles; {os.cpu_count()} CPUs")
-        for label, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
+        for label, url in (
+            () if args.memory_only else (("sqlite", sqlite_url), ("postgresql", pg_url))
+        ):
             store = prepare(url, base, args.articles)
             t = time.perf_counter()
             subprocess.run(
@@ -212,7 +215,7 @@ def main() -> None:
                         f"postgresql, {n} process(es)", store, url, n, args.concurrency, total
                     )
             store.close()
-        if args.memory:
+        if args.memory or args.memory_only:
             memory_growth(args.postgres, base)
     finally:
         proc.terminate()

@@ -1,4 +1,5 @@
-"""Shared fixtures: a database URL for each backend, and a real HTTP server for ASGI apps.
+"""Shared fixtures: a database URL for each backend (serve_asgi and free_port, for real HTTP
+servers, come from redline.testing.asgi).
 
 PostgreSQL tests run when REDLINE_TEST_DATABASE_URL is set (CI sets it and also
 REDLINE_REQUIRE_POSTGRES=1, which turns a missing server into a failure instead of a skip).
@@ -7,15 +8,15 @@ REDLINE_REQUIRE_POSTGRES=1, which turns a missing server into a failure instead 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from redline.testing.asgi import free_port, serve_asgi
+
+__all__ = ["free_port", "serve_asgi"]
 
 PG_URL = os.environ.get("REDLINE_TEST_DATABASE_URL", "")
 REQUIRE_PG = os.environ.get("REDLINE_REQUIRE_POSTGRES") == "1"
@@ -45,13 +46,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/redline.sqlite3"
         return
+    _require_postgres()
+    yield from _pg_schema_url(PG_URL)
+
+
+def _require_postgres() -> None:
     if not PG_URL:
         if REQUIRE_PG:
             pytest.fail("REDLINE_REQUIRE_POSTGRES=1 but REDLINE_TEST_DATABASE_URL is not set")
         pytest.skip(
             "PostgreSQL not configured: set REDLINE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"
         )
-    yield from _pg_schema_url(PG_URL)
 
 
 @pytest.fixture
@@ -63,41 +68,8 @@ def store(database_url: str) -> Iterator[Any]:
     s.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def serve_asgi(app: Callable[..., Any]) -> Iterator[str]:
-    """Serve an ASGI app over real HTTP on loopback in a background thread."""
-    import uvicorn
-
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh schema on the test PostgreSQL server (for multi-process tests)."""
-    if not PG_URL:
-        if REQUIRE_PG:
-            pytest.fail("REDLINE_REQUIRE_POSTGRES=1 but REDLINE_TEST_DATABASE_URL is not set")
-        pytest.skip(
-            "PostgreSQL not configured: set REDLINE_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test"
-        )
+    _require_postgres()
     yield from _pg_schema_url(PG_URL)

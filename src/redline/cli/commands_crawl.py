@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -12,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from redline.cli.env import Env, err, out, print_json, print_round
+from redline.cli.env import Env, crawl_until_signalled, err, out, print_json
 from redline.crawl import Crawler, CrawlSummary
 from redline.frontier.urls import canonicalize_url, same_site
 from redline.storage import SourceRow, Store
@@ -61,17 +60,7 @@ def _print_summary(summary: CrawlSummary) -> None:
 
 
 def _run_forever(crawler: Crawler, source: str | None) -> None:
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await crawler.run_forever(
-            stop, source=source,
-            on_round=print_round,
-        )  # fmt: skip
-
-    asyncio.run(main())
+    crawl_until_signalled(crawler, source=source)
     out.print("stopped")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -11,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from redline.cli.env import Env, out, print_json, print_round
+from redline.cli.env import Env, crawl_until_signalled, out, print_json
 from redline.crawl import Crawler
 from redline.serialize import iso
 from redline.settings import Settings
@@ -49,18 +47,8 @@ def worker(
 
         start_http_server(metrics_port, addr="127.0.0.1")
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await crawler.run_forever(
-            stop, source=source,
-            on_round=lambda s: print_round(s, f"{crawler.worker_id} "),
-        )  # fmt: skip
-
     out.print(f"worker {crawler.worker_id} started (concurrency {concurrency})")
-    asyncio.run(main())
+    crawl_until_signalled(crawler, source=source, prefix=f"{crawler.worker_id} ")
     out.print(f"worker {crawler.worker_id} stopped")
 
 

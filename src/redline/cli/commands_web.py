@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from typing import Annotated
 
 import typer
 
-from redline.cli.env import Env, out, print_round
+from redline.cli.env import Env, crawl_until_signalled, out
 
 Host = Annotated[
     str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
@@ -44,15 +42,8 @@ def run(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None
     out.print(f"Redline web UI: {_url(host, port)}  — crawling until Ctrl-C")
     crawler = Crawler(store)
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await crawler.run_forever(stop, on_round=print_round)
-
     try:
-        asyncio.run(main())
+        crawl_until_signalled(crawler)
     finally:
         stop_web()
     out.print("stopped")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import signal
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -13,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.env import Env, out, print_round
+from redline.cli.env import Env, crawl_until_signalled, out
 from redline.crawl import Crawler
 from redline.frontier.schedule import SchedulePolicy
 from redline.settings import CrawlSettings, FetchSettings, Settings
@@ -71,15 +69,8 @@ def demo(
         out.print(f"data: {data_dir}   — Ctrl-C to stop")
         crawler = Crawler(store, settings)
 
-        async def main() -> None:
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await crawler.run_forever(stop, on_round=print_round)
-
         try:
-            asyncio.run(main())
+            crawl_until_signalled(crawler)
         finally:
             stop_advance()
             if web:

@@ -68,3 +68,18 @@ def print_round(summary: Any, prefix: str = "") -> None:
         from datetime import UTC, datetime
 
         out.print(f"{datetime.now(UTC):%H:%M:%S} {prefix}{summary.line()}", markup=False)
+
+
+def crawl_until_signalled(crawler: Any, *, source: str | None = None, prefix: str = "") -> None:
+    """Run ``crawler.run_forever`` until SIGINT or SIGTERM; in-flight checks finish first."""
+    import asyncio
+    import signal
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await crawler.run_forever(stop, source=source, on_round=lambda s: print_round(s, prefix))
+
+    asyncio.run(main())

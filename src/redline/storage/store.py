@@ -39,6 +39,18 @@ from redline.storage.records import (
 _ZSTD_LEVEL = 6
 
 
+def _lease(conn: Connection, table: Any, due: Any, worker: str, until: datetime) -> list[int]:
+    """Mark the rows selected by ``due`` (FOR UPDATE SKIP LOCKED) as leased; their ids."""
+    return list(
+        conn.execute(
+            update(table)
+            .where(table.c.id.in_(due.scalar_subquery()))
+            .values(lease_owner=worker, lease_expires=until)
+            .returning(table.c.id)
+        ).scalars()
+    )
+
+
 def _storage_error(exc: DBAPIError) -> StorageError:
     first = (str(exc.orig or exc).strip().splitlines() or ["unknown"])[0]
     return StorageError(f"database error: {first}")
@@ -227,14 +239,7 @@ class Store:
             cond.append(src.c.name == name)
         sub = select(src.c.id).where(*cond).order_by(src.c.id).with_for_update(skip_locked=True)
         with self._tx() as conn:
-            ids = list(
-                conn.execute(
-                    update(src)
-                    .where(src.c.id.in_(sub.scalar_subquery()))
-                    .values(lease_owner=worker, lease_expires=now + lease)
-                    .returning(src.c.id)
-                ).scalars()
-            )
+            ids = _lease(conn, src, sub, worker, now + lease)
             rows = (
                 conn.execute(select(src).where(src.c.id.in_(ids)).order_by(src.c.id)).all()
                 if ids
@@ -442,14 +447,7 @@ class Store:
             .with_for_update(skip_locked=True)
         )
         with self._tx() as conn:
-            ids = list(
-                conn.execute(
-                    update(a)
-                    .where(a.c.id.in_(sub.scalar_subquery()))
-                    .values(lease_owner=worker, lease_expires=now + lease)
-                    .returning(a.c.id)
-                ).scalars()
-            )
+            ids = _lease(conn, a, sub, worker, now + lease)
             if not ids:
                 return []
             rows = conn.execute(
