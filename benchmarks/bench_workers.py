@@ -147,7 +147,7 @@ def memory_growth(pg_base: str, base: str) -> None:
                 have = conn.execute(select(func.count()).select_from(articles)).scalar_one()
                 conn.execute(text(
                     "INSERT INTO articles (source_id, url, status, first_seen, next_check, version_count, check_count, missing_count) "
-                    "SELECT 1, :base || '/missing/' || g || '.html', 'live', now(), now(), 0, 0, 0 FROM generate_series(:a, :b) g"
+                    "SELECT 1, :base || '/missing/' || g || '.html', 'live', now(), now(), 0, 0, 0 FROM generate_series(CAST(:a AS integer), CAST(:b AS integer)) g"
                 ), {"base": base, "a": have + 1, "b": size})  # fmt: skip
             procs = workers(url, 1, 16)
             time.sleep(45)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -164,8 +165,22 @@ def test_find_by_url(web: Web) -> None:
     assert "Find an article" in _page(web, "/find")
 
 
+def test_track_needs_an_api_token(fresh: Web) -> None:
+    url = "https://daily.example/politics/new-story"
+    assert fresh.client.post("/track", data={"url": url}).status_code == 401
+    assert fresh.client.post("/track", data={"url": url, "token": "rl_guess"}).status_code == 401
+    assert fresh.store.find_article(url) is None
+    token = fresh.store.create_token("test", datetime.now(UTC))
+    ok = fresh.client.post(
+        "/track", data={"url": url}, headers={"authorization": f"Bearer {token}"}
+    )
+    assert ok.status_code == 303 and fresh.store.find_article(url) is not None
+
+
 def test_track_starts_tracking(fresh: Web) -> None:
     url = "https://daily.example/politics/new-story?utm_source=x"
+    token = fresh.store.create_token("test", datetime.now(UTC))
+    fresh.client.headers["authorization"] = f"Bearer {token}"
     r = fresh.client.post("/track", data={"url": url})
     assert r.status_code == 303
     art = fresh.store.find_article(url)
@@ -202,3 +217,9 @@ def test_unknown_path_and_static(web: Web) -> None:
     assert css.status_code == 200 and ".rl-ins" in css.text
     assert web.get("/static/style.css").status_code == 200
     assert web.get("/static/app.js").status_code == 200
+
+
+def test_metrics_endpoint(web: Web) -> None:
+    r = web.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    assert "redline_checks_total" in r.text and "redline_fetch_seconds" in r.text

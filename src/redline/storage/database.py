@@ -73,6 +73,20 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
+# Objects made by raw SQL in migrations (full-text search, dialect-specific partial indexes)
+# that the metadata does not describe: autogenerate must not propose dropping them.
+MIGRATION_ONLY = (
+    "versions_fts", "ix_versions_fts", "ix_changes_headline", "ix_changes_stealth",
+    "ix_changes_correction",
+)  # fmt: skip
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return not (reflected and name is not None and name.startswith(MIGRATION_ONLY))
+
+
 def _alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 

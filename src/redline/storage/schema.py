@@ -109,6 +109,8 @@ articles = Table(
     Index("ix_articles_due", "status", "next_check"),
     Index("ix_articles_source_changed", "source_id", "last_changed"),
     Index("ix_articles_last_changed", "last_changed"),
+    Index("ix_articles_first_seen", "first_seen", "id"),  # 0002: article lists
+    Index("ix_articles_source_first_seen", "source_id", "first_seen", "id"),
 )
 
 # Every URL variant that led to an article: tracking-parameter variants, AMP, redirects.
@@ -167,6 +169,10 @@ changes = Table(
     Column("data", Text, nullable=False),  # JSON of the full result
     Index("ix_changes_created", "created_at"),
     Index("ix_changes_level_created", "level", "created_at"),
+    Index("ix_changes_article", "article_id", "version_id"),  # 0002
+    Index("ix_changes_created_version", "created_at", "version_id"),  # 0002: front page keyset
+    # 0002 also adds partial indexes (headline, stealth, correction) and full-text search
+    # (SQLite FTS5 table versions_fts, PostgreSQL GIN ix_versions_fts); see that migration.
 )
 
 captures = Table(
@@ -200,6 +206,7 @@ events = Table(
     Column("detail", Text),
     Index("ix_events_article", "article_id", "at"),
     Index("ix_events_kind_at", "kind", "at"),
+    Index("ix_events_kind_at_id", "kind", "at", "id"),  # 0002: deletions stream
 )
 
 workers = Table(

@@ -88,4 +88,14 @@ def create_app(store: Store, *, clock: Callable[[], datetime] = _utcnow) -> Fast
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(pages.router)
+    app.add_api_route("/metrics", _metrics, include_in_schema=False)
     return app
+
+
+def _metrics() -> Response:
+    """Prometheus metrics of this process (crawl counters when `redline run` crawls here too)."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    import redline.metrics  # noqa: F401  (registers the crawl metrics)
+
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

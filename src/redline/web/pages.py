@@ -238,12 +238,24 @@ def find(request: Request, url: str | None = None) -> Response:
 
 
 @router.post("/track")
-def track(request: Request, url: Annotated[str, Form(max_length=4000)]) -> Response:
-    """Start tracking a URL on a configured source's site (the 'offer' on the find page)."""
+def track(
+    request: Request, url: Annotated[str, Form(max_length=4000)],
+    token: Annotated[str | None, Form(max_length=200)] = None,
+) -> Response:  # fmt: skip
+    """Start tracking a URL on a configured source's site (the 'offer' on the find page).
+
+    Changing state needs an API token (`redline token create NAME`), in the form's `token`
+    field or an `Authorization: Bearer` header; the public web interface is read-only."""
     origin = request.headers.get("origin")
     if origin and urlsplit(origin).netloc != request.url.netloc:
         raise WebProblem(403, "cross-site form submissions are refused")
     store = store_of(request)
+    supplied = token or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if not supplied or not store.verify_token(supplied, now_of(request)):
+        raise WebProblem(
+            401,
+            "tracking a URL needs a valid API token: an operator creates one with `redline token create NAME`",
+        )
     canonicalize_url(url)  # ConfigError → 422
     src = source_for_url(store.list_sources(), url)
     if src is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from redline.storage.database import include_object
 from redline.storage.schema import metadata
 
 config = context.config
@@ -19,5 +20,6 @@ with engine.begin() as connection:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     context.run_migrations()
