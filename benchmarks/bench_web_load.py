@@ -1,0 +1,101 @@
+"""Web latency under concurrent load on a database of 1,000,000 versions.
+
+    .venv/bin/python benchmarks/bench_web_load.py [--versions 1000000] [--keep /tmp/load.sqlite3]
+        [--database-url URL] [--connections 16] [--seconds 20]
+
+Builds the database with bench_web.build() scaled up (200,000 articles, 1,000,000 versions by
+default), starts `redline serve` in its own process, and drives it from this process with
+``--connections`` concurrent keep-alive HTTP clients for ``--seconds`` per page. Prints requests
+per second and client-side p50/p99 latency (network on loopback included) per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bench_web
+
+from redline.storage import Store
+from redline.testing.asgi import free_port
+
+
+async def load(url: str, connections: int, seconds: float) -> tuple[int, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
+        async def one() -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                t0 = time.perf_counter()
+                r = await client.get(url)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                errors += r.status_code >= 400
+
+        await asyncio.gather(*(one() for _ in range(connections)))
+    return len(latencies), latencies, errors
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--versions", type=int, default=1_000_000)
+    ap.add_argument("--database-url")
+    ap.add_argument("--keep", type=Path, help="SQLite file to build once and reuse")
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=20)
+    args = ap.parse_args()
+    bench_web.VERSIONS = args.versions
+    bench_web.ARTICLES = max(args.versions // 5, 1)
+    tmp = tempfile.TemporaryDirectory()
+    url = args.database_url or f"sqlite:///{args.keep or Path(tmp.name) / 'load.sqlite3'}"
+    store = Store.open(url)
+    if store.count_articles() == 0:
+        t0 = time.perf_counter()
+        bench_web.build(store)
+        print(
+            f"built {bench_web.ARTICLES:,} articles / {bench_web.VERSIONS:,} versions in {time.perf_counter() - t0:.0f} s"
+        )
+    article_id = store.list_articles(changed=True, limit=1)[0].id
+    store.close()
+    port = free_port()
+    env = {**os.environ, "REDLINE_DATABASE_URL": url}
+    server = subprocess.Popen([sys.executable, "-m", "redline", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(base + "/", timeout=30)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        print(
+            f"{args.connections} concurrent connections, {args.seconds:g} s per page, server pid {server.pid}"
+        )
+        for label, path in (("front page", "/"), ("article page", f"/articles/{article_id}")):
+            n, lat, errors = asyncio.run(load(base + path, args.connections, args.seconds))
+            q = statistics.quantiles(lat, n=100)
+            print(
+                f"  {label:<14} {n / args.seconds:7.1f} req/s   p50 {q[49]:7.1f} ms   p99 {q[98]:7.1f} ms   errors {errors}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
