@@ -76,3 +76,25 @@ def test_hostile_pages_are_recorded_and_the_crawl_goes_on(
     ok = store.find_article(good)
     assert ok is not None and ok.version_count == 1
     assert grown_mb < 400, f"resident memory grew by {grown_mb:.0f} MB"
+
+
+def test_hostile_feeds_and_sitemaps_are_clear_discovery_errors(
+    site: tuple[str, Newsroom], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    base, _room = site
+    store = Store.open(f"sqlite:///{tmp_path}/d.sqlite3")
+    store.save_source(
+        SourceConfig(
+            name="bad", feeds=(f"{base}/hostile/malformed-feed.xml", f"{base}/hostile/xxe.xml"),
+            sitemaps=(f"{base}/hostile/billion-laughs.xml", f"{base}/hostile/binary"),
+            homepage=f"{base}/", delay=0, allow_private=True,
+        ),
+        datetime.now(UTC),
+    )  # fmt: skip
+    settings = Settings(fetch=FetchSettings(retries=0, per_host_delay=0), crawl=CrawlSettings())
+    summary = asyncio.run(Crawler(store, settings).run_once())
+    errors = "\n".join(summary.discovery_errors)
+    assert "xxe.xml" in errors and "billion-laughs.xml" in errors and "binary" in errors
+    assert all(len(e.splitlines()) == 1 for e in summary.discovery_errors)
+    assert "root:" not in errors  # /etc/passwd was never read
+    assert summary.discovered >= 3  # the homepage still worked
