@@ -12,6 +12,7 @@ from rich.table import Table
 from redline.cli.env import Env, out, print_json
 from redline.serialize import source_json
 from redline.sources import SourceConfig, load_sources_file
+from redline.storage.browse import source_summaries
 
 source_app = typer.Typer(help="Add, list and remove sources (news outlets).", no_args_is_help=True)
 sources_app = typer.Typer(help="Load sources from a TOML file.", no_args_is_help=True)
@@ -62,24 +63,31 @@ def add(
 
 
 def _list(env: Env, as_json: bool) -> None:
-    store = env.store()
-    rows = store.list_sources()
-    stats = store.source_stats(datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
-    empty = {"articles": 0, "changed": 0, "deleted": 0}
+    """The same counts as the web's /sources and /api/v1/sources (changes since midnight UTC)."""
+    since = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    summaries = source_summaries(env.store(), since)
     if as_json:
-        print_json([source_json(r.config, stats.get(r.id, empty)) for r in rows])
+        print_json(
+            [
+                source_json(
+                    s.source.config,
+                    {"articles": s.articles, "changed": s.changed, "deleted": s.deleted},
+                )
+                for s in summaries
+            ]
+        )
         return
-    if not rows:
+    if not summaries:
         out.print(
             "no sources yet: `redline source add NAME --feed URL` or `redline sources load FILE`"
         )
         return
     table = Table("name", "feeds", "sitemaps", "homepage", "articles", "changed today", "deleted")
-    for r in rows:
-        s = stats.get(r.id, empty)
+    for s in summaries:
+        c = s.source.config
         table.add_row(
-            r.name, str(len(r.config.feeds)), str(len(r.config.sitemaps)), r.config.homepage or "",
-            str(s["articles"]), str(s["changed"]), str(s["deleted"]),
+            c.name, str(len(c.feeds)), str(len(c.sitemaps)), c.homepage or "",
+            str(s.articles), str(s.changed), str(s.deleted),
         )  # fmt: skip
     out.print(table)
 

@@ -197,26 +197,6 @@ class Store:
             rows = conn.execute(select(t.sources).order_by(t.sources.c.name)).all()
         return [_source(r) for r in rows]
 
-    def source_stats(self, since: datetime) -> dict[int, dict[str, int]]:
-        """Per source id: articles tracked, changed since ``since``, deleted/gone."""
-        a = t.articles
-        q = select(
-            a.c.source_id,
-            func.count().label("articles"),
-            func.sum(func.coalesce((a.c.last_changed >= since).cast(t.Integer), 0)).label(
-                "changed"
-            ),
-            func.sum((a.c.status.in_(["deleted", "gone"])).cast(t.Integer)).label("deleted"),
-        ).group_by(a.c.source_id)
-        with self._read() as conn:
-            return {
-                r.source_id: {
-                    "articles": int(r.articles), "changed": int(r.changed or 0),
-                    "deleted": int(r.deleted or 0),
-                }
-                for r in conn.execute(q)
-            }  # fmt: skip
-
     def due_sources(self, now: datetime, name: str | None = None) -> list[SourceRow]:
         q = select(t.sources).where(
             or_(t.sources.c.next_discovery.is_(None), t.sources.c.next_discovery <= now)
