@@ -48,7 +48,9 @@ async def hammer(base: str, paths: list[str], seconds: float) -> tuple[int, list
 
 
 @pytest.mark.slow
-def test_web_reads_while_a_worker_writes(database_url: str, room_site: tuple[Newsroom, str]) -> None:
+def test_web_reads_while_a_worker_writes(
+    database_url: str, room_site: tuple[Newsroom, str]
+) -> None:
     room, base = room_site
     store = Store.open(database_url)
     store.save_source(
@@ -70,7 +72,15 @@ def test_web_reads_while_a_worker_writes(database_url: str, room_site: tuple[New
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        paths = ["/", "/sources", "/articles", "/api/v1/changes", "/api/v1/articles", "/search?q=city", "/feeds/changes.atom"]
+        paths = [
+            "/",
+            "/sources",
+            "/articles",
+            "/api/v1/changes",
+            "/api/v1/articles",
+            "/search?q=city",
+            "/feeds/changes.atom",
+        ]
         total = 0
         for _ in range(3):  # edits keep arriving while we read
             room.advance()
