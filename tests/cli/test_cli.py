@@ -88,3 +88,17 @@ def test_extract_reports_binary_and_missing_files(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "error" in json.loads(proc.stdout.splitlines()[0])
     assert "no such file" in redline(tmp_path, "extract", str(tmp_path / "none.html")).stdout
+
+
+def test_database_errors_are_one_line_even_on_a_narrow_terminal(tmp_path: Path) -> None:
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("my notes, not a database\n")
+    env = {**os.environ, "COLUMNS": "40", "REDLINE_DATABASE_URL": f"sqlite:///{not_sqlite}"}
+    for url in (f"sqlite:///{not_sqlite}", "postgresql://nobody@127.0.0.1:1/none"):
+        env["REDLINE_DATABASE_URL"] = url
+        proc = subprocess.run([sys.executable, "-m", "redline", "articles"], capture_output=True,
+                              text=True, env=env, timeout=60)  # fmt: skip
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert "cannot connect" in proc.stderr
+    assert not_sqlite.read_text() == "my notes, not a database\n"  # nothing written over it

@@ -143,3 +143,22 @@ def test_the_scraped_seed_page_shows_why_teasers_must_go() -> None:
     )
     ext = extract(html)
     assert ext.paragraphs == tuple(normalize_text(p) for p in article)
+
+
+def test_decode_western_page_declared_as_utf8_is_not_mojibake() -> None:
+    page = (
+        "<html><head><meta charset='utf-8'><title>Café ruiné</title></head><body><p>"
+        + "Le café était fermé à cause de la grève, a déclaré le propriétaire. " * 5
+        + "</p></body></html>"
+    ).encode("latin-1") + b"\xff\xfe\x80"
+    text = decode_html(page, "text/html; charset=utf-8")
+    assert "Café ruiné" in text and "grève" in text
+    german = "<p>Die Straßenbahn fährt über die Brücke nach Köln.</p>".encode("cp1252")
+    assert "Straßenbahn fährt über" in decode_html(german)
+
+
+def test_decode_cyrillic_code_page_is_not_read_as_western() -> None:
+    page = (
+        "<html><body><p>" + "Правительство объявило о новых мерах поддержки. " * 8 + "</p>"
+    ).encode("cp1251")
+    assert "Правительство объявило" in decode_html(page)

@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 from redline.errors import ExtractionError
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
 _CT = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
@@ -35,6 +36,26 @@ def looks_binary(body: bytes) -> bool:
         return True
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     return controls / len(head) > 0.05
+
+
+def _as_western(body: bytes) -> str | None:
+    """Windows-1252 (what browsers use for 'latin-1') when it reads as a Western language.
+
+    The commonest lie on the web is a Western page declared as UTF-8, and statistical detection
+    guesses a Central European code page for short French, Spanish or German texts ('Café'
+    becomes 'Cafť'). In Western text most words with an accented letter also hold plain ASCII
+    letters ('café', 'grève'); other 8-bit scripts read as 1252 give words made only of
+    accented letters ('Ïðèâåò'), which sends them on to detection.
+    """
+    try:
+        text = body.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    accented = [w for w in _WORD.findall(text) if any(ord(c) > 127 for c in w)]
+    if not accented:
+        return text
+    mixed = sum(1 for w in accented if any(c.isascii() for c in w))
+    return text if mixed / len(accented) >= 0.6 else None
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -66,6 +87,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    western = _as_western(body)
+    if western is not None:
+        return western
     best = from_bytes(body[:200_000]).best()
     if best is not None and best.encoding:
         return body.decode(best.encoding, errors="replace")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from redline.errors import StorageError
@@ -103,7 +103,7 @@ def migrate(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
-    except OperationalError as exc:
+    except DBAPIError as exc:  # unreachable server, refused login, a file that is not SQLite
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StorageError(
             f"cannot connect to the database at {engine.url.render_as_string(hide_password=True)}: "
