@@ -26,7 +26,6 @@ from selectolax.lexbor import LexborHTMLParser
 from redline.errors import ExtractionError
 from redline.extract import extract
 from redline.extract.decode import decode_html
-from redline.extract.metadata import strip_site_name
 
 REPO = Path(__file__).resolve().parents[1]
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -48,6 +47,17 @@ def prf(candidate: str, reference: str) -> tuple[float, float, float]:
     return p, rec, (2 * p * rec / (p + rec) if p + rec else 0.0)
 
 
+def usable_reference(ref: str) -> bool:
+    """Some reference texts are an annotator's note ('MISSED ENTIRE ARTICLE BECAUSE IT'S LOADED
+    DYNAMICALLY BY JAVASCRIPT') or a newsletter blurb, not an article body: scoring against them
+    measures nothing, so they are left out (and counted)."""
+    words = _WORD.findall(ref)
+    if len(words) < 50:
+        return False
+    letters = [c for c in ref if c.isalpha()]
+    return sum(c.isupper() for c in letters) / max(1, len(letters)) < 0.5
+
+
 def norm_title(t: str | None) -> str:
     return " ".join(_WORD.findall((t or "").lower()))
 
@@ -60,7 +70,12 @@ def title_evidence(html: str) -> str:
     h = h1.text(deep=True).strip() if h1 is not None else ""
     if h and norm_title(h) and norm_title(h) in norm_title(t):
         return h
-    return strip_site_name(t, [])
+    og = tree.css_first('meta[property="og:title"]')
+    if og is not None and (og.attributes.get("content") or "").strip():
+        return og.attributes.get("content") or ""
+    # the <title> minus a trailing " | Site" / " - Site" (independent of Redline's own rule)
+    parts = re.split(r"\s+[|\u2013\u2014-]\s+", t)
+    return max(parts, key=len) if parts else t
 
 
 def main() -> None:
@@ -70,6 +85,7 @@ def main() -> None:
     )
     ap.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
     ap.add_argument("--show-worst", type=int, default=10)
+    ap.add_argument("--show-titles", action="store_true", help="list pages whose title missed")
     args = ap.parse_args()
     root = Path(args.corpus)
     pairs = sorted(
@@ -82,10 +98,12 @@ def main() -> None:
     if not pairs:
         sys.exit(f"no pages with reference texts under {root}")
     rows = []
+    excluded: list[str] = []
     t_ours = t_traf = 0.0
     for html_path, text_path in pairs:
         ref = text_path.read_text(encoding="utf-8", errors="replace")
-        if not ref.strip():
+        if not usable_reference(ref):
+            excluded.append(html_path.stem)
             continue
         html = decode_html(html_path.read_bytes())
         t0 = time.perf_counter()
@@ -109,6 +127,7 @@ def main() -> None:
                 "traf": prf(traf, ref),
                 "title_ok": bool(evidence) and norm_title(our_title) == evidence,
                 "traf_title_ok": bool(evidence) and norm_title(traf_title) == evidence,
+                "titles": (evidence, norm_title(our_title), norm_title(traf_title)),
             }
         )
 
@@ -116,6 +135,8 @@ def main() -> None:
         return statistics.fmean(r[key][i] for r in rows)
 
     print(f"pages scored: {len(rows)} (corpus {root})")
+    if excluded:
+        print(f"left out {len(excluded)} pages whose reference is a note or under 50 words")
     print(f"{'':24}{'precision':>10}{'recall':>10}{'F1':>10}{'title acc':>11}{'ms/page':>10}")
     for label, key, tkey, t in (
         ("redline extract()", "ours", "title_ok", t_ours),
@@ -134,6 +155,13 @@ def main() -> None:
         print("\nlowest redline F1:")
         for r in sorted(rows, key=lambda r: r["ours"][2])[: args.show_worst]:
             print(f"  {r['page']:32} F1 {r['ours'][2]:.3f}  (trafilatura {r['traf'][2]:.3f})")
+    if args.show_titles:
+        print("\ntitle misses (evidence | redline | trafilatura):")
+        for r in rows:
+            if not r["title_ok"]:
+                print(
+                    f"  {r['page']:28} {r['titles'][0]!r} | {r['titles'][1]!r} | {r['titles'][2]!r}"
+                )
 
 
 if __name__ == "__main__":
