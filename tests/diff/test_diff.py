@@ -42,7 +42,7 @@ BASE = doc(P1, P2, P3)
 @pytest.mark.parametrize(
     ("new", "expected", "level"),
     [
-        (doc(P1.replace("approve", "aprove"), P2, P3), ["typo"], "cosmetic"),
+        (doc(P1.replace("the budget", "the buget"), P2, P3), ["typo"], "cosmetic"),
         (
             doc(
                 P1,
@@ -56,7 +56,7 @@ BASE = doc(P1, P2, P3)
         (doc(P1.replace("$17 billion", "$27.6 billion"), P2, P3), ["number"], "substantive"),
         (doc(P1, P2.replace("a turning point", "a disaster"), P3), ["quote"], "substantive"),
         (
-            doc(P1, P2.replace("Mayor Jane Alvarez", "Governor Tom Briggs"), P3),
+            doc(P1, P2.replace("Mayor Jane Alvarez", "Mayor Tom Briggs"), P3),
             ["name"],
             "substantive",
         ),
@@ -66,7 +66,7 @@ BASE = doc(P1, P2, P3)
                 P2,
                 P3.replace(
                     "a routine step before spending begins",
-                    "which officials described as routine but slow",
+                    "where lawmakers from both parties have promised a lengthy fight",
                 ),
             ),
             ["wording"],
@@ -233,19 +233,31 @@ def test_nyt_korea_trade_talks_seed() -> None:
         "U.S. and South Korea Start Trade Talks Amid Rising Tensions",
     )
     assert r.summary.startswith("Headline changed; 1 paragraph added")
+    assert "headline" in headline.classes
     meet = next(i for i in r.items if i.old_text and "will meet on Friday" in i.old_text)
-    assert meet.op == "edited" and meet.classes == ["wording"]
+    assert meet.op == "edited" and meet.classes == ["wording"] and meet.level == "minor"
     assert ("-", "will") in meet.tokens and ("+", "met") in meet.tokens
     hose = next(i for i in r.items if i.old_text and "White Hose" in i.old_text)
     assert "typo" in hose.classes and "typo: Hose → House" in hose.details
+    assert hose.level == "minor"  # the typo plus 'now emphasizes' → 'is emphasizing'
     added = [i for i in r.items if i.op == "added"]
     assert {tuple(i.classes) for i in added} == {("paragraph_added",)}
     assert any("Lighthizer" in (i.new_text or "") for i in added)
+    assert {i.level for i in added} == {"major"}  # the Lighthizer paragraph is 60+ words
     quote_only = [i for i in r.items if i.classes == ["quote_style"]]
     assert quote_only and all(i.level == "cosmetic" for i in quote_only)
     # the one-paragraph shift must not show unchanged paragraphs as removed and re-added
     assert not [i for i in r.items if i.op in ("removed", "moved")]
     assert sum(1 for i in r.items if i.op == "equal") >= 10
+    # nothing else is substantive: the other ~25 edits are tense changes, function-word swaps,
+    # synonyms and swaps between names the story already uses ('Mr. Trump' → 'the United States')
+    weighty = [i for i in r.items if i.level in ("substantive", "major")]
+    assert weighty == added, [(i.classes, i.tokens) for i in weighty if i not in added]
+    others = [i for i in r.items if i.op == "edited" and i not in (meet, hose)]
+    assert {i.level for i in others} == {"cosmetic", "minor"}
+    assert not {"number", "quote", "sentence_added", "sentence_removed"} & set(r.classes)
+    assert r.summary.startswith("Headline changed; 1 paragraph added;")
+    assert "typo fixed (Hose → House)" in r.summary and "figure" not in r.summary
 
 
 def test_renderers_escape_article_text() -> None:

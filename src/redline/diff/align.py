@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -61,23 +60,34 @@ def sentences(paragraphs: tuple[str, ...]) -> list[Sent]:
 
 
 def word_diff(a: str, b: str) -> list[TokenOp]:
+    """Token diff of two sentences: rapidfuzz's Indel (LCS, bit-parallel) over tokens mapped to
+    integers: linear in length for few edits (difflib's SequenceMatcher was quadratic here)."""
     ta, tb = tokenize(a), tokenize(b)
+    ids: dict[str, int] = {}
+    ia = [ids.setdefault(t, len(ids)) for t in ta]
+    ib = [ids.setdefault(t, len(ids)) for t in tb]
     ops: list[TokenOp] = []
+    removed: list[str] = []
+    added: list[str] = []
 
-    def push(op: str, text: str) -> None:
-        if not text:
-            return
-        if ops and ops[-1][0] == op:
-            ops[-1] = (op, ops[-1][1] + text)
-        else:
-            ops.append((op, text))
+    def flush() -> None:  # a run of changes reads as its deletion, then its insertion
+        for op, parts in (("-", removed), ("+", added)):
+            if parts:
+                ops.append((op, "".join(parts)))
+                parts.clear()
 
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
-        if tag == "equal":
-            push("=", "".join(ta[i1:i2]))
+    for op in Indel.opcodes(ia, ib):
+        kept = ta[op.src_start : op.src_end]
+        if op.tag == "equal":
+            flush()
+            if ops and ops[-1][0] == "=":
+                ops[-1] = ("=", ops[-1][1] + "".join(kept))
+            else:
+                ops.append(("=", "".join(kept)))
         else:
-            push("-", "".join(ta[i1:i2]))
-            push("+", "".join(tb[j1:j2]))
+            removed += kept
+            added += tb[op.dest_start : op.dest_end]
+    flush()
     return ops
 
 
@@ -139,11 +149,26 @@ def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
             items.append(_item("removed", o, None))
             continue
         j = pairs[i]
+        n = news[j]
+        # a split where the new first half is the unpaired sentence before the pair
+        k = j - 1
+        if k >= j_next and k not in taken_new and news[k].para == n.para:
+            m = news[k]
+            both = m.text + m.sep + n.text
+            if _joins(m.text, o.text, fuzz.ratio(o.text, both), scores[i, j]):
+                while j_next < k:
+                    if j_next not in taken_new:
+                        items.append(_item("added", None, news[j_next]))
+                    j_next += 1
+                items.append(Item(op="edited", old=(o.para, o.idx), new=(m.para, m.idx), old_text=o.text,
+                                  new_text=both, sep=n.sep, tokens=word_diff(o.text, both), new_count=2))  # fmt: skip
+                consumed_new.update({k, j})
+                j_next = j + 1
+                continue
         while j_next < j:
             if j_next not in taken_new:
                 items.append(_item("added", None, news[j_next]))
             j_next += 1
-        n = news[j]
         # a split: the old sentence became this one and the next new one
         k = j + 1
         if k < len(news) and k not in taken_new and news[k].para == n.para:
@@ -173,8 +198,13 @@ def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
     return items
 
 
-def align(old_paragraphs: tuple[str, ...], new_paragraphs: tuple[str, ...]) -> list[Item]:
-    olds, news = sentences(old_paragraphs), sentences(new_paragraphs)
+def align(
+    old_paragraphs: tuple[str, ...], new_paragraphs: tuple[str, ...],
+    olds: list[Sent] | None = None, news: list[Sent] | None = None,
+) -> list[Item]:  # fmt: skip
+    """Aligned items of two versions (``olds``/``news``: their sentences, when already split)."""
+    olds = sentences(old_paragraphs) if olds is None else olds
+    news = sentences(new_paragraphs) if news is None else news
     items: list[Item] = []
     pending: tuple[int, int, int, int] | None = None  # a changed region being collected
     for op in Indel.opcodes([s.text for s in olds], [s.text for s in news]):
@@ -196,7 +226,19 @@ def align(old_paragraphs: tuple[str, ...], new_paragraphs: tuple[str, ...]) -> l
     return items
 
 
+def _move(items: list[Item], rk: int, ak: int) -> None:
+    src, dst = items[rk], items[ak]
+    dst.op = "moved"
+    dst.old, dst.old_text = src.old, src.old_text
+    if src.old_text != dst.new_text:
+        dst.tokens = word_diff(src.old_text or "", dst.new_text or "")
+
+
 def _find_moves(items: list[Item]) -> None:
+    """Removed sentences found again elsewhere are moves. First pass: similarity at or above
+    MOVE_THRESHOLD. Second pass: once one sentence of a paragraph has moved, its paragraph-mates
+    are matched against the added sentences of the paragraph it moved to at EDIT_THRESHOLD, so a
+    paragraph moved and edited at once is one move, not part move, part removal and addition."""
     removed = [k for k, it in enumerate(items) if it.op == "removed"]
     added = [k for k, it in enumerate(items) if it.op == "added"]
     if not removed or not added:
@@ -212,10 +254,21 @@ def _find_moves(items: list[Item]) -> None:
         if scores[ri, best] < MOVE_THRESHOLD or best in used:
             continue
         used.add(best)
-        src, dst = items[rk], items[added[best]]
-        dst.op = "moved"
-        dst.old, dst.old_text = src.old, src.old_text
-        if src.old_text != dst.new_text:
-            dst.tokens = word_diff(src.old_text or "", dst.new_text or "")
+        _move(items, rk, added[best])
         drop.add(rk)
+    moved_to = {items[added[a]].old[0]: items[added[a]].new[0]  # type: ignore[index]
+                for a in used}  # fmt: skip
+    for ri, rk in enumerate(removed):
+        old = items[rk].old
+        if rk in drop or old is None or old[0] not in moved_to:
+            continue
+        target = moved_to[old[0]]
+        candidates = [(float(scores[ri, a]), a) for a in range(len(added)) if a not in used
+                      and (items[added[a]].new or (-1,))[0] == target
+                      and scores[ri, a] >= EDIT_THRESHOLD]  # fmt: skip
+        if candidates:
+            _, best = max(candidates)
+            used.add(best)
+            _move(items, rk, added[best])
+            drop.add(rk)
     items[:] = [it for k, it in enumerate(items) if k not in drop]

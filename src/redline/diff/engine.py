@@ -3,78 +3,60 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from redline.diff.align import align, sentences, word_diff
 from redline.diff.classify import classify_edit, classify_item, is_cosmetic
-from redline.diff.model import LEVELS, ChangeResult, DocVersion, FieldChange, Item
+from redline.diff.context import ArticleContext, build_context
+from redline.diff.model import ChangeResult, DocVersion, FieldChange, Item
+from redline.diff.significance import item_level, version_level, words_touched
 from redline.diff.summary import summarise
 
-DIFF_ENGINE_VERSION = "1"
-
-# What one item weighs in the version's score, by its level.
-_WEIGHT = {"none": 0.0, "cosmetic": 0.0, "minor": 0.05, "substantive": 0.15, "major": 0.3}
-MAJOR_SCORE = 0.6
-"""A version whose score reaches this is 'major' whatever its single largest change."""
-
-
-def _item_level(classes: Iterable[str], words_changed: int) -> str:
-    cs = set(classes)
-    if not cs:
-        return "none"
-    if is_cosmetic(list(cs)):
-        return "cosmetic"
-    if cs & {"paragraph_added", "paragraph_removed"}:
-        return "major" if words_changed >= 60 else "substantive"
-    if cs & {
-        "number",
-        "quote",
-        "name",
-        "sentence_added",
-        "sentence_removed",
-        "correction",
-        "byline",
-    }:
-        return "substantive"
-    if "wording" in cs:
-        return "substantive" if words_changed > 3 else "minor"
-    return "minor"  # moved, update_note
-
-
-def _words_changed(item: Item) -> int:
-    if item.op in ("added", "removed"):
-        return len((item.new_text or item.old_text or "").split())
-    return sum(len(t.split()) for op, t in item.tokens if op != "=")
+DIFF_ENGINE_VERSION = "2"
+"""Bumped whenever classification or scoring changes: stored changes from another engine
+version are recomputed when read (redline.versions.changes.current_change)."""
 
 
 def _mark_paragraphs(items: list[Item]) -> None:
-    """Whole paragraphs added or removed are one change each, not N sentence changes."""
+    """Whole paragraphs added or removed are one change each, not N sentence changes; the
+    sentences after a correction's first sentence in an added paragraph are the correction."""
     old_total = Counter(it.old[0] for it in items if it.old is not None)
     new_total = Counter(it.new[0] for it in items if it.new is not None)
     removed = Counter(it.old[0] for it in items if it.op == "removed" and it.old is not None)
     added = Counter(it.new[0] for it in items if it.op == "added" and it.new is not None)
+    correction_paras = {
+        it.new[0] for it in items if it.op == "added" and it.new and it.classes == ["correction"]
+    }
     for it in items:
         if it.op == "removed" and it.old and removed[it.old[0]] == old_total[it.old[0]]:
             it.classes = ["paragraph_removed"]
-        if (
-            it.op == "added"
-            and it.new
-            and added[it.new[0]] == new_total[it.new[0]]
-            and it.classes == ["sentence_added"]
-        ):
+        if it.op != "added" or not it.new or it.classes != ["sentence_added"]:
+            continue
+        if it.new[0] in correction_paras:
+            it.classes = ["correction"]
+        elif added[it.new[0]] == new_total[it.new[0]]:
             it.classes = ["paragraph_added"]
 
 
-def _field(name: str, old: str | None, new: str | None) -> FieldChange | None:
+def _field(name: str, old: str | None, new: str | None, ctx: ArticleContext) -> FieldChange | None:
     if (old or "") == (new or ""):
         return None
     fc = FieldChange(field=name, old=old, new=new, tokens=word_diff(old or "", new or ""))
     if name == "title":
-        sub, fc.details = classify_edit(old or "", new or "", fc.tokens)
+        sub, fc.details = classify_edit(old or "", new or "", fc.tokens, ctx, headline=True)
         fc.classes = ["headline", *sub]
     elif name == "byline":
-        fc.classes = ["byline"]
+        # letter case, punctuation or quote style only ('By Jane Doe' → 'By JANE DOE') is cosmetic
+        sub = classify_edit(old or "", new or "", fc.tokens, ctx)[0] if old and new else []
+        fc.classes = ["byline", *sub] if sub in (["quote_style"], ["punctuation"]) else ["byline"]
+    else:
+        fc.classes = ["dates"]
     return fc
+
+
+def _field_level(f: FieldChange) -> str:
+    if f.field in ("title", "byline"):
+        return "cosmetic" if is_cosmetic(f.classes[1:]) else "substantive"
+    return "minor"  # publication or modification date
 
 
 def compare(old: DocVersion | None, new: DocVersion) -> ChangeResult:
@@ -86,50 +68,34 @@ def compare(old: DocVersion | None, new: DocVersion) -> ChangeResult:
             summary="First version", stealth=False, items=items,
             counts={"sentences": len(items), "paragraphs": len(new.paragraphs)},
         )  # fmt: skip
+    old_s, new_s = sentences(old.paragraphs), sentences(new.paragraphs)
+    ctx = build_context([(s.para, s.idx, s.text) for s in old_s],
+                        [(s.para, s.idx, s.text) for s in new_s], old.title, new.title)  # fmt: skip
     fields = [f for f in (
-        _field("title", old.title, new.title), _field("byline", old.byline, new.byline),
-        _field("published", old.published, new.published), _field("modified", old.modified, new.modified),
+        _field("title", old.title, new.title, ctx), _field("byline", old.byline, new.byline, ctx),
+        _field("published", old.published, new.published, ctx),
+        _field("modified", old.modified, new.modified, ctx),
     ) if f is not None]  # fmt: skip
-    items = align(old.paragraphs, new.paragraphs)
+    items = align(old.paragraphs, new.paragraphs, old_s, new_s)
     for it in items:
-        classify_item(it)
+        classify_item(it, ctx)
     _mark_paragraphs(items)
     paragraph_words: Counter[tuple[str, int]] = Counter()
     for it in items:
         if "paragraph_added" in it.classes and it.new:
-            paragraph_words[("+", it.new[0])] += _words_changed(it)
+            paragraph_words[("+", it.new[0])] += words_touched(it, ctx)
         if "paragraph_removed" in it.classes and it.old:
-            paragraph_words[("-", it.old[0])] += _words_changed(it)
+            paragraph_words[("-", it.old[0])] += words_touched(it, ctx)
     for it in items:
-        words = _words_changed(it)
+        words = words_touched(it, ctx)
         if "paragraph_added" in it.classes and it.new:
             words = paragraph_words[("+", it.new[0])]
         if "paragraph_removed" in it.classes and it.old:
             words = paragraph_words[("-", it.old[0])]
-        it.level = _item_level(it.classes, words)
+        it.level = item_level(it, words, ctx)
 
-    classes: set[str] = set()
-    levels = []
-    for f in fields:
-        classes.update(f.classes)
-        if f.field == "title":
-            levels.append("cosmetic" if is_cosmetic(f.classes[1:]) else "substantive")
-        elif f.field == "byline":
-            levels.append("substantive")
-    for it in items:
-        classes.update(it.classes)
-        levels.append(it.level)
-    score = 1.0
-    for lv in levels:
-        score *= 1 - _WEIGHT[lv]
-    score = round(1 - score, 4)
-    changed = [lv for lv in levels if lv != "none"]
-    if not changed:
-        level = "none"
-    else:
-        level = max(changed, key=LEVELS.index)
-        if level != "cosmetic" and score >= MAJOR_SCORE:
-            level = "major"
+    classes = {c for f in fields for c in f.classes} | {c for it in items for c in it.classes}
+    level, score = version_level([*(_field_level(f) for f in fields), *(it.level for it in items)])
     stealth = level in ("substantive", "major") and not classes & {"correction", "update_note"}
     counts = Counter(c for it in items for c in it.classes)
     result = ChangeResult(

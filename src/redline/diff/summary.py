@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from redline.diff.model import ChangeResult
+from collections import Counter
+
+from redline.diff.model import ChangeResult, Item
 
 
 def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _moves(items: list[Item]) -> tuple[int, int]:
+    """(paragraphs moved whole, other sentences moved): a paragraph counts as moved when every
+    one of its sentences moved, together, into one new paragraph."""
+    sizes = Counter(it.old[0] for it in items if it.old is not None)
+    moved: dict[int, list[Item]] = {}
+    for it in items:
+        if "moved" in it.classes and it.old is not None:
+            moved.setdefault(it.old[0], []).append(it)
+    whole = [p for p, its in moved.items()
+             if len(its) == sizes[p] and len({i.new[0] for i in its if i.new}) == 1]  # fmt: skip
+    return len(whole), sum(len(its) for p, its in moved.items() if p not in whole)
 
 
 def summarise(result: ChangeResult) -> str:
@@ -22,14 +37,17 @@ def summarise(result: ChangeResult) -> str:
             and len(title.classes) > 1
         )
         parts.append("Headline punctuation changed" if cosmetic else "Headline changed")
-    if any(f.field == "byline" for f in result.fields):
-        parts.append("byline changed")
+    byline = next((f for f in result.fields if f.field == "byline"), None)
+    if byline is not None:
+        parts.append("byline style changed" if len(byline.classes) > 1 else "byline changed")
     c = result.counts
+    items = result.items
     if c.get("correction"):
         parts.append("correction added")
-    if c.get("update_note"):
-        parts.append("update note added")
-    items = result.items
+    notes = [it for it in items if "update_note" in it.classes]
+    if notes:
+        restamped = all(it.op == "edited" for it in notes)
+        parts.append("update note changed" if restamped else "update note added")
     para_added = len({it.new[0] for it in items if "paragraph_added" in it.classes and it.new})
     para_removed = len({it.old[0] for it in items if "paragraph_removed" in it.classes and it.old})
     if para_added:
@@ -51,19 +69,25 @@ def summarise(result: ChangeResult) -> str:
         )
     if c.get("quote"):
         parts.append(f"{_n(c['quote'], 'quote')} changed")
-    if c.get("name"):
-        parts.append(
-            "a name changed" if c["name"] == 1 else f"names changed in {c['name']} sentences"
-        )
-    reworded = sum(
-        1
-        for it in items
-        if "wording" in it.classes and not {"number", "quote", "name"} & set(it.classes)
-    )
+    names = sum(1 for it in items if "name" in it.classes and it.level != "minor")
+    if names:
+        parts.append("a name changed" if names == 1 else f"names changed in {names} sentences")
+    plain = [
+        it for it in items
+        if {"wording", "name"} & set(it.classes) and not {"number", "quote"} & set(it.classes)
+        and not ("name" in it.classes and it.level != "minor")
+    ]  # fmt: skip
+    reworded = sum(1 for it in plain if it.level != "minor")
+    light = len(plain) - reworded
     if reworded:
         parts.append(f"{_n(reworded, 'sentence')} reworded")
-    if c.get("moved"):
-        parts.append(f"{_n(c['moved'], 'sentence')} moved")
+    if light:
+        parts.append(f"{_n(light, 'small wording edit')}")
+    moved_paras, moved_sentences = _moves(items)
+    if moved_paras:
+        parts.append(f"{_n(moved_paras, 'paragraph')} moved")
+    if moved_sentences:
+        parts.append(f"{_n(moved_sentences, 'sentence')} moved")
     typos = [d.removeprefix("typo: ") for it in items for d in it.details if d.startswith("typo: ")]
     typos += [
         d.removeprefix("typo: ") for f in result.fields for d in f.details if d.startswith("typo: ")
@@ -73,7 +97,9 @@ def summarise(result: ChangeResult) -> str:
     styled = sum(1 for it in items if set(it.classes) & {"quote_style", "punctuation"})
     if styled:
         parts.append(f"{_n(styled, 'punctuation or quote-style edit')}")
-    if not parts:
+    if any(f.field in ("published", "modified") for f in result.fields):
         parts.append("dates changed")
+    if not parts:
+        parts.append("changed")
     text = "; ".join(parts)
     return text[0].upper() + text[1:]

@@ -10,99 +10,70 @@ from __future__ import annotations
 
 import re
 
-ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "cmdr",
-        "adm",
-        "maj",
-        "rev",
-        "hon",
-        "pres",
-        "supt",
-        "det",
-        "insp",
-        "st",
-        "ave",
-        "blvd",
-        "rd",
-        "mt",
-        "ft",
-        "jr",
-        "sr",
-        "inc",
-        "co",
-        "corp",
-        "ltd",
-        "llc",
-        "bros",
-        "dept",
-        "univ",
-        "assn",
-        "est",
-        "approx",
-        "fig",
-        "no",
-        "nos",
-        "vol",
-        "vs",
-        "etc",
-        "al",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "a.m",
-        "p.m",
-    ]
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Abbreviations that never end a sentence: honorifics and titles come before a name.
+TITLES = _set(
+    "mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm maj rev hon pres supt det insp"
+    " st mt ft ave blvd rd dept univ assn approx fig vol vs"
+)
+# Abbreviations that usually sit inside a sentence but may end one ('Acme Inc. The company...').
+SUFFIXES = _set("jr sr inc co corp ltd llc bros est etc al nos")
+# Month and weekday abbreviations count only when capitalised ('Jan. 5', 'Sat.'); 'the sun.' or
+# 'He sat.' end sentences.
+CALENDAR = _set(
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun"
+)
+ABBREVIATIONS = TITLES | SUFFIXES | {w.lower() for w in CALENDAR} | {"no", "a.m", "p.m"}
+# Words that commonly open a sentence: after an initialism ('U.S.'), a time ('5 p.m.'), an
+# initial or roman numeral ('World War I.') or a company suffix, one of these means a new sentence.
+SENTENCE_STARTERS = _set(
+    "He She It They We I You The A An This That These Those There Here Then But And Or So Yet"
+    " Still Later Now Many Most Some Several Few His Her Its Their Our My Your In On At After"
+    " Before When While Since If As Although However Meanwhile Officials Police Both Neither"
+    " Earlier Last Next Other Another No"
 )
 # A sentence ends at . ! ? (or …) plus closing quotes/brackets, then whitespace, then something
 # that can start a sentence.
 _BOUNDARY = re.compile(r"""([.!?…]+["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])""")
 _CJK_BOUNDARY = re.compile(r"([。！？]+[」』”’）]*)")
-_TOKEN = re.compile(r"\s+|[$€£¥]?\d(?:[\d,.]*\d)?%?|\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
+# Han ideographs and Japanese kana: written without spaces, so each character is one token.
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+CJK = re.compile(f"[{CJK_CHARS}]")
+_TOKEN = re.compile(
+    rf"\s+|[$€£¥]?\d(?:[\d,.]*\d)?%?|[{CJK_CHARS}]|(?:(?![{CJK_CHARS}])\w)+(?:['’](?:(?![{CJK_CHARS}])\w)+)*|[^\w\s]",
+    re.UNICODE,
+)
+_NEXT_WORD = re.compile(r"""["'“‘«(\[]?([\w’']+)""")
 
 
-def _is_abbreviation(text_before: str) -> bool:
+def _ends_abbreviation(text_before: str, text_after: str) -> bool:
+    """Whether the full stop ending ``text_before`` belongs to an abbreviation (no sentence end),
+    judged by the abbreviation and by the word that follows."""
     word = re.search(r"([\w.]+)\.$", text_before)
     if not word:
         return False
-    w = word.group(1).lower()
-    if w in ABBREVIATIONS:
+    raw = word.group(1)
+    w = raw.lower()
+    nxt_m = _NEXT_WORD.match(text_after)
+    nxt = nxt_m.group(1) if nxt_m else ""
+    starter = nxt in SENTENCE_STARTERS
+    if w in TITLES:
         return True
+    if raw in CALENDAR:
+        return not starter
+    if w in ("no", "nos"):
+        return nxt[:1].isdigit()  # 'No. 5' but 'She said no. Then...'
+    if w in SUFFIXES:
+        return not starter
     if len(w) == 1 and w.isalpha():
-        return True  # an initial: 'Robert E. Lighthizer'
-    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", w))  # U.S, U.N, a.m
+        return not starter  # an initial ('Robert E. Lighthizer'), not 'World War I. Many...'
+    if w in ("a.m", "p.m") or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+        return not starter  # 'U.S. envoy', but 'in the U.S. He...' and 'at 5 p.m. The...'
+    return False
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -114,7 +85,9 @@ def split_sentences(paragraph: str) -> list[str]:
         if (
             end_punct.startswith(".")
             and len(end_punct.rstrip("\"'”’»)]")) == 1
-            and _is_abbreviation(paragraph[start : m.end(1)].rstrip("\"'”’»)]"))
+            and _ends_abbreviation(
+                paragraph[start : m.end(1)].rstrip("\"'”’»)]"), paragraph[m.end(2) :]
+            )
         ):
             continue
         cut = m.end(2)
@@ -130,8 +103,8 @@ def split_sentences(paragraph: str) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Words, numbers (with currency, separators and %), whitespace, and every punctuation mark
-    or quote as its own token. ''.join(tokenize(t)) == t."""
+    """Words, numbers (with currency, separators and %), whitespace, every punctuation mark or
+    quote, and every Han or kana character as its own token. ''.join(tokenize(t)) == t."""
     return _TOKEN.findall(text)
 
 
