@@ -19,6 +19,7 @@ from redline.discovery import (
     parse_sitemap,
 )
 from redline.errors import ConfigError, DiscoveryError
+from redline.frontier.urls import canonicalize_url
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>World</title>
@@ -219,3 +220,51 @@ def test_parsers_survive_arbitrary_text(text: str) -> None:
         for parser in (parse_feed, parse_sitemap):
             with contextlib.suppress(DiscoveryError):
                 parser(body, "https://e.com/x.xml")
+
+
+BAD_URLS = ["http://[oops/a", "http://[", "http://[1.2.3.4]/", "http://a]b/", "https://x:99999/"]
+
+
+@pytest.mark.parametrize("bad", BAD_URLS)
+def test_an_unparseable_url_is_skipped_not_fatal(bad: str) -> None:
+    good = "https://news.example.com/2026/11/22/good-story-here.html"
+    sitemap = f"<urlset><url><loc>{bad}</loc></url><url><loc>{good}</loc></url></urlset>"
+    assert [
+        d.url for d in parse_sitemap(sitemap.encode(), "https://news.example.com/s.xml").articles
+    ] == [good]
+    index = f"<sitemapindex><sitemap><loc>{bad}</loc></sitemap><sitemap><loc>{good}</loc></sitemap></sitemapindex>"
+    assert parse_sitemap(index.encode(), "https://news.example.com/s.xml").sitemaps == [good]
+    plain = f"{bad}\n{good}\n".encode()
+    assert [d.url for d in parse_sitemap(plain, "https://news.example.com/s.txt").articles] == [
+        good
+    ]
+    rss = f'<rss version="2.0"><channel><item><link>{bad}</link></item><item><link>{good}</link></item></channel></rss>'
+    assert [d.url for d in parse_feed(rss.encode(), "https://news.example.com/f.xml")] == [good]
+    home = f'<html><base href="{bad}"><a href="{bad}">x</a><a href="{good}">y</a></html>'
+    assert [d.url for d in parse_homepage(home, "https://news.example.com/")] == [good]
+
+
+@pytest.mark.parametrize("bad", BAD_URLS)
+def test_canonicalize_says_config_error_in_one_line(bad: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        canonicalize_url(bad)
+    assert len(str(info.value).splitlines()) == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=30), st.sampled_from(["http://[", "https://[", "http://a]", "//["]))
+def test_parsers_skip_broken_hosts_in_links(tail: str, head: str) -> None:
+    link = (head + tail).replace("<", "").replace("&", "")
+    for body, parser in (
+        (f"<urlset><url><loc>{link}</loc></url></urlset>", parse_sitemap),
+        (f"<sitemapindex><sitemap><loc>{link}</loc></sitemap></sitemapindex>", parse_sitemap),
+        (
+            f'<rss version="2.0"><channel><item><link>{link}</link></item></channel></rss>',
+            parse_feed,
+        ),
+    ):
+        with contextlib.suppress(DiscoveryError):
+            parser(body.encode(), "https://e.com/x.xml")
+    parse_homepage(f'<a href="{link}">x</a><base href="{link}">', "https://e.com/")
+    with contextlib.suppress(ConfigError):
+        canonicalize_url(link)

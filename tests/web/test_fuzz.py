@@ -23,7 +23,8 @@ ROUTES = [
 values = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", "0", "-1", "1e9", "99999999999999999999", "1c1", "9" * 19 + "e1", "%00",
-                     "'; DROP TABLE articles; --", '"', "*", "NEAR(", "http://", "https://x/\x00"]),
+                     "'; DROP TABLE articles; --", '"', "*", "NEAR(", "http://", "https://x/\x00",
+                     "http://[", "http://[x", "http://[1.2.3.4]/", "http://[oops/a", "http://a]b/"]),
     st.integers().map(str),
 )  # fmt: skip
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 import feedparser
 
 from redline.discovery.model import Discovered
 from redline.discovery.safexml import MAX_XML_BYTES, gunzip_capped, screen
 from redline.errors import DiscoveryError
+from redline.frontier.urls import join_url
 
 
 def _date(entry: feedparser.FeedParserDict) -> datetime | None:
@@ -54,12 +54,12 @@ def parse_feed(body: bytes, base_url: str) -> list[Discovered]:
             ),
             None,
         )
-        if not link and entry.get("id", "").startswith(("http://", "https://")):
+        if not link and str(entry.get("id", "")).startswith(("http://", "https://")):
             link = entry["id"]
-        if not link:
+        if not link or not isinstance(link, str):
             continue
-        url = urljoin(base_url, link.strip())
-        if not url.startswith(("http://", "https://")) or url in seen:
+        url = join_url(base_url, link.strip())  # None for a link that is not a URL at all
+        if url is None or url in seen:
             continue
         seen.add(url)
         title = (entry.get("title") or "").strip() or None

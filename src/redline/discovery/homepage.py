@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from redline.discovery.model import Discovered
 from redline.errors import ConfigError
-from redline.frontier.urls import same_site
+from redline.frontier.urls import join_url, same_site
 
 _DATE_PATH = re.compile(
     r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:/|$)"
@@ -37,7 +37,10 @@ def compile_patterns(patterns: list[str] | tuple[str, ...] | None) -> list[re.Pa
 
 def looks_like_article_url(url: str) -> bool:
     """A default guess for homepages without include patterns: dated paths, long slugs, ids."""
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
     if not path or path == "/" or _NOT_ARTICLES.search(path):
         return False
     if _DATE_PATH.search(path):
@@ -66,23 +69,20 @@ def parse_homepage(
             return []
     tree = LexborHTMLParser(html)
     base_node = tree.css_first("base[href]")
-    base = (
-        urljoin(base_url, base_node.attributes.get("href") or "")
-        if base_node is not None
-        else base_url
-    )
+    base = base_url
+    if base_node is not None:
+        base = join_url(base_url, base_node.attributes.get("href") or "") or base_url
     seen: set[str] = set()
     out = []
     for a in tree.css("a[href]"):
         href = (a.attributes.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urljoin(base, href).split("#", 1)[0]
-        if (
-            not url.startswith(("http://", "https://"))
-            or url in seen
-            or not same_site(url, base_url)
-        ):
+        joined = join_url(base, href)  # None for a link that cannot be parsed: skipped
+        if joined is None:
+            continue
+        url = joined.split("#", 1)[0]
+        if url in seen or not same_site(url, base_url):
             continue
         if inc:
             if not any(p.search(url) for p in inc):

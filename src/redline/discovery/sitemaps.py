@@ -7,7 +7,6 @@ hostile-XML screen, so memory stays bounded by the size cap however the file is 
 from __future__ import annotations
 
 import io
-from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -15,6 +14,7 @@ from redline.dates import parse_date
 from redline.discovery.model import Discovered, SitemapPage
 from redline.discovery.safexml import MAX_XML_BYTES, gunzip_capped, screen
 from redline.errors import DiscoveryError
+from redline.frontier.urls import join_url
 
 MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 
@@ -58,28 +58,24 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapPage:
                 continue
             if name == "url":
                 loc = _text(el, "loc")
-                if loc:
-                    url = urljoin(base_url, loc)
-                    if url.startswith(("http://", "https://")) and url not in seen:
-                        seen.add(url)
-                        if len(seen) > MAX_SITEMAP_URLS:
-                            raise DiscoveryError(
-                                f"{what} lists more than {MAX_SITEMAP_URLS:,} URLs; refused"
-                            )
-                        published = parse_date(
-                            _text(el, "publication_date") or _text(el, "lastmod")
+                url = join_url(base_url, loc) if loc else None  # a bad entry is skipped
+                if url is not None and url not in seen:
+                    seen.add(url)
+                    if len(seen) > MAX_SITEMAP_URLS:
+                        raise DiscoveryError(
+                            f"{what} lists more than {MAX_SITEMAP_URLS:,} URLs; refused"
                         )
-                        page.articles.append(
-                            Discovered(url=url, title=_text(el, "title"), published=published)
-                        )
+                    published = parse_date(_text(el, "publication_date") or _text(el, "lastmod"))
+                    page.articles.append(
+                        Discovered(url=url, title=_text(el, "title"), published=published)
+                    )
                 el.clear()
             elif name == "sitemap":
                 loc = _text(el, "loc")
-                if loc:
-                    child = urljoin(base_url, loc)
-                    if child.startswith(("http://", "https://")) and child not in seen:
-                        seen.add(child)
-                        page.sitemaps.append(child)
+                child = join_url(base_url, loc) if loc else None
+                if child is not None and child not in seen:
+                    seen.add(child)
+                    page.sitemaps.append(child)
                 el.clear()
     except etree.XMLSyntaxError as exc:
         if page.articles or page.sitemaps:
@@ -96,7 +92,9 @@ def _plain_text(body: bytes, base_url: str, what: str) -> SitemapPage:
     for line in text.splitlines():
         line = line.strip()
         if line.startswith(("http://", "https://")) and " " not in line:
-            urls.append(line)
+            url = join_url(base_url, line)
+            if url is not None:
+                urls.append(url)
     if not urls:
         raise DiscoveryError(f"{what} is neither XML nor a plain-text list of URLs")
     if len(urls) > MAX_SITEMAP_URLS:

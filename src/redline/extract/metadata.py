@@ -130,7 +130,10 @@ def canonical_url(tree: LexborHTMLParser, base: str | None) -> str | None:
         href = meta(tree, "og:url") or ""
     if not href:
         return None
-    full = urljoin(base or "", href)
+    try:
+        full = urljoin(base or "", href)
+    except ValueError:  # 'http://[oops': not a URL at all
+        return None
     return full if full.startswith(("http://", "https://")) else None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -19,6 +19,7 @@ from redline.fetch.addresses import check_public_host
 from redline.fetch.limits import HostLimiter
 from redline.fetch.result import FetchResult
 from redline.fetch.robots import RobotsCache
+from redline.frontier.urls import join_url
 from redline.settings import FetchSettings
 
 log = logging.getLogger(__name__)
@@ -131,9 +132,13 @@ class Fetcher:
                                 f"more than {s.max_redirects} redirects starting at {url}",
                             )
                         redirects.append(current)
-                        current = urljoin(current, resp_headers["location"].strip())
-                        if urlsplit(current).scheme not in ("http", "https"):
-                            raise FetchError("protocol", f"redirect to a non-HTTP URL: {current}")
+                        location = resp_headers["location"].strip()
+                        target = join_url(current, location)
+                        if target is None:
+                            raise FetchError(
+                                "protocol", f"redirect to an invalid or non-HTTP URL: {location!r}"
+                            )
+                        current = target
                         continue
                     result = FetchResult(
                         url=url, final_url=current, status=status, body=body,
@@ -150,11 +155,11 @@ class Fetcher:
             ) from None
 
     async def _guard(self, url: str, respect_robots: bool) -> None:
+        if join_url(url, "") is None:
+            raise FetchError("protocol", f"not a valid http(s) URL: {url!r}")
         p = urlsplit(url)
-        if p.scheme not in ("http", "https") or not p.hostname:
-            raise FetchError("protocol", f"not an http(s) URL: {url}")
         if p.netloc not in self._private_ok:
-            await check_public_host(p.hostname, p.port or (443 if p.scheme == "https" else 80))
+            await check_public_host(p.hostname or "", p.port or (443 if p.scheme == "https" else 80))
         if (
             respect_robots
             and self.settings.respect_robots
@@ -201,6 +206,8 @@ class Fetcher:
         ) as exc:
             reason = str(exc) or type(exc).__name__
             raise _Retryable(FetchError("connect", f"cannot fetch {url}: {reason}")) from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError("protocol", f"not a valid URL: {url!r}: {exc}") from exc
         except httpx.DecodingError as exc:
             raise FetchError(
                 "protocol", f"{url} sent a body that cannot be decoded: {exc}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from redline.errors import ConfigError
 
@@ -79,23 +79,49 @@ def _is_tracking(name: str) -> bool:
     return low in _TRACKING_EXACT or low.startswith(_TRACKING_PREFIXES)
 
 
+def _shown(url: str, limit: int = 200) -> str:
+    """A URL for a one-line error message: repr (no raw newlines), cut when very long."""
+    return repr(url if len(url) <= limit else url[:limit] + "...")
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` as an absolute http(s) URL, or None when it is not
+    one or cannot be parsed at all (a feed or page may carry any garbage in its links)."""
+    try:
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
 def canonicalize_url(url: str) -> str:
     """Return the identity form of an article URL.
 
     Raises ConfigError for something that is not an absolute http(s) URL.
     """
     raw = url.strip()
-    parts = urlsplit(raw)
+    try:
+        parts = urlsplit(raw)
+    except ValueError as exc:  # 'http://[oops' and friends: urllib refuses the host part
+        raise ConfigError(f"invalid URL ({exc}): {_shown(url)}") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"not an absolute http(s) URL: {url!r}")
+        raise ConfigError(f"not an absolute http(s) URL: {_shown(url)}")
     host = parts.hostname.lower().rstrip(".")
     with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii")
     try:
         port = parts.port
     except ValueError as exc:
-        raise ConfigError(f"invalid port in URL: {url!r}") from exc
+        raise ConfigError(f"invalid port in URL: {_shown(url)}") from exc
+    if any(ch.isspace() or not ch.isprintable() for ch in host):
+        raise ConfigError(f"invalid host in URL: {_shown(url)}")
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = _MULTI_SLASH.sub("/", parts.path) or "/"
     # Re-quote consistently: %7E and ~ are the same article.
@@ -109,7 +135,10 @@ def canonicalize_url(url: str) -> str:
 
 def url_host(url: str) -> str:
     """Host of a URL, lower case, without a leading ``www.`` (for politeness and same-site checks)."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 
@@ -151,5 +180,8 @@ def identity_key(url: str) -> str:
 def is_homepage(url: str) -> bool:
     """A URL that points at a site's front page or a bare section (a redirect target that means
     'this article is gone')."""
-    path = urlsplit(url).path.strip("/")
+    try:
+        path = urlsplit(url).path.strip("/")
+    except ValueError:
+        return False
     return path == "" or path.lower() in {"index.html", "index.htm", "index.php", "home", "news"}
