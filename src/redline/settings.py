@@ -52,6 +52,10 @@ class CrawlSettings:
     """Due articles taken from the frontier at a time."""
     lease: timedelta = timedelta(minutes=5)
     """How long a claimed article stays reserved for one worker; a dead worker's claims expire."""
+    source_batch: int = 5
+    """Sources claimed for discovery at a time (each batch leased from the moment of its claim)."""
+    heartbeat_every: float = 30.0
+    """Seconds between a worker's heartbeats (`redline status`), also in the middle of a round."""
     max_sleep: float = 60.0
     """Longest sleep of `redline crawl` between rounds, so new sources are noticed."""
     missing_checks_for_deletion: int = 2

@@ -121,9 +121,13 @@ def test_versions_blobs_changes_and_compare_and_set(store: Store) -> None:
     changes = store.changes(a.id)
     assert changes[versions[1].id].classes == ["typo"]
     art = store.get_article(a.id)
-    assert art.version_count == 2 and art.check_count == 2 and art.region_fp == "fp1"
+    assert art.version_count == 2 and art.check_count == 3 and art.region_fp == "fp1"
     captures = store.captures(a.id)
-    assert len(captures) == 2  # the conflicting check wrote nothing
+    # The conflicting check's capture is kept (captures are never lost), without a version.
+    assert len(captures) == 3
+    conflict = [c for c in captures if c.outcome == "conflict"]
+    assert len(conflict) == 1 and conflict[0].version_id is None
+    assert "version 2" in (conflict[0].reason or "")
 
 
 def test_identical_raw_pages_are_stored_once(store: Store) -> None:
@@ -220,3 +224,96 @@ def test_api_tokens_are_stored_hashed(store: Store) -> None:
     (row,) = store.list_tokens()
     assert row["last_used"] is not None
     assert store.revoke_token(row["id"]) and not store.verify_token(token, NOW)
+
+
+def _lease_of(store: Store, article_id: int) -> tuple[str | None, datetime | None]:
+    from sqlalchemy import select
+
+    from redline.storage.schema import articles
+
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(articles.c.lease_owner, articles.c.lease_expires).where(
+                articles.c.id == article_id
+            )
+        ).one()
+    return row.lease_owner, row.lease_expires
+
+
+def test_the_lease_runs_from_the_claim_not_from_the_round(store: Store) -> None:
+    store.add_article("https://example.com/a", None, NOW)
+    lease = timedelta(minutes=5)
+    claimed_at = NOW + timedelta(minutes=8)  # a long round that started at NOW
+    [art] = store.claim_articles(claimed_at, 1, worker="w1", lease=lease, due_before=NOW)
+    owner, expires = _lease_of(store, art.id)
+    assert owner == "w1" and expires is not None
+    assert expires.replace(tzinfo=None) == (claimed_at + lease).replace(tzinfo=None)
+    # Still held a minute later: no other worker can take it.
+    assert (
+        store.claim_articles(claimed_at + timedelta(minutes=1), 1, worker="w2", lease=lease) == []
+    )
+    # due_before bounds the round: an article due only after the round started is left alone.
+    store.add_article("https://example.com/b", None, NOW + timedelta(minutes=1))
+    assert store.claim_articles(claimed_at, 5, worker="w1", lease=lease, due_before=NOW) == []
+
+
+def test_a_late_writer_keeps_its_capture_but_not_the_new_holders_frontier(store: Store) -> None:
+    a, _ = store.add_article("https://example.com/a", None, NOW)
+    lease = timedelta(minutes=1)
+    store.claim_articles(NOW, 1, worker="w1", lease=lease)
+    later = NOW + timedelta(minutes=2)  # w1 is slow; its lease expired and w2 took over
+    assert [x.id for x in store.claim_articles(later, 1, worker="w2", lease=lease)] == [a.id]
+    store.release_articles([a.id], "w1")  # a late release must not free w2's claim
+    assert _lease_of(store, a.id)[0] == "w2"
+    store.record_check(
+        CheckRecord(
+            article_id=a.id, captured_at=NOW, url=a.url, outcome="unchanged", worker="w1",
+            next_check=NOW + timedelta(hours=6), etag='"w1"',
+        )
+    )  # fmt: skip
+    art = store.get_article(a.id)
+    assert _lease_of(store, a.id)[0] == "w2", "the late writer wiped the new holder's lease"
+    assert art.next_check is not None and art.next_check.replace(tzinfo=None) == NOW.replace(
+        tzinfo=None
+    )
+    assert art.etag is None and art.check_count == 1
+    assert [c.outcome for c in store.captures(a.id)] == ["unchanged"]  # the capture is kept
+    # The holder's own write updates the frontier and releases the lease.
+    store.record_check(
+        CheckRecord(
+            article_id=a.id, captured_at=later, url=a.url, outcome="unchanged", worker="w2",
+            next_check=later + timedelta(hours=1),
+        )
+    )  # fmt: skip
+    art = store.get_article(a.id)
+    assert _lease_of(store, a.id) == (None, None)
+    assert art.next_check is not None and art.check_count == 2
+    assert art.next_check.replace(tzinfo=None) == (later + timedelta(hours=1)).replace(tzinfo=None)
+    # A version found by a worker that lost its lease is still kept (compare-and-set decides).
+    store.claim_articles(later + timedelta(hours=2), 1, worker="w3", lease=lease)
+    store.record_check(
+        CheckRecord(
+            article_id=a.id, captured_at=later, url=a.url, outcome="new_version", worker="w1",
+            version=_version("late"), expected_version_count=0, last_changed=later,
+        )
+    )  # fmt: skip
+    assert [v.text for v in store.versions(a.id)] == ["late"]
+    assert _lease_of(store, a.id)[0] == "w3"
+
+
+def test_sources_are_claimed_in_batches_and_released_by_their_owner(store: Store) -> None:
+    from redline.sources import SourceConfig
+
+    for i in range(5):
+        store.add_source(SourceConfig(name=f"s{i}"), NOW)
+    lease = timedelta(minutes=5)
+    first = store.claim_sources(NOW, worker="w1", lease=lease, limit=2)
+    second = store.claim_sources(NOW, worker="w2", lease=lease, limit=2)
+    assert len(first) == 2 and len(second) == 2
+    assert not {s.id for s in first} & {s.id for s in second}
+    # w1 lost its lease to w3: its late mark_discovered must not release w3's claim.
+    later = NOW + lease + timedelta(seconds=1)
+    retaken = store.claim_sources(later, worker="w3", lease=lease, limit=10, due_before=NOW)
+    assert {s.id for s in first} <= {s.id for s in retaken}
+    assert not store.mark_discovered(first[0].id, later, later + timedelta(minutes=10), worker="w1")
+    assert store.mark_discovered(first[0].id, later, later + timedelta(minutes=10), worker="w3")

@@ -27,6 +27,13 @@ def worker(
     lease: Annotated[
         float, typer.Option("--lease", min=1, help="Seconds a claimed article stays reserved.")
     ] = 300,
+    metrics_host: Annotated[
+        str, typer.Option("--metrics-host", help="Address the metrics port listens on.")
+    ] = "127.0.0.1",
+    heartbeat: Annotated[
+        float,
+        typer.Option("--heartbeat", min=0.1, help="Seconds between heartbeats (redline status)."),
+    ] = 30,
 ) -> None:
     """Run one crawl worker; start any number against one PostgreSQL database.
 
@@ -39,13 +46,21 @@ def worker(
     settings = replace(
         base,
         fetch=replace(base.fetch, global_concurrency=concurrency),
-        crawl=replace(base.crawl, lease=timedelta(seconds=lease)),
+        crawl=replace(base.crawl, lease=timedelta(seconds=lease), heartbeat_every=heartbeat),
     )
     crawler = Crawler(store, settings)
     if metrics_port:
         from prometheus_client import start_http_server
 
-        start_http_server(metrics_port, addr="127.0.0.1")
+        from redline.errors import ConfigError
+
+        try:
+            start_http_server(metrics_port, addr=metrics_host)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot serve metrics on {metrics_host}:{metrics_port}: {exc.strerror or exc}"
+            ) from exc
+        out.print(f"metrics on http://{metrics_host}:{metrics_port}/metrics")
 
     out.print(f"worker {crawler.worker_id} started (concurrency {concurrency})")
     crawl_until_signalled(crawler, source=source, prefix=f"{crawler.worker_id} ")

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from redline import __version__, metrics
-from redline.errors import ExtractionError, FetchError
+from redline.errors import ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
 from redline.fetch.client import Fetcher
@@ -83,6 +83,21 @@ async def check_article(
     except VersionConflict as exc:
         log.info("version conflict on %s: %s", article.url, exc)
         return CheckOutcome(article.url, "conflict", str(exc))
+
+
+def record_internal_error(
+    ctx: CheckContext, article: ArticleRow, now: datetime, exc: BaseException
+) -> CheckOutcome:
+    """A bug met while checking ``article``: recorded as an error capture (so the article is
+    rescheduled, not retried in a loop); when even that fails, only the outcome is returned."""
+    reason = "internal: " + " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
+    try:
+        return _record(ctx, article, now, outcome="error", reason=reason)
+    except StorageError:
+        raise
+    except Exception:
+        log.exception("could not record the internal error of %s", article.url)
+        return CheckOutcome(article.url, "error", reason)
 
 
 def _next_check(

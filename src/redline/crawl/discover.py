@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from redline.discovery import Discovered, parse_feed, parse_homepage, parse_sitemap
-from redline.errors import ConfigError, DiscoveryError, FetchError
+from redline.errors import ConfigError, DiscoveryError, FetchError, StorageError
 from redline.fetch.client import Fetcher
 from redline.frontier.urls import canonicalize_url
 from redline.storage import SourceRow, Store
@@ -65,6 +65,13 @@ async def discover_source(
     exclude = [re.compile(p) for p in cfg.exclude]
     found: list[Discovered] = []
 
+    def failed(url: str, error: str) -> None:
+        error = " ".join(error.split())  # one line, whatever the library said
+        msg = f"{url}: {error}"
+        report.errors.append(msg)
+        log.warning("discovery failed: %s", msg)
+        store.save_discovery_state(source.id, url, now, etag=None, last_modified=None, error=error)
+
     async def attempt(url: str, parse: str) -> None:
         try:
             body = await _get(store, fetcher, source, url, now)
@@ -82,13 +89,13 @@ async def discover_source(
                 for child in page.sitemaps[:MAX_CHILD_SITEMAPS]:
                     if parse == "sitemap":  # one level of index only
                         await attempt(child, "child-sitemap")
-        except (FetchError, DiscoveryError) as exc:
-            msg = f"{url}: {exc}"
-            report.errors.append(msg)
-            log.warning("discovery failed: %s", msg)
-            store.save_discovery_state(
-                source.id, url, now, etag=None, last_modified=None, error=str(exc)
-            )
+        except (FetchError, DiscoveryError, ConfigError) as exc:
+            failed(url, str(exc))
+        except StorageError:
+            raise  # the database is gone: the worker loop backs off and retries
+        except Exception as exc:  # a parser bug must cost one URL, never the worker
+            log.exception("discovery of %s failed unexpectedly", url)
+            failed(url, f"internal error: {type(exc).__name__}: {exc}")
 
     for url in cfg.feeds:
         await attempt(url, "feed")

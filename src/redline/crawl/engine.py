@@ -1,7 +1,11 @@
 """The crawl engine: discovery for due sources, then checks of due articles, concurrently.
 
-One ``Crawler`` drives one process. It claims nothing exclusively yet: the storage layer's
-compare-and-set on versions keeps concurrent crawlers from writing the same version twice.
+One ``Crawler`` drives one process; any number of them may share one database. Each claims
+small batches of due sources and articles with row leases (``FOR UPDATE SKIP LOCKED``, a lease
+owner and an expiry counted from the claim), checks them and releases them with their next check
+time. A worker that dies lets its leases expire; one that outlives its lease still records its
+captures but leaves the frontier to the new holder. The storage layer's compare-and-set on
+versions keeps concurrent crawlers from writing the same version twice.
 """
 
 from __future__ import annotations
@@ -20,7 +24,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from redline import metrics
-from redline.crawl.checker import CheckContext, CheckOutcome, check_article
+from redline.crawl.checker import (
+    CheckContext,
+    CheckOutcome,
+    check_article,
+    record_internal_error,
+)
 from redline.crawl.discover import DiscoveryReport, discover_source
 from redline.errors import StorageError
 from redline.fetch.client import Fetcher
@@ -89,6 +98,8 @@ class Crawler:
         self.clock = clock
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
         self._rng = random.Random()
+        self._checks_total = 0
+        self._errors_total = 0
 
     def _configure(self, fetcher: Fetcher, cfg: SourceConfig | None, url: str) -> None:
         if cfg is None:
@@ -112,23 +123,44 @@ class Crawler:
         self, fetcher: Fetcher, *, source: str | None = None, force: bool = False
     ) -> list[DiscoveryReport]:
         """Poll due sources (all of them, or ``source``, with ``force``)."""
-        now = self.clock()
+        started = self.clock()
+        reports: list[DiscoveryReport] = []
         if force:
             rows = [self.store.get_source(source)] if source else self.store.list_sources()
-        else:
+            await self._discover_rows(fetcher, rows, reports, worker=None)
+            return reports
+        while True:
+            # A small batch at a time, each leased from the current clock: a long discovery
+            # round never holds (or outlives) leases on sources it has not reached yet.
             rows = self.store.claim_sources(
-                now, worker=self.worker_id, lease=self.settings.crawl.lease, name=source
-            )
-        reports = []
+                self.clock(), worker=self.worker_id, lease=self.settings.crawl.lease,
+                name=source, limit=self.settings.crawl.source_batch, due_before=started,
+            )  # fmt: skip
+            if not rows:
+                return reports
+            await self._discover_rows(fetcher, rows, reports, worker=self.worker_id)
+
+    async def _discover_rows(
+        self, fetcher: Fetcher, rows: list[SourceRow], reports: list[DiscoveryReport], *,
+        worker: str | None,
+    ) -> None:  # fmt: skip
         for row in rows:
+            now = self.clock()
             cfg = row.config
-            for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
-                self._configure(fetcher, cfg, url)
-            report = await discover_source(self.store, fetcher, row, now)
+            try:
+                for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
+                    self._configure(fetcher, cfg, url)
+                report = await discover_source(self.store, fetcher, row, now)
+            except StorageError:
+                raise  # run_forever backs off; the source lease expires meanwhile
+            except Exception as exc:  # one broken source must never stop the worker
+                log.exception("discovery of source %s failed", cfg.name)
+                report = DiscoveryReport(cfg.name)
+                report.errors.append(f"{cfg.name}: internal error: {' '.join(str(exc).split())}")
             every = cfg.discover_every or self.settings.crawl.discover_every
-            self.store.mark_discovered(row.id, now, now + every)
+            if not self.store.mark_discovered(row.id, now, now + every, worker=worker):
+                log.warning("source %s: lease lost during discovery", cfg.name)
             reports.append(report)
-        return reports
 
     async def check_due(
         self, fetcher: Fetcher, *, source: str | None = None, all_live: bool = False,
@@ -145,7 +177,6 @@ class Crawler:
         sem = asyncio.Semaphore(self.settings.fetch.global_concurrency)
         started = self.clock()
         after_id = 0
-        seen: set[int] = set()
 
         async def one(article: ArticleRow) -> None:
             src: SourceRow | None = sources.get(article.source_id) if article.source_id else None
@@ -154,16 +185,19 @@ class Crawler:
                 if stop is not None and stop.is_set():
                     unstarted.append(article.id)
                     return
-                self._configure(fetcher, cfg, article.url)
+                ctx = self._context(fetcher, cfg)
                 try:
-                    outcome = await check_article(
-                        self._context(fetcher, cfg), article, cfg, self.clock()
-                    )
+                    self._configure(fetcher, cfg, article.url)
+                    outcome = await check_article(ctx, article, cfg, self.clock())
+                except StorageError:
+                    raise
                 except Exception as exc:  # one broken article must never stop the crawl
                     log.exception("check of %s failed", article.url)
-                    outcome = CheckOutcome(article.url, "error", f"internal: {exc}")
+                    outcome = record_internal_error(ctx, article, self.clock(), exc)
             summary.checked += 1
             summary.outcomes[outcome.outcome] += 1
+            self._checks_total += 1
+            self._errors_total += outcome.outcome == "error"
             metrics.CHECKS.labels(outcome.outcome).inc()
             if outcome.outcome == "new_version":
                 metrics.VERSIONS.inc()
@@ -173,15 +207,15 @@ class Crawler:
                 progress("check", summary.checked, summary.checked)
 
         while stop is None or not stop.is_set():
-            # `started` bounds the round: articles rescheduled during it wait for the next one.
+            # `started` bounds the round: an article checked in it is rescheduled after `started`
+            # (or still leased), so it is never claimed twice in a round and nothing per-article
+            # needs remembering. The lease runs from the claim itself, not from `started`.
             batch = self.store.claim_articles(
-                started, batch_size, worker=self.worker_id, lease=self.settings.crawl.lease,
-                source_id=source_id, all_live=all_live, after_id=after_id,
+                self.clock(), batch_size, worker=self.worker_id, lease=self.settings.crawl.lease,
+                source_id=source_id, all_live=all_live, after_id=after_id, due_before=started,
             )  # fmt: skip
-            batch = [a for a in batch if a.id not in seen]
             if not batch:
                 break
-            seen.update(a.id for a in batch)
             overdue = [(started - a.next_check).total_seconds() for a in batch if a.next_check]
             if overdue:
                 metrics.FRONTIER_LAG.set(max(max(overdue), 0))
@@ -226,27 +260,53 @@ class Crawler:
         off up to 30 s and carries on; claimed articles not checked meanwhile simply expire.
         """
         started = self.clock()
-        totals = CrawlSummary()
         backoff = 1.0
-        async with Fetcher(self.settings.fetch) as fetcher:
-            while not stop.is_set():
-                try:
-                    summary = await self._round(fetcher, source, stop)
-                    totals.checked += summary.checked
-                    totals.outcomes.update(summary.outcomes)
-                    self.store.heartbeat(
-                        self.worker_id, socket.gethostname(), os.getpid(), started, self.clock(),
-                        totals.checked, totals.outcomes["error"],
-                    )  # fmt: skip
-                    if on_round and (summary.checked or summary.discovered):
-                        on_round(summary)
-                    backoff = 1.0
-                    await self._sleep_until_due(stop)
-                except StorageError as exc:
-                    log.warning("database unavailable, retrying in %.0fs: %s", backoff, exc)
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), timeout=backoff)
-                    backoff = min(backoff * 2, 30.0)
+        beat = asyncio.create_task(self._heartbeat_loop(stop, started))
+        try:
+            async with Fetcher(self.settings.fetch) as fetcher:
+                while not stop.is_set():
+                    try:
+                        summary = await self._round(fetcher, source, stop)
+                        self._heartbeat(started)
+                        if on_round and (summary.checked or summary.discovered):
+                            on_round(summary)
+                        backoff = 1.0
+                        await self._sleep_until_due(stop)
+                    except StorageError as exc:
+                        log.warning("database unavailable, retrying in %.0fs: %s", backoff, exc)
+                        await self._back_off(stop, backoff)
+                        backoff = min(backoff * 2, 30.0)
+                    except Exception:  # a bug in one round must not kill the worker
+                        log.exception("crawl round failed, retrying in %.0fs", backoff)
+                        await self._back_off(stop, backoff)
+                        backoff = min(backoff * 2, 30.0)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+    def _heartbeat(self, started: datetime) -> None:
+        self.store.heartbeat(
+            self.worker_id, socket.gethostname(), os.getpid(), started, self.clock(),
+            self._checks_total, self._errors_total,
+        )  # fmt: skip
+
+    async def _heartbeat_loop(self, stop: asyncio.Event, started: datetime) -> None:
+        """Heartbeat every ``heartbeat_every`` seconds, also in the middle of a long round."""
+        every = self.settings.crawl.heartbeat_every
+        while not stop.is_set():
+            try:
+                self._heartbeat(started)
+            except StorageError as exc:  # the round's own writes report the outage
+                log.debug("heartbeat failed: %s", exc)
+            except Exception:
+                log.exception("heartbeat failed")
+            await self._back_off(stop, every)
+
+    @staticmethod
+    async def _back_off(stop: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
 
     async def _round(
         self, fetcher: Fetcher, source: str | None, stop: asyncio.Event

@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import zstandard
-from sqlalchemy import Connection, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, delete, false, func, insert, or_, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -37,6 +39,7 @@ from redline.storage.records import (
 )
 
 _ZSTD_LEVEL = 6
+log = logging.getLogger(__name__)
 
 
 def _lease(conn: Connection, table: Any, due: Any, worker: str, until: datetime) -> list[int]:
@@ -54,6 +57,16 @@ def _lease(conn: Connection, table: Any, due: Any, worker: str, until: datetime)
 def _storage_error(exc: DBAPIError) -> StorageError:
     first = (str(exc.orig or exc).strip().splitlines() or ["unknown"])[0]
     return StorageError(f"database error: {first}")
+
+
+def _as_conflict(rec: CheckRecord) -> CheckRecord:
+    """The capture of a check whose new version another checker wrote first: kept as history,
+    without the version, and without validators or fingerprint (the next check re-extracts)."""
+    return replace(
+        rec, outcome="conflict", version=None, change=None, region_fp=None, etag=None,
+        last_modified=None, last_changed=None, status=None, events=[],
+        reason=f"another checker wrote version {(rec.expected_version_count or 0) + 1} first",
+    )  # fmt: skip
 
 
 def _token_hash(token: str) -> str:
@@ -207,17 +220,27 @@ class Store:
             return [_source(r) for r in conn.execute(q.order_by(t.sources.c.id))]
 
     def claim_sources(
-        self, now: datetime, *, worker: str, lease: timedelta, name: str | None = None
-    ) -> list[SourceRow]:
-        """Lease the sources whose discovery is due, so two workers never poll one feed at once."""
+        self, now: datetime, *, worker: str, lease: timedelta, name: str | None = None,
+        limit: int = 10, due_before: datetime | None = None,
+    ) -> list[SourceRow]:  # fmt: skip
+        """Lease up to ``limit`` sources whose discovery is due (by ``due_before``, default
+        ``now``) until ``now + lease``, so two workers never poll one feed at once. ``now`` is
+        the current time: call again for the next batch, each with a fresh lease."""
         src = t.sources
+        due = now if due_before is None else due_before
         cond = [
-            or_(src.c.next_discovery.is_(None), src.c.next_discovery <= now),
+            or_(src.c.next_discovery.is_(None), src.c.next_discovery <= due),
             or_(src.c.lease_expires.is_(None), src.c.lease_expires < now),
         ]
         if name:
             cond.append(src.c.name == name)
-        sub = select(src.c.id).where(*cond).order_by(src.c.id).with_for_update(skip_locked=True)
+        sub = (
+            select(src.c.id)
+            .where(*cond)
+            .order_by(src.c.next_discovery, src.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
         with self._tx() as conn:
             ids = _lease(conn, src, sub, worker, now + lease)
             rows = (
@@ -227,15 +250,25 @@ class Store:
             )
         return [_source(r) for r in rows]
 
-    def mark_discovered(self, source_id: int, now: datetime, next_at: datetime) -> None:
+    def mark_discovered(
+        self, source_id: int, now: datetime, next_at: datetime, *, worker: str | None = None
+    ) -> bool:
+        """Record a finished discovery and release the source. With ``worker``, only while that
+        worker still holds the lease (a late worker must not release another one's claim);
+        False when it no longer does."""
+        src = t.sources
+        cond = [src.c.id == source_id]
+        if worker is not None:
+            cond.append(src.c.lease_owner == worker)
         with self._tx() as conn:
-            conn.execute(
-                update(t.sources)
-                .where(t.sources.c.id == source_id)
+            n = conn.execute(
+                update(src)
+                .where(*cond)
                 .values(
                     last_discovery=now, next_discovery=next_at, lease_owner=None, lease_expires=None
                 )
-            )
+            ).rowcount
+        return bool(n)
 
     def discovery_validators(self, url: str) -> tuple[str | None, str | None]:
         with self._read() as conn:
@@ -398,14 +431,18 @@ class Store:
     def claim_articles(
         self, now: datetime, limit: int, *, worker: str, lease: timedelta,
         source_id: int | None = None, all_live: bool = False, after_id: int = 0,
+        due_before: datetime | None = None,
     ) -> list[ArticleRow]:  # fmt: skip
-        """Lease up to ``limit`` due articles to ``worker`` until ``now + lease``.
+        """Lease up to ``limit`` articles due by ``due_before`` (default ``now``) to ``worker``
+        until ``now + lease``. ``now`` must be the current time, not the start of a long round:
+        the lease is measured from the moment of the claim.
 
         ``FOR UPDATE SKIP LOCKED`` on PostgreSQL lets many workers claim side by side without
         waiting on each other; SQLite serialises writers, so the same statement is safe there.
         A worker that dies simply lets its leases expire; ``record_check`` releases them.
         """
         a = t.articles
+        due = now if due_before is None else due_before
         cond = [or_(a.c.lease_expires.is_(None), a.c.lease_expires < now)]
         if all_live:
             cond += [a.c.status == "live", a.c.id > after_id]
@@ -414,8 +451,10 @@ class Store:
             cond += [
                 a.c.status.in_(["live", "deleted", "gone"]),
                 a.c.next_check.is_not(None),
-                a.c.next_check <= now,
+                a.c.next_check <= due,
             ]
+            if due_before is not None:  # a round: what was checked since it began waits
+                cond.append(or_(a.c.last_checked.is_(None), a.c.last_checked < due_before))
             order = a.c.next_check
         if source_id is not None:
             cond.append(a.c.source_id == source_id)
@@ -499,87 +538,120 @@ class Store:
     def record_check(self, rec: CheckRecord) -> int | None:
         """Write one check (capture, maybe a version and its change, events, frontier update).
 
-        Returns the new version id, if any. Raises VersionConflict when another checker
-        created the next version first (nothing is written then).
+        The capture is always written: captures are never lost. The frontier fields (next check,
+        lease, validators, status, error) are written only while ``rec.worker`` holds the
+        article's lease, or when nobody holds it and no later check was recorded: a worker whose
+        lease expired mid-check and was taken over must not overwrite what the new holder owns.
+
+        Returns the new version id, if any. Raises VersionConflict when another checker created
+        the next version first; this check's capture is recorded then too (outcome 'conflict').
         """
-        a = t.articles
         try:
-            with self.engine.begin() as conn:
-                version_id: int | None = None
-                article_values: dict[str, Any] = {
-                    "last_checked": rec.captured_at, "next_check": rec.next_check,
-                    "check_count": a.c.check_count + 1, "lease_owner": None, "lease_expires": None,
-                    "last_error": rec.reason if rec.outcome in ("error", "suspect") else None,
-                }  # fmt: skip
-                if rec.version is not None:
-                    expected = rec.expected_version_count or 0
-                    cas = conn.execute(
-                        update(a)
-                        .where(a.c.id == rec.article_id, a.c.version_count == expected)
-                        .values(version_count=expected + 1)
-                    )
-                    if cas.rowcount != 1:
-                        raise VersionConflict(
-                            f"article {rec.article_id} already has a newer version"
-                        )
-                    v = rec.version
-                    sha = self._put_blob(conn, v.raw_html) if v.raw_html is not None else None
-                    version_id = conn.execute(
-                        insert(t.versions)
-                        .values(
-                            article_id=rec.article_id, number=expected + 1, captured_at=rec.captured_at,
-                            title=v.title, byline=v.byline, published=v.published, modified=v.modified,
-                            text=v.text, content_hash=v.content_hash, raw_sha256=sha, url=rec.final_url or rec.url,
-                            extractor=v.extractor, extractor_version=v.extractor_version,
-                        )
-                        .returning(t.versions.c.id)
-                    ).scalar_one()  # fmt: skip
-                    if rec.change is not None:
-                        c = rec.change
-                        conn.execute(
-                            insert(t.changes).values(
-                                version_id=version_id, article_id=rec.article_id, created_at=rec.captured_at,
-                                engine_version=c.engine_version, level=c.level, score=c.score,
-                                classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
-                                headline_changed="headline" in c.classes, data=json.dumps(c.data),
-                            )
-                        )  # fmt: skip
-                    article_values["title"] = v.title
-                conn.execute(
-                    insert(t.captures).values(
-                        article_id=rec.article_id, captured_at=rec.captured_at, url=rec.url,
-                        final_url=rec.final_url, http_status=rec.http_status, duration_ms=rec.duration_ms,
-                        bytes=rec.bytes, etag=rec.etag, last_modified=rec.last_modified,
-                        outcome=rec.outcome, reason=rec.reason, version_id=version_id, worker=rec.worker,
-                    )
-                )  # fmt: skip
-                if rec.region_fp is not None:
-                    article_values["region_fp"] = rec.region_fp
-                if rec.etag is not None or rec.last_modified is not None:
-                    article_values["etag"] = rec.etag
-                    article_values["last_modified"] = rec.last_modified
-                if rec.status is not None:
-                    article_values["status"] = rec.status
-                if rec.missing_count is not None:
-                    article_values["missing_count"] = rec.missing_count
-                if rec.last_changed is not None:
-                    article_values["last_changed"] = rec.last_changed
-                conn.execute(update(a).where(a.c.id == rec.article_id).values(**article_values))
-                for kind, detail in rec.events:
-                    conn.execute(
-                        insert(t.events).values(
-                            article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail
-                        )
-                    )
-                return version_id
+            version_id, conflict = self._write_check(rec)
         except IntegrityError as exc:
-            if rec.version is not None:
-                raise VersionConflict(
-                    f"article {rec.article_id}: version written concurrently"
-                ) from exc
-            raise StorageError(f"could not record check: {exc.orig}") from exc
+            if rec.version is None:
+                raise StorageError(f"could not record check: {exc.orig}") from exc
+            # The unique (article_id, number) caught a race the compare-and-set let through.
+            version_id, conflict = None, True
+            try:
+                self._write_check(_as_conflict(rec))
+            except DBAPIError as again:
+                raise _storage_error(again) from again
         except DBAPIError as exc:
             raise _storage_error(exc) from exc
+        if conflict:
+            raise VersionConflict(f"article {rec.article_id} already has a newer version")
+        return version_id
+
+    def _write_check(self, rec: CheckRecord) -> tuple[int | None, bool]:
+        """One transaction; (version id, whether the version lost its compare-and-set)."""
+        a = t.articles
+        conflict = False
+        version_id: int | None = None
+        with self.engine.begin() as conn:
+            always: dict[str, Any] = {"check_count": a.c.check_count + 1}
+            if rec.version is not None:
+                expected = rec.expected_version_count or 0
+                cas = conn.execute(
+                    update(a)
+                    .where(a.c.id == rec.article_id, a.c.version_count == expected)
+                    .values(version_count=expected + 1)
+                )
+                if cas.rowcount != 1:
+                    conflict = True
+                    rec = _as_conflict(rec)
+            if rec.version is not None:
+                v = rec.version
+                sha = self._put_blob(conn, v.raw_html) if v.raw_html is not None else None
+                version_id = conn.execute(
+                    insert(t.versions)
+                    .values(
+                        article_id=rec.article_id, number=expected + 1, captured_at=rec.captured_at,
+                        title=v.title, byline=v.byline, published=v.published, modified=v.modified,
+                        text=v.text, content_hash=v.content_hash, raw_sha256=sha, url=rec.final_url or rec.url,
+                        extractor=v.extractor, extractor_version=v.extractor_version,
+                    )
+                    .returning(t.versions.c.id)
+                ).scalar_one()  # fmt: skip
+                if rec.change is not None:
+                    c = rec.change
+                    conn.execute(
+                        insert(t.changes).values(
+                            version_id=version_id, article_id=rec.article_id, created_at=rec.captured_at,
+                            engine_version=c.engine_version, level=c.level, score=c.score,
+                            classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
+                            headline_changed="headline" in c.classes, data=json.dumps(c.data),
+                        )
+                    )  # fmt: skip
+                # What belongs to the version goes with it, lease or not.
+                always["title"] = v.title
+                if rec.last_changed is not None:
+                    always["last_changed"] = rec.last_changed
+            conn.execute(
+                insert(t.captures).values(
+                    article_id=rec.article_id, captured_at=rec.captured_at, url=rec.url,
+                    final_url=rec.final_url, http_status=rec.http_status, duration_ms=rec.duration_ms,
+                    bytes=rec.bytes, etag=rec.etag, last_modified=rec.last_modified,
+                    outcome=rec.outcome, reason=rec.reason, version_id=version_id, worker=rec.worker,
+                )
+            )  # fmt: skip
+            conn.execute(update(a).where(a.c.id == rec.article_id).values(**always))
+            frontier: dict[str, Any] = {
+                "last_checked": rec.captured_at, "next_check": rec.next_check,
+                "lease_owner": None, "lease_expires": None,
+                "last_error": rec.reason if rec.outcome in ("error", "suspect") else None,
+            }  # fmt: skip
+            if rec.region_fp is not None:
+                frontier["region_fp"] = rec.region_fp
+            if rec.etag is not None or rec.last_modified is not None:
+                frontier["etag"] = rec.etag
+                frontier["last_modified"] = rec.last_modified
+            if rec.status is not None:
+                frontier["status"] = rec.status
+            if rec.missing_count is not None:
+                frontier["missing_count"] = rec.missing_count
+            holds = or_(
+                a.c.lease_owner == rec.worker if rec.worker is not None else false(),
+                and_(
+                    a.c.lease_owner.is_(None),
+                    or_(a.c.last_checked.is_(None), a.c.last_checked <= rec.captured_at),
+                ),
+            )
+            owned = conn.execute(
+                update(a).where(a.c.id == rec.article_id, holds).values(**frontier)
+            ).rowcount
+            if not owned:
+                log.info(
+                    "article %s: lease lost to another worker; capture kept, frontier left alone",
+                    rec.article_id,
+                )
+            for kind, detail in rec.events:
+                conn.execute(
+                    insert(t.events).values(
+                        article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail
+                    )
+                )
+        return version_id, conflict
 
     # ---- reading history ----------------------------------------------------------------
 
