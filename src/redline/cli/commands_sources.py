@@ -12,7 +12,7 @@ from rich.table import Table
 from redline.cli.env import Env, out, print_json
 from redline.serialize import source_json
 from redline.sources import SourceConfig, load_sources_file
-from redline.storage.browse import source_summaries
+from redline.storage.browse import changed_since, source_summaries
 
 source_app = typer.Typer(help="Add, list and remove sources (news outlets).", no_args_is_help=True)
 sources_app = typer.Typer(help="Load sources from a TOML file.", no_args_is_help=True)
@@ -63,9 +63,8 @@ def add(
 
 
 def _list(env: Env, as_json: bool) -> None:
-    """The same counts as the web's /sources and /api/v1/sources (changes since midnight UTC)."""
-    since = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    summaries = source_summaries(env.store(), since)
+    """The same counts as the web's /sources and /api/v1/sources (changes in the last 24 h)."""
+    summaries = source_summaries(env.store(), changed_since(datetime.now(UTC)))
     if as_json:
         print_json(
             [

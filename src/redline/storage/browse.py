@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import and_, column, func, literal, literal_column, select, table, tuple_
@@ -310,6 +310,15 @@ class SourceSummary:
 
 def _pairs(rows: Any) -> dict[Any, int]:
     return {r[0]: int(r[1]) for r in rows}
+
+
+CHANGED_WINDOW = timedelta(hours=24)
+
+
+def changed_since(now: datetime) -> datetime:
+    """Start of 'changed today' in every count (web, API, CLI): the last 24 hours, the same
+    for a reader in any time zone."""
+    return now - CHANGED_WINDOW
 
 
 def source_summaries(store: Store, since: datetime) -> list[SourceSummary]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -13,6 +12,7 @@ from redline.serialize import article_json, event_json, history_json, source_jso
 from redline.storage.browse import (
     ARTICLE_STATUSES,
     SearchQuery,
+    changed_since,
     find_article_by_id,
     find_source,
     list_articles,
@@ -61,8 +61,7 @@ def _article(request: Request, article_id: int) -> ArticleRow:
 
 
 def _summaries(request: Request) -> dict[int, dict[str, int]]:
-    now = now_of(request).astimezone(UTC)
-    since = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    since = changed_since(now_of(request))
     return {
         s.source.id: {"articles": s.articles, "changed": s.changed, "deleted": s.deleted}
         for s in source_summaries(store_of(request), since)
@@ -72,7 +71,7 @@ def _summaries(request: Request) -> dict[int, dict[str, int]]:
 @router.get("/sources", summary="Sources with counts", responses=_ERRORS)
 def sources(request: Request) -> dict[str, Any]:
     """Every configured source with `stats`: articles tracked, articles with a non-cosmetic
-    change today (UTC), articles now deleted or gone."""
+    change in the last 24 hours, articles now deleted or gone."""
     stats = _summaries(request)
     rows = store_of(request).list_sources()
     return {"items": [source_json(r.config, stats.get(r.id)) for r in rows]}
