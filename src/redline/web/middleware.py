@@ -43,6 +43,8 @@ class WebMiddleware:
                 headers.append((b"server-timing", f"app;dur={dur:.2f}".encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"same-origin"))
+                headers.append((b"x-frame-options", b"DENY"))  # browsers without frame-ancestors
+                headers.append((b"permissions-policy", _PERMISSIONS))
                 names = {k.lower(): v for k, v in headers}
                 is_html = names.get(b"content-type", b"").startswith(b"text/html")
                 if is_html and not docs and b"content-security-policy" not in names:
@@ -51,6 +53,9 @@ class WebMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+_PERMISSIONS = b"camera=(), microphone=(), geolocation=(), payment=(), interest-cohort=()"
 
 
 async def _reject_nul(path: str, send: Send) -> None:
