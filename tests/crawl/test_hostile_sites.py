@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from redline.crawl import Crawler
+from redline.crawl import Crawler, CrawlSummary
 from redline.settings import CrawlSettings, FetchSettings, Settings
 from redline.sources import SourceConfig
-from redline.storage import Store
-from redline.testing.newsroom import Newsroom, serve_newsroom
+from redline.storage import SourceRow, Store
+from redline.testing.newsroom import Newsroom, hostile, serve_newsroom
 
 HOSTILE = {
     "huge": "too_large",
@@ -33,14 +36,20 @@ def site() -> Iterator[tuple[str, Newsroom]]:
         yield base, room
 
 
+def _store_with_source(tmp_path: Path, name: str, **cfg: Any) -> tuple[Store, SourceRow]:
+    store = Store.open(f"sqlite:///{tmp_path}/{name}.sqlite3")
+    src, _ = store.save_source(
+        SourceConfig(name=name, delay=0, concurrency=8, allow_private=True, **cfg),
+        datetime.now(UTC),
+    )
+    return store, src
+
+
 def test_hostile_pages_are_recorded_and_the_crawl_goes_on(
     site: tuple[str, Newsroom], tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     base, room = site
-    store = Store.open(f"sqlite:///{tmp_path}/h.sqlite3")
-    src, _ = store.save_source(
-        SourceConfig(name="h", delay=0, concurrency=8, allow_private=True), datetime.now(UTC)
-    )
+    store, src = _store_with_source(tmp_path, "h")
     now = datetime.now(UTC)
     urls = {
         name: f"{base}/hostile/{name}" for name in (*HOSTILE, "bad-encoding", "deep-nesting.html")
@@ -98,3 +107,69 @@ def test_hostile_feeds_and_sitemaps_are_clear_discovery_errors(
     assert all(len(e.splitlines()) == 1 for e in summary.discovery_errors)
     assert "root:" not in errors  # /etc/passwd was never read
     assert summary.discovered >= 3  # the homepage still worked
+
+
+def _crawl(store: Store, retries: int, backoff: float) -> tuple[CrawlSummary, float]:
+    settings = Settings(
+        fetch=FetchSettings(retries=retries, retry_backoff=backoff, per_host_delay=0, total_timeout=6),
+        crawl=CrawlSettings(),
+    )  # fmt: skip
+    t0 = time.monotonic()
+    summary = asyncio.run(Crawler(store, settings).run_once(all_live=True, force_discovery=False))
+    return summary, time.monotonic() - t0
+
+
+def test_connection_resets_end_as_errors_after_bounded_retries(
+    site: tuple[str, Newsroom], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    base, room = site
+    store, src = _store_with_source(tmp_path, "r", respect_robots=False)
+    now = datetime.now(UTC)
+    good = base + room.article_path(room.articles[0].slug)
+    store.add_article(good, src.id, now)
+    hostile.HITS.clear()
+    with (
+        hostile.serve_resetting() as reset_base,
+        hostile.serve_resetting(after_headers=True) as midway_base,
+    ):
+        store.add_article(f"{reset_base}/story/reset-before-answer", src.id, now)
+        store.add_article(f"{midway_base}/story/reset-mid-body", src.id, now)
+        summary, _ = _crawl(store, retries=2, backoff=0.05)
+    assert summary.checked == 3
+    assert hostile.HITS["reset"] == 2 * 3  # one try and two retries each, then given up
+    for url in (f"{reset_base}/story/reset-before-answer", f"{midway_base}/story/reset-mid-body"):
+        art = store.find_article(url)
+        assert art is not None and art.version_count == 0
+        cap = store.captures(art.id, limit=1)[0]
+        assert cap.outcome == "error" and (cap.reason or "").startswith("connect:"), cap
+        assert art.next_check is not None  # rescheduled, not stuck
+    ok = store.find_article(good)
+    assert ok is not None and ok.version_count == 1  # the crawl went on
+
+
+def test_a_5xx_storm_ends_as_error_captures_after_bounded_retries_with_backoff(
+    site: tuple[str, Newsroom], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    base, room = site
+    store, src = _store_with_source(tmp_path, "s")
+    now = datetime.now(UTC)
+    codes = (500, 502, 503, 504)
+    for code in codes:
+        store.add_article(f"{base}/hostile/storm-{code}", src.id, now)
+    goods = [base + room.article_path(a.slug) for a in room.articles]
+    for url in goods:
+        store.add_article(url, src.id, now)
+    hostile.HITS.clear()
+    summary, seconds = _crawl(store, retries=3, backoff=0.05)
+    assert summary.checked == len(codes) + len(goods)
+    for code in codes:
+        assert hostile.HITS[f"storm-{code}"] == 4, hostile.HITS  # 1 try + 3 retries, no more
+        art = store.find_article(f"{base}/hostile/storm-{code}")
+        assert art is not None
+        cap = store.captures(art.id, limit=1)[0]
+        assert (cap.outcome, cap.reason, cap.http_status) == ("error", f"http_status: {code}", code)
+        assert art.last_error == f"http_status: {code}"
+    assert seconds >= 0.05 + 0.1 + 0.2  # the backoff doubled between tries
+    for url in goods:
+        art = store.find_article(url)
+        assert art is not None and art.version_count == 1, url
