@@ -93,7 +93,8 @@ def test_front_page_to_article_to_diff_and_layouts(site: tuple[str, Sample], tab
     entry = p.locator("li.entry", has=p.locator("del", has_text="Minister resigns over budget"))
     entry.locator(".headline a").click()
     p.wait_for_url(f"{base}/articles/{sample.minister}")
-    assert p.locator(".timeline > li").count() == 5
+    assert p.locator(".timeline > li").count() == 4  # the cosmetic version 4 is hidden
+    assert p.locator("#cosmetic-toggle a").count() == 1
     tab.shot("2-article")
     p.locator(f'.timeline a[href="/articles/{sample.minister}/diff/1/2"]').click()
     p.wait_for_url(re.compile(r".*/diff/1/2$"))

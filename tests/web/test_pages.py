@@ -10,6 +10,9 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from tests.web.conftest import FILLERS, Web
 from tests.web.sample import HOSTILE
 
+from redline.diff import DIFF_ENGINE_VERSION
+from redline.storage.records import NewChange
+
 
 def _page(web: Web, url: str, status: int = 200) -> str:
     r = web.get(url)
@@ -89,7 +92,15 @@ def test_article_page_timeline(web: Web) -> None:
     text = _page(web, f"/articles/{web.sample.minister}")
     doc = HTMLParser(text)
     heads = [h.text() for h in doc.css(".timeline .tl-head strong")]
+    # version 4 only fixed quote style: hidden by default, like NewsDiffs' boring versions
+    assert heads == ["Version 3", "Version 2", "Version 1", "First seen"]
+    toggle = doc.css("#cosmetic-toggle")[0]
+    assert "1 cosmetic version hidden" in toggle.text()
+    assert toggle.css("a")[0].attributes.get("href") == "?cosmetic=show"
+    everything = HTMLParser(_page(web, f"/articles/{web.sample.minister}?cosmetic=show"))
+    heads = [h.text() for h in everything.css(".timeline .tl-head strong")]
     assert heads == ["Version 4", "Version 3", "Version 2", "Version 1", "First seen"]
+    _page(web, f"/articles/{web.sample.minister}?cosmetic=maybe", 422)
     links = {a.attributes.get("href") for a in doc.css(".timeline a")}
     assert f"/articles/{web.sample.minister}/diff/1/2" in links
     assert "Next check" in text and "2026-11-20 13:00 UTC" in text
@@ -111,6 +122,12 @@ def test_diff_page_inline_side_and_cosmetic(web: Web) -> None:
     assert not doc.css("a[rel=prev]")
     assert doc.css("a.permalink")[0].attributes.get("href") == f"/articles/{a}/diff/1/2"
     assert "rl-cls-number" in inline
+    # cosmetic edits are hidden by default, except when they are the whole change
+    assert "rl-hide-cosmetic" in doc.css("#diff")[0].attributes.get("class")
+    only_cosmetic = HTMLParser(_page(web, f"/articles/{a}/diff/3/4"))
+    assert "rl-hide-cosmetic" not in only_cosmetic.css("#diff")[0].attributes.get("class")
+    shown = HTMLParser(_page(web, f"/articles/{a}/diff/1/2?cosmetic=show"))
+    assert "rl-hide-cosmetic" not in shown.css("#diff")[0].attributes.get("class")
     side = HTMLParser(_page(web, f"/articles/{a}/diff/1/2?view=side"))
     assert side.css("table.rl-sbs") and side.css("#view-side")[0].attributes.get("aria-current")
     cosmetic = HTMLParser(_page(web, f"/articles/{a}/diff/3/4?cosmetic=hide"))
@@ -223,3 +240,22 @@ def test_metrics_endpoint(web: Web) -> None:
     r = web.get("/metrics")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     assert "redline_checks_total" in r.text and "redline_fetch_seconds" in r.text
+
+
+def test_changes_from_an_older_diff_engine_are_recomputed_and_stored(fresh: Web) -> None:
+    store, a = fresh.store, fresh.sample.minister
+    v2 = store.version(a, 2)
+    good = store.changes(a)[v2.id]
+    stale = NewChange(engine_version="0", level="none", score=0.0, classes=[],
+                      summary="stale summary", stealth=False, data={"engine": "0"})  # fmt: skip
+    assert store.replace_change(v2.id, stale)
+    assert store.changes(a)[v2.id].summary == "stale summary"
+    # the diff page recomputes (the stale data is not even readable) and stores the result
+    text = _page(fresh, f"/articles/{a}/diff/1/2")
+    again = store.changes(a)[v2.id]
+    assert again.engine_version == DIFF_ENGINE_VERSION and again.summary == good.summary
+    assert again.level == good.level and "stale summary" not in text
+    # the timeline refreshes every stale change of the article before listing them
+    assert store.replace_change(v2.id, stale)
+    assert "stale summary" not in _page(fresh, f"/articles/{a}")
+    assert store.changes(a)[v2.id].engine_version == DIFF_ENGINE_VERSION

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from redline.cli.env import Env, out, print_json
@@ -42,8 +43,8 @@ def articles(
             a.status,
             str(a.version_count),
             when,
-            a.source or "-",
-            f"{a.title or ''}\n[dim]{a.url}[/]",
+            escape(a.source or "-"),
+            f"{escape(a.title or '')}\n[dim]{escape(a.url)}[/]",
         )
     out.print(table)
 
@@ -52,28 +53,46 @@ def history(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="Article URL (any variant).")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list cosmetic versions (typo, punctuation fixes).")
+    ] = False,
 ) -> None:
-    """Show an article's versions and events."""
+    """Show an article's versions (level, classes, summary) and events. Versions whose only
+    change is cosmetic are hidden unless --all (JSON lists everything)."""
+    from redline.versions.changes import refresh_changes
+
     store = ctx.obj.store()
     a = store.require_article(url)
+    refresh_changes(store, a.id)  # changes stored by an older diff engine
     versions = store.versions(a.id)
     changes = store.changes(a.id)
     if as_json:
         print_json(history_json(a, versions, changes, store.events(a.id)))
         return
-    out.print(f"[bold]{a.title or a.url}[/]", highlight=False)
+    out.print(f"[bold]{escape(a.title or a.url)}[/]", highlight=False)
     out.print(
         f"{a.url}\nstatus {a.status}, {a.version_count} version(s), {a.check_count} check(s)",
         markup=False,
     )
     nxt = f"next check {iso(a.next_check)}" if a.next_check else "will not be checked again"
     out.print(nxt)
+    hidden = 0
     for v in versions:
         c: ChangeRow | None = changes.get(v.id)
+        if c and c.level == "cosmetic" and not show_all:
+            hidden += 1
+            continue
         line = f"  v{v.number}  {v.captured_at:%Y-%m-%d %H:%M:%S}  {v.title}"
         if c:
             line += f"\n        [{c.level}] {c.summary}" + ("  (stealth edit)" if c.stealth else "")
-        out.print(line, markup=False)
+            if c.classes:
+                line += f"\n        classes: {', '.join(c.classes)}"
+        out.print(line, markup=False, highlight=False)
+    if hidden:
+        out.print(
+            f"  ({hidden} cosmetic version{'s' if hidden != 1 else ''} hidden; --all to show)",
+            markup=False, style="dim",
+        )  # fmt: skip
     for e in store.events(a.id):
         if e.kind != "first_seen":
             out.print(
@@ -110,7 +129,7 @@ def diff(
     if as_json:
         print_json({"url": a.url, "from": old_n, "to": new_n, **result.to_dict()})
         return
-    out.print(f"[bold]{a.url}[/]  v{old_n} → v{new_n}", highlight=False)
+    out.print(f"[bold]{escape(a.url)}[/]  v{old_n} → v{new_n}", highlight=False)
     out.print(render_terminal(result))
 
 
@@ -162,7 +181,7 @@ def extract(
         if as_json:
             print_json({"input": item, **ext.to_dict()})
             continue
-        out.print(f"[bold]{ext.title}[/]", highlight=False)
+        out.print(f"[bold]{escape(ext.title)}[/]", highlight=False)
         meta = [f"by {ext.byline}" if ext.byline else None, f"published {iso(ext.published)}" if ext.published else None,
                 f"modified {iso(ext.modified)}" if ext.modified else None, f"method {ext.method}"]  # fmt: skip
         out.print(" · ".join(m for m in meta if m), markup=False)

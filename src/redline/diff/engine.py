@@ -13,7 +13,7 @@ from redline.diff.summary import summarise
 
 DIFF_ENGINE_VERSION = "2"
 """Bumped whenever classification or scoring changes: stored changes from another engine
-version are recomputed when read (redline.versions.changes.current_change)."""
+version are recomputed when read (redline.versions.changes: current_result, refresh_changes)."""
 
 
 def _mark_paragraphs(items: list[Item]) -> None:

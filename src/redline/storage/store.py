@@ -34,6 +34,7 @@ from redline.storage.records import (
     ChangeRow,
     CheckRecord,
     EventRow,
+    NewChange,
     SourceRow,
     VersionRow,
 )
@@ -862,6 +863,20 @@ class Store:
                 return
             yield ids
             last = ids[-1]
+
+    def replace_change(self, version_id: int, change: NewChange) -> bool:
+        """Store a recomputed change over the one a version has (a newer diff engine's result);
+        False when the version has no stored change."""
+        with self._tx() as conn:
+            return bool(
+                conn.execute(
+                    update(t.changes).where(t.changes.c.version_id == version_id).values(
+                        engine_version=change.engine_version, level=change.level, score=change.score,
+                        classes=json.dumps(change.classes), summary=change.summary, stealth=change.stealth,
+                        headline_changed="headline" in change.classes, data=json.dumps(change.data),
+                    )
+                ).rowcount
+            )  # fmt: skip
 
 
 __all__ = ["Store", "VersionConflict"]

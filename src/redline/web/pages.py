@@ -27,6 +27,7 @@ from redline.storage.browse import (
     source_summaries,
     version_timeline,
 )
+from redline.versions.changes import refresh_changes
 from redline.web.deps import (
     MAX_ID,
     STREAM_CLASSES,
@@ -139,13 +140,21 @@ def _article_list(
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: Id) -> Response:
+def article_page(request: Request, article_id: Id, cosmetic: str | None = None) -> Response:
+    """The article's timeline; cosmetic-only versions (typo, punctuation, quote style) are
+    hidden unless ``?cosmetic=show``, like NewsDiffs' boring versions."""
+    cosmetic = blank(cosmetic) or "hide"
+    if cosmetic not in ("show", "hide"):
+        raise bad_param("cosmetic must be show or hide")
     store = store_of(request)
     art = _article(request, article_id)
+    refresh_changes(store, art.id)  # summaries written by an older diff engine
     versions = version_timeline(store, art.id)
-    items = timeline(versions, store.events(art.id))
+    shown = versions if cosmetic == "show" else [v for v in versions if v.level != "cosmetic"]
+    items = timeline(shown, store.events(art.id))
     return render_page(
-        request, "article.html", article=art, versions=versions, items=items,
+        request, "article.html", article=art, versions=versions, items=items, cosmetic=cosmetic,
+        hidden=len(versions) - len(shown), cosmetic_count=sum(v.level == "cosmetic" for v in versions),
         feeds=[FeedLink(f"Redline: {art.title or art.url}", f"/feeds/articles/{art.id}.atom")],
         page_title=art.title or art.url,
     )  # fmt: skip
@@ -197,8 +206,8 @@ def diff_page(
     cosmetic: str | None = None,
 ) -> Response:  # fmt: skip
     view = blank(view) or "inline"
-    cosmetic = blank(cosmetic) or "show"
-    if view not in ("inline", "side") or cosmetic not in ("show", "hide"):
+    cosmetic = blank(cosmetic)
+    if view not in ("inline", "side") or cosmetic not in (None, "show", "hide"):
         raise bad_param("view must be inline or side; cosmetic must be show or hide")
     if a >= b:
         if a == b:
@@ -207,6 +216,8 @@ def diff_page(
     store = store_of(request)
     art = _article(request, article_id)
     dv = diff_view(store, art, a, b)
+    # cosmetic edits are hidden by default, unless they are all the change there is
+    cosmetic = cosmetic or ("show" if dv.result.level in ("cosmetic", "none") else "hide")
     html = render_side_by_side_html(dv.result) if view == "side" else render_inline_html(dv.result)
     return render_page(
         request, "diff.html", article=art, dv=dv, view=view, cosmetic=cosmetic,

@@ -11,7 +11,7 @@ from datetime import datetime
 from redline.diff import ChangeResult, compare
 from redline.storage import ArticleRow, EventRow, Store, VersionRow
 from redline.storage.browse import VersionMeta, change_of_version
-from redline.versions.changes import as_doc
+from redline.versions.changes import as_doc, current_result
 
 # Events shown on an article's timeline (first_seen opens it; the rest are what happened).
 TIMELINE_EVENTS = ("first_seen", "deleted", "gone", "redirected", "suspect", "restored")
@@ -58,14 +58,12 @@ class DiffView:
 
 
 def diff_view(store: Store, article: ArticleRow, a: int, b: int) -> DiffView:
-    """The diff between versions a < b: the stored change for neighbours, computed otherwise."""
+    """The diff between versions a < b: the stored change for neighbours (recomputed and stored
+    again when another diff engine version wrote it), computed otherwise."""
     old = store.version(article.id, a)
     new = store.version(article.id, b)
     if b == a + 1:
         stored = change_of_version(store, new.id)
-        if stored is not None:
-            try:
-                return DiffView(article, old, new, ChangeResult.from_dict(stored.data), True)
-            except (KeyError, TypeError, ValueError):
-                pass  # written by an older engine: recompute below
+        result, from_store = current_result(store, old, new, stored)
+        return DiffView(article, old, new, result, from_store)
     return DiffView(article, old, new, compare(as_doc(old), as_doc(new)), False)
