@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from redline.diff.context import ArticleContext, inside_quotes
-from redline.diff.lexicon import SAME_FIGURE, is_figure_word
+from redline.diff.lexicon import FIGURE_WORD, SAME_FIGURE
 from redline.diff.model import COSMETIC, Item, TokenOp
-from redline.diff.text import fold_quote_style, split_sentences, strip_punctuation, tokenize
+from redline.diff.text import fold_quote_style, split_sentences, strip_punctuation
 from redline.diff.typo import is_typo
 
 CORRECTION = re.compile(
@@ -38,7 +38,7 @@ def figures(text: str) -> list[str]:
     """Figures of a text: amounts, percentages, times, counts, number words, months, weekdays."""
     found = _FIGURE.findall(text)
     rest = _FIGURE.sub(" ", text)
-    found += [t for t in tokenize(rest) if t.strip() and is_figure_word(t)]
+    found += FIGURE_WORD.findall(rest)
     return found
 
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -22,10 +23,13 @@ from redline.diff.text import tokenize
 
 _OPEN = ("“", "«", "„")
 _CLOSE = ("”", "»")
+_QUOTE_CHARS = re.compile('["“”«»„]')
 
 
 def quote_depth_after(text: str, depth: int) -> int:
     """The quotation depth after reading ``text`` from ``depth`` (straight quotes toggle)."""
+    if not _QUOTE_CHARS.search(text):
+        return depth
     for tok in tokenize(text):
         if tok in _OPEN or (tok == '"' and depth == 0):
             depth += 1
@@ -96,9 +100,9 @@ def build_context(
     old_text = [s for _, _, s in old_sents]
     new_text = [s for _, _, s in new_sents]
     return ArticleContext(
-        old_counts=Counter(w for s in [old_title, *old_text] for w in words(s)),
-        new_counts=Counter(w for s in [new_title, *new_text] for w in words(s)),
-        proper=frozenset(proper_names(old_text) | proper_names(new_text)),
+        old_counts=Counter(words("\n".join([old_title, *old_text]))),
+        new_counts=Counter(words("\n".join([new_title, *new_text]))),
+        proper=frozenset(proper_names("\n".join(old_text)) | proper_names("\n".join(new_text))),
         old_depth=_depths(old_sents),
         new_depth=_depths(new_sents),
     )

@@ -87,6 +87,8 @@ def compare(old: DocVersion | None, new: DocVersion) -> ChangeResult:
         if "paragraph_removed" in it.classes and it.old:
             paragraph_words[("-", it.old[0])] += words_touched(it, ctx)
     for it in items:
+        if it.op == "equal":
+            continue
         words = words_touched(it, ctx)
         if "paragraph_added" in it.classes and it.new:
             words = paragraph_words[("+", it.new[0])]
