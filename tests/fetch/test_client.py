@@ -168,3 +168,93 @@ def test_connection_refused_is_a_fetch_error() -> None:
             )
         )
     assert exc.value.kind == "connect"
+
+
+@pytest.mark.parametrize(
+    ("ip", "public"),
+    [
+        ("100.100.100.200", False),  # shared address space (CGNAT); a cloud metadata address
+        ("100.64.0.1", False),
+        ("169.254.169.254", False),
+        ("127.0.0.1", False),
+        ("10.0.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("240.0.0.1", False),
+        ("192.0.0.170", False),
+        ("198.18.0.1", False),
+        ("::1", False),
+        ("fe80::1%eth0", False),
+        ("fc00::1", False),
+        ("ff0e::1", False),
+        ("::ffff:127.0.0.1", False),  # IPv4-mapped
+        ("::127.0.0.1", False),  # IPv4-compatible
+        ("2002:7f00:1::1", False),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b:1::1", False),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("not an ip", False),
+        ("8.8.8.8", True),
+        ("93.184.216.34", True),
+        ("2001:4860:4860::8888", True),
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("::ffff:8.8.8.8", False),  # mapped addresses are never global themselves
+    ],
+)
+def test_only_global_unicast_addresses_are_public(ip: str, public: bool) -> None:
+    from redline.fetch.addresses import is_public_address
+
+    assert is_public_address(ip) is public
+
+
+def test_a_host_name_resolving_to_loopback_is_refused_unless_allowed(base: str) -> None:
+    port = urlsplit(base).port
+    url = f"http://localhost:{port}/etag"
+
+    async def go(allow: bool) -> int:
+        async with Fetcher(FetchSettings(retries=0, per_host_delay=0)) as f:
+            if allow:
+                f.configure_host(f"localhost:{port}", delay=0, allow_private=True)
+            return (await f.fetch(url, respect_robots=False)).status
+
+    before = hits["/etag"]
+    with pytest.raises(FetchError) as exc:
+        run(go(allow=False))
+    assert exc.value.kind == "blocked_address" and "localhost" in str(exc.value)
+    assert hits["/etag"] == before  # refused before any connection
+    assert run(go(allow=True)) == 200
+
+
+def test_dns_rebinding_cannot_reach_a_private_address(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name resolves to a 'public' address when checked, to loopback afterwards: the
+    fetcher must connect to the address it vetted, never look the name up again."""
+    import socket
+
+    from redline.fetch import addresses
+
+    port = urlsplit(base).port
+    answers = iter(["127.0.0.2"] + ["127.0.0.1"] * 20)
+    original = asyncio.BaseEventLoop.getaddrinfo
+
+    async def rebinding(self, host, port_, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host in ("rebind.test", b"rebind.test"):
+            ip = next(answers)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port_))]
+        return await original(self, host, port_, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", rebinding)
+    # Pretend 127.0.0.2 is public; the server listens on 127.0.0.1 only, so 127.0.0.2 refuses.
+    monkeypatch.setattr(addresses, "is_public_address", lambda ip: ip == "127.0.0.2")
+    before = sum(hits.values())
+
+    async def go() -> None:
+        async with Fetcher(FetchSettings(retries=0, per_host_delay=0)) as f:
+            await f.fetch(f"http://rebind.test:{port}/etag", respect_robots=False)
+
+    with pytest.raises(FetchError) as exc:
+        run(go())
+    assert exc.value.kind == "connect", exc.value
+    assert sum(hits.values()) == before, "a request reached the private address"

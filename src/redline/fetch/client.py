@@ -12,10 +12,11 @@ import logging
 import time
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from redline.errors import FetchError
-from redline.fetch.addresses import check_public_host
+from redline.fetch.addresses import GuardedBackend
 from redline.fetch.limits import HostLimiter
 from redline.fetch.result import FetchResult
 from redline.fetch.robots import RobotsCache
@@ -35,6 +36,27 @@ def _origin(url: str) -> str:
     return f"{p.scheme}://{p.netloc}"
 
 
+def _guarded_transport(backend: GuardedBackend, connections: int) -> httpx.AsyncHTTPTransport:
+    """httpx's own transport over a connection pool that connects through ``backend``.
+
+    httpx (0.28) has no public way to pass an httpcore network backend (encode/httpx#3749), so
+    the pool httpx built is replaced by an equivalent one with the backend; a test fetches a
+    loopback host name past the URL-level checks to prove the guard is on the connect path.
+    """
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    if not isinstance(getattr(transport, "_pool", None), httpcore.AsyncConnectionPool):
+        raise RuntimeError("this httpx version cannot take the address guard; pin httpx<0.29")
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=backend,
+    )
+    return transport
+
+
 class _Retryable(Exception):
     def __init__(self, error: FetchError | None = None, result: FetchResult | None = None):
         super().__init__(str(error) if error else f"HTTP {result.status if result else '?'}")
@@ -48,17 +70,20 @@ class Fetcher:
     def __init__(self, settings: FetchSettings | None = None) -> None:
         self.settings = settings or FetchSettings()
         s = self.settings
+        self._private_ok: set[tuple[str, int]] = set()
         self._client = httpx.AsyncClient(
             headers={"User-Agent": s.user_agent, "Accept": _ACCEPT},
             timeout=httpx.Timeout(s.timeout),
             follow_redirects=False,
-            limits=httpx.Limits(
-                max_connections=s.global_concurrency, max_keepalive_connections=s.global_concurrency
+            # No proxies from the environment: a proxy would resolve and connect for us, out of
+            # reach of the address guard.
+            trust_env=False,
+            transport=_guarded_transport(
+                GuardedBackend(self._may_be_private), s.global_concurrency
             ),
         )
         self.limiter = HostLimiter(s.global_concurrency, s.per_host_concurrency, s.per_host_delay)
         self._robots = RobotsCache(s.user_agent, s.robots_ttl, self._fetch_robots)
-        self._private_ok: set[str] = set()
         self._configured: set[str] = set()
 
     async def __aenter__(self) -> Fetcher:
@@ -78,7 +103,13 @@ class Fetcher:
         self.limiter.configure(host, concurrency=concurrency, delay=delay)
         self._configured.add(host)
         if allow_private:
-            self._private_ok.add(host)
+            p = urlsplit(f"//{host}")
+            name = (p.hostname or "").lower()
+            ports = [p.port] if p.port else [80, 443]
+            self._private_ok.update((name, port) for port in ports)
+
+    def _may_be_private(self, host: str, port: int) -> bool:
+        return (host.lower().strip("[]"), port) in self._private_ok
 
     def is_configured(self, host: str) -> bool:
         return host in self._configured
@@ -158,8 +189,8 @@ class Fetcher:
         if join_url(url, "") is None:
             raise FetchError("protocol", f"not a valid http(s) URL: {url!r}")
         p = urlsplit(url)
-        if p.netloc not in self._private_ok:
-            await check_public_host(p.hostname or "", p.port or (443 if p.scheme == "https" else 80))
+        # Addresses are vetted where the connection is made (GuardedBackend), not here: a check
+        # here and a second look-up when connecting would open the door to DNS rebinding.
         if (
             respect_robots
             and self.settings.respect_robots
