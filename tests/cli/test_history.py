@@ -50,3 +50,10 @@ def test_article_text_is_printed_literally(tmp_path: Path) -> None:
     assert "[video] [/]" in listing
     diff = redline(tmp_path, "diff", storm, check=True).stdout
     assert "[Reuters]" in diff and "120" in diff
+
+
+def test_piped_diff_keeps_word_diff_markers(tmp_path: Path) -> None:
+    """Without a terminal the colours are gone; git-style markers keep the diff readable."""
+    _, storm = _database(tmp_path)
+    out = redline(tmp_path, "diff", storm, check=True).stdout
+    assert "[-90-]{+120+}" in out.replace(" ", "")

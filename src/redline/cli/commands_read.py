@@ -130,7 +130,7 @@ def diff(
         print_json({"url": a.url, "from": old_n, "to": new_n, **result.to_dict()})
         return
     out.print(f"[bold]{escape(a.url)}[/]  v{old_n} → v{new_n}", highlight=False)
-    out.print(render_terminal(result))
+    out.print(render_terminal(result, marks=not out.is_terminal or out.no_color))
 
 
 def extract(

@@ -133,16 +133,28 @@ def render_side_by_side_html(result: ChangeResult) -> str:
     return "\n".join(parts)
 
 
-def _tokens_text(tokens: list[TokenOp]) -> Text:
+_MARKS = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
+
+
+def _span(t: Text, text: str, op: str, style: str, marks: bool) -> None:
+    before, after = _MARKS[op] if marks else ("", "")
+    t.append(before + text + after, style=style)
+
+
+def _tokens_text(tokens: list[TokenOp], marks: bool) -> Text:
     t = Text()
     for op, text in tokens:
-        style = {"=": "", "-": "red strike", "+": "green bold"}[op]
-        t.append(text, style=style)
+        _span(t, text, op, {"=": "", "-": "red strike", "+": "green bold"}[op], marks)
     return t
 
 
-def render_terminal(result: ChangeResult, context: bool = False) -> RenderableType:
-    """Coloured diff for `redline diff`: the header, then changed paragraphs (all with context)."""
+def render_terminal(
+    result: ChangeResult, context: bool = False, marks: bool = False
+) -> RenderableType:
+    """Coloured diff for `redline diff`: the header, then changed paragraphs (all with context).
+
+    ``marks`` adds git's word-diff markers (``[-removed-]{+added+}``) so the diff still reads
+    where colour is lost: piped into a file or another program, or with NO_COLOR set."""
     head = Text()
     head.append(f"[{result.level}] ", style="bold")
     head.append(result.summary)
@@ -153,7 +165,7 @@ def render_terminal(result: ChangeResult, context: bool = False) -> RenderableTy
         lines.append(Text("classes: " + ", ".join(result.classes), style="dim"))
     for f in result.fields:
         line = Text(f"{f.field}: ", style="bold")
-        line.append_text(_tokens_text(f.tokens))
+        line.append_text(_tokens_text(f.tokens, marks))
         lines.append(line)
     for _old, _new, items in _rows(result):
         if not context and all(i.op == "equal" for i in items):
@@ -163,13 +175,15 @@ def render_terminal(result: ChangeResult, context: bool = False) -> RenderableTy
             if i.op == "equal":
                 para.append((i.new_text or "") + " ", style="dim")
             elif i.op == "added":
-                para.append((i.new_text or "") + " ", style="green")
+                _span(para, i.new_text or "", "+", "green", marks)
+                para.append(" ")
             elif i.op == "removed":
-                para.append((i.old_text or "") + " ", style="red strike")
+                _span(para, i.old_text or "", "-", "red strike", marks)
+                para.append(" ")
             elif i.op == "moved" and not i.tokens:
                 para.append((i.new_text or "") + " ", style="magenta")
             else:
-                para.append_text(_tokens_text(i.tokens))
+                para.append_text(_tokens_text(i.tokens, marks))
                 para.append(" ")
             if i.op != "equal":
                 para.append(f"[{', '.join(i.classes)}] ", style="cyan dim")
