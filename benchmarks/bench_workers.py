@@ -3,6 +3,11 @@ SQLite; CPU ms per check; frontier claim latency; worker memory as the frontier 
 
     .venv/bin/python benchmarks/bench_workers.py --articles 20000 \\
         --postgres postgresql://postgres@127.0.0.1:5432/test [--memory]
+    .venv/bin/python benchmarks/bench_workers.py --memory-only --articles 100
+
+The memory measurement runs one full round of the real engine (claims, leases, releases) over
+frontiers of 10,000, 100,000 and 1,000,000 due articles, with the network check replaced by its
+frontier write, and samples the worker's resident memory during the round.
 
 The newsroom runs in its own process. Each configuration starts from the same steady state
 (every article has one version and a fingerprint), sets every article due, starts the workers
@@ -134,29 +139,96 @@ def prepare(url: str, base: str, total: int) -> Store:
     return store
 
 
-def memory_growth(pg_base: str, base: str) -> None:
-    """Worker RSS with 10,000 and then 1,000,000 due articles (pointing at 404 pages)."""
+def _round_worker(url: str) -> None:
+    """Child process of the memory benchmark: one full round of the real engine over the whole
+    frontier (claims in batches, leases, per-article bookkeeping, releases) with the network
+    check replaced by its frontier write (next check in a day, written for the whole batch
+    before the next claim), so a 1,000,000-article round takes minutes, not hours. Prints
+    "checked seconds"."""
+    import asyncio
+
+    import redline.crawl.engine as engine
+    from redline.crawl.checker import CheckOutcome
+    from redline.fetch.client import Fetcher
+    from redline.settings import Settings
+
+    store = Store.open(url, run_migrations=False)
+    done: list[int] = []  # checked in the batch in flight; written before the next claim
+
+    async def frontier_only_check(ctx, article, cfg, now):  # type: ignore[no-untyped-def]
+        done.append(article.id)
+        return CheckOutcome(article.url, "unchanged")
+
+    real_claim = store.claim_articles
+
+    def claim_after_writing(now, limit, **kw):  # type: ignore[no-untyped-def]
+        if done:  # the batch's checks, as one statement: reschedule a day ahead and release
+            with store.engine.begin() as conn:
+                conn.execute(
+                    update(articles)
+                    .where(articles.c.id.in_(done), articles.c.lease_owner == kw["worker"])
+                    .values(
+                        last_checked=now, next_check=now + timedelta(days=1), lease_owner=None,
+                        lease_expires=None, check_count=articles.c.check_count + 1,
+                    )
+                )  # fmt: skip
+            done.clear()
+        return real_claim(now, limit, **kw)
+
+    store.claim_articles = claim_after_writing  # type: ignore[method-assign]
+    engine.check_article = frontier_only_check  # type: ignore[assignment]
+    settings = Settings()
+
+    async def go() -> int:
+        async with Fetcher(settings.fetch) as fetcher:
+            summary = await engine.Crawler(store, settings).check_due(fetcher)
+        return summary.checked
+
+    t = time.perf_counter()
+    checked = asyncio.run(go())
+    print(f"{checked} {time.perf_counter() - t:.1f}", flush=True)
+
+
+def memory_growth(pg_base: str, base: str, sizes: list[int]) -> None:
+    """Worker RSS over one full round of a frontier of each size (every article due)."""
     schema = f"mem_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_base.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
         c.execute(f"CREATE SCHEMA {schema}")
-    url = f"{pg_base}?options=-csearch_path%3D{schema}"
+    # The benchmark's own writes need not survive a crash: no fsync per check.
+    url = f"{pg_base}?options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
     store = prepare(url, base, 0)
+    print(
+        "one full round over the whole frontier; the network check is replaced by its frontier write"
+    )
     try:
-        for size in (10_000, 1_000_000):
+        for size in sizes:
             with store.engine.begin() as conn:
                 have = conn.execute(select(func.count()).select_from(articles)).scalar_one()
                 conn.execute(text(
                     "INSERT INTO articles (source_id, url, status, first_seen, next_check, version_count, check_count, missing_count) "
                     "SELECT 1, :base || '/missing/' || g || '.html', 'live', now(), now(), 0, 0, 0 FROM generate_series(CAST(:a AS integer), CAST(:b AS integer)) g"
                 ), {"base": base, "a": have + 1, "b": size})  # fmt: skip
-            procs = workers(url, 1, 16)
-            time.sleep(45)
+            make_due(store)
+            with store.engine.begin() as conn:
+                conn.execute(text("ANALYZE articles"))
+            child = subprocess.Popen(
+                [sys.executable, __file__, "--round-worker", url],
+                stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            peak, samples = 0.0, []
+            while child.poll() is None:
+                rss = rss_mb(child.pid)
+                peak = max(peak, rss)
+                samples.append(rss)
+                time.sleep(0.25)
+            out = (child.stdout.read() if child.stdout else "").split()
+            checked, seconds = (int(out[0]), float(out[1])) if len(out) == 2 else (0, 0.0)
+            mid = samples[len(samples) // 2] if samples else 0.0
             print(
-                f"worker RSS with {size:>9,} articles in the frontier: {rss_mb(procs[0].pid):6.1f} MB"
+                f"frontier {size:>9,}: round checked {checked:>9,} in {seconds:6.1f} s "
+                f"({checked / max(seconds, 0.001):6.0f}/s); worker RSS mid-round {mid:6.1f} MB, "
+                f"peak {peak:6.1f} MB"
             )
-            for p in procs:
-                p.terminate()
-                p.wait(timeout=60)
     finally:
         store.close()
         with psycopg.connect(
@@ -181,7 +253,15 @@ def main() -> None:
         help="also measure worker memory with a 1,000,000-article frontier",
     )
     ap.add_argument("--memory-only", action="store_true", help="only the memory measurement")
+    ap.add_argument(
+        "--memory-sizes", default="10000,100000,1000000",
+        help="frontier sizes of the memory measurement (comma-separated)",
+    )  # fmt: skip
+    ap.add_argument("--round-worker", metavar="URL", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.round_worker:
+        _round_worker(args.round_worker)
+        return
     proc, base = start_newsroom(args.articles)
     tmp = tempfile.TemporaryDirectory()
     schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -216,7 +296,7 @@ def main() -> None:
                     )
             store.close()
         if args.memory or args.memory_only:
-            memory_growth(args.postgres, base)
+            memory_growth(args.postgres, base, [int(x) for x in args.memory_sizes.split(",")])
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -107,6 +107,7 @@ articles = Table(
     Column("lease_owner", String(64)),
     Column("lease_expires", UTCDateTime),
     Index("ix_articles_due", "status", "next_check"),
+    Index("ix_articles_next_check", "next_check"),  # 0003: the frontier claim walks it in order
     Index("ix_articles_source_changed", "source_id", "last_changed"),
     Index("ix_articles_last_changed", "last_changed"),
     Index("ix_articles_first_seen", "first_seen", "id"),  # 0002: article lists
