@@ -188,3 +188,16 @@ def test_cjk_characters_are_tokens_and_never_typos() -> None:
     assert r.classes == ["number"]
     r = compare(doc("東京都は新しい予算を承認した。知事は満足している。"), doc("東京都は新しい予算を否決した。知事は満足している。"))  # fmt: skip
     assert r.classes == ["wording"] and r.level != "cosmetic"
+
+
+def test_modification_time_rides_along_with_an_edit_and_adds_nothing() -> None:
+    """Every edit bumps dateModified; a typo fix with it stays cosmetic and the summary says
+    nothing of dates. A new publication date is news of its own."""
+    fixed = CONTEXT.replace("annual", "anual", 1)
+    assert fixed != CONTEXT
+    r = compare(doc(fixed, modified="2020-01-01T10:00:00"), doc(CONTEXT, modified="2020-01-01T11:00:00"))  # fmt: skip
+    assert "dates" in r.classes and "date" not in r.summary.lower()
+    plain = compare(doc(fixed), doc(CONTEXT))
+    assert r.level == plain.level and r.summary == plain.summary
+    redated = compare(doc(CONTEXT, published="2020-01-01T10:00:00"), doc(CONTEXT, published="2020-02-01T10:00:00"))  # fmt: skip
+    assert redated.level == "minor" and redated.summary == "Publication date changed"

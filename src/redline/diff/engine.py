@@ -11,7 +11,7 @@ from redline.diff.model import ChangeResult, DocVersion, FieldChange, Item
 from redline.diff.significance import item_level, version_level, words_touched
 from redline.diff.summary import summarise
 
-DIFF_ENGINE_VERSION = "2"
+DIFF_ENGINE_VERSION = "3"
 """Bumped whenever classification or scoring changes: stored changes from another engine
 version are recomputed when read (redline.versions.changes: current_result, refresh_changes)."""
 
@@ -53,10 +53,12 @@ def _field(name: str, old: str | None, new: str | None, ctx: ArticleContext) -> 
     return fc
 
 
-def _field_level(f: FieldChange) -> str:
+def _field_level(f: FieldChange, other_changes: bool) -> str:
     if f.field in ("title", "byline"):
         return "cosmetic" if is_cosmetic(f.classes[1:]) else "substantive"
-    return "minor"  # publication or modification date
+    if f.field == "modified" and other_changes:
+        return "none"  # a new modification time is what any edit brings; it adds nothing
+    return "minor"  # a new publication date, or a new modification time alone
 
 
 def compare(old: DocVersion | None, new: DocVersion) -> ChangeResult:
@@ -97,7 +99,10 @@ def compare(old: DocVersion | None, new: DocVersion) -> ChangeResult:
         it.level = item_level(it, words, ctx)
 
     classes = {c for f in fields for c in f.classes} | {c for it in items for c in it.classes}
-    level, score = version_level([*(_field_level(f) for f in fields), *(it.level for it in items)])
+    others = any(f.field != "modified" for f in fields) or any(it.op != "equal" for it in items)
+    level, score = version_level(
+        [*(_field_level(f, others) for f in fields), *(it.level for it in items)]
+    )
     stealth = level in ("substantive", "major") and not classes & {"correction", "update_note"}
     counts = Counter(c for it in items for c in it.classes)
     result = ChangeResult(

@@ -97,8 +97,10 @@ def summarise(result: ChangeResult) -> str:
     styled = sum(1 for it in items if set(it.classes) & {"quote_style", "punctuation"})
     if styled:
         parts.append(f"{_n(styled, 'punctuation or quote-style edit')}")
-    if any(f.field in ("published", "modified") for f in result.fields):
-        parts.append("dates changed")
+    if any(f.field == "published" for f in result.fields):
+        parts.append("publication date changed")
+    elif not parts and any(f.field == "modified" for f in result.fields):
+        parts.append("dates changed")  # only the modification time: said when nothing else is
     if not parts:
         parts.append("changed")
     text = "; ".join(parts)
