@@ -1,7 +1,7 @@
 """A `redline worker` process meets a sitemap whose entries urllib cannot even parse
 ('http://[oops/a'): the entries are skipped, the source's other sitemap is crawled, the
 worker keeps running and stops cleanly on SIGTERM (it used to die, and so did every worker
-that claimed the source after it)."""
+that claimed the source after it). The same worker serves its metrics on --metrics-host."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
 from redline.sources import SourceConfig
 from redline.storage import Store
 from redline.storage.schema import articles, discovery_state, sources
+from redline.testing.asgi import free_port
 from redline.testing.newsroom import Newsroom, serve_newsroom
 
 pytestmark = pytest.mark.slow
@@ -48,8 +50,10 @@ def test_a_poisoned_sitemap_does_not_kill_the_worker(
         datetime.now(UTC),
     )  # fmt: skip
     env = {**os.environ, "REDLINE_DATABASE_URL": database_url}
+    metrics_port = free_port()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "redline", "-v", "worker", "--concurrency", "4", "--lease", "30"],
+        [sys.executable, "-m", "redline", "-v", "worker", "--concurrency", "4", "--lease", "30",
+         "--metrics-port", str(metrics_port), "--metrics-host", "127.0.0.1", "--heartbeat", "0.5"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
 
@@ -66,6 +70,8 @@ def test_a_poisoned_sitemap_does_not_kill_the_worker(
         assert checked() == len(room.articles)
         time.sleep(0.5)
         assert worker.poll() is None, "the worker died"
+        metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).text
+        assert "redline_checks_total" in metrics
     finally:
         worker.send_signal(signal.SIGTERM)
         out, _ = worker.communicate(timeout=30)

@@ -134,7 +134,7 @@ class CheckRecord:
     article_id: int
     captured_at: datetime
     url: str
-    outcome: str  # new_version | unchanged | not_modified | suspect | error | missing | redirected
+    outcome: str  # new_version | unchanged | not_modified | suspect | error | missing | redirected | merged | conflict
     final_url: str | None = None
     http_status: int | None = None
     duration_ms: int | None = None
