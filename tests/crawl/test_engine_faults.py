@@ -199,3 +199,34 @@ def test_workers_heartbeat_during_a_long_round(
     crawler = Crawler(store, Settings(crawl=CrawlSettings(heartbeat_every=0.05)))
     asyncio.run(asyncio.wait_for(crawler.run_forever(asyncio.Event()), timeout=10))
     assert len(beats) >= 5, beats
+
+
+def test_a_database_error_in_one_check_ends_that_check_not_the_batch(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redline.errors import StorageError
+
+    ids = [store.add_article(f"https://ex.example/a{i}", None, T0)[0].id for i in range(3)]
+    clock = Clock(T0)
+
+    async def flaky(
+        ctx: CheckContext, article: ArticleRow, cfg: Any, now: datetime
+    ) -> CheckOutcome:
+        if article.id == ids[0]:
+            raise StorageError("database error: server closed the connection")
+        if article.id == ids[1]:
+            raise KeyError("a bug")  # recorded as an internal error capture
+        return CheckOutcome(article.url, "unchanged")
+
+    monkeypatch.setattr(engine, "check_article", flaky)
+    crawler = Crawler(store, Settings(), clock=clock)
+
+    async def go() -> Any:
+        async with Fetcher(Settings().fetch) as f:
+            return await crawler.check_due(f)
+
+    summary = asyncio.run(go())
+    assert summary.checked == 3 and summary.outcomes["error"] == 2
+    [cap] = store.captures(ids[1])
+    assert cap.outcome == "error" and (cap.reason or "").startswith("internal: KeyError")
+    assert store.get_article(ids[1]).next_check > T0  # rescheduled, not retried in a loop

@@ -187,13 +187,19 @@ class Crawler:
                     return
                 ctx = self._context(fetcher, cfg)
                 try:
-                    self._configure(fetcher, cfg, article.url)
-                    outcome = await check_article(ctx, article, cfg, self.clock())
-                except StorageError:
-                    raise
-                except Exception as exc:  # one broken article must never stop the crawl
-                    log.exception("check of %s failed", article.url)
-                    outcome = record_internal_error(ctx, article, self.clock(), exc)
+                    try:
+                        self._configure(fetcher, cfg, article.url)
+                        outcome = await check_article(ctx, article, cfg, self.clock())
+                    except StorageError:
+                        raise
+                    except Exception as exc:  # one broken article must never stop the crawl
+                        log.exception("check of %s failed", article.url)
+                        outcome = record_internal_error(ctx, article, self.clock(), exc)
+                except StorageError as exc:
+                    # The database is away: the rest of the batch ends the same way, the next
+                    # claim fails and the worker backs off; the lease returns the article.
+                    log.warning("could not record the check of %s: %s", article.url, exc)
+                    outcome = CheckOutcome(article.url, "error", f"storage: {exc}")
             summary.checked += 1
             summary.outcomes[outcome.outcome] += 1
             self._checks_total += 1
