@@ -320,3 +320,21 @@ _sentences = st.lists(
 def test_apply_on_realistic_shuffles(a: list[str], b: list[str]) -> None:
     old, new = doc(*a), doc(*b)
     assert apply(old, compare(old, new)) == new
+
+
+def test_side_by_side_rows_have_two_cells_and_fields_carry_their_label() -> None:
+    """Field labels are markup inside each cell: a CSS ::before on a table row would add a
+    third, anonymous cell and push the new side out of its column."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    old = DocVersion(title="Port reopens", byline="By A. Reporter", modified="2026-11-24T06:02:33+00:00",
+                     paragraphs=("The port reopened on Monday.",))  # fmt: skip
+    new = DocVersion(title="Port reopens", byline="By B. Writer", modified="2026-11-24T06:03:33+00:00",
+                     paragraphs=("The port reopened on Tuesday.",))  # fmt: skip
+    html = render_side_by_side_html(compare(old, new))
+    tree = LexborHTMLParser(html)
+    rows = tree.css("tbody tr")
+    assert len(rows) == 3  # byline, modified, one paragraph
+    assert all(len(r.css("td")) == 2 for r in rows)
+    labels = [r.css_first("td .rl-label").text() for r in rows[:2]]
+    assert labels == ["Byline:", "Modified:"]

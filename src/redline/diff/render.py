@@ -73,8 +73,18 @@ def _sentence_html(item: Item, side: str | None = None) -> str:
     return _wrap(item, _tokens_html(item.tokens, side))
 
 
+_FIELD_LABELS = {"byline": "Byline", "published": "Published", "modified": "Modified"}
+
+
+def _label(f: FieldChange) -> str:
+    """A visible label for every field but the headline (in the markup, not CSS content, so
+    screen readers and table layout both see it)."""
+    name = _FIELD_LABELS.get(f.field)
+    return f'<span class="rl-label">{name}:</span> ' if name else ""
+
+
 def _field_html(f: FieldChange) -> str:
-    return f'<div class="rl-field rl-field-{escape(f.field)}">{_tokens_html(f.tokens)}</div>'
+    return f'<div class="rl-field rl-field-{escape(f.field)}">{_label(f)}{_tokens_html(f.tokens)}</div>'
 
 
 def _rows(result: ChangeResult) -> list[tuple[int | None, int | None, list[Item]]]:
@@ -119,8 +129,8 @@ def render_side_by_side_html(result: ChangeResult) -> str:
     ]
     for f in result.fields:
         parts.append(
-            f'<tr class="rl-field-row rl-field-{escape(f.field)}"><td>{_tokens_html(f.tokens, "old")}</td>'
-            f"<td>{_tokens_html(f.tokens, 'new')}</td></tr>"
+            f'<tr class="rl-field-row rl-field-{escape(f.field)}"><td>{_label(f)}{_tokens_html(f.tokens, "old")}</td>'
+            f"<td>{_label(f)}{_tokens_html(f.tokens, 'new')}</td></tr>"
         )
     for _old, _new, items in _rows(result):
         left = " ".join(s for s in (_sentence_html(i, "old") for i in items) if s)
