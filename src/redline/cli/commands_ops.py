@@ -1,4 +1,5 @@
-"""Operations: `redline worker` (one of many crawl processes) and `redline status`."""
+"""Operations: `redline worker` (one of many crawl processes), `redline status`, `redline rediff`
+and API tokens."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from redline.cli.env import Env, crawl_until_signalled, out, print_json
+from redline.cli.env import Env, crawl_until_signalled, err, out, print_json
 from redline.crawl import Crawler
 from redline.serialize import iso
 from redline.settings import Settings
@@ -151,7 +152,37 @@ def token_revoke(ctx: typer.Context, token_id: int) -> None:
     out.print(f"revoked token {token_id}")
 
 
+def rediff(ctx: typer.Context) -> None:
+    """Recompute every stored change that another diff engine version wrote.
+
+    Pages and `redline history` refresh a stale change when they show it; run this after an
+    upgrade so the front page, feeds and API lists carry the new engine's levels and summaries.
+    """
+    from rich.progress import Progress
+
+    from redline.diff import DIFF_ENGINE_VERSION
+    from redline.storage.browse import articles_with_stale_changes
+    from redline.versions.changes import refresh_changes
+
+    store = ctx.obj.store()
+    articles = changes = 0
+    after = 0
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("recomputing changes", total=None)
+        while ids := articles_with_stale_changes(store, DIFF_ENGINE_VERSION, after):
+            for article_id in ids:
+                changes += refresh_changes(store, article_id)
+                articles += 1
+                progress.update(task, completed=articles)
+            after = ids[-1]
+    out.print(
+        f"recomputed {changes} change(s) of {articles} article(s) with diff engine "
+        f"{DIFF_ENGINE_VERSION}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command()(worker)
+    app.command()(rediff)
     app.command()(status)
     app.add_typer(token_app, name="token")

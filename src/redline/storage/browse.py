@@ -468,6 +468,23 @@ def version_timeline(store: Store, article_id: int) -> list[VersionMeta]:
         ]
 
 
+def articles_with_stale_changes(
+    store: Store, engine_version: str, after: int = 0, limit: int = 500
+) -> list[int]:
+    """Ids (ascending, after ``after``) of articles holding a change that another diff engine
+    version stored: the work list of ``redline rediff``, read in pages so it stays small."""
+    c = t.changes
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(c.c.article_id)
+            .where(c.c.engine_version != engine_version, c.c.article_id > after)
+            .group_by(c.c.article_id)
+            .order_by(c.c.article_id)
+            .limit(limit)
+        )
+        return [int(r[0]) for r in rows]
+
+
 def change_of_version(store: Store, version_id: int) -> ChangeRow | None:
     """The stored change that made this version (primary-key look-up)."""
     with store.engine.connect() as conn:
