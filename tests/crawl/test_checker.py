@@ -54,6 +54,21 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         status, extra = 301, [(b"location", b"/")]
     elif path == "/amp/a.html":
         body = page("Budget approved", PARAS, canonical=str(state["base"]) + "/a.html")
+    elif path.startswith("/news/story-"):  # canonical links that must never be trusted
+        n_story = path.removeprefix("/news/story-").removesuffix(".html")
+        canonicals = {
+            "1": "/",
+            "2": "/",
+            "3": "/news/",
+            "4": "/front",
+            "5": "https://other.example.org/x",
+        }
+        paras = [f"Story {n_story}: {p}" for p in PARAS]
+        body = page(f"Story {n_story} about the budget", paras, canonical=canonicals[n_story])
+        if n_story == "2":  # og:url says the same as the canonical link of story 1
+            body = body.replace(
+                b'<link rel="canonical" href="/">', b'<meta property="og:url" content="/">'
+            )
     elif path == "/":
         body = b"<html><body><h1>Front page</h1></body></html>"
     else:
@@ -75,7 +90,7 @@ def site() -> Iterator[str]:
 def crawler(site: str, tmp_path) -> Iterator[Crawler]:  # type: ignore[no-untyped-def]
     store = Store.open(f"sqlite:///{tmp_path}/r.sqlite3")
     store.save_source(
-        SourceConfig(name="site", homepage=site + "/", delay=0, allow_private=True),
+        SourceConfig(name="site", homepage=site + "/front", delay=0, allow_private=True),
         datetime.now(UTC),
     )
     yield Crawler(
@@ -130,3 +145,19 @@ def test_canonical_link_merges_variants(crawler: Crawler, site: str) -> None:
     out = check(crawler, site + "/amp/a.html")
     assert out.outcome in ("merged", "unchanged")
     assert crawler.store.count_articles() == 1
+
+
+def test_canonical_to_a_homepage_or_section_never_renames_or_merges(
+    crawler: Crawler, site: str
+) -> None:
+    """Story 1 says canonical '/', story 2 og:url '/', story 3 '/news/', story 4 the source's
+    homepage, story 5 another site: each stays its own article under its own URL."""
+    urls = [f"{site}/news/story-{n}.html" for n in range(1, 6)]
+    for url in urls:
+        out = check(crawler, url)
+        assert out.outcome == "new_version", (url, out)  # not 'merged' into the homepage
+    assert crawler.store.count_articles() == 5
+    for url in urls:
+        art = crawler.store.find_article(url)
+        assert art is not None and art.url == url and art.version_count == 1
+    assert crawler.store.find_article(site + "/") is None  # never renamed to the homepage

@@ -19,8 +19,9 @@ from redline.extract import Extraction, ExtractRules, extract, region_fingerprin
 from redline.extract.decode import decode_html
 from redline.fetch.client import Fetcher
 from redline.fetch.result import FetchResult
+from redline.frontier.links import usable_canonical
 from redline.frontier.schedule import SchedulePolicy, next_check_at
-from redline.frontier.urls import canonicalize_url, identity_key, is_homepage, same_site
+from redline.frontier.urls import identity_key, is_homepage, same_site
 from redline.settings import CrawlSettings
 from redline.sources.model import SourceConfig
 from redline.storage import ArticleRow, CheckRecord, NewVersion, Store, VersionConflict
@@ -176,7 +177,7 @@ async def _judge_response(
         )  # fmt: skip
     ext = extracted
 
-    merged = _follow_canonical(ctx, article, ext.canonical_url, now)
+    merged = _follow_canonical(ctx, article, source, ext.canonical_url, now)
     if merged is not None:
         return _record(
             ctx, merged, now, outcome="merged", fr=fr, reason=f"same article as {merged.url}"
@@ -259,17 +260,18 @@ def _analyse(
         return fp, exc
 
 
+def _homepages(source: SourceConfig | None) -> tuple[str, ...]:
+    return (source.homepage,) if source and source.homepage else ()
+
+
 def _follow_canonical(
-    ctx: CheckContext, article: ArticleRow, canonical: str | None, now: datetime
-) -> ArticleRow | None:
-    """Apply the page's own canonical URL. Returns the article this one was merged into, if any."""
-    if not canonical:
-        return None
-    try:
-        canon = canonicalize_url(canonical)
-    except Exception:
-        return None
-    if not same_site(canon, article.url) or identity_key(canon) == identity_key(article.url):
+    ctx: CheckContext, article: ArticleRow, source: SourceConfig | None, canonical: str | None,
+    now: datetime,
+) -> ArticleRow | None:  # fmt: skip
+    """Apply the page's own canonical URL (when ``usable_canonical`` trusts it). Returns the
+    article this one was merged into, if any."""
+    canon = usable_canonical(article.url, canonical, homepages=_homepages(source))
+    if canon is None:
         return None
     other = ctx.store.find_article(canon)
     if other is None:
