@@ -90,7 +90,9 @@ def check(
     if article is None:
         article, _ = store.add_article(url, src.id if src else None, now)
     result = asyncio.run(Crawler(store).check_one(article))
-    final = store.get_article(article.id)
+    # A merge deletes the record just checked: the URL now leads to the article it joined.
+    final = store.find_article(url) if result.outcome == "merged" else None
+    final = final or store.get_article(article.id)
     if as_json:
         print_json(
             {
@@ -102,9 +104,11 @@ def check(
         )
         return
     line = result.outcome
-    if result.version:
+    if result.outcome == "merged":
+        line += f" into {final.url}"
+    elif result.version:
         line += f": version {result.version}"
-    for extra in (result.summary, result.reason):
+    for extra in (result.summary, None if result.outcome == "merged" else result.reason):
         if extra:
             line += f" ({extra})"
     out.print(line, markup=False)
