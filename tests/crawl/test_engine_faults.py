@@ -15,6 +15,7 @@ import redline.crawl.engine as engine
 from redline.crawl import Crawler
 from redline.crawl.checker import CheckContext, CheckOutcome
 from redline.fetch.client import Fetcher
+from redline.fetch.result import FetchResult
 from redline.settings import CrawlSettings, FetchSettings, Settings
 from redline.sources import SourceConfig
 from redline.storage import ArticleRow, CheckRecord, Store
@@ -142,11 +143,14 @@ def test_a_source_that_crashes_discovery_is_a_recorded_error(
         assert conn.execute(select(sources.c.lease_owner)).scalars().all() == [None, None]
 
 
-async def _fake_get(store: Store, fetcher: Any, source: Any, url: str, now: datetime) -> bytes:
-    return (
+async def _fake_get(
+    store: Store, fetcher: Any, source: Any, url: str, kind: str
+) -> tuple[FetchResult, None, None]:
+    body = (
         b'<rss version="2.0"><channel><item><link>https://ex.example/2026/03/01/story.html</link>'
         b"</item></channel></rss>"
     )
+    return FetchResult(url, url, 200, body, "application/xml", None, None, 1), None, None
 
 
 def test_run_forever_survives_a_failing_round_and_still_stops_on_a_signal(

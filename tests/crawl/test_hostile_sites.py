@@ -104,6 +104,11 @@ def test_hostile_feeds_and_sitemaps_are_clear_discovery_errors(
     summary = asyncio.run(Crawler(store, settings).run_once())
     errors = "\n".join(summary.discovery_errors)
     assert "xxe.xml" in errors and "billion-laughs.xml" in errors and "binary" in errors
+    (malformed,) = [e for e in summary.discovery_errors if "malformed-feed.xml" in e]
+    assert "malformed" in malformed.split(": ", 1)[1]  # a broken feed is never silently empty
+    assert summary.errors >= 4
+    recorded = {e["url"].rsplit("/", 1)[-1]: e["error"] for e in store.discovery_errors()}
+    assert "malformed" in recorded["malformed-feed.xml"] and "xxe.xml" in recorded
     assert all(len(e.splitlines()) == 1 for e in summary.discovery_errors)
     assert "root:" not in errors  # /etc/passwd was never read
     assert summary.discovered >= 3  # the homepage still worked

@@ -55,7 +55,9 @@ XXE = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/pas
 
 
 def test_rss_links_titles_dates_in_order_without_duplicates() -> None:
-    items = parse_feed(RSS, "https://news.example.com/rss.xml")
+    feed = parse_feed(RSS, "https://news.example.com/rss.xml")
+    items = feed.articles
+    assert feed.error is None
     assert [i.title for i in items] == ["Talks resume", "Second"]
     assert items[0].url.startswith(
         "https://news.example.com/2026/11/22/talks-resume.html?utm_source=rss"
@@ -64,7 +66,7 @@ def test_rss_links_titles_dates_in_order_without_duplicates() -> None:
 
 
 def test_atom_relative_links_resolve_against_xml_base() -> None:
-    (item,) = parse_feed(ATOM, "https://blog.example.org/atom.xml")
+    (item,) = parse_feed(ATOM, "https://blog.example.org/atom.xml").articles
     assert item.url == "https://blog.example.org/news/2026/relative-link.html"
 
 
@@ -72,13 +74,36 @@ def test_empty_valid_feed_and_malformed_feed() -> None:
     assert (
         parse_feed(
             b'<rss version="2.0"><channel><title>x</title></channel></rss>', "https://e.com/f"
-        )
+        ).articles
         == []
     )
     with pytest.raises(DiscoveryError, match="not valid RSS/Atom"):
         parse_feed(b"<html><body>Not a feed</body></html>", "https://e.com/f")
     with pytest.raises(DiscoveryError):
         parse_feed(b"\x00\x01\x02 binary", "https://e.com/f")
+
+
+def test_truncated_feed_and_sitemap_keep_their_links_and_say_so() -> None:
+    """A file cut off mid-way (a dropped connection, a full disk on the outlet's side) keeps the
+    links before the cut, with a one-line error; a well-formed one has none."""
+    cut = RSS[: RSS.index(b"</item>") + len(b"</item>") + 12]
+    feed = parse_feed(cut, "https://news.example.com/rss.xml")
+    assert [i.title for i in feed.articles] == ["Talks resume"]
+    assert feed.error and "malformed" in feed.error and "\n" not in feed.error
+    broken = b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>Broken<link>http://x/</item></chan'
+    assert parse_feed(broken, "https://e.com/f").error
+    with pytest.raises(DiscoveryError, match="malformed"):
+        parse_feed(
+            b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</ti', "https://e.com/f"
+        )
+    urls = "".join(f"<url><loc>https://e.com/{i}.html</loc></url>" for i in range(5))
+    whole = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+    assert parse_sitemap(whole, "https://e.com/s.xml").error is None
+    page = parse_sitemap(
+        whole[: whole.index(b"<url><loc>https://e.com/3")] + b"<url><lo", "https://e.com/s.xml"
+    )
+    assert len(page.articles) == 3
+    assert page.error and "truncated" in page.error and "3 entries kept" in page.error
 
 
 def test_news_sitemap_index_gzip_and_plain_text() -> None:
@@ -239,7 +264,9 @@ def test_an_unparseable_url_is_skipped_not_fatal(bad: str) -> None:
         good
     ]
     rss = f'<rss version="2.0"><channel><item><link>{bad}</link></item><item><link>{good}</link></item></channel></rss>'
-    assert [d.url for d in parse_feed(rss.encode(), "https://news.example.com/f.xml")] == [good]
+    assert [d.url for d in parse_feed(rss.encode(), "https://news.example.com/f.xml").articles] == [
+        good
+    ]
     home = f'<html><base href="{bad}"><a href="{bad}">x</a><a href="{good}">y</a></html>'
     assert [d.url for d in parse_homepage(home, "https://news.example.com/")] == [good]
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from redline.discovery import Discovered, parse_feed, parse_homepage, parse_sitemap
 from redline.errors import ConfigError, DiscoveryError, FetchError, StorageError
 from redline.fetch.client import Fetcher
+from redline.fetch.result import FetchResult
 from redline.frontier.urls import canonicalize_url
 from redline.storage import SourceRow, Store
 
@@ -35,25 +36,20 @@ def _wanted(url: str, include: list[re.Pattern[str]], exclude: list[re.Pattern[s
 
 
 async def _get(
-    store: Store, fetcher: Fetcher, source: SourceRow, url: str, now: datetime
-) -> bytes | None:
-    """Fetch a feed or sitemap with its stored validators; None when unchanged (304)."""
-    etag, last_modified = store.discovery_validators(url)
+    store: Store, fetcher: Fetcher, source: SourceRow, url: str, kind: str
+) -> tuple[FetchResult | None, str | None, str | None]:
+    """Fetch a feed, sitemap or homepage with this source's validators for it: (response or None
+    when unchanged (304), the validators sent)."""
+    etag, last_modified = store.discovery_validators(source.id, url, kind)
     fr = await fetcher.fetch(
         url, etag=etag, last_modified=last_modified, respect_robots=source.config.respect_robots,
         max_bytes=MAX_DISCOVERY_BYTES,
     )  # fmt: skip
     if fr.not_modified:
-        store.save_discovery_state(
-            source.id, url, now, etag=etag, last_modified=last_modified, error=None
-        )
-        return None
+        return None, etag, last_modified
     if not fr.ok:
         raise FetchError("http_status", f"{url} answered HTTP {fr.status}", status=fr.status)
-    store.save_discovery_state(
-        source.id, url, now, etag=fr.etag, last_modified=fr.last_modified, error=None
-    )
-    return fr.body
+    return fr, etag, last_modified
 
 
 async def discover_source(
@@ -65,37 +61,57 @@ async def discover_source(
     exclude = [re.compile(p) for p in cfg.exclude]
     found: list[Discovered] = []
 
-    def failed(url: str, error: str) -> None:
+    def failed(url: str, kind: str, error: str) -> None:
         error = " ".join(error.split())  # one line, whatever the library said
         msg = f"{url}: {error}"
         report.errors.append(msg)
         log.warning("discovery failed: %s", msg)
-        store.save_discovery_state(source.id, url, now, etag=None, last_modified=None, error=error)
+        store.save_discovery_state(
+            source.id, url, kind, now, etag=None, last_modified=None, error=error
+        )
 
-    async def attempt(url: str, parse: str) -> None:
+    def parse(body: bytes, url: str, mode: str) -> tuple[list[str], str | None]:
+        """Add the links of one document to ``found``: (child sitemaps, partial-parse error)."""
+        if mode == "feed":
+            feed = parse_feed(body, url)
+            found.extend(feed.articles)
+            return [], feed.error
+        if mode == "homepage":
+            found.extend(
+                parse_homepage(body, url, list(cfg.include) or None, list(cfg.exclude) or None)
+            )
+            return [], None
+        page = parse_sitemap(body, url)
+        found.extend(page.articles)
+        return page.sitemaps[:MAX_CHILD_SITEMAPS], page.error
+
+    async def attempt(url: str, mode: str) -> None:
+        kind = "sitemap" if mode == "child-sitemap" else mode
         try:
-            body = await _get(store, fetcher, source, url, now)
-            if body is None:
-                return
-            if parse == "feed":
-                found.extend(parse_feed(body, url))
-            elif parse == "homepage":
-                found.extend(
-                    parse_homepage(body, url, list(cfg.include) or None, list(cfg.exclude) or None)
+            fr, etag, last_modified = await _get(store, fetcher, source, url, kind)
+            if fr is None:  # unchanged since the last good parse
+                store.save_discovery_state(
+                    source.id, url, kind, now, etag=etag, last_modified=last_modified, error=None
                 )
+                return
+            children, partial = parse(fr.body, url, mode)
+            if partial:
+                failed(url, kind, partial)  # links kept; validators cleared: refetched in full
             else:
-                page = parse_sitemap(body, url)
-                found.extend(page.articles)
-                for child in page.sitemaps[:MAX_CHILD_SITEMAPS]:
-                    if parse == "sitemap":  # one level of index only
-                        await attempt(child, "child-sitemap")
+                store.save_discovery_state(
+                    source.id, url, kind, now, etag=fr.etag, last_modified=fr.last_modified,
+                    error=None,
+                )  # fmt: skip
+            if mode == "sitemap":  # one level of index only
+                for child in children:
+                    await attempt(child, "child-sitemap")
         except (FetchError, DiscoveryError, ConfigError) as exc:
-            failed(url, str(exc))
+            failed(url, kind, str(exc))
         except StorageError:
             raise  # the database is gone: the worker loop backs off and retries
         except Exception as exc:  # a parser bug must cost one URL, never the worker
             log.exception("discovery of %s failed unexpectedly", url)
-            failed(url, f"internal error: {type(exc).__name__}: {exc}")
+            failed(url, kind, f"internal error: {type(exc).__name__}: {exc}")
 
     for url in cfg.feeds:
         await attempt(url, "feed")

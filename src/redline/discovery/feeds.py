@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import feedparser
+from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
-from redline.discovery.model import Discovered
+from redline.discovery.model import Discovered, FeedPage
 from redline.discovery.safexml import MAX_XML_BYTES, gunzip_capped, screen
 from redline.errors import DiscoveryError
 from redline.frontier.urls import join_url
@@ -24,8 +25,18 @@ def _date(entry: feedparser.FeedParserDict) -> datetime | None:
     return None
 
 
-def parse_feed(body: bytes, base_url: str) -> list[Discovered]:
-    """Article links of an RSS 0.9x/1.0/2.0 or Atom feed, in feed order, deduplicated."""
+def _fault(parsed: feedparser.FeedParserDict) -> str | None:
+    """What made feedparser fall back to its lenient parser (bad XML, a truncated file), or None
+    for a well-formed feed (an overridden charset or content type is no fault)."""
+    exc = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if exc is None or isinstance(exc, ThingsNobodyCaresAboutButMe):
+        return None
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def parse_feed(body: bytes, base_url: str) -> FeedPage:
+    """Article links of an RSS 0.9x/1.0/2.0 or Atom feed, in feed order, deduplicated. A malformed
+    feed keeps the links read before the fault and says what was wrong in ``error``."""
     what = f"feed at {base_url}"
     body = gunzip_capped(body, what)
     if len(body) > MAX_XML_BYTES:
@@ -38,11 +49,12 @@ def parse_feed(body: bytes, base_url: str) -> list[Discovered]:
     except Exception as exc:  # feedparser is lenient, but not infallible
         raise DiscoveryError(f"{what} cannot be parsed: {exc}") from exc
     entries = parsed.get("entries") or []
-    if not entries:
-        if not parsed.get("version"):
-            reason = parsed.get("bozo_exception") or "no RSS or Atom structure found"
-            raise DiscoveryError(f"{what} is not valid RSS/Atom: {str(reason).splitlines()[0]}")
-        return []
+    if not entries and not parsed.get("version"):
+        reason = parsed.get("bozo_exception") or "no RSS or Atom structure found"
+        raise DiscoveryError(f"{what} is not valid RSS/Atom: {str(reason).splitlines()[0]}")
+    fault = _fault(parsed)
+    if not entries and fault:
+        raise DiscoveryError(f"{what} is malformed: {fault}")
     seen: set[str] = set()
     out = []
     for entry in entries:
@@ -64,4 +76,4 @@ def parse_feed(body: bytes, base_url: str) -> list[Discovered]:
         seen.add(url)
         title = (entry.get("title") or "").strip() or None
         out.append(Discovered(url=url, title=title, published=_date(entry)))
-    return out
+    return FeedPage(out, f"{what} is malformed ({len(out)} links kept): {fault}" if fault else None)

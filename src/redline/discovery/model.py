@@ -14,6 +14,17 @@ class Discovered:
 
 
 @dataclass(frozen=True)
+class FeedPage:
+    articles: list[Discovered] = field(default_factory=list)
+    error: str | None = None
+    """A malformed or truncated feed: what was wrong (one line); ``articles`` keeps the links
+    read before the fault."""
+
+
+@dataclass
 class SitemapPage:
     articles: list[Discovered] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)  # children, when this is a sitemap index
+    error: str | None = None
+    """A truncated or malformed sitemap: what was wrong (one line); the entries read before the
+    fault are kept."""

@@ -78,8 +78,12 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapPage:
                     page.sitemaps.append(child)
                 el.clear()
     except etree.XMLSyntaxError as exc:
-        if page.articles or page.sitemaps:
-            return page  # a truncated file still gave us its first entries
+        if page.articles or page.sitemaps:  # a truncated file: keep its first entries, say so
+            kept = len(page.articles) + len(page.sitemaps)
+            page.error = f"{what} is truncated or malformed ({kept} entries kept): " + " ".join(
+                str(exc).split()
+            )
+            return page
         raise DiscoveryError(f"{what} is not valid XML: {exc}") from exc
     if root_name is None:
         raise DiscoveryError(f"{what} is not a sitemap (no XML elements)")

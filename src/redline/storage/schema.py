@@ -73,12 +73,20 @@ sources = Table(
     Column("lease_expires", UTCDateTime),
 )
 
-# Conditional-request state of each feed / sitemap URL, so an unchanged feed costs a 304.
+# Conditional-request state of each feed / sitemap / homepage a source polls, so an unchanged
+# one costs a 304. Per (source, url, kind): two sources polling one URL each keep their own
+# validators, else the second would get a 304 for what only the first has seen.
 discovery_state = Table(
     "discovery_state",
     metadata,
+    Column(
+        "source_id",
+        Integer,
+        ForeignKey("sources.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("url", Text, primary_key=True),
-    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), primary_key=True),  # feed, sitemap, homepage
     Column("etag", Text),
     Column("last_modified", Text),
     Column("last_fetched", UTCDateTime),

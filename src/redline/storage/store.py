@@ -271,29 +271,51 @@ class Store:
             ).rowcount
         return bool(n)
 
-    def discovery_validators(self, url: str) -> tuple[str | None, str | None]:
+    def discovery_validators(
+        self, source_id: int, url: str, kind: str
+    ) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) this source last saw for ``url`` polled as ``kind``."""
+        ds = t.discovery_state
         with self._read() as conn:
             row = conn.execute(
-                select(t.discovery_state.c.etag, t.discovery_state.c.last_modified).where(
-                    t.discovery_state.c.url == url
+                select(ds.c.etag, ds.c.last_modified).where(
+                    ds.c.source_id == source_id, ds.c.url == url, ds.c.kind == kind
                 )
             ).first()
         return (row.etag, row.last_modified) if row else (None, None)
 
     def save_discovery_state(
-        self, source_id: int, url: str, now: datetime, *, etag: str | None,
+        self, source_id: int, url: str, kind: str, now: datetime, *, etag: str | None,
         last_modified: str | None, error: str | None,
     ) -> None:  # fmt: skip
+        """Record one poll. With ``error`` the validators are cleared, so the next poll fetches
+        the whole document again instead of a 304 for what was never parsed."""
+        ds = t.discovery_state
+        values = dict(
+            last_fetched=now, last_error=error, etag=None if error else etag,
+            last_modified=None if error else last_modified,
+        )  # fmt: skip
+        key = (ds.c.source_id == source_id, ds.c.url == url, ds.c.kind == kind)
         with self._tx() as conn:
-            values = dict(
-                source_id=source_id, last_fetched=now, last_error=error,
-                **({} if error else {"etag": etag, "last_modified": last_modified}),
-            )  # fmt: skip
-            n = conn.execute(
-                update(t.discovery_state).where(t.discovery_state.c.url == url).values(**values)
-            ).rowcount
+            n = conn.execute(update(ds).where(*key).values(**values)).rowcount
             if not n:
-                conn.execute(insert(t.discovery_state).values(url=url, **values))
+                conn.execute(insert(ds).values(source_id=source_id, url=url, kind=kind, **values))
+
+    def discovery_errors(self) -> list[dict[str, Any]]:
+        """Every feed, sitemap or homepage whose last poll failed: source, url, kind, error, at."""
+        ds, src = t.discovery_state, t.sources
+        q = (
+            select(src.c.name.label("source"), ds.c.url, ds.c.kind, ds.c.last_error, ds.c.last_fetched)
+            .select_from(ds.join(src, src.c.id == ds.c.source_id))
+            .where(ds.c.last_error.is_not(None))
+            .order_by(src.c.name, ds.c.url)
+        )  # fmt: skip
+        with self._read() as conn:
+            rows = conn.execute(q).all()
+        return [
+            {"source": r.source, "url": r.url, "kind": r.kind, "error": r.last_error, "at": r.last_fetched}
+            for r in rows
+        ]  # fmt: skip
 
     # ---- articles -----------------------------------------------------------------------
 
