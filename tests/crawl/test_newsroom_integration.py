@@ -132,3 +132,23 @@ def test_amp_and_tracking_variants_merge_into_one_article(
         assert not created
         assert art.url == site + path
     assert store.count_articles() == n
+
+
+def test_a_newsroom_on_another_port_is_another_site(store: Store) -> None:
+    """`redline demo --keep` run twice: the second newsroom listens on a new port, and its
+    articles are new articles, not the first run's under another name."""
+    rooms = [Newsroom(n_articles=4, seed=1), Newsroom(n_articles=4, seed=1)]
+    found = []
+    with serve_newsroom(rooms[0]) as first, serve_newsroom(rooms[1]) as second:
+        assert first != second
+        for base in (first, second):
+            store.save_source(
+                SourceConfig(name=f"newsroom-{base.rsplit(':', 1)[1]}", feeds=(f"{base}/rss.xml",),
+                             delay=0, allow_private=True),
+                datetime.now(UTC),
+            )  # fmt: skip
+            crawler = Crawler(store, Settings(fetch=FetchSettings(retries=0, per_host_delay=0)))
+            found.append(asyncio.run(crawler.run_once(source=f"newsroom-{base.rsplit(':', 1)[1]}")))
+    assert [s.discovered for s in found] == [4, 4]
+    assert [s.new_versions for s in found] == [4, 4]
+    assert store.count_articles() == 8

@@ -46,6 +46,16 @@ def test_identity_key_merges_scheme_www_mobile_and_amp_variants() -> None:
     assert identity_key("https://www.example.com/news/b.html") != base
 
 
+def test_identity_key_keeps_a_non_default_port() -> None:
+    """Two servers on one host are two sites (a demo newsroom started twice on new ports)."""
+    a = identity_key("http://127.0.0.1:56031/news/a.html")
+    assert a == "127.0.0.1:56031/news/a.html"
+    assert a != identity_key("http://127.0.0.1:32785/news/a.html")
+    assert a != identity_key("http://127.0.0.1/news/a.html")
+    assert identity_key("https://example.com:443/a") == identity_key("http://example.com:80/a")
+    assert identity_key("http://[::1]:8080/a") == "[::1]:8080/a"
+
+
 def test_same_site_and_homepage() -> None:
     assert same_site("https://www.bbc.co.uk/news/1", "https://bbc.co.uk/x")
     assert same_site("https://m.example.com/a", "https://example.com/b")

@@ -159,7 +159,8 @@ def identity_key(url: str) -> str:
     """A looser key that also merges http/https and www/mobile host variants of one page.
 
     Used to look up an article by any variant a user pastes; storage keeps the exact canonical
-    URL and this key as an alias.
+    URL and this key as an alias. A non-default port stays in the key: two servers on one host
+    (``127.0.0.1:56031`` and ``:32785``, a demo run twice) are two sites.
     """
     canon = canonicalize_url(url)
     parts = urlsplit(canon)
@@ -167,6 +168,8 @@ def identity_key(url: str) -> str:
     for prefix in ("m.", "mobile.", "amp."):
         if host.startswith(prefix):
             host = host[len(prefix) :]
+    if parts.port is not None:  # canonicalize_url already dropped the scheme's default port
+        host = f"[{host}]:{parts.port}" if ":" in host else f"{host}:{parts.port}"
     path = parts.path
     if path.startswith("/amp/"):
         path = path[4:]
