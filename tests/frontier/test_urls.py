@@ -63,3 +63,49 @@ def test_same_site_and_homepage() -> None:
     assert is_homepage("https://example.com/")
     assert is_homepage("https://example.com/index.html")
     assert not is_homepage("https://example.com/news/2026/a.html")
+
+
+@pytest.mark.parametrize(
+    ("shared", "plain"),
+    [
+        (  # NYT share button
+            "https://www.nytimes.com/2026/03/01/world/europe/talks.html?smid=tw-share",
+            "https://www.nytimes.com/2026/03/01/world/europe/talks.html",
+        ),
+        (  # BBC RSS links
+            "https://www.bbc.com/news/articles/c0www3qj7vyo?at_medium=RSS&at_campaign=KARANGA",
+            "https://www.bbc.com/news/articles/c0www3qj7vyo",
+        ),
+        (
+            "https://www.bbc.co.uk/news/world-68123456?at_link_origin=x&at_custom3=y&at_ptr_name=z",
+            "https://www.bbc.co.uk/news/world-68123456",
+        ),
+        (
+            "https://example.com/a?gbraid=1&wbraid=2&ref_src=twsrc&mc_cid=3&__twitter_impression=true",
+            "https://example.com/a",
+        ),
+    ],
+)
+def test_tracking_parameters_of_real_outlets_are_removed(shared: str, plain: str) -> None:
+    assert canonicalize_url(shared) == plain
+
+
+def test_parameters_that_may_name_content_are_kept() -> None:
+    assert canonicalize_url("https://e.com/story?cid=123") != canonicalize_url(
+        "https://e.com/story?cid=456"
+    )
+    for name in ("source", "src", "share", "cid", "CMP", "ref", "at_section"):
+        assert name in canonicalize_url(f"https://e.com/story?{name}=1"), name
+
+
+def test_a_source_adds_its_own_tracking_parameters() -> None:
+    guardian = "https://www.theguardian.com/world/2026/mar/01/talks-resume?CMP=share_btn_tw"
+    assert canonicalize_url(guardian).endswith("?CMP=share_btn_tw")
+    plain = "https://www.theguardian.com/world/2026/mar/01/talks-resume"
+    assert canonicalize_url(guardian, strip=("CMP",)) == plain
+    assert (
+        canonicalize_url(guardian + "&INTCMP=x&page=2", strip=("cmp", "intcmp"))
+        == plain + "?page=2"
+    )
+    assert canonicalize_url(plain + "?pgtype=a&pgnum=2", strip=("pg*",)) == plain
+    assert identity_key(guardian, strip=("CMP",)) == identity_key(plain)

@@ -17,8 +17,10 @@ def test_round_trip_through_dict() -> None:
             "schedule": [["3h", "10m"], ["2d", "2h"]],
             "rules": {"body": "div.article-body"},
             "delay": 2,
+            "strip_params": ["CMP", "INTCMP", "pg*"],
         }
     )
+    assert cfg.strip_params == ("CMP", "INTCMP", "pg*")
     assert SourceConfig.from_dict(cfg.to_dict()) == cfg
 
 
@@ -32,6 +34,9 @@ def test_round_trip_through_dict() -> None:
         ({"name": "x", "rules": {"headline": "h1"}}, "unknown extraction rule"),
         ({"name": "x", "schedule": [["1h"]]}, "must be"),
         ({"feeds": []}, "needs a name"),
+        ({"name": "x", "strip_params": ["CMP", "a b"]}, "invalid strip_params entry 'a b'"),
+        ({"name": "x", "strip_params": ["*"]}, "invalid strip_params"),
+        ({"name": "x", "strip_params": [1]}, "must be a list of strings"),
     ],
 )
 def test_invalid_sources_are_rejected_with_a_clear_message(data: dict, message: str) -> None:

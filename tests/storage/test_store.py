@@ -64,6 +64,23 @@ def test_url_variants_are_one_article(store: Store) -> None:
         store.require_article("https://example.com/news/other.html")
 
 
+def test_a_sources_own_tracking_parameters_lead_to_one_article(store: Store) -> None:
+    """The Guardian's CMP is tracking there (its source says so) but kept elsewhere."""
+    store.save_source(
+        SourceConfig(name="guardian", feeds=("https://www.theguardian.com/world/rss",),
+                     strip_params=("CMP",)), NOW,
+    )  # fmt: skip
+    plain = "https://www.theguardian.com/world/2026/mar/01/talks-resume"
+    a, created = store.add_article(plain + "?CMP=share_btn_tw", None, NOW)
+    assert created and a.url == plain
+    found = store.find_article(plain + "?CMP=share_btn_fb")
+    assert found is not None and found.id == a.id
+    assert store.add_alias(a.id, plain + "?CMP=Share_iOSApp_Other&utm_medium=x")
+    other, created = store.add_article("https://example.com/story?CMP=1", None, NOW)
+    assert created and other.url == "https://example.com/story?CMP=1"
+    assert store.count_articles() == 2
+
+
 def test_versions_blobs_changes_and_compare_and_set(store: Store) -> None:
     a, _ = store.add_article("https://example.com/a", None, NOW)
     v1 = store.record_check(

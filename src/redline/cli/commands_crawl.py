@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from redline.cli.env import Env, crawl_until_signalled, err, out, print_json
 from redline.crawl import Crawler, CrawlSummary
-from redline.frontier.urls import canonicalize_url, same_site
+from redline.frontier.urls import canonicalize_url
 from redline.storage import SourceRow, Store
 
 
@@ -65,14 +65,7 @@ def _run_forever(crawler: Crawler, source: str | None) -> None:
 
 
 def _source_for(store: Store, url: str) -> SourceRow | None:
-    for row in store.list_sources():
-        c = row.config
-        if any(
-            same_site(u, url)
-            for u in (*c.feeds, *c.sitemaps, *([c.homepage] if c.homepage else []))
-        ):
-            return row
-    return None
+    return next((row for row in store.list_sources() if row.config.covers(url)), None)
 
 
 def check(

@@ -123,7 +123,7 @@ async def discover_source(
     seen: set[str] = set()
     for item in found:
         try:
-            url = canonicalize_url(item.url)
+            url = canonicalize_url(item.url, cfg.strip_params)
         except ConfigError:
             continue
         if url in seen or not _wanted(url, include, exclude):

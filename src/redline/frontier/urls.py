@@ -10,73 +10,43 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Collection
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from redline.errors import ConfigError
 
-# Parameters that say how a reader arrived, never which article they read.
-_TRACKING_EXACT = frozenset(
+# Parameters that are tracking for certain: they say how a reader arrived (which campaign, ad
+# click, share button, newsletter), never which article was read. Only names that no outlet uses
+# to name content belong here; ambiguous ones (``source``, ``cid``, ``src``, ``share``, ``ref``,
+# the Guardian's ``CMP``) identify content somewhere and are left alone unless a source lists
+# them in its ``strip_params``.
+TRACKING_PARAMS = frozenset(
     {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "gclsrc",
-        "msclkid",
-        "yclid",
-        "twclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "_ga",
-        "_gl",
-        "ocid",
-        "cmpid",
-        "cmp",
-        "smid",
-        "smtyp",
-        "ref",
-        "ref_src",
-        "referrer",
-        "src",
-        "source",
-        "rss",
-        "feed",
-        "at_medium",
-        "at_campaign",
-        "at_custom1",
-        "at_custom2",
-        "at_custom3",
-        "at_custom4",
-        "ito",
-        "mbid",
-        "share",
-        "sh",
-        "s_cid",
-        "intcmp",
-        "int_cmp",
-        "icid",
-        "ns_mchannel",
-        "ns_source",
-        "ns_campaign",
-        "ns_linkname",
-        "ns_fee",
-        "partner",
-        "traffic_source",
-        "outputtype",
-        "amp",
-        "__twitter_impression",
-        "wt.mc_id",
-        "cid",
+        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "twclid", "yclid",
+        "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid",
+        "smid", "smtyp", "ref_src", "ref_url", "at_medium", "at_campaign", "at_ptr_name",
+        "at_bbc_team", "at_format", "at_origin", "__twitter_impression", "wt.mc_id", "ns_mchannel",
+        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "oly_enc_id", "oly_anon_id",
+        "amp",  # not tracking but the AMP-variant marker (``?amp=1``): the same article
     }
-)
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "vero_", "oly_", "at_")
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "at_custom", "at_link", "pk_", "mtm_", "hsa_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MULTI_SLASH = re.compile(r"/{2,}")
 
 
-def _is_tracking(name: str) -> bool:
+def is_tracking(name: str, extra: Collection[str] = ()) -> bool:
+    """True for a query parameter that never identifies an article: one of ``TRACKING_PARAMS``
+    or ``TRACKING_PREFIXES``, or one of ``extra`` (a source's ``strip_params``: names, or
+    prefixes ending in ``*``), all compared without letter case."""
     low = name.lower()
-    return low in _TRACKING_EXACT or low.startswith(_TRACKING_PREFIXES)
+    if low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES):
+        return True
+    for e in extra:
+        e = e.lower()
+        if low == e or (e.endswith("*") and low.startswith(e[:-1])):
+            return True
+    return False
 
 
 def _shown(url: str, limit: int = 200) -> str:
@@ -98,8 +68,9 @@ def join_url(base: str, href: str) -> str | None:
     return url
 
 
-def canonicalize_url(url: str) -> str:
-    """Return the identity form of an article URL.
+def canonicalize_url(url: str, strip: Collection[str] = ()) -> str:
+    """Return the identity form of an article URL; ``strip`` names more parameters to drop (a
+    source's ``strip_params``).
 
     Raises ConfigError for something that is not an absolute http(s) URL.
     """
@@ -127,7 +98,9 @@ def canonicalize_url(url: str) -> str:
     # Re-quote consistently: %7E and ~ are the same article.
     path = quote(unquote(path), safe="/:@!$&'()*+,;=-._~")
     query_pairs = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking(k, strip)
     ]
     query = urlencode(sorted(query_pairs), doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
@@ -155,14 +128,14 @@ def same_site(a: str, b: str) -> bool:
     return site(a) == site(b)
 
 
-def identity_key(url: str) -> str:
+def identity_key(url: str, strip: Collection[str] = ()) -> str:
     """A looser key that also merges http/https and www/mobile host variants of one page.
 
     Used to look up an article by any variant a user pastes; storage keeps the exact canonical
     URL and this key as an alias. A non-default port stays in the key: two servers on one host
     (``127.0.0.1:56031`` and ``:32785``, a demo run twice) are two sites.
     """
-    canon = canonicalize_url(url)
+    canon = canonicalize_url(url, strip)
     parts = urlsplit(canon)
     host = url_host(canon)
     for prefix in ("m.", "mobile.", "amp."):

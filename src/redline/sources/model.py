@@ -9,9 +9,10 @@ from typing import Any
 
 from redline.errors import ConfigError
 from redline.frontier.schedule import SchedulePolicy, format_duration, parse_duration
-from redline.frontier.urls import canonicalize_url
+from redline.frontier.urls import canonicalize_url, same_site
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_PARAM = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}\*?$")  # a query parameter name, or a prefix*
 _RULE_KEYS = ("title", "byline", "body", "drop")
 
 
@@ -34,6 +35,9 @@ class SourceConfig:
     discover_every: timedelta | None = None
     rules: dict[str, Any] = field(default_factory=dict)
     """CSS extraction rules: title, byline, body (selectors) and drop (list of selectors)."""
+    strip_params: tuple[str, ...] = ()
+    """Query parameters that are tracking on this site (the Guardian's ``CMP``), on top of the
+    built-in list; ``name*`` strips every parameter starting with ``name``."""
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -47,6 +51,12 @@ class SourceConfig:
                 re.compile(pattern)
             except re.error as exc:
                 raise ConfigError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        for param in self.strip_params:
+            if not _PARAM.match(param):
+                raise ConfigError(
+                    f"invalid strip_params entry {param!r} in source {self.name!r}: a query "
+                    "parameter name (letters, digits, '_', '-', '.'), optionally ending in '*'"
+                )
         if self.concurrency is not None and self.concurrency < 1:
             raise ConfigError("concurrency must be at least 1")
         if self.delay is not None and self.delay < 0:
@@ -60,6 +70,13 @@ class SourceConfig:
     @property
     def has_discovery(self) -> bool:
         return bool(self.feeds or self.sitemaps or self.homepage)
+
+    def covers(self, url: str) -> bool:
+        """True when ``url`` is on the site of one of this source's feeds, sitemaps or homepage."""
+        return any(
+            same_site(u, url)
+            for u in (*self.feeds, *self.sitemaps, *([self.homepage] if self.homepage else []))
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -83,6 +100,8 @@ class SourceConfig:
             d["discover_every"] = format_duration(self.discover_every)
         if self.rules:
             d["rules"] = dict(self.rules)
+        if self.strip_params:
+            d["strip_params"] = list(self.strip_params)
         return d
 
     @classmethod
@@ -102,6 +121,7 @@ class SourceConfig:
             "schedule_jitter",
             "discover_every",
             "rules",
+            "strip_params",
         }
         unknown = set(d) - known
         if unknown:
@@ -145,6 +165,7 @@ class SourceConfig:
                 if d.get("discover_every")
                 else None,
                 rules=rules,
+                strip_params=strings("strip_params"),
             )
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"source {d['name']!r}: {exc}") from exc

@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import secrets
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -40,6 +41,7 @@ from redline.storage.records import (
 )
 
 _ZSTD_LEVEL = 6
+_SOURCES_CACHE_SECONDS = 5.0  # how stale the sources behind _strip_for may be (another process)
 log = logging.getLogger(__name__)
 
 
@@ -113,6 +115,7 @@ class Store:
         self.engine = engine
         self._zc = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
         self._zd = zstandard.ZstdDecompressor()
+        self._sources_cache: tuple[float, list[SourceRow]] | None = None
 
     @classmethod
     def open(cls, url: str, *, run_migrations: bool = True) -> Store:
@@ -149,6 +152,7 @@ class Store:
     # ---- sources ------------------------------------------------------------------------
 
     def add_source(self, cfg: SourceConfig, now: datetime) -> SourceRow:
+        self._sources_cache = None
         try:
             with self._tx() as conn:
                 conn.execute(
@@ -167,6 +171,7 @@ class Store:
 
     def save_source(self, cfg: SourceConfig, now: datetime) -> tuple[SourceRow, bool]:
         """Insert or replace a source's configuration; returns (row, created)."""
+        self._sources_cache = None
         with self._tx() as conn:
             existing = conn.execute(
                 select(t.sources.c.id).where(t.sources.c.name == cfg.name)
@@ -190,6 +195,7 @@ class Store:
 
     def remove_source(self, name: str) -> int:
         """Remove a source. Its articles and versions are kept (detached); returns their count."""
+        self._sources_cache = None
         src = self.get_source(name)
         with self._tx() as conn:
             n = conn.execute(
@@ -319,9 +325,25 @@ class Store:
 
     # ---- articles -----------------------------------------------------------------------
 
+    def _strip_for(self, url: str, source_id: int | None = None) -> tuple[str, ...]:
+        """The site's own tracking parameters for ``url``: the ``strip_params`` of the source
+        ``source_id`` and of every source on the URL's site. Looked up only for a URL with a query
+        string, from a list of sources read at most every few seconds."""
+        if "?" not in url:
+            return ()
+        now = time.monotonic()
+        if self._sources_cache is None or now - self._sources_cache[0] > _SOURCES_CACHE_SECONDS:
+            self._sources_cache = (now, self.list_sources())
+        return tuple(
+            p
+            for row in self._sources_cache[1]
+            if row.config.strip_params and (row.id == source_id or row.config.covers(url))
+            for p in row.config.strip_params
+        )
+
     def find_article(self, url: str) -> ArticleRow | None:
         """The article any variant of ``url`` leads to, or None."""
-        key = identity_key(url)
+        key = identity_key(url, self._strip_for(url))
         q = (
             select(*_ARTICLE_COLS)
             .select_from(
@@ -354,7 +376,7 @@ class Store:
         self, url: str, source_id: int | None, now: datetime, *, title: str | None = None
     ) -> tuple[ArticleRow, bool]:
         """Track ``url`` (any variant). Returns (article, created); never duplicates."""
-        canon = canonicalize_url(url)
+        canon = canonicalize_url(url, self._strip_for(url, source_id))
         existing = self.find_article(canon)
         if existing:
             return existing, False
@@ -389,7 +411,8 @@ class Store:
 
     def add_alias(self, article_id: int, url: str) -> bool:
         """Record another URL variant of an article; False when it already leads elsewhere."""
-        key = identity_key(url)
+        strip = self._strip_for(url)
+        key = identity_key(url, strip)
         with self._tx() as conn:
             row = conn.execute(
                 select(t.article_urls.c.article_id).where(t.article_urls.c.key == key)
@@ -398,14 +421,14 @@ class Store:
                 return bool(row.article_id == article_id)
             conn.execute(
                 insert(t.article_urls).values(
-                    key=key, article_id=article_id, url=canonicalize_url(url)
+                    key=key, article_id=article_id, url=canonicalize_url(url, strip)
                 )
             )
         return True
 
     def rename_article(self, article_id: int, url: str) -> None:
         """Make ``url`` (the page's own canonical URL) the article's main URL; the old one stays an alias."""
-        canon = canonicalize_url(url)
+        canon = canonicalize_url(url, self._strip_for(url))
         self.add_alias(article_id, canon)
         with self._tx() as conn:
             conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(url=canon))
