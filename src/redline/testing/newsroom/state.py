@@ -76,6 +76,20 @@ class Article:
     unavailable: bool = False
     versions: int = 1
     edits: list[str] = field(default_factory=list)
+    history: list[ExpectedVersion] = field(default_factory=list)
+
+    def snapshot(self) -> None:
+        """Record the current content as the next expected version."""
+        self.history.append(ExpectedVersion(self.title, self.byline, tuple(self.paragraphs)))
+
+
+@dataclass(frozen=True)
+class ExpectedVersion:
+    """What a reader saw in one real version of an article (the integration tests' truth)."""
+
+    title: str
+    byline: str
+    paragraphs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -113,6 +127,7 @@ class Newsroom:
                 static=i % STATIC_EVERY == STATIC_EVERY - 1, jsonld_body=i % 2 == 0,
             )  # fmt: skip
             self._prepare(art)
+            art.snapshot()
             self.articles.append(art)
         self.by_slug = {a.slug: a for a in self.articles}
 
@@ -142,6 +157,13 @@ class Newsroom:
         with self.lock:
             a = self.by_slug[slug]
             return a.versions if a.visible else 0
+
+    def expected_history(self, slug: str) -> list[ExpectedVersion]:
+        """Each version the article should have, oldest first: its first content, then one per
+        real edit (noise never adds one)."""
+        with self.lock:
+            a = self.by_slug[slug]
+            return list(a.history) if a.visible else []
 
     def expected_status(self, slug: str) -> str:
         with self.lock:
@@ -250,3 +272,4 @@ class Newsroom:
         if kind in REAL_EDITS:
             art.versions += 1
             art.modified = now
+            art.snapshot()
