@@ -50,6 +50,13 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
             body, extra = page("Static story", PARAS), [(b"etag", b'"s1"')]
     elif path == "/gone.html":
         status, body = (200, page("Soon gone", PARAS)) if n == 0 else (404, b"not here")
+    elif path in ("/old-slug.html", "/swapped.html") and n > 0:  # first a story, then a redirect
+        target = b"/new-slug.html" if path == "/old-slug.html" else b"/another-story.html"
+        status, extra = 301, [(b"location", target)]
+    elif path in ("/old-slug.html", "/swapped.html", "/new-slug.html"):
+        body = page("Budget approved", PARAS)  # the slug changed, the story did not
+    elif path == "/another-story.html":
+        body = page("Storm closes schools", [p.replace("budget", "storm") for p in PARAS[::-1]])
     elif path == "/moved.html":
         status, extra = 301, [(b"location", b"/")]
     elif path == "/amp/a.html":
@@ -161,3 +168,23 @@ def test_canonical_to_a_homepage_or_section_never_renames_or_merges(
         art = crawler.store.find_article(url)
         assert art is not None and art.url == url and art.version_count == 1
     assert crawler.store.find_article(site + "/") is None  # never renamed to the homepage
+
+
+def test_a_redirect_to_another_story_is_redirected_and_to_the_same_story_an_alias(
+    crawler: Crawler, site: str
+) -> None:
+    """Neither target is known and neither shares the slug: the page it leads to decides."""
+    for path in ("/old-slug.html", "/swapped.html"):
+        assert check(crawler, site + path).outcome == "new_version"
+    moved = check(crawler, site + "/old-slug.html")  # same headline at the new URL
+    assert moved.outcome == "unchanged", moved
+    art = crawler.store.find_article(site + "/new-slug.html")
+    assert art is not None and art.status == "live" and art.url == site + "/old-slug.html"
+    gone = check(crawler, site + "/swapped.html")  # another story altogether
+    assert gone.outcome == "redirected", gone
+    art = crawler.store.find_article(site + "/swapped.html")
+    assert art is not None and art.status == "redirected" and art.next_check is None
+    assert ("redirected", site + "/another-story.html") in [
+        (e.kind, e.detail) for e in crawler.store.events(art.id)
+    ]
+    assert crawler.store.find_article(site + "/another-story.html") is None

@@ -19,9 +19,9 @@ from redline.extract import Extraction, ExtractRules, extract, region_fingerprin
 from redline.extract.decode import decode_html
 from redline.fetch.client import Fetcher
 from redline.fetch.result import FetchResult
-from redline.frontier.links import usable_canonical
+from redline.frontier.links import judge_redirect, redirect_confirmed, usable_canonical
 from redline.frontier.schedule import SchedulePolicy, next_check_at
-from redline.frontier.urls import identity_key, is_homepage, same_site
+from redline.frontier.urls import identity_key
 from redline.settings import CrawlSettings
 from redline.sources.model import SourceConfig
 from redline.storage import ArticleRow, CheckRecord, NewVersion, Store, VersionConflict
@@ -148,22 +148,28 @@ async def _judge_response(
             ctx, article, now, outcome="error", fr=fr, reason=f"http_status: {fr.status}"
         )
 
-    # Redirected somewhere else: the front page, or another article we know.
+    # Redirected: the story moved (same slug or id: an alias), or it is gone (to a homepage, a
+    # section front, another article), or only the page it led to can say (after extraction).
+    undecided = False
     if fr.redirects and identity_key(fr.final_url) != identity_key(article.url):
         other = store.find_article(fr.final_url)
-        if is_homepage(fr.final_url) or (other is not None and other.id != article.id):
-            return _record(
-                ctx, article, now, outcome="redirected", fr=fr, reason=f"redirect to {fr.final_url}",
-                status="redirected", next_check=None, events=[("redirected", fr.final_url)],
-            )  # fmt: skip
-        if same_site(fr.final_url, article.url):
+        move = judge_redirect(
+            article.url, fr.final_url, homepages=_homepages(source),
+            target_is_other_article=other is not None and other.id != article.id,
+        )  # fmt: skip
+        if move == "away":
+            return _redirected(ctx, article, now, fr)
+        if move == "moved" or article.version_count == 0:  # a new link: where it leads is it
             store.add_alias(article.id, fr.final_url)
+        undecided = move == "undecided" and article.version_count > 0
 
     restored = article.status in ("deleted", "gone")
     known_fp = article.region_fp if article.version_count and not restored else None
     # Decoding, fingerprinting and extraction are CPU work: a thread keeps the event loop (and
     # the timeouts of every other fetch in flight) running while a heavy page is parsed.
     fp, extracted = await asyncio.to_thread(_analyse, fr, rules_for(source), known_fp)
+    if undecided and isinstance(extracted, ExtractionError):
+        return _redirected(ctx, article, now, fr)  # led to something that is not an article
     if isinstance(extracted, ExtractionError):
         reason = extracted.reason
         return _record(
@@ -171,11 +177,22 @@ async def _judge_response(
         )
     if extracted is None:
         # Fast path: the article's own region is byte-for-byte what we saw last time.
+        if undecided:
+            store.add_alias(article.id, fr.final_url)  # the very same story at a new URL
         return _record(
             ctx, article, now, outcome="unchanged", fr=fr, etag=fr.etag,
             last_modified=fr.last_modified, missing_count=0,
         )  # fmt: skip
     ext = extracted
+    latest = store.latest_version(article.id) if article.version_count else None
+    if undecided:
+        same = redirect_confirmed(
+            article.url, ext.canonical_url, title=ext.title,
+            previous_title=latest.title if latest else None,
+        )  # fmt: skip
+        if not same:
+            return _redirected(ctx, article, now, fr)
+        store.add_alias(article.id, fr.final_url)
 
     merged = _follow_canonical(ctx, article, source, ext.canonical_url, now)
     if merged is not None:
@@ -183,7 +200,6 @@ async def _judge_response(
             ctx, merged, now, outcome="merged", fr=fr, reason=f"same article as {merged.url}"
         )
 
-    latest = store.latest_version(article.id) if article.version_count else None
     verdict = judge(
         title=ext.title, byline=ext.byline, paragraphs=ext.paragraphs,
         previous_hash=latest.content_hash if latest else None,
@@ -241,6 +257,16 @@ async def _judge_response(
         http_status=fr.status,
         summary=change.summary if change else None,
     )
+
+
+def _redirected(
+    ctx: CheckContext, article: ArticleRow, now: datetime, fr: FetchResult
+) -> CheckOutcome:
+    """The article redirects to something that is not it: recorded, never checked again."""
+    return _record(
+        ctx, article, now, outcome="redirected", fr=fr, reason=f"redirect to {fr.final_url}",
+        status="redirected", next_check=None, events=[("redirected", fr.final_url)],
+    )  # fmt: skip
 
 
 def _analyse(

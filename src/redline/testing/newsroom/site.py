@@ -51,7 +51,7 @@ def _jsonld(base: str, a: Article, room: Newsroom, paywalled: bool) -> str:
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
         "author": [{"@type": "Person", "name": n} for n in a.byline.split(" and ")],
         "datePublished": a.published.isoformat(), "dateModified": a.modified.isoformat(),
-        "mainEntityOfPage": base + room.article_path(a.slug),
+        "mainEntityOfPage": base + (a.moved_to or room.article_path(a.slug)),
         "publisher": {"@type": "Organization", "name": SITE},
     }  # fmt: skip
     if a.jsonld_body and not paywalled:
@@ -70,7 +70,7 @@ def _furniture(room: Newsroom, rng: random.Random, n: int) -> list[str]:
 def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> str:
     rng = random.Random() if room.furniture and not a.static else random.Random(a.index)
     furnished = room.furniture and not a.static
-    canonical = base + room.article_path(a.slug)
+    canonical = base + (a.moved_to or room.article_path(a.slug))
     if a.paywalled:
         body = f"<p>{escape(a.paragraphs[0])}</p><div class='paywall'><p>Subscribe to continue reading this story.</p><p>Already a subscriber? Sign in.</p></div>"
     else:
@@ -135,14 +135,16 @@ def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> st
     return page
 
 
-def homepage(room: Newsroom) -> str:
+def homepage(room: Newsroom, section: str | None = None) -> str:
+    """The front page (or a section front: the same list under another heading)."""
     items = "".join(
         f'<li><a href="{room.article_path(a.slug)}">{escape(a.title)}</a></li>'
         for a in room.visible_articles()[:40] if a.status == "live"
     )  # fmt: skip
+    title = f"{section} | {SITE}" if section else SITE
     return (
-        f"<!DOCTYPE html><html lang='en'><head><title>{SITE}</title></head><body><nav><a href='/world/'>World</a>"
-        f"<a href='/tag/politics'>Politics</a><a href='/about'>About</a></nav><h1>{SITE}</h1><ul>{items}</ul></body></html>"
+        f"<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body><nav><a href='/world/'>World</a>"
+        f"<a href='/tag/politics'>Politics</a><a href='/about'>About</a></nav><h1>{title}</h1><ul>{items}</ul></body></html>"
     )
 
 
@@ -233,6 +235,8 @@ def _route(room: Newsroom, path: str, base: str) -> tuple[int, str, str, dict[st
     html = "text/html"
     if path == "/":
         return 200, html, homepage(room), {}
+    if path == "/world/":
+        return 200, html, homepage(room, "World"), {}
     if path == "/robots.txt":
         return 200, "text/plain", ROBOTS.format(base=base), {}
     if path == "/rss.xml":
@@ -247,11 +251,14 @@ def _route(room: Newsroom, path: str, base: str) -> tuple[int, str, str, dict[st
     slug = path.rsplit("/", 1)[-1].removesuffix(".html")
     with room.lock:
         a = room.by_slug.get(slug)
+        served = (a.moved_to or room.article_path(slug)) if a else None
+        if a is not None and a.moved_to and path == room.article_path(slug):
+            return 301, html, "", {"location": a.moved_to}  # the story moved
         if (
             a is None
             or not a.visible
             or not path.endswith(".html")
-            or (room.article_path(slug) != path.removeprefix("/amp"))
+            or served != path.removeprefix("/amp")
         ):
             return (
                 404,

@@ -40,6 +40,7 @@ STATUS_EDITS = {
     "gone": "gone",
     "redirect_article": "redirected",
     "redirect_home": "redirected",
+    "redirect_section": "redirected",
 }
 
 # (round, article index, edit). Article 12 and 13 appear in round 2 (new in the feeds).
@@ -51,6 +52,7 @@ DEFAULT_SCRIPT: list[tuple[int, int, str]] = [
     (4, 1, "number"), (4, 7, "redirect_article"), (4, 12, "headline"),
     (5, 10, "byline"), (5, 11, "number"), (5, 13, "redirect_home"),
     (6, 3, "paragraph_added"), (6, 4, "whitespace"),
+    (7, 2, "move"), (7, 10, "redirect_section"), (8, 2, "correction"),
 ]  # fmt: skip
 SCRIPT_ROUNDS = max(r for r, _, _ in DEFAULT_SCRIPT)
 STATIC_EVERY = 11  # every 11th article is served without furniture and with an ETag
@@ -68,6 +70,7 @@ class Article:
     visible: bool = True
     status: str = "live"
     redirect_to: str | None = None
+    moved_to: str | None = None  # the story moved here; its old path redirects (still live)
     static: bool = False
     jsonld_body: bool = False
     whitespace: int = 0
@@ -269,6 +272,10 @@ class Newsroom:
             art.status, art.redirect_to = "redirected", self.article_path(target.slug)
         elif kind == "redirect_home":
             art.status, art.redirect_to = "redirected", "/"
+        elif kind == "redirect_section":
+            art.status, art.redirect_to = "redirected", "/world/"
+        elif kind == "move":  # same story, new address: tracking must carry on
+            art.moved_to = f"/news/archive/{art.slug}.html"
         if kind in REAL_EDITS:
             art.versions += 1
             art.modified = now
