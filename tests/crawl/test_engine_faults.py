@@ -234,3 +234,40 @@ def test_a_database_error_in_one_check_ends_that_check_not_the_batch(
     [cap] = store.captures(ids[1])
     assert cap.outcome == "error" and (cap.reason or "").startswith("internal: KeyError")
     assert store.get_article(ids[1]).next_check > T0  # rescheduled, not retried in a loop
+
+
+def test_a_slow_batch_keeps_its_leases(store: Store) -> None:
+    """A 1.5 s lease, a site taking 0.8 s a page, one page at a time: the batch takes ~3 s, so
+    without renewal its last articles would be free for another worker after 1.5 s."""
+    from redline.testing.newsroom import Newsroom, serve_newsroom
+
+    room = Newsroom(n_articles=4, seed=2)
+    room.latency = 0.8
+    with serve_newsroom(room) as base:
+        src, _ = store.save_source(
+            SourceConfig(name="slow", feeds=(f"{base}/rss.xml",), delay=0, concurrency=1,
+                         allow_private=True), datetime.now(UTC),
+        )  # fmt: skip
+        for a in room.articles:
+            store.add_article(base + room.article_path(a.slug), src.id, datetime.now(UTC))
+        settings = Settings(
+            fetch=FetchSettings(retries=0, per_host_delay=0, global_concurrency=1),
+            crawl=CrawlSettings(lease=timedelta(seconds=1.5)),
+        )
+        crawler = Crawler(store, settings, worker_id="slow-worker")
+        stolen: list[int] = []
+
+        async def go() -> None:
+            async with Fetcher(settings.fetch) as fetcher:
+                crawl = asyncio.create_task(crawler.check_due(fetcher))
+                await asyncio.sleep(2.3)  # past the first lease, before the batch ends
+                assert not crawl.done()
+                rivals = store.claim_articles(
+                    datetime.now(UTC), 10, worker="rival", lease=timedelta(minutes=5)
+                )
+                stolen.extend(a.id for a in rivals)
+                summary = await crawl
+                assert summary.checked == 4 and summary.new_versions == 4, summary.line()
+
+        asyncio.run(go())
+    assert stolen == []

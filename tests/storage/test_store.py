@@ -334,3 +334,17 @@ def test_sources_are_claimed_in_batches_and_released_by_their_owner(store: Store
     assert {s.id for s in first} <= {s.id for s in retaken}
     assert not store.mark_discovered(first[0].id, later, later + timedelta(minutes=10), worker="w1")
     assert store.mark_discovered(first[0].id, later, later + timedelta(minutes=10), worker="w3")
+
+
+def test_renew_leases_extends_only_the_workers_own(store: Store) -> None:
+    ids = [store.add_article(f"https://example.com/r{i}", None, NOW)[0].id for i in range(4)]
+    lease = timedelta(seconds=10)
+    mine = [a.id for a in store.claim_articles(NOW, 2, worker="w1", lease=lease)]
+    theirs = [a.id for a in store.claim_articles(NOW, 2, worker="w2", lease=lease)]
+    assert sorted(mine + theirs) == ids
+    later = NOW + timedelta(seconds=9)
+    assert store.renew_leases("w1", ids, later + lease) == 2  # w2's two are left alone
+    after = NOW + timedelta(seconds=12)  # past the first lease: only w2's have expired
+    taken = [a.id for a in store.claim_articles(after, 10, worker="w3", lease=lease)]
+    assert sorted(taken) == sorted(theirs)
+    assert store.renew_leases("w1", [], after) == 0

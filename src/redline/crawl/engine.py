@@ -18,7 +18,7 @@ import random
 import socket
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -100,6 +100,8 @@ class Crawler:
         self._rng = random.Random()
         self._checks_total = 0
         self._errors_total = 0
+        self._held: set[int] = set()  # claimed articles not yet recorded: their leases are kept
+        self._beating = False  # run_forever's heartbeat task keeps them; else check_due does
 
     def _configure(self, fetcher: Fetcher, cfg: SourceConfig | None, url: str) -> None:
         if cfg is None:
@@ -176,7 +178,6 @@ class Crawler:
         batch_size = self.settings.crawl.batch_size
         sem = asyncio.Semaphore(self.settings.fetch.global_concurrency)
         started = self.clock()
-        after_id = 0
 
         async def one(article: ArticleRow) -> None:
             src: SourceRow | None = sources.get(article.source_id) if article.source_id else None
@@ -200,6 +201,7 @@ class Crawler:
                     # claim fails and the worker backs off; the lease returns the article.
                     log.warning("could not record the check of %s: %s", article.url, exc)
                     outcome = CheckOutcome(article.url, "error", f"storage: {exc}")
+            self._held.discard(article.id)
             summary.checked += 1
             summary.outcomes[outcome.outcome] += 1
             self._checks_total += 1
@@ -212,6 +214,25 @@ class Crawler:
             if progress:
                 progress("check", summary.checked, summary.checked)
 
+        keeper = None if self._beating else asyncio.create_task(self._lease_loop())
+        try:
+            await self._claim_and_check(
+                one, started, batch_size, source_id=source_id, all_live=all_live, stop=stop
+            )
+        finally:
+            self._held.clear()  # what a failed round left unrecorded simply expires
+            if keeper is not None:
+                keeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await keeper
+        self.store.release_articles(unstarted, self.worker_id)
+        return summary
+
+    async def _claim_and_check(
+        self, one: Callable[[ArticleRow], Awaitable[None]], started: datetime, batch_size: int, *,
+        source_id: int | None, all_live: bool, stop: asyncio.Event | None,
+    ) -> None:  # fmt: skip
+        after_id = 0
         while stop is None or not stop.is_set():
             # `started` bounds the round: an article checked in it is rescheduled after `started`
             # (or still leased), so it is never claimed twice in a round and nothing per-article
@@ -222,14 +243,13 @@ class Crawler:
             )  # fmt: skip
             if not batch:
                 break
+            self._held.update(a.id for a in batch)
             overdue = [(started - a.next_check).total_seconds() for a in batch if a.next_check]
             if overdue:
                 metrics.FRONTIER_LAG.set(max(max(overdue), 0))
             if all_live:
                 after_id = max(a.id for a in batch)
             await asyncio.gather(*(one(a) for a in batch))
-        self.store.release_articles(unstarted, self.worker_id)
-        return summary
 
     async def check_one(self, article: ArticleRow) -> CheckOutcome:
         """Check a single article now, whatever its schedule (``redline check URL``)."""
@@ -268,6 +288,7 @@ class Crawler:
         started = self.clock()
         backoff = 1.0
         beat = asyncio.create_task(self._heartbeat_loop(stop, started))
+        self._beating = True
         try:
             async with Fetcher(self.settings.fetch) as fetcher:
                 while not stop.is_set():
@@ -287,6 +308,7 @@ class Crawler:
                         await self._back_off(stop, backoff)
                         backoff = min(backoff * 2, 30.0)
         finally:
+            self._beating = False
             beat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
@@ -297,17 +319,39 @@ class Crawler:
             self._checks_total, self._errors_total,
         )  # fmt: skip
 
+    def _renew_leases(self) -> None:
+        """Extend the leases of the articles this worker holds (claimed, not yet recorded), so
+        a slow batch never loses them to another worker halfway through."""
+        if self._held:
+            until = self.clock() + self.settings.crawl.lease
+            self.store.renew_leases(self.worker_id, sorted(self._held), until)
+
+    def _beat_every(self) -> float:
+        """Often enough that a lease is renewed at least twice before it would run out."""
+        lease = self.settings.crawl.lease.total_seconds()
+        return max(min(self.settings.crawl.heartbeat_every, lease / 3), 0.05)
+
     async def _heartbeat_loop(self, stop: asyncio.Event, started: datetime) -> None:
-        """Heartbeat every ``heartbeat_every`` seconds, also in the middle of a long round."""
-        every = self.settings.crawl.heartbeat_every
+        """Heartbeat every ``heartbeat_every`` seconds (more often with a short lease), also in
+        the middle of a long round, and renew the leases of the articles in flight."""
         while not stop.is_set():
+            for beat in (lambda: self._heartbeat(started), self._renew_leases):
+                try:
+                    beat()
+                except StorageError as exc:  # the round's own writes report the outage
+                    log.debug("heartbeat failed: %s", exc)
+                except Exception:
+                    log.exception("heartbeat failed")
+            await self._back_off(stop, self._beat_every())
+
+    async def _lease_loop(self) -> None:
+        """Lease renewal alone, for a round run outside ``run_forever`` (``crawl --once``)."""
+        while True:
+            await asyncio.sleep(self._beat_every())
             try:
-                self._heartbeat(started)
-            except StorageError as exc:  # the round's own writes report the outage
-                log.debug("heartbeat failed: %s", exc)
-            except Exception:
-                log.exception("heartbeat failed")
-            await self._back_off(stop, every)
+                self._renew_leases()
+            except StorageError as exc:
+                log.debug("lease renewal failed: %s", exc)
 
     @staticmethod
     async def _back_off(stop: asyncio.Event, seconds: float) -> None:

@@ -523,6 +523,20 @@ class Store:
             ).all()
         return [_article(r) for r in rows]
 
+    def renew_leases(self, worker: str, ids: Sequence[int], until: datetime) -> int:
+        """Extend ``worker``'s leases on ``ids`` (its in-flight articles) to ``until``; an
+        article whose lease another worker took meanwhile is left alone. Returns how many."""
+        if not ids:
+            return 0
+        a = t.articles
+        with self._tx() as conn:
+            n = conn.execute(
+                update(a)
+                .where(a.c.id.in_(list(ids)), a.c.lease_owner == worker)
+                .values(lease_expires=until)
+            ).rowcount
+        return int(n or 0)
+
     def release_articles(self, ids: Sequence[int], worker: str) -> None:
         """Give back leases not used (graceful shutdown)."""
         if not ids:
