@@ -78,11 +78,13 @@ def status(
     frontier = store.frontier_status(now, timedelta(minutes=15))
     workers = store.workers_seen(now - timedelta(minutes=10))
     counts = store.capture_counts(now - timedelta(hours=1))
+    failing = store.discovery_errors()
     total = sum(counts.values())
     data = {
         "at": iso(now),
         "frontier": [{**f, "next_due": iso(f["next_due"])} for f in frontier],
         "workers": [{**w, "started_at": iso(w["started_at"]), "last_seen": iso(w["last_seen"])} for w in workers],
+        "discovery_errors": [{**d, "at": iso(d["at"])} for d in failing],
         "last_hour": {"captures": total, "by_outcome": counts, "error_rate": round(counts.get("error", 0) / total, 4) if total else 0.0},
     }  # fmt: skip
     if as_json:
@@ -113,6 +115,10 @@ def status(
             f"  {w['id']}  last seen {w['last_seen']:%H:%M:%S}  checks {w['checks']}  errors {w['errors']}",
             markup=False,
         )
+    if failing:
+        out.print(f"discovery errors (last poll of each feed, sitemap or homepage): {len(failing)}")
+        for d in failing[:20]:
+            out.print(f"  {d['source']}  {d['kind']}  {d['url']}: {d['error']}", markup=False)
     rate = counts.get("error", 0) / total if total else 0.0
     out.print(
         f"last hour: {total} captures, error rate {rate:.1%}, "

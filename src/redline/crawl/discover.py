@@ -48,7 +48,7 @@ async def _get(
     if fr.not_modified:
         return None, etag, last_modified
     if not fr.ok:
-        raise FetchError("http_status", f"{url} answered HTTP {fr.status}", status=fr.status)
+        raise FetchError("http_status", f"answered HTTP {fr.status}", status=fr.status)
     return fr, etag, last_modified
 
 
@@ -65,7 +65,7 @@ async def discover_source(
         error = " ".join(error.split())  # one line, whatever the library said
         msg = f"{url}: {error}"
         report.errors.append(msg)
-        log.warning("discovery failed: %s", msg)
+        log.info("discovery failed: %s", msg)  # the crawl summary and `redline status` show it
         store.save_discovery_state(
             source.id, url, kind, now, etag=None, last_modified=None, error=error
         )
