@@ -20,8 +20,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from redline.errors import ConfigError
 from redline.storage import schema as t
+from redline.storage._common import _ARTICLE_COLS, _ARTICLE_FROM, _article
 from redline.storage.records import ArticleRow, ChangeRow, SourceRow
-from redline.storage.store import _ARTICLE_COLS, _ARTICLE_FROM, Store, _article
+from redline.storage.store import Store
 
 T = TypeVar("T")
 

@@ -1,0 +1,80 @@
+"""What the parts of ``Store`` share: their base class, row converters and the lease helper."""
+
+from __future__ import annotations
+
+import json
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, update
+from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import DBAPIError
+
+from redline.errors import StorageError
+from redline.sources.model import SourceConfig
+from redline.storage import schema as t
+from redline.storage.records import ArticleRow, SourceRow, VersionRow
+
+
+class _Base:
+    """What every part of ``Store`` relies on; ``Store`` provides it."""
+
+    engine: Engine
+
+    if TYPE_CHECKING:
+
+        def _tx(self) -> AbstractContextManager[Connection]:
+            """One write transaction; a database error other than an IntegrityError becomes a
+            StorageError."""
+
+        def _read(self) -> AbstractContextManager[Connection]:
+            """A connection for reading; a database error becomes a StorageError."""
+
+
+def _lease(conn: Connection, table: Any, due: Any, worker: str, until: datetime) -> list[int]:
+    """Mark the rows selected by ``due`` (FOR UPDATE SKIP LOCKED) as leased; their ids."""
+    return list(
+        conn.execute(
+            update(table)
+            .where(table.c.id.in_(due.scalar_subquery()))
+            .values(lease_owner=worker, lease_expires=until)
+            .returning(table.c.id)
+        ).scalars()
+    )
+
+
+def _storage_error(exc: DBAPIError) -> StorageError:
+    first = (str(exc.orig or exc).strip().splitlines() or ["unknown"])[0]
+    return StorageError(f"database error: {first}")
+
+
+def _article(row: Row[Any]) -> ArticleRow:
+    m = row._mapping
+    return ArticleRow(
+        id=m["id"], url=m["url"], source_id=m["source_id"], source=m.get("source_name"),
+        status=m["status"], title=m["title"], first_seen=m["first_seen"],
+        last_checked=m["last_checked"], last_changed=m["last_changed"], next_check=m["next_check"],
+        version_count=m["version_count"], check_count=m["check_count"],
+        missing_count=m["missing_count"], etag=m["etag"], last_modified=m["last_modified"],
+        region_fp=m["region_fp"], last_error=m["last_error"],
+    )  # fmt: skip
+
+
+def _version(row: Row[Any]) -> VersionRow:
+    m = row._mapping
+    return VersionRow(**{k: m[k] for k in VersionRow.__dataclass_fields__})
+
+
+def _source(row: Row[Any]) -> SourceRow:
+    m = row._mapping
+    return SourceRow(
+        id=m["id"], config=SourceConfig.from_dict(json.loads(m["config"])),
+        created_at=m["created_at"], next_discovery=m["next_discovery"],
+        last_discovery=m["last_discovery"],
+    )  # fmt: skip
+
+
+# An article row with its source's name: select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM).
+_ARTICLE_COLS = [*t.articles.c, t.sources.c.name.label("source_name")]
+_ARTICLE_FROM = t.articles.outerjoin(t.sources, t.articles.c.source_id == t.sources.c.id)

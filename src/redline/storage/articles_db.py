@@ -1,0 +1,182 @@
+"""Articles: adding and finding them by any URL variant, aliases, renames, merges, listing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from redline.errors import ArticleNotFound, StorageError
+from redline.frontier.urls import canonicalize_url, identity_key
+from redline.storage import schema as t
+from redline.storage._common import _ARTICLE_COLS, _ARTICLE_FROM, _article, _Base
+from redline.storage.records import ArticleRow
+
+
+class ArticlesMixin(_Base):
+    """``Store``'s articles and the URLs that lead to them."""
+
+    if TYPE_CHECKING:
+
+        def _strip_for(self, url: str, source_id: int | None = None) -> tuple[str, ...]:
+            """The sources' own tracking parameters for ``url`` (``SourcesMixin``)."""
+
+    def find_article(self, url: str) -> ArticleRow | None:
+        """The article any variant of ``url`` leads to, or None."""
+        key = identity_key(url, self._strip_for(url))
+        q = (
+            select(*_ARTICLE_COLS)
+            .select_from(
+                _ARTICLE_FROM.join(t.article_urls, t.article_urls.c.article_id == t.articles.c.id)
+            )
+            .where(t.article_urls.c.key == key)
+        )
+        with self._read() as conn:
+            row = conn.execute(q).first()
+        return _article(row) if row else None
+
+    def require_article(self, url: str) -> ArticleRow:
+        art = self.find_article(url)
+        if art is None:
+            raise ArticleNotFound(f"no tracked article for {url}; add it with `redline check URL`")
+        return art
+
+    def get_article(self, article_id: int) -> ArticleRow:
+        with self._read() as conn:
+            row = conn.execute(
+                select(*_ARTICLE_COLS)
+                .select_from(_ARTICLE_FROM)
+                .where(t.articles.c.id == article_id)
+            ).first()
+        if row is None:
+            raise ArticleNotFound(f"no article with id {article_id}")
+        return _article(row)
+
+    def add_article(
+        self, url: str, source_id: int | None, now: datetime, *, title: str | None = None
+    ) -> tuple[ArticleRow, bool]:
+        """Track ``url`` (any variant). Returns (article, created); never duplicates."""
+        canon = canonicalize_url(url, self._strip_for(url, source_id))
+        existing = self.find_article(canon)
+        if existing:
+            return existing, False
+        try:
+            with self._tx() as conn:
+                article_id = conn.execute(
+                    insert(t.articles)
+                    .values(
+                        source_id=source_id, url=canon, status="live", title=title,
+                        first_seen=now, next_check=now, version_count=0, check_count=0,
+                        missing_count=0,
+                    )
+                    .returning(t.articles.c.id)
+                ).scalar_one()  # fmt: skip
+                conn.execute(
+                    insert(t.article_urls).values(
+                        key=identity_key(canon), article_id=article_id, url=canon
+                    )
+                )
+                conn.execute(
+                    insert(t.events).values(
+                        article_id=article_id, at=now, kind="first_seen", detail=canon
+                    )
+                )
+        except IntegrityError:
+            # Another process added it between our look-up and insert.
+            again = self.find_article(canon)
+            if again is None:
+                raise
+            return again, False
+        return self.get_article(article_id), True
+
+    def add_alias(self, article_id: int, url: str) -> bool:
+        """Record another URL variant of an article; False when it already leads elsewhere."""
+        strip = self._strip_for(url)
+        key = identity_key(url, strip)
+        with self._tx() as conn:
+            row = conn.execute(
+                select(t.article_urls.c.article_id).where(t.article_urls.c.key == key)
+            ).first()
+            if row:
+                return bool(row.article_id == article_id)
+            conn.execute(
+                insert(t.article_urls).values(
+                    key=key, article_id=article_id, url=canonicalize_url(url, strip)
+                )
+            )
+        return True
+
+    def rename_article(self, article_id: int, url: str) -> None:
+        """Make ``url`` (the page's own canonical URL) the article's main URL; the old one stays an alias."""
+        canon = canonicalize_url(url, self._strip_for(url))
+        self.add_alias(article_id, canon)
+        with self._tx() as conn:
+            conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(url=canon))
+
+    def merge_article(self, duplicate_id: int, into_id: int, now: datetime) -> None:
+        """Fold an article with no versions into the one it turned out to be (same canonical URL)."""
+        with self._tx() as conn:
+            n = conn.execute(
+                select(t.articles.c.version_count).where(t.articles.c.id == duplicate_id)
+            ).scalar_one()
+            if n:
+                raise StorageError("refusing to merge an article that already has versions")
+            conn.execute(
+                update(t.article_urls)
+                .where(t.article_urls.c.article_id == duplicate_id)
+                .values(article_id=into_id)
+            )
+            conn.execute(
+                update(t.captures)
+                .where(t.captures.c.article_id == duplicate_id)
+                .values(article_id=into_id)
+            )
+            conn.execute(delete(t.events).where(t.events.c.article_id == duplicate_id))
+            conn.execute(delete(t.articles).where(t.articles.c.id == duplicate_id))
+
+    def list_articles(
+        self, *, source: str | None = None, changed: bool = False, limit: int = 1000,
+        before: tuple[datetime, int] | None = None,
+    ) -> list[ArticleRow]:  # fmt: skip
+        """Newest first by first_seen (or last_changed with ``changed``), keyset-paginated."""
+        a = t.articles
+        order_col = a.c.last_changed if changed else a.c.first_seen
+        q = select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM)
+        if source:
+            q = q.where(t.sources.c.name == source)
+        if changed:
+            q = q.where(a.c.version_count > 1)
+        if before:
+            q = q.where(
+                or_(order_col < before[0], and_(order_col == before[0], a.c.id < before[1]))
+            )
+        q = q.order_by(order_col.desc(), a.c.id.desc()).limit(limit)
+        with self._read() as conn:
+            return [_article(r) for r in conn.execute(q)]
+
+    def count_articles(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.articles)).scalar_one())
+
+    def article_ids(self, batch: int = 1000) -> Iterator[Sequence[int]]:
+        """Stream all article ids in batches (never all loaded at once)."""
+        last = 0
+        while True:
+            with self._read() as conn:
+                ids = (
+                    conn.execute(
+                        select(t.articles.c.id)
+                        .where(t.articles.c.id > last)
+                        .order_by(t.articles.c.id)
+                        .limit(batch)
+                    )
+                    .scalars()
+                    .all()
+                )
+            if not ids:
+                return
+            yield ids
+            last = ids[-1]

@@ -1,0 +1,274 @@
+"""Checks: recording one (capture, version, change, events, frontier), blobs and history."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import zstandard
+from sqlalchemy import Connection, and_, false, func, insert, or_, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from redline.errors import ArticleNotFound, RedlineError, StorageError
+from redline.storage import schema as t
+from redline.storage._common import _Base, _storage_error, _version
+from redline.storage.records import (
+    CaptureRow,
+    ChangeRow,
+    CheckRecord,
+    EventRow,
+    NewChange,
+    VersionRow,
+)
+
+_ZSTD_LEVEL = 6
+log = logging.getLogger(__name__)
+
+
+class VersionConflict(RedlineError):
+    """Another checker wrote a version of this article first; this check's result is dropped."""
+
+
+def _as_conflict(rec: CheckRecord) -> CheckRecord:
+    """The capture of a check whose new version another checker wrote first: kept as history,
+    without the version, and without validators or fingerprint (the next check re-extracts)."""
+    return replace(
+        rec, outcome="conflict", version=None, change=None, region_fp=None, etag=None,
+        last_modified=None, last_changed=None, status=None, events=[],
+        reason=f"another checker wrote version {(rec.expected_version_count or 0) + 1} first",
+    )  # fmt: skip
+
+
+class ChecksMixin(_Base):
+    """``Store``'s checks and the history they leave: versions, changes, events, captures."""
+
+    _zc: zstandard.ZstdCompressor  # raw pages are stored compressed, once per SHA-256
+    _zd: zstandard.ZstdDecompressor
+
+    def _put_blob(self, conn: Connection, raw: bytes) -> str:
+        sha = hashlib.sha256(raw).hexdigest()
+        if conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == sha)).first() is None:
+            conn.execute(
+                insert(t.blobs).values(sha256=sha, size=len(raw), data=self._zc.compress(raw))
+            )
+        return sha
+
+    def record_check(self, rec: CheckRecord) -> int | None:
+        """Write one check (capture, maybe a version and its change, events, frontier update).
+
+        The capture is always written: captures are never lost. The frontier fields (next check,
+        lease, validators, status, error) are written only while ``rec.worker`` holds the
+        article's lease, or when nobody holds it and no later check was recorded: a worker whose
+        lease expired mid-check and was taken over must not overwrite what the new holder owns.
+
+        Returns the new version id, if any. Raises VersionConflict when another checker created
+        the next version first; this check's capture is recorded then too (outcome 'conflict').
+        """
+        try:
+            version_id, conflict = self._write_check(rec)
+        except IntegrityError as exc:
+            if rec.version is None:
+                raise StorageError(f"could not record check: {exc.orig}") from exc
+            # The unique (article_id, number) caught a race the compare-and-set let through.
+            version_id, conflict = None, True
+            try:
+                self._write_check(_as_conflict(rec))
+            except DBAPIError as again:
+                raise _storage_error(again) from again
+        except DBAPIError as exc:
+            raise _storage_error(exc) from exc
+        if conflict:
+            raise VersionConflict(f"article {rec.article_id} already has a newer version")
+        return version_id
+
+    def _write_check(self, rec: CheckRecord) -> tuple[int | None, bool]:
+        """One transaction; (version id, whether the version lost its compare-and-set)."""
+        a = t.articles
+        conflict = False
+        version_id: int | None = None
+        with self.engine.begin() as conn:
+            always: dict[str, Any] = {"check_count": a.c.check_count + 1}
+            if rec.version is not None:
+                expected = rec.expected_version_count or 0
+                cas = conn.execute(
+                    update(a)
+                    .where(a.c.id == rec.article_id, a.c.version_count == expected)
+                    .values(version_count=expected + 1)
+                )
+                if cas.rowcount != 1:
+                    conflict = True
+                    rec = _as_conflict(rec)
+            if rec.version is not None:
+                v = rec.version
+                sha = self._put_blob(conn, v.raw_html) if v.raw_html is not None else None
+                version_id = conn.execute(
+                    insert(t.versions)
+                    .values(
+                        article_id=rec.article_id, number=expected + 1, captured_at=rec.captured_at,
+                        title=v.title, byline=v.byline, published=v.published, modified=v.modified,
+                        text=v.text, content_hash=v.content_hash, raw_sha256=sha, url=rec.final_url or rec.url,
+                        extractor=v.extractor, extractor_version=v.extractor_version,
+                    )
+                    .returning(t.versions.c.id)
+                ).scalar_one()  # fmt: skip
+                if rec.change is not None:
+                    c = rec.change
+                    conn.execute(
+                        insert(t.changes).values(
+                            version_id=version_id, article_id=rec.article_id, created_at=rec.captured_at,
+                            engine_version=c.engine_version, level=c.level, score=c.score,
+                            classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
+                            headline_changed="headline" in c.classes, data=json.dumps(c.data),
+                        )
+                    )  # fmt: skip
+                # What belongs to the version goes with it, lease or not.
+                always["title"] = v.title
+                if rec.last_changed is not None:
+                    always["last_changed"] = rec.last_changed
+            conn.execute(
+                insert(t.captures).values(
+                    article_id=rec.article_id, captured_at=rec.captured_at, url=rec.url,
+                    final_url=rec.final_url, http_status=rec.http_status, duration_ms=rec.duration_ms,
+                    bytes=rec.bytes, etag=rec.etag, last_modified=rec.last_modified,
+                    outcome=rec.outcome, reason=rec.reason, version_id=version_id, worker=rec.worker,
+                )
+            )  # fmt: skip
+            conn.execute(update(a).where(a.c.id == rec.article_id).values(**always))
+            frontier: dict[str, Any] = {
+                "last_checked": rec.captured_at, "next_check": rec.next_check,
+                "lease_owner": None, "lease_expires": None,
+                "last_error": rec.reason if rec.outcome in ("error", "suspect") else None,
+            }  # fmt: skip
+            if rec.region_fp is not None:
+                frontier["region_fp"] = rec.region_fp
+            if rec.etag is not None or rec.last_modified is not None:
+                frontier["etag"] = rec.etag
+                frontier["last_modified"] = rec.last_modified
+            if rec.status is not None:
+                frontier["status"] = rec.status
+            if rec.missing_count is not None:
+                frontier["missing_count"] = rec.missing_count
+            holds = or_(
+                a.c.lease_owner == rec.worker if rec.worker is not None else false(),
+                and_(
+                    a.c.lease_owner.is_(None),
+                    or_(a.c.last_checked.is_(None), a.c.last_checked <= rec.captured_at),
+                ),
+            )
+            owned = conn.execute(
+                update(a).where(a.c.id == rec.article_id, holds).values(**frontier)
+            ).rowcount
+            if not owned:
+                log.info(
+                    "article %s: lease lost to another worker; capture kept, frontier left alone",
+                    rec.article_id,
+                )
+            for kind, detail in rec.events:
+                conn.execute(
+                    insert(t.events).values(
+                        article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail
+                    )
+                )
+        return version_id, conflict
+
+    # ---- reading history ----------------------------------------------------------------
+
+    def versions(self, article_id: int) -> list[VersionRow]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.versions)
+                .where(t.versions.c.article_id == article_id)
+                .order_by(t.versions.c.number)
+            ).all()
+        return [_version(r) for r in rows]
+
+    def version(self, article_id: int, number: int) -> VersionRow:
+        with self._read() as conn:
+            row = conn.execute(
+                select(t.versions).where(
+                    t.versions.c.article_id == article_id, t.versions.c.number == number
+                )
+            ).first()
+        if row is None:
+            raise ArticleNotFound(f"article has no version {number}")
+        return _version(row)
+
+    def latest_version(self, article_id: int) -> VersionRow | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(t.versions)
+                .where(t.versions.c.article_id == article_id)
+                .order_by(t.versions.c.number.desc())
+                .limit(1)
+            ).first()
+        return _version(row) if row else None
+
+    def changes(self, article_id: int) -> dict[int, ChangeRow]:
+        """The stored change of each version (keyed by version id)."""
+        with self._read() as conn:
+            rows = conn.execute(select(t.changes).where(t.changes.c.article_id == article_id)).all()
+        return {
+            r.version_id: ChangeRow(
+                version_id=r.version_id, engine_version=r.engine_version, level=r.level,
+                score=r.score, classes=json.loads(r.classes), summary=r.summary,
+                stealth=bool(r.stealth), data=json.loads(r.data),
+            )
+            for r in rows
+        }  # fmt: skip
+
+    def events(self, article_id: int) -> list[EventRow]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.events)
+                .where(t.events.c.article_id == article_id)
+                .order_by(t.events.c.at, t.events.c.id)
+            ).all()
+        return [
+            EventRow(article_id=r.article_id, at=r.at, kind=r.kind, detail=r.detail) for r in rows
+        ]
+
+    def captures(self, article_id: int, limit: int = 100) -> list[CaptureRow]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.captures)
+                .where(t.captures.c.article_id == article_id)
+                .order_by(t.captures.c.captured_at.desc(), t.captures.c.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            CaptureRow(**{k: r._mapping[k] for k in CaptureRow.__dataclass_fields__}) for r in rows
+        ]
+
+    def raw_html(self, sha256: str) -> bytes:
+        with self._read() as conn:
+            data = conn.execute(select(t.blobs.c.data).where(t.blobs.c.sha256 == sha256)).scalar()
+        if data is None:
+            raise ArticleNotFound(f"no stored page {sha256}")
+        return self._zd.decompress(data)
+
+    def capture_counts(self, since: datetime) -> dict[str, int]:
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.captures.c.outcome, func.count())
+                .where(t.captures.c.captured_at >= since)
+                .group_by(t.captures.c.outcome)
+            ).all()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def replace_change(self, version_id: int, change: NewChange) -> bool:
+        """Store a recomputed change over the one a version has (a newer diff engine's result);
+        False when the version has no stored change."""
+        with self._tx() as conn:
+            return bool(
+                conn.execute(
+                    update(t.changes).where(t.changes.c.version_id == version_id).values(
+                        engine_version=change.engine_version, level=change.level, score=change.score,
+                        classes=json.dumps(change.classes), summary=change.summary, stealth=change.stealth,
+                        headline_changed="headline" in change.classes, data=json.dumps(change.data),
+                    )
+                ).rowcount
+            )  # fmt: skip
