@@ -209,7 +209,10 @@ def _changes_query(
     return q.order_by(c.c.created_at.desc(), c.c.version_id.desc()).limit(limit)
 
 
-def _events_query(f: StreamFilter, before: Cursor | None, limit: int) -> Any:
+def _events_query(f: StreamFilter, before: Cursor | None, limit: int, kind: str) -> Any:
+    """One deletion kind, newest first. One kind per query: with ``kind IN (...)`` the database
+    must sort every matching event before the LIMIT (64 ms at 4,000 deletions); with equality it
+    walks ix_events_kind_at_id backwards and stops after ``limit`` rows."""
     e, a = t.events, t.articles
     q = (
         select(
@@ -228,7 +231,7 @@ def _events_query(f: StreamFilter, before: Cursor | None, limit: int) -> Any:
                 t.sources, t.sources.c.id == a.c.source_id
             )
         )
-        .where(e.c.kind.in_(DELETION_KINDS))
+        .where(e.c.kind == kind)
     )
     if f.source_id is not None:
         q = q.where(a.c.source_id == f.source_id)
@@ -277,8 +280,8 @@ def recent_changes(
                         headline_changed=bool(r.headline_changed),
                     )
                 )
-        if f.wants_events:
-            for r in conn.execute(_events_query(f, before, limit + 1)):
+        for kind in DELETION_KINDS if f.wants_events else ():
+            for r in conn.execute(_events_query(f, before, limit + 1, kind)):
                 entries.append(
                     StreamEntry(
                         kind=r.kind,
