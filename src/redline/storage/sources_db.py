@@ -19,6 +19,13 @@ from redline.storage.records import SourceRow
 _SOURCES_CACHE_SECONDS = 5.0  # how stale the sources behind _strip_for may be (another process)
 
 
+def _new_source(cfg: SourceConfig, now: datetime) -> Any:
+    """The INSERT of a new source, discovered at once."""
+    return insert(t.sources).values(
+        name=cfg.name, config=json.dumps(cfg.to_dict()), created_at=now, next_discovery=now
+    )
+
+
 class SourcesMixin(_Base):
     """``Store``'s sources and their discovery."""
 
@@ -29,14 +36,7 @@ class SourcesMixin(_Base):
         self._sources_cache = None
         try:
             with self._tx() as conn:
-                conn.execute(
-                    insert(t.sources).values(
-                        name=cfg.name,
-                        config=json.dumps(cfg.to_dict()),
-                        created_at=now,
-                        next_discovery=now,
-                    )
-                )
+                conn.execute(_new_source(cfg, now))
         except IntegrityError as exc:
             raise SourceError(
                 f"a source named {cfg.name!r} already exists; remove it first or pick another name"
@@ -57,14 +57,7 @@ class SourcesMixin(_Base):
                     .values(config=json.dumps(cfg.to_dict()), next_discovery=now)
                 )
             else:
-                conn.execute(
-                    insert(t.sources).values(
-                        name=cfg.name,
-                        config=json.dumps(cfg.to_dict()),
-                        created_at=now,
-                        next_discovery=now,
-                    )
-                )
+                conn.execute(_new_source(cfg, now))
         return self.get_source(cfg.name), existing is None
 
     def remove_source(self, name: str) -> int:
