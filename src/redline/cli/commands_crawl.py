@@ -13,8 +13,12 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from redline.cli.env import Env, crawl_until_signalled, err, out, print_json
 from redline.crawl import Crawler, CrawlSummary
+from redline.errors import FetchError
 from redline.frontier.urls import canonicalize_url
 from redline.storage import SourceRow, Store
+
+SHOWN_ERRORS = 10
+FAILED = ("error", "missing")  # outcomes after which `redline check` exits 1
 
 
 def _progress(show: bool) -> Progress:
@@ -54,9 +58,17 @@ def crawl(
 
 
 def _print_summary(summary: CrawlSummary) -> None:
+    """The one-line summary and the first discovery errors; exit 1 when the round did nothing
+    but fail (every source unreachable), so scripts and cron notice."""
     out.print(summary.line())
-    for e in summary.discovery_errors[:10]:
+    shown = summary.discovery_errors[:SHOWN_ERRORS]
+    for e in shown:
         err.print(f"  discovery error: {e}", markup=False)
+    if len(summary.discovery_errors) > len(shown):
+        more = len(summary.discovery_errors) - len(shown)
+        err.print(f"  … and {more} more discovery error(s); `redline status` lists them all")
+    if summary.errors and not summary.discovered and summary.checked == summary.outcomes["error"]:
+        raise typer.Exit(1)
 
 
 def _run_forever(crawler: Crawler, source: str | None) -> None:
@@ -80,9 +92,17 @@ def check(
     now = datetime.now(UTC)
     article = store.find_article(url)
     src = _source_for(store, url) if article is None else None
+    added = article is None
     if article is None:
         article, _ = store.add_article(url, src.id if src else None, now)
     result = asyncio.run(Crawler(store).check_one(article))
+    failed = result.outcome in FAILED
+    if added and failed and store.get_article(article.id).version_count == 0:
+        store.forget_article(article.id)  # a URL that never loaded is not a story to track
+        raise FetchError(
+            result.outcome,
+            f"{url}: {result.reason or result.outcome}; nothing was added (check the URL)",
+        )
     # A merge deletes the record just checked: the URL now leads to the article it joined.
     final = store.find_article(url) if result.outcome == "merged" else None
     final = final or store.get_article(article.id)
@@ -95,6 +115,8 @@ def check(
                 "version_count": final.version_count,
             }
         )
+        if failed:
+            raise typer.Exit(1)
         return
     line = result.outcome
     if result.outcome == "merged":
@@ -113,6 +135,8 @@ def check(
     out.print(
         f"{final.url}  status {final.status}, {final.version_count} version(s), {nxt}", markup=False
     )
+    if failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -137,6 +137,19 @@ class ArticlesMixin(_Base):
             conn.execute(delete(t.events).where(t.events.c.article_id == duplicate_id))
             conn.execute(delete(t.articles).where(t.articles.c.id == duplicate_id))
 
+    def forget_article(self, article_id: int) -> None:
+        """Remove an article that never had a version, with its captures and events (a URL
+        that `redline check` added and could not fetch: a typo must not become a story)."""
+        with self._tx() as conn:
+            n = conn.execute(
+                select(t.articles.c.version_count).where(t.articles.c.id == article_id)
+            ).scalar_one_or_none()
+            if n:
+                raise StorageError("refusing to forget an article that has versions")
+            for table in (t.captures, t.events, t.article_urls):
+                conn.execute(delete(table).where(table.c.article_id == article_id))
+            conn.execute(delete(t.articles).where(t.articles.c.id == article_id))
+
     def list_articles(
         self, *, source: str | None = None, changed: bool = False, limit: int = 1000,
         before: tuple[datetime, int] | None = None,

@@ -231,7 +231,7 @@ def _events_query(f: StreamFilter, before: Cursor | None, limit: int, kind: str)
                 t.sources, t.sources.c.id == a.c.source_id
             )
         )
-        .where(e.c.kind == kind)
+        .where(e.c.kind == kind, a.c.version_count > 0)  # a URL that never loaded is no story
     )
     if f.source_id is not None:
         q = q.where(a.c.source_id == f.source_id)
