@@ -3,6 +3,7 @@ versions hidden unless --all, article text printed literally (never as rich mark
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.cli.test_cli import redline
@@ -57,3 +58,14 @@ def test_piped_diff_keeps_word_diff_markers(tmp_path: Path) -> None:
     _, storm = _database(tmp_path)
     out = redline(tmp_path, "diff", storm, check=True).stdout
     assert "[-90-]{+120+}" in out.replace(" ", "")
+
+
+def test_diff_json_has_the_api_shape_and_order_is_checked(tmp_path: Path) -> None:
+    minister, _ = _database(tmp_path)
+    data = json.loads(redline(tmp_path, "diff", minister, "--from", "1", "--to", "2", "--json", check=True).stdout)  # fmt: skip
+    assert set(data) == {"article_id", "url", "from", "to", "stored", "change"}
+    assert data["stored"] is True and data["change"]["level"] == "substantive"
+    wide = json.loads(redline(tmp_path, "diff", minister, "--from", "1", "--to", "3", "--json", check=True).stdout)  # fmt: skip
+    assert wide["stored"] is False
+    reversed_ = redline(tmp_path, "diff", minister, "--from", "2", "--to", "1")
+    assert reversed_.returncode == 1 and "must be an older version" in reversed_.stderr

@@ -153,3 +153,12 @@ def test_openapi_and_offline_docs(web: Web) -> None:
     docs = web.get("/api/docs")
     assert docs.status_code == 200 and "/api/docs-assets/swagger-ui-bundle.js" in docs.text
     assert web.get("/api/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_every_list_answer_has_items_and_next(web: Web) -> None:
+    """docs/api.md: each list answer is {"items": [...], "next": cursor | null}."""
+    art = web.sample.minister
+    for path in ("/api/v1/sources", "/api/v1/changes", "/api/v1/articles",
+                 f"/api/v1/articles/{art}/versions", "/api/v1/search?q=minister"):  # fmt: skip
+        body = web.get(path).json()
+        assert isinstance(body["items"], list) and "next" in body, path

@@ -65,7 +65,7 @@ def test_command_serves_and_stops_on_ctrl_c(tmp_path: Path, command: str) -> Non
         front = _wait_http(f"http://127.0.0.1:{port}/", proc)
         assert front.status_code == 200 and "Recent changes" in front.text
         api = httpx.get(f"http://127.0.0.1:{port}/api/v1/sources", timeout=5)
-        assert api.json() == {"items": []}
+        assert api.json() == {"items": [], "next": None}
     finally:
         rc, out, err = _interrupt(proc)
     assert rc == 0, (out, err)

@@ -114,7 +114,8 @@ def diff(
 ) -> None:
     """Show what changed between two versions of an article."""
     from redline.diff import compare, render_terminal
-    from redline.versions.changes import as_doc
+    from redline.storage.browse import change_of_version
+    from redline.versions.changes import as_doc, current_result
 
     store = ctx.obj.store()
     a = store.require_article(url)
@@ -124,10 +125,16 @@ def diff(
     old_n = from_ or new_n - 1
     if not (1 <= old_n <= a.version_count and 1 <= new_n <= a.version_count):
         raise ConfigError(f"version numbers must be between 1 and {a.version_count}")
+    if old_n >= new_n:
+        raise ConfigError(f"--from ({old_n}) must be an older version than --to ({new_n})")
     old, new = store.version(a.id, old_n), store.version(a.id, new_n)
-    result = compare(as_doc(old), as_doc(new))
-    if as_json:
-        print_json({"url": a.url, "from": old_n, "to": new_n, **result.to_dict()})
+    if new_n == old_n + 1:  # neighbours: the change stored when the newer version was captured
+        result, stored = current_result(store, old, new, change_of_version(store, new.id))
+    else:
+        result, stored = compare(as_doc(old), as_doc(new)), False
+    if as_json:  # the shape of GET /api/v1/articles/{id}/diff (docs/api.md)
+        print_json({"article_id": a.id, "url": a.url, "from": old_n, "to": new_n,
+                    "stored": stored, "change": result.to_dict()})  # fmt: skip
         return
     out.print(f"[bold]{escape(a.url)}[/]  v{old_n} → v{new_n}", highlight=False)
     out.print(render_terminal(result, marks=not out.is_terminal or out.no_color))

@@ -74,7 +74,8 @@ def sources(request: Request) -> dict[str, Any]:
     change in the last 24 hours, articles now deleted or gone."""
     stats = _summaries(request)
     rows = store_of(request).list_sources()
-    return {"items": [source_json(r.config, stats.get(r.id)) for r in rows]}
+    # every list has `next` (docs/api.md); sources and versions always fit on one page
+    return {"items": [source_json(r.config, stats.get(r.id)) for r in rows], "next": None}
 
 
 @router.get("/sources/{name}", summary="One source", responses=_ERRORS)
@@ -177,7 +178,8 @@ def history(request: Request, article_id: Id) -> dict[str, Any]:
 @router.get("/articles/{article_id}/versions", summary="An article's versions", responses=_ERRORS)
 def versions(request: Request, article_id: Id) -> dict[str, Any]:
     art = _article(request, article_id)
-    return {"items": [version_meta_json(v) for v in version_timeline(store_of(request), art.id)]}
+    items = [version_meta_json(v) for v in version_timeline(store_of(request), art.id)]
+    return {"items": items, "next": None}
 
 
 @router.get(
