@@ -37,6 +37,10 @@ def test_round_trip_through_dict() -> None:
         ({"name": "x", "strip_params": ["CMP", "a b"]}, "invalid strip_params entry 'a b'"),
         ({"name": "x", "strip_params": ["*"]}, "invalid strip_params"),
         ({"name": "x", "strip_params": [1]}, "must be a list of strings"),
+        ({"name": "x", "delay": "fast"}, "delay must be a number, not 'fast'"),
+        ({"name": "x", "concurrency": 2.5}, "concurrency must be a whole number"),
+        ({"name": "x", "respect_robots": "false"}, "respect_robots must be true or false"),
+        ({"name": "x", "allow_private": 1}, "allow_private must be true or false"),
     ],
 )
 def test_invalid_sources_are_rejected_with_a_clear_message(data: dict, message: str) -> None:

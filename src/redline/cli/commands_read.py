@@ -36,7 +36,8 @@ def articles(
     if not rows:
         out.print("no articles yet: add a source and run `redline crawl --once`")
         return
-    table = Table("status", "versions", "last changed", "source", "title / url", box=None)
+    table = Table("status", "versions", "last changed", "source", box=None)
+    table.add_column("title / url", overflow="fold")  # whole URLs: `history URL` takes them
     for a in rows:
         when = f"{a.last_changed:%Y-%m-%d %H:%M}" if a.last_changed else "-"
         table.add_row(

@@ -81,7 +81,13 @@ def _list(env: Env, as_json: bool) -> None:
             "no sources yet: `redline source add NAME --feed URL` or `redline sources load FILE`"
         )
         return
-    table = Table("name", "feeds", "sitemaps", "homepage", "articles", "changed today", "deleted")
+    table = Table()
+    table.add_column("name", no_wrap=True)  # whole names: `source remove NAME` takes them
+    for title in ("feeds", "sitemaps"):
+        table.add_column(title)
+    table.add_column("homepage", overflow="fold")
+    for title in ("articles", "changed today", "deleted"):
+        table.add_column(title)
     for s in summaries:
         c = s.source.config
         table.add_row(

@@ -66,7 +66,8 @@ def demo(
         web = _start_web(store, port)
         if web:
             out.print(f"Redline web UI:     http://127.0.0.1:{port}/")
-        out.print(f"data: {data_dir}   — Ctrl-C to stop")
+        kept = "kept" if not tmp else "deleted when the demo stops; --keep keeps it"
+        out.print(f"data: {data_dir} ({kept})   — Ctrl-C to stop")
         crawler = Crawler(store, settings)
 
         try:

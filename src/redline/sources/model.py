@@ -140,10 +140,31 @@ class SourceConfig:
                 raise ConfigError(f"source {d['name']!r}: {key} must be a list of strings")
             return tuple(value)
 
+        def number(key: str, kind: type = float, default: Any = None) -> Any:
+            value = d.get(key, default)
+            if value is None:
+                return None
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (kind is int and not isinstance(value, int))
+            ):
+                what = "a whole number" if kind is int else "a number"
+                raise ConfigError(f"source {d['name']!r}: {key} must be {what}, not {value!r}")
+            return kind(value)
+
+        def flag(key: str, default: bool) -> bool:
+            value = d.get(key, default)
+            if not isinstance(value, bool):
+                raise ConfigError(
+                    f"source {d['name']!r}: {key} must be true or false, not {value!r}"
+                )
+            return value
+
         schedule = None
         if d.get("schedule") is not None:
             schedule = SchedulePolicy.from_config(
-                d["schedule"], float(d.get("schedule_jitter", 0.1))
+                d["schedule"], number("schedule_jitter", default=0.1)
             )
         rules = d.get("rules") or {}
         if not isinstance(rules, dict):
@@ -156,10 +177,10 @@ class SourceConfig:
                 homepage=d.get("homepage"),
                 include=strings("include"),
                 exclude=strings("exclude"),
-                concurrency=int(d["concurrency"]) if d.get("concurrency") is not None else None,
-                delay=float(d["delay"]) if d.get("delay") is not None else None,
-                respect_robots=bool(d.get("respect_robots", True)),
-                allow_private=bool(d.get("allow_private", False)),
+                concurrency=number("concurrency", int),
+                delay=number("delay"),
+                respect_robots=flag("respect_robots", True),
+                allow_private=flag("allow_private", False),
                 schedule=schedule,
                 discover_every=parse_duration(d["discover_every"])
                 if d.get("discover_every")
