@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from redline.errors import ArticleNotFound, StorageError
@@ -14,6 +15,15 @@ from redline.frontier.urls import canonicalize_url, identity_key
 from redline.storage import schema as t
 from redline.storage._common import _ARTICLE_COLS, _ARTICLE_FROM, _article, _Base
 from redline.storage.records import ArticleRow
+
+
+def _refuse_if_versioned(conn: Connection, article_id: int, action: str) -> None:
+    """Merging and forgetting drop an article row: never one that holds versions."""
+    n = conn.execute(
+        select(t.articles.c.version_count).where(t.articles.c.id == article_id)
+    ).scalar_one_or_none()
+    if n:
+        raise StorageError(f"refusing to {action} an article that already has versions")
 
 
 class ArticlesMixin(_Base):
@@ -119,11 +129,7 @@ class ArticlesMixin(_Base):
     def merge_article(self, duplicate_id: int, into_id: int, now: datetime) -> None:
         """Fold an article with no versions into the one it turned out to be (same canonical URL)."""
         with self._tx() as conn:
-            n = conn.execute(
-                select(t.articles.c.version_count).where(t.articles.c.id == duplicate_id)
-            ).scalar_one()
-            if n:
-                raise StorageError("refusing to merge an article that already has versions")
+            _refuse_if_versioned(conn, duplicate_id, "merge")
             conn.execute(
                 update(t.article_urls)
                 .where(t.article_urls.c.article_id == duplicate_id)
@@ -141,11 +147,7 @@ class ArticlesMixin(_Base):
         """Remove an article that never had a version, with its captures and events (a URL
         that `redline check` added and could not fetch: a typo must not become a story)."""
         with self._tx() as conn:
-            n = conn.execute(
-                select(t.articles.c.version_count).where(t.articles.c.id == article_id)
-            ).scalar_one_or_none()
-            if n:
-                raise StorageError("refusing to forget an article that has versions")
+            _refuse_if_versioned(conn, article_id, "forget")
             for table in (t.captures, t.events, t.article_urls):
                 conn.execute(delete(table).where(table.c.article_id == article_id))
             conn.execute(delete(t.articles).where(t.articles.c.id == article_id))
