@@ -207,7 +207,8 @@ class Fetcher:
                 declared = resp.headers.get("content-length")
                 if (
                     declared
-                    and declared.isdigit()
+                    and declared.isascii()
+                    and declared.isdigit()  # ASCII only: "²".isdigit() is True, int() fails
                     and int(declared) > limit
                     and resp.status_code < 300
                 ):

@@ -88,7 +88,7 @@ def parse_int_cursor(raw: str | None) -> int | None:
     raw = blank(raw)
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_ID:
         raise bad_param("before: invalid cursor; use the 'next' value a page returned")
     return int(raw)
 
