@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import bench_web
 
 from redline.storage import Store
-from redline.testing.asgi import free_port
+from redline.testing.asgi import free_port, wait_http
 
 
 async def load(url: str, connections: int, seconds: float) -> tuple[int, list[float], int]:
@@ -76,12 +76,7 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                httpx.get(base + "/", timeout=30)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_http(base + "/", server, timeout=120)
         print(
             f"{args.connections} concurrent connections, {args.seconds:g} s per page, server pid {server.pid}"
         )

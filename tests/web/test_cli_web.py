@@ -7,12 +7,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from tests.conftest import free_port
+
+from redline.testing.asgi import wait_http
 
 # Runs the real CLI; registers the web commands if cli/app.py does not (yet) do it itself.
 CLI = """
@@ -34,18 +35,6 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def _wait_http(url: str, proc: subprocess.Popen[str], timeout: float = 30) -> httpx.Response:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"exited early: {proc.communicate()}")
-        try:
-            return httpx.get(url, timeout=2)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered")
-
-
 def _interrupt(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
     proc.send_signal(signal.SIGINT)
     try:
@@ -62,7 +51,7 @@ def test_command_serves_and_stops_on_ctrl_c(tmp_path: Path, command: str) -> Non
     port = free_port()
     proc = _start(tmp_path, command, "--port", str(port))
     try:
-        front = _wait_http(f"http://127.0.0.1:{port}/", proc)
+        front = wait_http(f"http://127.0.0.1:{port}/", proc)
         assert front.status_code == 200 and "Recent changes" in front.text
         api = httpx.get(f"http://127.0.0.1:{port}/api/v1/sources", timeout=5)
         assert api.json() == {"items": [], "next": None}

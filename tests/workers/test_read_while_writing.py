@@ -17,7 +17,7 @@ import pytest
 
 from redline.sources import SourceConfig
 from redline.storage import Store
-from redline.testing.asgi import free_port
+from redline.testing.asgi import free_port, wait_http
 from redline.testing.newsroom import Newsroom, serve_newsroom
 
 
@@ -66,12 +66,7 @@ def test_web_reads_while_a_worker_writes(
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
     web_base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                httpx.get(web_base + "/api/v1/sources", timeout=5)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_http(web_base + "/api/v1/sources", web)
         paths = [
             "/",
             "/sources",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import uvicorn
 
 
@@ -16,6 +18,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_http(url: str, proc: subprocess.Popen[Any], timeout: float = 30) -> httpx.Response:
+    """The first answer of a server starting in ``proc`` (``redline serve`` in tests and
+    benchmarks); RuntimeError if the process exits first or nothing answers in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited early: {proc.communicate()}")
+        try:
+            return httpx.get(url, timeout=max(2.0, timeout / 10))
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} never answered")
 
 
 @contextmanager
