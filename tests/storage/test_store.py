@@ -334,6 +334,11 @@ def test_sources_are_claimed_in_batches_and_released_by_their_owner(store: Store
     assert {s.id for s in first} <= {s.id for s in retaken}
     assert not store.mark_discovered(first[0].id, later, later + timedelta(minutes=10), worker="w1")
     assert store.mark_discovered(first[0].id, later, later + timedelta(minutes=10), worker="w3")
+    # a forced round without a lease (`crawl --once`) leaves a live claim alone
+    held = second[0].id  # w3 took every expired claim; w2's batch is held by w3 now
+    assert not store.mark_discovered(held, later, later + timedelta(minutes=10))
+    assert store.mark_discovered(held, later, later + timedelta(minutes=10), worker="w3")
+    assert store.mark_discovered(held, later, later + timedelta(minutes=10))  # unclaimed: fine
 
 
 def test_renew_leases_extends_only_the_workers_own(store: Store) -> None:

@@ -31,7 +31,7 @@ class ArticlesMixin(_Base):
 
     if TYPE_CHECKING:
 
-        def _strip_for(self, url: str, source_id: int | None = None) -> tuple[str, ...]:
+        def _strip_for(self, url: str) -> tuple[str, ...]:
             """The sources' own tracking parameters for ``url`` (``SourcesMixin``)."""
 
     def find_article(self, url: str) -> ArticleRow | None:
@@ -69,7 +69,7 @@ class ArticlesMixin(_Base):
         self, url: str, source_id: int | None, now: datetime, *, title: str | None = None
     ) -> tuple[ArticleRow, bool]:
         """Track ``url`` (any variant). Returns (article, created); never duplicates."""
-        canon = canonicalize_url(url, self._strip_for(url, source_id))
+        canon = canonicalize_url(url, self._strip_for(url))
         existing = self.find_article(canon)
         if existing:
             return existing, False

@@ -134,6 +134,8 @@ class SourcesMixin(_Base):
         cond = [src.c.id == source_id]
         if worker is not None:
             cond.append(src.c.lease_owner == worker)
+        else:  # a forced round (`crawl --once`) holds no lease: leave a worker's claim alone
+            cond.append(or_(src.c.lease_owner.is_(None), src.c.lease_expires < now))
         with self._tx() as conn:
             n = conn.execute(
                 update(src)
@@ -194,9 +196,9 @@ class SourcesMixin(_Base):
             for r in rows
         ]  # fmt: skip
 
-    def _strip_for(self, url: str, source_id: int | None = None) -> tuple[str, ...]:
-        """The site's own tracking parameters for ``url``: the ``strip_params`` of the source
-        ``source_id`` and of every source on the URL's site. Looked up only for a URL with a query
+    def _strip_for(self, url: str) -> tuple[str, ...]:
+        """The site's own tracking parameters for ``url``: the ``strip_params`` of every source
+        on the URL's site (the same answer whichever path asks: adding, finding, aliasing). Looked up only for a URL with a query
         string, from a list of sources read at most every few seconds."""
         if "?" not in url:
             return ()
@@ -206,6 +208,6 @@ class SourcesMixin(_Base):
         return tuple(
             p
             for row in self._sources_cache[1]
-            if row.config.strip_params and (row.id == source_id or row.config.covers(url))
+            if row.config.strip_params and row.config.covers(url)
             for p in row.config.strip_params
         )
