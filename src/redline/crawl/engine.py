@@ -101,7 +101,9 @@ class Crawler:
         self._checks_total = 0
         self._errors_total = 0
         self._held: set[int] = set()  # claimed articles not yet recorded: their leases are kept
-        self._beating = False  # run_forever's heartbeat task keeps them; else check_due does
+        self._beat_task: asyncio.Task[None] | None = (
+            None  # run_forever's; else check_due keeps leases
+        )
 
     def _configure(self, fetcher: Fetcher, cfg: SourceConfig | None, url: str) -> None:
         if cfg is None:
@@ -214,7 +216,7 @@ class Crawler:
             if progress:
                 progress("check", summary.checked, summary.checked)
 
-        keeper = None if self._beating else asyncio.create_task(self._lease_loop())
+        keeper = None if self._beat_task else asyncio.create_task(self._keep_alive(asyncio.Event()))
         try:
             await self._claim_and_check(
                 one, started, batch_size, source_id=source_id, all_live=all_live, stop=stop
@@ -287,8 +289,7 @@ class Crawler:
         """
         started = self.clock()
         backoff = 1.0
-        beat = asyncio.create_task(self._heartbeat_loop(stop, started))
-        self._beating = True
+        beat = self._beat_task = asyncio.create_task(self._keep_alive(stop, started))
         try:
             async with Fetcher(self.settings.fetch) as fetcher:
                 while not stop.is_set():
@@ -308,7 +309,7 @@ class Crawler:
                         await self._back_off(stop, backoff)
                         backoff = min(backoff * 2, 30.0)
         finally:
-            self._beating = False
+            self._beat_task = None
             beat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
@@ -331,11 +332,15 @@ class Crawler:
         lease = self.settings.crawl.lease.total_seconds()
         return max(min(self.settings.crawl.heartbeat_every, lease / 3), 0.05)
 
-    async def _heartbeat_loop(self, stop: asyncio.Event, started: datetime) -> None:
-        """Heartbeat every ``heartbeat_every`` seconds (more often with a short lease), also in
-        the middle of a long round, and renew the leases of the articles in flight."""
+    async def _keep_alive(self, stop: asyncio.Event, started: datetime | None = None) -> None:
+        """Renew the leases of the articles in flight every ``_beat_every()`` seconds, also in
+        the middle of a long round; with ``started`` (``run_forever``) heartbeat as well. A
+        round outside ``run_forever`` (``crawl --once``) runs it with leases only."""
+        beats = [self._renew_leases]
+        if started is not None:
+            beats.insert(0, lambda: self._heartbeat(started))
         while not stop.is_set():
-            for beat in (lambda: self._heartbeat(started), self._renew_leases):
+            for beat in beats:
                 try:
                     beat()
                 except StorageError as exc:  # the round's own writes report the outage
@@ -343,15 +348,6 @@ class Crawler:
                 except Exception:
                     log.exception("heartbeat failed")
             await self._back_off(stop, self._beat_every())
-
-    async def _lease_loop(self) -> None:
-        """Lease renewal alone, for a round run outside ``run_forever`` (``crawl --once``)."""
-        while True:
-            await asyncio.sleep(self._beat_every())
-            try:
-                self._renew_leases()
-            except StorageError as exc:
-                log.debug("lease renewal failed: %s", exc)
 
     @staticmethod
     async def _back_off(stop: asyncio.Event, seconds: float) -> None:
