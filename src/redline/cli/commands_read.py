@@ -114,9 +114,8 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Show what changed between two versions of an article."""
-    from redline.diff import compare, render_terminal
-    from redline.storage.browse import change_of_version
-    from redline.versions.changes import as_doc, current_result
+    from redline.diff import render_terminal
+    from redline.versions.changes import result_between
 
     store = ctx.obj.store()
     a = store.require_article(url)
@@ -129,10 +128,7 @@ def diff(
     if old_n >= new_n:
         raise ConfigError(f"--from ({old_n}) must be an older version than --to ({new_n})")
     old, new = store.version(a.id, old_n), store.version(a.id, new_n)
-    if new_n == old_n + 1:  # neighbours: the change stored when the newer version was captured
-        result, stored = current_result(store, old, new, change_of_version(store, new.id))
-    else:
-        result, stored = compare(as_doc(old), as_doc(new)), False
+    result, stored = result_between(store, old, new)
     if as_json:  # the shape of GET /api/v1/articles/{id}/diff (docs/api.md)
         print_json({"article_id": a.id, "url": a.url, "from": old_n, "to": new_n,
                     "stored": stored, "change": result.to_dict()})  # fmt: skip

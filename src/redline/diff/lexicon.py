@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import re
 
-from redline.diff.text import CJK
-
-
-def _set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
+from redline.diff.text import CJK, _set
 
 NUMBER_WORDS = _set(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
@@ -23,7 +18,6 @@ NUMBER_WORDS = _set(
 )
 # Figure words that say the same thing ('both' → 'the two' is not a changed count).
 SAME_FIGURE = {"both": "two", "none": "zero", "no": "zero"}
-MAGNITUDES = _set("hundred thousand million billion trillion percent dozen")
 # Months and weekdays count only when capitalised ('May', not 'may'; 'March', not 'march').
 MONTHS = _set(
     "january february march april may june july august september october november december"

@@ -27,7 +27,6 @@ SUFFIXES = _set("jr sr inc co corp ltd llc bros est etc al nos")
 CALENDAR = _set(
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun"
 )
-ABBREVIATIONS = TITLES | SUFFIXES | {w.lower() for w in CALENDAR} | {"no", "a.m", "p.m"}
 # Words that commonly open a sentence: after an initialism ('U.S.'), a time ('5 p.m.'), an
 # initial or roman numeral ('World War I.') or a company suffix, one of these means a new sentence.
 SENTENCE_STARTERS = _set(

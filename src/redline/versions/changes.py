@@ -7,6 +7,7 @@ import logging
 
 from redline.diff import DIFF_ENGINE_VERSION, ChangeResult, DocVersion, compare
 from redline.storage import Store
+from redline.storage.browse import change_of_version
 from redline.storage.records import ChangeRow, NewChange, NewVersion, VersionRow
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,15 @@ def current_result(
     if stored is not None:
         store.replace_change(new.id, as_new_change(result))
     return result, False
+
+
+def result_between(store: Store, old: VersionRow, new: VersionRow) -> tuple[ChangeResult, bool]:
+    """The change from ``old`` to a later ``new``: (result, read from storage). Neighbours use
+    the change stored when ``new`` was captured (recomputed if another engine stored it); any
+    other pair is computed now. Shared by the diff page, the API and `redline diff`."""
+    if new.number == old.number + 1:
+        return current_result(store, old, new, change_of_version(store, new.id))
+    return compare(as_doc(old), as_doc(new)), False
 
 
 def refresh_changes(store: Store, article_id: int) -> int:

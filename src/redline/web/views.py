@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from redline.diff import ChangeResult, compare
+from redline.diff import ChangeResult
 from redline.storage import ArticleRow, EventRow, Store, VersionRow
-from redline.storage.browse import VersionMeta, change_of_version
-from redline.versions.changes import as_doc, current_result
+from redline.storage.browse import VersionMeta
+from redline.versions.changes import result_between
 
 # Events shown on an article's timeline (first_seen opens it; the rest are what happened).
 TIMELINE_EVENTS = ("first_seen", "deleted", "gone", "redirected", "suspect", "restored")
@@ -62,8 +62,4 @@ def diff_view(store: Store, article: ArticleRow, a: int, b: int) -> DiffView:
     again when another diff engine version wrote it), computed otherwise."""
     old = store.version(article.id, a)
     new = store.version(article.id, b)
-    if b == a + 1:
-        stored = change_of_version(store, new.id)
-        result, from_store = current_result(store, old, new, stored)
-        return DiffView(article, old, new, result, from_store)
-    return DiffView(article, old, new, compare(as_doc(old), as_doc(new)), False)
+    return DiffView(article, old, new, *result_between(store, old, new))
