@@ -201,3 +201,86 @@ def test_modification_time_rides_along_with_an_edit_and_adds_nothing() -> None:
     assert r.level == plain.level and r.summary == plain.summary
     redated = compare(doc(CONTEXT, published="2020-01-01T10:00:00"), doc(CONTEXT, published="2020-02-01T10:00:00"))  # fmt: skip
     assert redated.level == "minor" and redated.summary == "Publication date changed"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fix"),
+    [
+        (
+            "The goverment said it would respond.",
+            "The government said it would respond.",
+            "goverment → government",
+        ),
+        (
+            "The minster said the talks would go on.",
+            "The minister said the talks would go on.",
+            "minster → minister",
+        ),
+        (
+            "The Untied Nations will vote on the plan.",
+            "The United Nations will vote on the plan.",
+            "Untied → United",
+        ),
+    ],
+)
+def test_typo_fix_is_recognised_by_the_language_when_the_story_never_repeats_the_word(
+    old: str, new: str, fix: str
+) -> None:
+    """Neither spelling appears elsewhere in the article: the word list of the article's
+    language tells a misspelling from a word."""
+    r = one(old, new)
+    assert r.classes == ["typo"] and r.level == "cosmetic", (r.classes, r.level)
+    assert r.summary == f"Typo fixed ({fix})"
+
+
+def test_typo_fix_in_another_language_uses_that_language_s_word_list() -> None:
+    context = "Die Regierung hat am Montag ihren Bericht vorgelegt. Die Opposition kritisierte ihn."
+    a = doc("Der Minister hat den Plan gestopt, sagte ein Sprecher.", context)
+    b = doc("Der Minister hat den Plan gestoppt, sagte ein Sprecher.", context)
+    r = compare(a, b)
+    assert r.classes == ["typo"] and r.summary == "Typo fixed (gestopt → gestoppt)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The report was written by John Smith of the agency.", "The report was written by John Smyth of the agency."),
+        ("The director of the Hose committee resigned.", "The director of the Horse committee resigned."),
+        ("The trail began on Monday morning.", "The trial began on Monday morning."),
+    ],
+)  # fmt: skip
+def test_two_real_words_are_never_a_typo_by_the_dictionary(old: str, new: str) -> None:
+    assert one(old, new).level != "cosmetic"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "Shares of the company rose after the report.",
+            "Shares of the company fell after the report.",
+        ),
+        (
+            "The council approved the budget on Monday.",
+            "The council rejected the budget on Monday.",
+        ),
+        ("The jury found him guilty of fraud.", "The jury found him not guilty of fraud."),
+        ("The minister said she will sign the bill.", "The minister said she won't sign the bill."),
+        (
+            "Officials said a deal was likely this week.",
+            "Officials said a deal was unlikely this week.",
+        ),
+        (
+            "Turnout was higher than in the last election.",
+            "Turnout was lower than in the last election.",
+        ),
+    ],
+)
+def test_opposite_word_swaps_are_substantive(old: str, new: str) -> None:
+    r = one(old, new)
+    assert r.level == "substantive", (r.classes, r.level)
+
+
+def test_a_small_swap_that_keeps_the_meaning_stays_minor() -> None:
+    r = one("Shares of the company rose after the report.", "Shares of the company climbed after the report.")  # fmt: skip
+    assert r.level == "minor"

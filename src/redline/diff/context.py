@@ -7,6 +7,7 @@
 - the names each version mentions (capitalised words mid-sentence), so a name edit can be told
   apart as a new name ('John Smith' → 'John Smyth') or a swap between names the story already
   uses ('Mr. Trump' → 'the United States');
+- the article's language (guessed from its words), for the typo rule's dictionary;
 - the quotation depth at the start of every sentence: a quotation that runs over several
   sentences of a paragraph keeps its later sentences inside the quote.
 """
@@ -17,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from redline.diff.dictionary import guess_language
 from redline.diff.lexicon import proper_names, words
 from redline.diff.model import TokenOp
 from redline.diff.text import tokenize
@@ -76,6 +78,14 @@ class ArticleContext:
     proper: frozenset[str] = frozenset()  # names used mid-sentence in either version's body
     old_depth: dict[tuple[int, int], int] = field(default_factory=dict)
     new_depth: dict[tuple[int, int], int] = field(default_factory=dict)
+    _language: list[str | None] = field(default_factory=list, repr=False)
+
+    def language(self) -> str | None:
+        """The article's language, guessed from its words once and only when asked (the typo
+        rule asks when the article does not corroborate either spelling)."""
+        if not self._language:
+            self._language.append(guess_language(self.old_counts + self.new_counts))
+        return self._language[0]
 
     def elsewhere(self, word: str, *texts: str) -> bool:
         """Whether the article uses ``word`` outside ``texts`` (the sentence being judged),

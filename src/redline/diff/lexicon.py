@@ -43,6 +43,80 @@ FUNCTION_WORDS = _set(
     dr not without"""
 )
 NEGATIONS = _set("not no never nor without none neither nothing nobody n't cannot")
+# Words whose swap reverses what a sentence says ('rose' → 'fell', 'approved' → 'rejected'): one
+# such word is a small edit by count and a large one by meaning. Each line is one opposition;
+# the forms on either side of '|' are the inflections of each pole.
+_OPPOSITIONS = """
+rise rises rising rose risen | fall falls falling fell fallen
+increase increases increased increasing | decrease decreases decreased decreasing
+up | down
+higher | lower
+more | less fewer
+gain gains gained | lose loses lost losing
+win wins won winning | lose loses lost losing
+victory | defeat
+approve approves approved approving | reject rejects rejected rejecting
+accept accepts accepted accepting | reject rejects rejected rejecting
+pass passes passed | fail fails failed
+succeed succeeds succeeded | fail fails failed
+support supports supported supporting | oppose opposes opposed opposing
+allow allows allowed allowing | ban bans banned banning forbid forbids forbade
+confirm confirms confirmed confirming | deny denies denied denying
+guilty | innocent
+convicted | acquitted
+arrested | released
+alive | dead
+open opened | closed close
+above | below
+before | after
+majority | minority
+true | false
+for | against
+with | without
+include includes included | exclude excludes excluded
+profit profits | loss losses
+surplus | deficit
+expand expands expanded | shrink shrinks shrank shrunk
+grow grows grew grown | shrink shrinks shrank shrunk
+improve improves improved | worsen worsens worsened
+positive | negative
+best | worst
+legal | illegal
+steigt stieg gestiegen | sinkt sank gesunken
+sube subió | baja bajó
+hausse | baisse
+sobe subiu | cai caiu
+"""
+
+
+def _oppositions() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for line in _OPPOSITIONS.strip().splitlines():
+        left, right = (frozenset(side.split()) for side in line.split("|"))
+        for w in left:
+            out.setdefault(w, set()).update(right)
+        for w in right:
+            out.setdefault(w, set()).update(left)
+    return {w: frozenset(ws) for w, ws in out.items()}
+
+
+OPPOSITES = _oppositions()
+_NEGATING_PREFIX = re.compile(r"^(?:un|in|im|il|ir|dis|non-?)")
+
+
+def opposite(a: str, b: str) -> bool:
+    """Whether two lower-case words say opposite things: a listed opposition, or one word the
+    other with a negating prefix ('likely' → 'unlikely', 'legal' → 'illegal')."""
+    if b in OPPOSITES.get(a, ()):
+        return True
+    short, long = sorted((a, b), key=len)
+    return (
+        len(short) >= 4
+        and long.endswith(short)
+        and bool(_NEGATING_PREFIX.fullmatch(long[: len(long) - len(short)]))
+    )
+
+
 _WORD = re.compile(r"\w[\w’'.-]*\w|\w")
 
 

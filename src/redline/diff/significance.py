@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from redline.diff.classify import changed_names, first_words, is_cosmetic
 from redline.diff.context import ArticleContext
-from redline.diff.lexicon import FUNCTION_WORDS, NEGATIONS, words
+from redline.diff.lexicon import FUNCTION_WORDS, NEGATIONS, opposite, words
 from redline.diff.model import LEVELS, Item, TokenOp
 
 WORDING_WORDS = 3
@@ -70,13 +70,35 @@ def words_touched(item: Item, ctx: ArticleContext | None = None) -> int:
     return max(len(r), len(a))
 
 
+_NEGATED_WORD = re.compile(r"\w+n['’]t|\w+")
+
+
+def _negations(tokens: list[TokenOp], skip: str) -> int:
+    return sum(
+        1
+        for op, t in tokens
+        if op != skip
+        for w in _NEGATED_WORD.findall(t.lower())
+        if w in NEGATIONS or w.endswith(("n't", "n’t"))
+    )
+
+
 def _negation_changed(tokens: list[TokenOp]) -> bool:
-    """'found guilty' → 'found not guilty': the count of negations differs."""
-    old = sum(1 for op, t in tokens if op != "+" for w in re.findall(r"\w+(?:n't)?", t.lower())
-              if w in NEGATIONS or w.endswith("n't"))  # fmt: skip
-    new = sum(1 for op, t in tokens if op != "-" for w in re.findall(r"\w+(?:n't)?", t.lower())
-              if w in NEGATIONS or w.endswith("n't"))  # fmt: skip
-    return old != new
+    """'found guilty' → 'found not guilty', 'will' → 'won't': the count of negations differs."""
+    return _negations(tokens, "+") != _negations(tokens, "-")
+
+
+def _opposite_swapped(tokens: list[TokenOp]) -> bool:
+    """'rose' → 'fell', 'approved' → 'rejected', 'likely' → 'unlikely': a removed word and an
+    added word say opposite things."""
+    removed = {w for op, t in tokens if op == "-" for w in words(t)}
+    added = {w for op, t in tokens if op == "+" for w in words(t)}
+    return any(opposite(r, a) for r in removed - added for a in added - removed)
+
+
+def meaning_reversed(tokens: list[TokenOp]) -> bool:
+    """A negation added or dropped, or a word swapped for its opposite."""
+    return _negation_changed(tokens) or _opposite_swapped(tokens)
 
 
 def new_name(item: Item, ctx: ArticleContext) -> bool:
@@ -108,7 +130,7 @@ def item_level(item: Item, words: int, ctx: ArticleContext) -> str:
     if "name" in cs and new_name(item, ctx):
         return "substantive"
     if cs & {"wording", "name"}:
-        heavy = words > WORDING_WORDS or _negation_changed(item.tokens)
+        heavy = words > WORDING_WORDS or meaning_reversed(item.tokens)
         return "substantive" if heavy else "minor"
     return "minor"  # moved, update_note, dates
 

@@ -11,8 +11,10 @@ A cosmetic label hides a change from readers, so the rule needs positive evidenc
    added or transposed (never replaced: 'increased' → 'decreased');
 3. corroboration from the article: exactly one of the two spellings is used elsewhere in the
    article (either version, outside this sentence). 'White Hose' → 'White House' is a typo
-   because the story says 'White House' elsewhere and never 'White Hose'; 'John Smith' →
-   'John Smyth', where neither spelling recurs, is a name change.
+   because the story says 'White House' elsewhere and never 'White Hose';
+4. or, when neither spelling recurs, corroboration from the language (dictionary.py): one
+   spelling is a common word and the other is no word ('goverment' → 'government'). 'John
+   Smith' → 'John Smyth' is a name change: both are names the word list knows.
 
 The caller checks quotations first: a changed word inside quotation marks is a quote change.
 """
@@ -24,6 +26,7 @@ import re
 from rapidfuzz.distance import OSA, Levenshtein
 
 from redline.diff.context import ArticleContext
+from redline.diff.dictionary import misspelling_of
 from redline.diff.lexicon import has_cjk, is_figure_word
 
 VOWELS = frozenset("aeiouy")
@@ -69,4 +72,8 @@ def is_typo(removed: str, added: str, ctx: ArticleContext, old: str, new: str) -
         return False
     if o[0].isupper() != n[0].isupper() or not slip_shape(o, n):
         return False
-    return ctx.elsewhere(o, old, new) != ctx.elsewhere(n, old, new)
+    old_elsewhere, new_elsewhere = ctx.elsewhere(o, old, new), ctx.elsewhere(n, old, new)
+    if old_elsewhere or new_elsewhere:
+        return old_elsewhere != new_elsewhere
+    language = ctx.language()
+    return misspelling_of(o, n, language) or misspelling_of(n, o, language)
