@@ -116,7 +116,9 @@ def remove(ctx: typer.Context, name: str) -> None:
 @sources_app.command("load")
 def load(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="TOML file with [[source]] tables.")],
+    file: Annotated[
+        Path, typer.Argument(help="TOML file with \\[[source]] tables (see sources.example.toml).")
+    ],
 ) -> None:
     """Add or update every source in a TOML file (all validated before any is stored)."""
     sources = load_sources_file(file)
