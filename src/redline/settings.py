@@ -146,7 +146,7 @@ class DiscoverySettings:
     max_xml_bytes: int = 50 * 1024 * 1024
     """Largest feed or sitemap, uncompressed (the sitemap protocol's limit); larger ones are refused."""
     max_child_sitemaps: int = 20
-    """Child sitemaps of a sitemap index followed per poll (the newest first)."""
+    """Child sitemaps of a sitemap index followed per poll (the first listed; one level only)."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class ExtractSettings:
     min_body_words: int = 25
     """A rules-based or structured-data body below this many words falls back to the next method."""
     short_body_words: int = 150
-    """A body below this many words is checked against the page's other text blocks."""
+    """A precision-mode trafilatura body below this many words is retried in balanced mode."""
     max_html_chars: int = 8_000_000
     """Pages longer than this (decoded characters) are not articles and are not parsed."""
     max_region_nodes: int = 5000
