@@ -111,19 +111,52 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
+def _kv(value: Any) -> str:
+    text = "-" if value is None else str(value)
+    return text if text and not any(c in text for c in ' "=\n') else json.dumps(text)
+
+
+class KeyValueFormatter(logging.Formatter):
+    """``time level=… logger=… msg=… key=value …``: one line per event, easy to grep and parse.
+    Structured events pass their fields as ``extra={"fields": {...}}``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = (
+            f"{self.formatTime(record, '%Y-%m-%dT%H:%M:%S%z')} level={record.levelname} "
+            f"logger={record.name} msg={_kv(record.getMessage())}"
+        )
+        fields = getattr(record, "fields", None) or {}
+        line += "".join(f" {key}={_kv(value)}" for key, value in fields.items())
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+# Libraries whose warnings are theirs to fix, not an operator's ("discarding data"): shown at -vv.
+THIRD_PARTY = (
+    "httpx",
+    "httpcore",
+    "trafilatura",
+    "htmldate",
+    "courlan",
+    "justext",
+    "charset_normalizer",
+    "alembic",
+    "uvicorn.access",
+)
+
+
 def setup_logging(verbose: int) -> None:
+    """Quiet by default (Redline's own warnings and errors); -v one line per fetch; -vv
+    discovery details, debug, and third-party warnings."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter(
-            "%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)r", "%Y-%m-%dT%H:%M:%S%z"
-        )
-    )
+    handler.setFormatter(KeyValueFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "alembic", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    for noisy in THIRD_PARTY:
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose >= 2 else logging.ERROR)
 
 
 def print_round(summary: Any, prefix: str = "") -> None:

@@ -78,13 +78,28 @@ async def check_article(
             respect_robots=source.respect_robots if source else True,
         )
     except FetchError as exc:
-        return _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")
+        outcome = _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")
+        _log_fetch(article.url, exc.status, None, None, outcome)
+        return outcome
     metrics.FETCH_SECONDS.observe(fr.duration_ms / 1000)
     try:
-        return await _judge_response(ctx, article, source, fr, now)
+        outcome = await _judge_response(ctx, article, source, fr, now)
     except VersionConflict as exc:
         log.info("version conflict on %s: %s", article.url, exc)
-        return CheckOutcome(article.url, "conflict", str(exc))
+        outcome = CheckOutcome(article.url, "conflict", str(exc))
+    _log_fetch(article.url, fr.status, len(fr.body), fr.duration_ms, outcome)
+    return outcome
+
+
+def _log_fetch(
+    url: str, status: int | None, size: int | None, ms: int | None, outcome: CheckOutcome
+) -> None:
+    """One structured line per article fetch (`redline -v`)."""
+    if log.isEnabledFor(logging.INFO):
+        fields = {"url": url, "status": status, "bytes": size, "ms": ms, "outcome": outcome.outcome}
+        if outcome.reason:
+            fields["reason"] = outcome.reason
+        log.info("fetch", extra={"fields": fields})
 
 
 def record_internal_error(

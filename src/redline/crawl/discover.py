@@ -93,11 +93,21 @@ async def discover_source(
                 store, fetcher, source, url, kind, limits.max_xml_bytes
             )
             if fr is None:  # unchanged since the last good parse
+                log.debug(
+                    "discovery",
+                    extra={"fields": {"source": cfg.name, "kind": kind, "url": url, "status": 304}},
+                )
                 store.save_discovery_state(
                     source.id, url, kind, now, etag=etag, last_modified=last_modified, error=None
                 )
                 return
+            before = len(found)
             children, partial = parse(fr.body, url, mode)
+            fields = {"source": cfg.name, "kind": kind, "url": url, "status": fr.status}
+            fields |= {"bytes": len(fr.body), "ms": fr.duration_ms, "entries": len(found) - before}
+            if mode == "sitemap":
+                fields["child_sitemaps"] = len(children)
+            log.debug("discovery", extra={"fields": fields})
             if partial:
                 failed(url, kind, partial)  # links kept; validators cleared: refetched in full
             else:
@@ -134,5 +144,9 @@ async def discover_source(
         seen.add(url)
         _, created = store.add_article(url, source.id, now, title=item.title)
         report.new += int(created)
+        if created:
+            log.debug("new link", extra={"fields": {"source": cfg.name, "url": url}})
     report.found = len(seen)
+    totals = {"links": report.found, "new": report.new, "errors": len(report.errors)}
+    log.debug("discovery done", extra={"fields": {"source": cfg.name, **totals}})
     return report
