@@ -41,22 +41,23 @@ def _version(value: bool) -> None:
 
 
 def _readable_help() -> None:
-    """Option types in --help as a user reads them: nothing after a flag (typer shows `<bool>`,
-    as if it took a value) and the item type of a repeatable option, not `<list[str]>`."""
-    from typer.core import TyperOption
+    """Parameter types in --help as a user reads them: nothing after a flag (typer shows
+    `<bool>`, as if it took a value) and the item type of a repeatable one, not `<list[str]>`."""
+    from typer.core import TyperArgument, TyperOption
 
-    typed = TyperOption.display_type_rich
-    if getattr(typed, "redline", False):
-        return
+    for cls in (TyperOption, TyperArgument):
+        typed = cls.display_type_rich
+        if getattr(typed, "redline", False):
+            continue
 
-    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
-        if self.metavar is None and (self.is_flag or self.count):
-            return None
-        shown = typed(self, ctx)
-        return re.sub(r"<list\[(.*)\]>", r"<\1>", shown) if shown else shown
+        def display_type_rich(self: Any, ctx: Any, typed: Any = typed) -> str | None:
+            if self.metavar is None and (getattr(self, "is_flag", False) or getattr(self, "count", False)):
+                return None
+            shown = typed(self, ctx)
+            return re.sub(r"<list\[(.*)\]>", r"<\1>", shown) if shown else shown
 
-    display_type_rich.redline = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+        display_type_rich.redline = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 _readable_help()
