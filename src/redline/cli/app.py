@@ -51,7 +51,9 @@ def _readable_help() -> None:
             continue
 
         def display_type_rich(self: Any, ctx: Any, typed: Any = typed) -> str | None:
-            if self.metavar is None and (getattr(self, "is_flag", False) or getattr(self, "count", False)):
+            if self.metavar is None and (
+                getattr(self, "is_flag", False) or getattr(self, "count", False)
+            ):
                 return None
             shown = typed(self, ctx)
             return re.sub(r"<list\[(.*)\]>", r"<\1>", shown) if shown else shown

@@ -117,7 +117,8 @@ def remove(ctx: typer.Context, name: str) -> None:
 def load(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="TOML file with \\[\\[source]] tables (see sources.example.toml).")
+        Path,
+        typer.Argument(help="TOML file with \\[\\[source]] tables (see sources.example.toml)."),
     ],
 ) -> None:
     """Add or update every source in a TOML file (all validated before any is stored)."""
