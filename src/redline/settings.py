@@ -16,6 +16,7 @@ Pure policy functions take the values they need as parameters; only callers read
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -50,8 +51,12 @@ def _duration(value: Any) -> Any:
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         from redline.frontier.schedule import parse_duration
 
+        if isinstance(value, str):
+            value = value.strip()
+            with contextlib.suppress(ValueError):
+                value = float(value)  # a number of seconds, as an environment variable gives it
         try:
-            return parse_duration(value.strip() if isinstance(value, str) else value)
+            return parse_duration(value)
         except ConfigError as exc:
             raise ValueError(str(exc)) from exc
     return value

@@ -39,8 +39,12 @@ def test_a_database_url_creates_no_data_dir(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"
     proc = subprocess.run(
         [sys.executable, "-m", "redline", "--database-url", url, "articles"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "elsewhere.sqlite3").exists()
     assert not (tmp_path / "redline-data").exists()
