@@ -47,7 +47,6 @@ def test_config_file_from_the_environment(tmp_path: Path) -> None:
     path = _file(tmp_path, 'data_dir = "/srv/redline"\n[web]\nport = 9000\n')
     s = load_settings(environ={"REDLINE_CONFIG": str(path)}).settings
     assert s.data_dir == Path("/srv/redline") and s.web.port == 9000
-    assert s.url == "sqlite:////srv/redline/redline.sqlite3"
 
 
 @pytest.mark.parametrize(
@@ -59,6 +58,11 @@ def test_config_file_from_the_environment(tmp_path: Path) -> None:
         ('[crawl]\nlease = "5 parsecs"\n', "for crawl.lease: invalid duration"),
         ('[crawl]\nschedule = [["1d", "1h"], ["3h", "15m"]]\n', "increasing order"),
         ("[fetch\n", "is not valid TOML"),
+        (
+            "[fetch]\nper_host_concurrency = 0\n",
+            "per_host_concurrency: Input should be greater than 0",
+        ),
+        ("[crawl]\nshrink_ratio = 1.5\n", "crawl.shrink_ratio"),
     ],
 )
 def test_bad_config_file_names_file_and_key(tmp_path: Path, text: str, expected: str) -> None:

@@ -25,7 +25,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    ValidationError,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -63,6 +73,8 @@ def _duration(value: Any) -> Any:
 
 
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 def _schedule(value: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -84,27 +96,27 @@ class FetchSettings:
 
     user_agent: str = USER_AGENT
     """Sent on every request and matched against robots.txt groups."""
-    timeout: float = 20.0
+    timeout: PositiveFloat = 20.0
     """Seconds for connect, read and write each; a hanging site costs at most this per try."""
-    total_timeout: float = 60.0
+    total_timeout: PositiveFloat = 60.0
     """Seconds one whole try may take, so a site trickling one byte a second is cut off."""
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: PositiveInt = 10 * 1024 * 1024
     """Pages larger than this (decompressed) are cut off and recorded as an error (too_large)."""
-    max_redirects: int = 5
+    max_redirects: NonNegativeInt = 5
     """Redirect hops followed before giving up (too_many_redirects)."""
-    retries: int = 2
+    retries: NonNegativeInt = 2
     """Extra tries after a timeout, connection error or 5xx."""
-    retry_backoff: float = 1.0
+    retry_backoff: NonNegativeFloat = 1.0
     """Seconds before the first retry; doubled for each further one."""
-    global_concurrency: int = 16
+    global_concurrency: PositiveInt = 16
     """Requests in flight at once across all hosts (`redline worker --concurrency`)."""
-    per_host_concurrency: int = 2
+    per_host_concurrency: PositiveInt = 2
     """Requests in flight at once to one host (polite for real sites)."""
-    per_host_delay: float = 1.0
+    per_host_delay: NonNegativeFloat = 1.0
     """Seconds between the starts of two requests to one host."""
     respect_robots: bool = True
     """Obey robots.txt (Protego) for the User-Agent above."""
-    robots_ttl: float = 3600.0
+    robots_ttl: NonNegativeFloat = 3600.0
     """Seconds a host's robots.txt is cached."""
 
 
@@ -116,29 +128,29 @@ class CrawlSettings:
     """How often each source's feeds, sitemaps and homepage are polled."""
     schedule: Schedule = (("3h", "15m"), ("1d", "1h"), ("7d", "3h"), ("30d", "3d"), ("365d", "30d"))
     """Check every `interval` while the last change is younger than `age`; never after the last tier."""
-    schedule_jitter: float = 0.1
+    schedule_jitter: Fraction = 0.1
     """± random spread of each check interval, so articles found together are not all due at once."""
-    batch_size: int = 200
+    batch_size: PositiveInt = 200
     """Due articles taken from the frontier at a time."""
     lease: Duration = timedelta(minutes=5)
     """How long a claimed article stays reserved for one worker; a dead worker's claims expire."""
-    source_batch: int = 5
+    source_batch: PositiveInt = 5
     """Sources claimed for discovery at a time (each batch leased from the moment of its claim)."""
-    heartbeat_every: float = 30.0
+    heartbeat_every: PositiveFloat = 30.0
     """Seconds between a worker's heartbeats (`redline status`), also in the middle of a round."""
-    max_sleep: float = 60.0
+    max_sleep: PositiveFloat = 60.0
     """Longest sleep of `redline crawl` between rounds, so new sources are noticed."""
-    missing_checks_for_deletion: int = 2
+    missing_checks_for_deletion: PositiveInt = 2
     """Consecutive 404/410 answers before an article is marked deleted/gone."""
-    paywall_ratio: float = 0.5
+    paywall_ratio: Fraction = 0.5
     """A body shorter than this fraction of the previous version with a paywall phrase is suspect."""
-    shrink_ratio: float = 0.3
+    shrink_ratio: Fraction = 0.3
     """A body shorter than this fraction of a long previous version is suspect even without a phrase."""
-    min_words: int = 25
+    min_words: NonNegativeInt = 25
     """Captures with fewer body words are fragments or error pages, never versions."""
-    shrink_min_words: int = 150
+    shrink_min_words: NonNegativeInt = 150
     """A previous version needs this many words before the shrink rule (and a paywall teaser) applies."""
-    error_page_ratio: float = 0.5
+    error_page_ratio: Fraction = 0.5
     """A page titled like an error page is suspect when below this fraction of the previous body."""
 
 
@@ -146,11 +158,11 @@ class CrawlSettings:
 class DiscoverySettings:
     __pydantic_config__ = SECTION
 
-    max_sitemap_urls: int = 50_000
+    max_sitemap_urls: PositiveInt = 50_000
     """URLs one sitemap may list (the sitemap protocol's limit); a longer one is refused."""
-    max_xml_bytes: int = 50 * 1024 * 1024
+    max_xml_bytes: PositiveInt = 50 * 1024 * 1024
     """Largest feed or sitemap, uncompressed (the sitemap protocol's limit); larger ones are refused."""
-    max_child_sitemaps: int = 20
+    max_child_sitemaps: NonNegativeInt = 20
     """Child sitemaps of a sitemap index followed per poll (the first listed; one level only)."""
 
 
@@ -158,13 +170,13 @@ class DiscoverySettings:
 class ExtractSettings:
     __pydantic_config__ = SECTION
 
-    min_body_words: int = 25
+    min_body_words: NonNegativeInt = 25
     """A rules-based or structured-data body below this many words falls back to the next method."""
-    short_body_words: int = 150
+    short_body_words: NonNegativeInt = 150
     """A precision-mode trafilatura body below this many words is retried in balanced mode."""
-    max_html_chars: int = 8_000_000
+    max_html_chars: PositiveInt = 8_000_000
     """Pages longer than this (decoded characters) are not articles and are not parsed."""
-    max_region_nodes: int = 5000
+    max_region_nodes: PositiveInt = 5000
     """An article container with more elements than this is not fingerprinted (too costly)."""
 
 
@@ -174,7 +186,7 @@ class WebSettings:
 
     host: str = "127.0.0.1"
     """Address `redline serve` and `redline run` listen on (0.0.0.0 for every interface)."""
-    port: int = 8000
+    port: Port = 8000
     """Port `redline serve` and `redline run` listen on."""
 
 
@@ -190,11 +202,11 @@ class WorkerSettings:
 class DemoSettings:
     __pydantic_config__ = SECTION
 
-    port: int = 8000
+    port: Port = 8000
     """Port of the demo's web UI."""
-    articles: int = 12
+    articles: PositiveInt = 12
     """Articles in the simulated newsroom."""
-    advance_every: float = 20.0
+    advance_every: PositiveFloat = 20.0
     """Seconds between the simulated newsroom's scripted edit rounds."""
     check_every: Duration = timedelta(seconds=10)
     """How often the demo re-checks every article, so each edit round is its own version."""
@@ -236,11 +248,6 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """``Settings(...)`` reads nothing from outside; ``load_settings`` layers the rest."""
         return (init_settings,)
-
-    @property
-    def url(self) -> str:
-        """The database URL in effect."""
-        return self.database_url or f"sqlite:///{self.data_dir / 'redline.sqlite3'}"
 
 
 @dataclass(frozen=True)
