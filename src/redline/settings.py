@@ -1,72 +1,389 @@
 """Every default Redline uses, in one place, each with the reason for its value.
 
+One ``Settings`` object (pydantic-settings) made of sections, one frozen dataclass per section
+with a docstring per field. ``Settings()`` is the defaults alone; ``load_settings`` is what the
+CLI runs, and applies, lowest to highest precedence:
+
+1. the defaults below,
+2. a TOML config file (``--config FILE`` or ``REDLINE_CONFIG``), one ``[section]`` table each,
+3. ``REDLINE_*`` environment variables, sections nested with ``__`` (``REDLINE_FETCH__TIMEOUT=5``),
+4. command-line flags.
+
 Per-source values in a sources file override the politeness and schedule settings for that
-source only (see docs/configuration.md; a test checks every field here is documented there).
+source only. docs/configuration.md documents every field with its default (a test compares both).
+Pure policy functions take the values they need as parameters; only callers read this object.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    ValidationError,
+)
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from redline import __version__
+from redline.errors import ConfigError
 
 USER_AGENT = (
     f"Redline/{__version__} (news change tracker; +https://github.com/redline-news/redline)"
 )
+CONFIG_ENV = "REDLINE_CONFIG"
+ENV_PREFIX = "REDLINE_"
+
+# Every section refuses unknown keys, so a typo in a config file is an error, not ignored.
+SECTION = ConfigDict(extra="forbid")
+
+
+def _duration(value: Any) -> Any:
+    """'90s', '15m', '3h', '7d' or a number of seconds, as in a sources file."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        from redline.frontier.schedule import parse_duration
+
+        if isinstance(value, str):
+            value = value.strip()
+            with contextlib.suppress(ValueError):
+                value = float(value)  # a number of seconds, as an environment variable gives it
+        try:
+            return parse_duration(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+def _schedule(value: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    from redline.frontier.schedule import SchedulePolicy
+
+    try:
+        SchedulePolicy.from_config(value)
+    except ConfigError as exc:
+        raise ValueError(str(exc)) from exc
+    return value
+
+
+Schedule = Annotated[tuple[tuple[str, str], ...], AfterValidator(_schedule)]
 
 
 @dataclass(frozen=True)
 class FetchSettings:
+    __pydantic_config__ = SECTION
+
     user_agent: str = USER_AGENT
     """Sent on every request and matched against robots.txt groups."""
-    timeout: float = 20.0
+    timeout: PositiveFloat = 20.0
     """Seconds for connect, read and write each; a hanging site costs at most this per try."""
-    total_timeout: float = 60.0
+    total_timeout: PositiveFloat = 60.0
     """Seconds one whole try may take, so a site trickling one byte a second is cut off."""
-    max_body_bytes: int = 10 * 1024 * 1024
+    max_body_bytes: PositiveInt = 10 * 1024 * 1024
     """Pages larger than this (decompressed) are cut off and recorded as an error (too_large)."""
-    max_redirects: int = 5
+    max_redirects: NonNegativeInt = 5
     """Redirect hops followed before giving up (too_many_redirects)."""
-    retries: int = 2
+    retries: NonNegativeInt = 2
     """Extra tries after a timeout, connection error or 5xx."""
-    retry_backoff: float = 1.0
+    retry_backoff: NonNegativeFloat = 1.0
     """Seconds before the first retry; doubled for each further one."""
-    global_concurrency: int = 16
-    """Requests in flight at once across all hosts."""
-    per_host_concurrency: int = 2
+    global_concurrency: PositiveInt = 16
+    """Requests in flight at once across all hosts (`redline worker --concurrency`)."""
+    per_host_concurrency: PositiveInt = 2
     """Requests in flight at once to one host (polite for real sites)."""
-    per_host_delay: float = 1.0
+    per_host_delay: NonNegativeFloat = 1.0
     """Seconds between the starts of two requests to one host."""
     respect_robots: bool = True
     """Obey robots.txt (Protego) for the User-Agent above."""
-    robots_ttl: float = 3600.0
+    robots_ttl: NonNegativeFloat = 3600.0
     """Seconds a host's robots.txt is cached."""
 
 
 @dataclass(frozen=True)
 class CrawlSettings:
-    discover_every: timedelta = timedelta(minutes=10)
+    __pydantic_config__ = SECTION
+
+    discover_every: Duration = timedelta(minutes=10)
     """How often each source's feeds, sitemaps and homepage are polled."""
-    batch_size: int = 200
+    schedule: Schedule = (("3h", "15m"), ("1d", "1h"), ("7d", "3h"), ("30d", "3d"), ("365d", "30d"))
+    """Check every `interval` while the last change is younger than `age`; never after the last tier."""
+    schedule_jitter: Fraction = 0.1
+    """± random spread of each check interval, so articles found together are not all due at once."""
+    batch_size: PositiveInt = 200
     """Due articles taken from the frontier at a time."""
-    lease: timedelta = timedelta(minutes=5)
+    lease: Duration = timedelta(minutes=5)
     """How long a claimed article stays reserved for one worker; a dead worker's claims expire."""
-    source_batch: int = 5
+    source_batch: PositiveInt = 5
     """Sources claimed for discovery at a time (each batch leased from the moment of its claim)."""
-    heartbeat_every: float = 30.0
+    heartbeat_every: PositiveFloat = 30.0
     """Seconds between a worker's heartbeats (`redline status`), also in the middle of a round."""
-    max_sleep: float = 60.0
+    max_sleep: PositiveFloat = 60.0
     """Longest sleep of `redline crawl` between rounds, so new sources are noticed."""
-    missing_checks_for_deletion: int = 2
+    missing_checks_for_deletion: PositiveInt = 2
     """Consecutive 404/410 answers before an article is marked deleted/gone."""
-    paywall_ratio: float = 0.5
+    paywall_ratio: Fraction = 0.5
     """A body shorter than this fraction of the previous version with a paywall phrase is suspect."""
-    shrink_ratio: float = 0.3
+    shrink_ratio: Fraction = 0.3
     """A body shorter than this fraction of a long previous version is suspect even without a phrase."""
+    min_words: NonNegativeInt = 25
+    """Captures with fewer body words are fragments or error pages, never versions."""
+    shrink_min_words: NonNegativeInt = 150
+    """A previous version needs this many words before the shrink rule (and a paywall teaser) applies."""
+    error_page_ratio: Fraction = 0.5
+    """A page titled like an error page is suspect when below this fraction of the previous body."""
 
 
 @dataclass(frozen=True)
-class Settings:
+class DiscoverySettings:
+    __pydantic_config__ = SECTION
+
+    max_sitemap_urls: PositiveInt = 50_000
+    """URLs one sitemap may list (the sitemap protocol's limit); a longer one is refused."""
+    max_xml_bytes: PositiveInt = 50 * 1024 * 1024
+    """Largest feed or sitemap, uncompressed (the sitemap protocol's limit); larger ones are refused."""
+    max_child_sitemaps: NonNegativeInt = 20
+    """Child sitemaps of a sitemap index followed per poll (the first listed; one level only)."""
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    __pydantic_config__ = SECTION
+
+    min_body_words: NonNegativeInt = 25
+    """A rules-based or structured-data body below this many words falls back to the next method."""
+    short_body_words: NonNegativeInt = 150
+    """A precision-mode trafilatura body below this many words is retried in balanced mode."""
+    max_html_chars: PositiveInt = 8_000_000
+    """Pages longer than this (decoded characters) are not articles and are not parsed."""
+    max_region_nodes: PositiveInt = 5000
+    """An article container with more elements than this is not fingerprinted (too costly)."""
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    __pydantic_config__ = SECTION
+
+    host: str = "127.0.0.1"
+    """Address `redline serve` and `redline run` listen on (0.0.0.0 for every interface)."""
+    port: Port = 8000
+    """Port `redline serve` and `redline run` listen on."""
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    __pydantic_config__ = SECTION
+
+    metrics_host: str = "127.0.0.1"
+    """Address `redline worker --metrics-port` listens on (0.0.0.0 to be scraped from elsewhere)."""
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    __pydantic_config__ = SECTION
+
+    port: Port = 8000
+    """Port of the demo's web UI."""
+    articles: PositiveInt = 12
+    """Articles in the simulated newsroom."""
+    advance_every: PositiveFloat = 20.0
+    """Seconds between the simulated newsroom's scripted edit rounds."""
+    check_every: Duration = timedelta(seconds=10)
+    """How often the demo re-checks every article, so each edit round is its own version."""
+    discover_every: Duration = timedelta(seconds=5)
+    """How often the demo polls the newsroom's feeds, sitemap and homepage."""
+
+
+class Settings(BaseSettings):
+    """The whole configuration; ``Settings()`` is the defaults, ``load_settings()`` the rest."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+        validate_default=False,
+    )
+
+    data_dir: Path = Path("redline-data")
+    """Where Redline keeps its data (the SQLite database by default)."""
+    database_url: str | None = None
+    """sqlite:///PATH or postgresql://USER@HOST/DB; unset means SQLite in the data dir."""
     fetch: FetchSettings = field(default_factory=FetchSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    discovery: DiscoverySettings = field(default_factory=DiscoverySettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
+    demo: DemoSettings = field(default_factory=DemoSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """``Settings(...)`` reads nothing from outside; ``load_settings`` layers the rest."""
+        return (init_settings,)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Settings in effect and where each value came from (`redline config show`)."""
+
+    settings: Settings
+    origins: dict[str, str]
+    config_file: Path | None = None
+
+
+def _flatten(values: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}"
+
+
+def _merge(*layers: Mapping[str, Any]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+                merged[key] = _merge(merged[key], value)
+            else:
+                merged[key] = dict(value) if isinstance(value, Mapping) else value
+    return merged
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a directory, not a TOML file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _env_name(key: str) -> str:
+    return ENV_PREFIX + key.replace(".", "__").upper()
+
+
+def load_settings(
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Loaded:
+    """Defaults < config file < ``REDLINE_*`` environment < ``overrides`` (command-line flags,
+    nested like the file: ``{"fetch": {"timeout": 5}}``). A bad key or value is a ConfigError
+    naming where it came from."""
+    env = os.environ if environ is None else environ
+    path = config_file or (Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None)
+    from_file = _read_file(path) if path else {}
+    env_source = EnvSettingsSource(Settings)
+    if environ is not None:
+        env_source.env_vars = {k.lower(): v for k, v in environ.items()}
+    from_env = env_source()
+    from_cli = dict(overrides or {})
+    layers = (("file", from_file), ("env", from_env), ("cli", from_cli))
+    origins: dict[str, str] = {}
+    for name, layer in layers:
+        for key in _flatten(layer):
+            origins[key] = {"file": f"file {path}", "env": f"env {_env_name(key)}"}.get(
+                name, "command line"
+            )
+    try:
+        settings = Settings(**_merge(from_file, from_env, from_cli))
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, origins)) from None
+    return Loaded(settings, origins, path)
+
+
+def _explain(exc: ValidationError, origins: Mapping[str, str]) -> str:
+    """One line for the first problem: where the value came from, which key, what is wrong."""
+    e = exc.errors()[0]
+    key = ".".join(str(p) for p in e["loc"])
+    where = origins.get(key) or next(
+        (o for k, o in origins.items() if k.startswith(key + ".")), "settings"
+    )
+    if e["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+        known = ", ".join(sorted(_known_keys(key.rpartition(".")[0])))
+        return f"{where}: unknown setting {key!r} (known here: {known})"
+    msg = e["msg"].removeprefix("Value error, ")
+    return f"{where}: bad value {e.get('input')!r} for {key}: {msg}"
+
+
+def _known_keys(section: str) -> list[str]:
+    if not section:
+        return list(Settings.model_fields)
+    cls = (
+        Settings.model_fields[section].default_factory if section in Settings.model_fields else None
+    )
+    return [f.name for f in fields(cls)] if cls and is_dataclass(cls) else []
+
+
+def sections() -> dict[str, type]:
+    """Section name → dataclass, for documentation and `redline config show`."""
+    out: dict[str, type] = {}
+    for name, info in Settings.model_fields.items():
+        factory = info.default_factory
+        if isinstance(factory, type) and is_dataclass(factory):
+            out[name] = factory
+    return out
+
+
+def flat(settings: Settings) -> dict[str, Any]:
+    """Every setting as ``section.name`` (top-level ones bare) → value."""
+    values: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if is_dataclass(value):
+            for f in fields(value):
+                values[f"{name}.{f.name}"] = getattr(value, f.name)
+        else:
+            values[name] = value
+    return values
+
+
+def format_value(value: Any) -> str:
+    """A value as written in a config file (durations as '10m')."""
+    from redline.frontier.schedule import format_duration
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, timedelta):
+        return f'"{format_duration(value)}"'
+    if isinstance(value, str | Path):
+        return f'"{value}"'
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if value is None:
+        return "unset"
+    return repr(value)

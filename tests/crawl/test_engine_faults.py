@@ -66,7 +66,9 @@ def test_a_round_longer_than_the_lease_keeps_every_claim_valid(
 
     monkeypatch.setattr(engine, "check_article", slow_check)
     base = Settings()
-    settings = replace(base, crawl=replace(base.crawl, batch_size=1, lease=timedelta(minutes=5)))
+    settings = base.model_copy(
+        update={"crawl": replace(base.crawl, batch_size=1, lease=timedelta(minutes=5))}
+    )
     crawler = Crawler(store, settings, clock=clock)
 
     async def go() -> None:
@@ -120,7 +122,7 @@ def test_a_source_that_crashes_discovery_is_a_recorded_error(
 ) -> None:
     import redline.crawl.discover as discover
 
-    def broken(body: bytes, url: str) -> Any:
+    def broken(body: bytes, url: str, *limits: Any) -> Any:
         raise ValueError("Invalid IPv6 URL")
 
     monkeypatch.setattr(discover, "parse_sitemap", broken)
@@ -144,7 +146,7 @@ def test_a_source_that_crashes_discovery_is_a_recorded_error(
 
 
 async def _fake_get(
-    store: Store, fetcher: Any, source: Any, url: str, kind: str
+    store: Store, fetcher: Any, source: Any, url: str, kind: str, *max_bytes: int
 ) -> tuple[FetchResult, None, None]:
     body = (
         b'<rss version="2.0"><channel><item><link>https://ex.example/2026/03/01/story.html</link>'

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from redline import __version__
-from redline.cli import commands_crawl, commands_ops, commands_read, commands_sources, commands_web
+from redline.cli import (
+    commands_config,
+    commands_crawl,
+    commands_ops,
+    commands_read,
+    commands_sources,
+    commands_web,
+)
 from redline.cli.env import Env, err, setup_logging
 from redline.errors import RedlineError
+from redline.settings import CONFIG_ENV, load_settings
 
 app = typer.Typer(
     name="redline",
@@ -31,30 +40,80 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _readable_help() -> None:
+    """Parameter types in --help as a user reads them: nothing after a flag (typer shows
+    `<bool>`, as if it took a value) and the item type of a repeatable one, not `<list[str]>`."""
+    from typer.core import TyperArgument, TyperOption
+
+    for cls in (TyperOption, TyperArgument):
+        typed = cls.display_type_rich
+        if getattr(typed, "redline", False):
+            continue
+
+        def display_type_rich(self: Any, ctx: Any, typed: Any = typed) -> str | None:
+            if self.metavar is None and (
+                getattr(self, "is_flag", False) or getattr(self, "count", False)
+            ):
+                return None
+            shown = typed(self, ctx)
+            return re.sub(r"<list\[(.*)\]>", r"<\1>", shown) if shown else shown
+
+        display_type_rich.redline = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_readable_help()
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help=f"TOML settings file (env {CONFIG_ENV}); see `redline config show`.",
+            show_default=False,
+        ),
+    ] = None,
     data_dir: Annotated[
-        Path,
-        typer.Option("--data-dir", envvar="REDLINE_DATA_DIR", help="Where Redline keeps its data."),
-    ] = Path("redline-data"),
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Where Redline keeps its data (env REDLINE_DATA_DIR; default ./redline-data).",
+            show_default=False,
+        ),
+    ] = None,
     database_url: Annotated[
         str | None,
         typer.Option(
             "--database-url",
-            envvar="REDLINE_DATABASE_URL",
-            help="sqlite:///PATH or postgresql://USER@HOST/DB (default: SQLite in the data dir).",
+            help="sqlite:///PATH or postgresql://USER@HOST/DB (env REDLINE_DATABASE_URL; "
+            "default: SQLite in the data dir).",
+            show_default=False,
         ),
     ] = None,
     verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv: debug).")
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Logs: -v one line per fetch, -vv discovery details and debug.",
+            show_default=False,
+        ),
     ] = 0,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     setup_logging(verbose)
-    env = Env(data_dir=data_dir, database_url=database_url or None, verbose=verbose)
+    given: dict[str, Any] = {}
+    if data_dir is not None:
+        given["data_dir"] = data_dir
+    if database_url:
+        given["database_url"] = database_url
+    env = Env(load_settings(config, given), given, verbose=verbose)
     ctx.obj = env
     ctx.call_on_close(env.close)
 
@@ -72,6 +131,7 @@ commands_crawl.register(app)
 commands_read.register(app)
 commands_ops.register(app)
 commands_web.register(app)
+commands_config.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -41,7 +41,7 @@ def crawl(
     store = env.store()
     if source:
         store.get_source(source)  # a clear error for an unknown name
-    crawler = Crawler(store)
+    crawler = Crawler(store, env.settings)
     if once or all_:
         show = sys.stderr.isatty()
         with _progress(show) as progress:
@@ -95,7 +95,7 @@ def check(
     added = article is None
     if article is None:
         article, _ = store.add_article(url, src.id if src else None, now)
-    result = asyncio.run(Crawler(store).check_one(article))
+    result = asyncio.run(Crawler(store, env.settings).check_one(article))
     failed = result.outcome in FAILED
     if added and failed and store.get_article(article.id).version_count == 0:
         store.forget_article(article.id)  # a URL that never loaded is not a story to track

@@ -3,38 +3,52 @@ and API tokens."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from redline.cli.env import Env, crawl_until_signalled, err, out, print_json
+from redline.cli.env import Env, crawl_until_signalled, err, human_time, out, print_json
 from redline.crawl import Crawler
 from redline.serialize import iso
-from redline.settings import Settings
 
 
 def worker(
     ctx: typer.Context,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, help="Checks in flight in this worker.")
-    ] = 16,
+        int | None,
+        typer.Option(
+            "--concurrency",
+            min=1,
+            help="Checks in flight in this worker (fetch.global_concurrency).",
+        ),
+    ] = None,
     metrics_port: Annotated[
         int | None, typer.Option("--metrics-port", help="Serve Prometheus metrics on this port.")
     ] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
     lease: Annotated[
-        float, typer.Option("--lease", min=1, help="Seconds a claimed article stays reserved.")
-    ] = 300,
+        float | None,
+        typer.Option(
+            "--lease", min=1, help="Seconds a claimed article stays reserved (crawl.lease)."
+        ),
+    ] = None,
     metrics_host: Annotated[
-        str, typer.Option("--metrics-host", help="Address the metrics port listens on.")
-    ] = "127.0.0.1",
+        str | None,
+        typer.Option(
+            "--metrics-host", help="Address the metrics port listens on (worker.metrics_host)."
+        ),
+    ] = None,
     heartbeat: Annotated[
-        float,
-        typer.Option("--heartbeat", min=0.1, help="Seconds between heartbeats (redline status)."),
-    ] = 30,
+        float | None,
+        typer.Option(
+            "--heartbeat",
+            min=0.1,
+            help="Seconds between heartbeats, `redline status` (crawl.heartbeat_every).",
+        ),
+    ] = None,
 ) -> None:
     """Run one crawl worker; start any number against one PostgreSQL database.
 
@@ -43,12 +57,10 @@ def worker(
     """
     env: Env = ctx.obj
     store = env.store()
-    base = Settings()
-    settings = replace(
-        base,
-        fetch=replace(base.fetch, global_concurrency=concurrency),
-        crawl=replace(base.crawl, lease=timedelta(seconds=lease), heartbeat_every=heartbeat),
-    )
+    env.override("fetch", global_concurrency=concurrency)
+    env.override("crawl", lease=lease, heartbeat_every=heartbeat)
+    settings = env.override("worker", metrics_host=metrics_host)
+    metrics_host = settings.worker.metrics_host
     crawler = Crawler(store, settings)
     if metrics_port:
         from prometheus_client import start_http_server
@@ -63,7 +75,9 @@ def worker(
             ) from exc
         out.print(f"metrics on http://{metrics_host}:{metrics_port}/metrics")
 
-    out.print(f"worker {crawler.worker_id} started (concurrency {concurrency})")
+    out.print(
+        f"worker {crawler.worker_id} started (concurrency {settings.fetch.global_concurrency})"
+    )
     crawl_until_signalled(crawler, source=source, prefix=f"{crawler.worker_id} ")
     out.print(f"worker {crawler.worker_id} stopped")
 
@@ -135,17 +149,40 @@ token_app = typer.Typer(
 def token_create(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="What the token is for.")]
 ) -> None:
-    """Create a token (shown once; only its hash is stored)."""
+    """Create a token (shown once; only its hash is stored).
+
+    Send it with each state-changing API request: `Authorization: Bearer TOKEN`.
+    """
     token = ctx.obj.store().create_token(name, datetime.now(UTC))
     out.print(token, markup=False)
+    err.print(
+        "Shown once; only its hash is stored. Send it with API requests that change state, e.g.\n"
+        f"  curl -H 'Authorization: Bearer {token}' ...\n"
+        "Revoke it with `redline token revoke ID` (ids in `redline token list`).",
+        markup=False,
+    )
 
 
 @token_app.command("list")
-def token_list(ctx: typer.Context) -> None:
+def token_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output (ISO times).")] = False,
+) -> None:
     """List tokens (never their values)."""
-    for t in ctx.obj.store().list_tokens():
-        used = f"last used {iso(t['last_used'])}" if t["last_used"] else "never used"
-        out.print(f"{t['id']}  {t['name']}  created {iso(t['created_at'])}  {used}", markup=False)
+    tokens = ctx.obj.store().list_tokens()
+    if as_json:
+        keys = ("created_at", "last_used")
+        print_json([{**t, **{k: iso(t[k]) for k in keys}} for t in tokens])
+        return
+    if not tokens:
+        out.print("no API tokens yet: `redline token create NAME` makes one")
+        return
+    now = datetime.now(UTC)
+    table = Table("id", "name", "created", "last used", box=None)
+    for t in tokens:
+        used = human_time(t["last_used"], now) if t["last_used"] else "never"
+        table.add_row(str(t["id"]), escape(t["name"]), human_time(t["created_at"], now), used)
+    out.print(table)
 
 
 @token_app.command("revoke")

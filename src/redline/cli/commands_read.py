@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from redline.cli.env import Env, out, print_json
+from redline.cli.env import Env, human_time, out, print_json
 from redline.errors import ConfigError, ExtractionError, FetchError
 from redline.serialize import article_json, history_json, iso
 from redline.storage.records import ChangeRow
@@ -75,7 +76,12 @@ def history(
         f"{a.url}\nstatus {a.status}, {a.version_count} version(s), {a.check_count} check(s)",
         markup=False,
     )
-    nxt = f"next check {iso(a.next_check)}" if a.next_check else "will not be checked again"
+    now = datetime.now(UTC)
+    nxt = (
+        f"next check {human_time(a.next_check, now)}"
+        if a.next_check
+        else "will not be checked again"
+    )
     out.print(nxt)
     hidden = 0
     for v in versions:
@@ -83,7 +89,7 @@ def history(
         if c and c.level == "cosmetic" and not show_all:
             hidden += 1
             continue
-        line = f"  v{v.number}  {v.captured_at:%Y-%m-%d %H:%M:%S}  {v.title}"
+        line = f"  v{v.number}  {human_time(v.captured_at, now)}  {v.title}"
         if c:
             line += f"\n        [{c.level}] {c.summary}" + ("  (stealth edit)" if c.stealth else "")
             if c.classes:
@@ -97,7 +103,7 @@ def history(
     for e in store.events(a.id):
         if e.kind != "first_seen":
             out.print(
-                f"  event {e.kind} at {e.at:%Y-%m-%d %H:%M:%S}: {e.detail or ''}", markup=False
+                f"  event {e.kind} at {human_time(e.at, now)}: {e.detail or ''}", markup=False
             )
 
 
@@ -121,8 +127,8 @@ def diff(
     a = store.require_article(url)
     if a.version_count < 2 and (from_ is None or to is None):
         raise ConfigError(f"{a.url} has {a.version_count} version(s): nothing to compare yet")
-    new_n = to or a.version_count
-    old_n = from_ or new_n - 1
+    new_n = a.version_count if to is None else to
+    old_n = new_n - 1 if from_ is None else from_
     if not (1 <= old_n <= a.version_count and 1 <= new_n <= a.version_count):
         raise ConfigError(f"version numbers must be between 1 and {a.version_count}")
     if old_n >= new_n:
@@ -159,7 +165,7 @@ def extract(
     failures = 0
 
     async def fetch(u: str) -> tuple[bytes, str | None, str]:
-        async with Fetcher() as f:
+        async with Fetcher(env.settings.fetch) as f:
             fr = await f.fetch(u)
         if not fr.ok:
             raise FetchError("http_status", f"{u} answered HTTP {fr.status}", status=fr.status)
@@ -171,10 +177,14 @@ def extract(
                 body, ctype, page_url = asyncio.run(fetch(item))
             else:
                 path = Path(item)
+                if path.is_dir():
+                    raise ConfigError(f"{item} is a directory; give the saved HTML files in it")
                 if not path.is_file():
                     raise ConfigError(f"no such file: {item}")
                 body, ctype, page_url = path.read_bytes(), None, url or ""
-            ext = run_extract(decode_html(body, ctype), page_url or None, rules)
+            ext = run_extract(
+                decode_html(body, ctype), page_url or None, rules, env.settings.extract
+            )
         except (ExtractionError, FetchError, ConfigError) as exc:
             failures += 1
             if as_json:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from redline.cli.env import Env, out, print_json
+from redline.cli.env import Env, err, out, print_json
 from redline.serialize import source_json
 from redline.sources import SourceConfig, load_sources_file
 from redline.storage.browse import changed_since, source_summaries
@@ -116,7 +116,10 @@ def remove(ctx: typer.Context, name: str) -> None:
 @sources_app.command("load")
 def load(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="TOML file with [[source]] tables.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="TOML file with \\[\\[source]] tables (see sources.example.toml)."),
+    ],
 ) -> None:
     """Add or update every source in a TOML file (all validated before any is stored)."""
     sources = load_sources_file(file)
@@ -124,7 +127,13 @@ def load(
     now = datetime.now(UTC)
     for cfg in sources:
         _, created = store.save_source(cfg, now)
-        out.print(f"{'added' if created else 'updated'} source {cfg.name}")
+        out.print(f"{'added' if created else 'updated'} source {cfg.name}", markup=False)
+        if not cfg.has_discovery:
+            err.print(
+                f"warning: source {cfg.name!r} in {file} has no feeds, sitemaps or homepage: "
+                "nothing will be discovered for it; add articles with `redline check URL`",
+                markup=False,
+            )
 
 
 @sources_app.command("list")

@@ -9,9 +9,12 @@ import typer
 from redline.cli.env import Env, crawl_until_signalled, out
 
 Host = Annotated[
-    str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
+    str | None,
+    typer.Option("--host", help="Address to listen on, 0.0.0.0 for every interface (web.host)."),
 ]
-Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+Port = Annotated[
+    int | None, typer.Option("--port", min=1, max=65535, help="Port to listen on (web.port).")
+]
 
 
 def _url(host: str, port: int) -> str:
@@ -19,11 +22,13 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def serve(ctx: typer.Context, host: Host = None, port: Port = None) -> None:
     """Serve the web interface, JSON API and feeds (Ctrl-C stops)."""
     from redline.web.server import bind, serve_socket
 
     env: Env = ctx.obj
+    web = env.override("web", host=host, port=port).web
+    host, port = web.host, web.port
     store = env.store()
     sock = bind(host, port)  # a taken port is a one-line error before anything else
     out.print(f"Redline web UI: {_url(host, port)}  (API docs at /api/docs) — Ctrl-C to stop")
@@ -31,16 +36,18 @@ def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> No
     out.print("stopped")
 
 
-def run(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def run(ctx: typer.Context, host: Host = None, port: Port = None) -> None:
     """Crawl continuously and serve the web interface, in one process (Ctrl-C stops both)."""
     from redline.crawl import Crawler
     from redline.web.server import start_in_thread
 
     env: Env = ctx.obj
+    web = env.override("web", host=host, port=port).web
+    host, port = web.host, web.port
     store = env.store()
     stop_web = start_in_thread(store, host, port)
     out.print(f"Redline web UI: {_url(host, port)}  — crawling until Ctrl-C")
-    crawler = Crawler(store)
+    crawler = Crawler(store, env.settings)
 
     try:
         crawl_until_signalled(crawler)

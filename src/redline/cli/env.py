@@ -6,11 +6,14 @@ import json
 import logging
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from redline.errors import ConfigError
+from redline.settings import Loaded, Settings, load_settings
 from redline.storage import Store, default_database_url
 
 log = logging.getLogger("redline")
@@ -18,18 +21,42 @@ log = logging.getLogger("redline")
 
 @dataclass
 class Env:
-    data_dir: Path
-    database_url: str | None
+    """The settings in effect (defaults < config file < env < flags) and the store they name."""
+
+    loaded: Loaded
+    overrides: dict[str, Any] = field(default_factory=dict)
     verbose: int = 0
     _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        return self.loaded.settings
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
+
+    @property
+    def database_url(self) -> str | None:
+        return self.settings.database_url
 
     @property
     def url(self) -> str:
         return self.database_url or default_database_url(self.data_dir)
 
+    def override(self, section: str, **values: Any) -> Settings:
+        """The settings with a command's own flags on top (unset flags, None, are skipped)."""
+        given = {k: v for k, v in values.items() if v is not None}
+        if given:
+            merged = {**self.overrides, section: {**self.overrides.get(section, {}), **given}}
+            self.loaded = load_settings(self.loaded.config_file, merged)
+            self.overrides = merged
+        return self.settings
+
     def store(self) -> Store:
         if self._store is None:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            if self.database_url is None:  # only the default SQLite database lives in the data dir
+                prepare_data_dir(self.data_dir)
             self._store = Store.open(self.url)
         return self._store
 
@@ -39,27 +66,97 @@ class Env:
             self._store = None
 
 
+def prepare_data_dir(path: Path) -> None:
+    """Create the data directory, or say in one line why it cannot be one."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError(
+            f"data dir {path} exists and is not a directory; choose another --data-dir"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot create data dir {path}: {exc.strerror or exc}; choose another --data-dir"
+        ) from None
+
+
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def human_time(d: datetime | None, now: datetime | None = None) -> str:
+    """A time as people read it in a table: minutes in UTC, and how long ago when recent
+    (`--json` keeps exact ISO times)."""
+    if d is None:
+        return "-"
+    d = d.astimezone(UTC)
+    shown = f"{d:%Y-%m-%d %H:%M} UTC"
+    ago = ((now or datetime.now(UTC)) - d).total_seconds()
+    if 0 <= ago < 60:
+        return f"{shown} (just now)"
+    if 0 <= ago < 3600:
+        return f"{shown} ({int(ago // 60)} min ago)"
+    if 0 <= ago < 86400:
+        return f"{shown} ({int(ago // 3600)} h ago)"
+    if -86400 < ago < 0:
+        return f"{shown} (in {_span(-ago)})"
+    return shown
+
+
+def _span(seconds: float) -> str:
+    return f"{int(seconds // 60)} min" if seconds < 3600 else f"{int(seconds // 3600)} h"
 
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
+def _kv(value: Any) -> str:
+    text = "-" if value is None else str(value)
+    return text if text and not any(c in text for c in ' "=\n') else json.dumps(text)
+
+
+class KeyValueFormatter(logging.Formatter):
+    """``time level=… logger=… msg=… key=value …``: one line per event, easy to grep and parse.
+    Structured events pass their fields as ``extra={"fields": {...}}``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = (
+            f"{self.formatTime(record, '%Y-%m-%dT%H:%M:%S%z')} level={record.levelname} "
+            f"logger={record.name} msg={_kv(record.getMessage())}"
+        )
+        fields = getattr(record, "fields", None) or {}
+        line += "".join(f" {key}={_kv(value)}" for key, value in fields.items())
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+# Libraries whose warnings are theirs to fix, not an operator's ("discarding data"): shown at -vv.
+THIRD_PARTY = (
+    "httpx",
+    "httpcore",
+    "trafilatura",
+    "htmldate",
+    "courlan",
+    "justext",
+    "charset_normalizer",
+    "alembic",
+    "uvicorn.access",
+)
+
+
 def setup_logging(verbose: int) -> None:
+    """Quiet by default (Redline's own warnings and errors); -v one line per fetch; -vv
+    discovery details, debug, and third-party warnings."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter(
-            "%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)r", "%Y-%m-%dT%H:%M:%S%z"
-        )
-    )
+    handler.setFormatter(KeyValueFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "trafilatura", "htmldate", "alembic", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    for noisy in THIRD_PARTY:
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose >= 2 else logging.ERROR)
 
 
 def print_round(summary: Any, prefix: str = "") -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from redline.fetch.result import FetchResult
 from redline.frontier.links import judge_redirect, redirect_confirmed, usable_canonical
 from redline.frontier.schedule import SchedulePolicy, next_check_at
 from redline.frontier.urls import identity_key
-from redline.settings import CrawlSettings
+from redline.settings import CrawlSettings, ExtractSettings
 from redline.sources.model import SourceConfig
 from redline.storage import ArticleRow, CheckRecord, NewVersion, Store, VersionConflict
 from redline.versions.changes import change_between
@@ -50,6 +50,7 @@ class CheckContext:
     policy: SchedulePolicy
     rng: random.Random
     worker: str | None = None
+    limits: ExtractSettings = field(default_factory=ExtractSettings)
 
 
 def rules_for(source: SourceConfig | None) -> ExtractRules | None:
@@ -77,13 +78,28 @@ async def check_article(
             respect_robots=source.respect_robots if source else True,
         )
     except FetchError as exc:
-        return _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")
+        outcome = _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")
+        _log_fetch(article.url, exc.status, None, None, outcome)
+        return outcome
     metrics.FETCH_SECONDS.observe(fr.duration_ms / 1000)
     try:
-        return await _judge_response(ctx, article, source, fr, now)
+        outcome = await _judge_response(ctx, article, source, fr, now)
     except VersionConflict as exc:
         log.info("version conflict on %s: %s", article.url, exc)
-        return CheckOutcome(article.url, "conflict", str(exc))
+        outcome = CheckOutcome(article.url, "conflict", str(exc))
+    _log_fetch(article.url, fr.status, len(fr.body), fr.duration_ms, outcome)
+    return outcome
+
+
+def _log_fetch(
+    url: str, status: int | None, size: int | None, ms: int | None, outcome: CheckOutcome
+) -> None:
+    """One structured line per article fetch (`redline -v`)."""
+    if log.isEnabledFor(logging.INFO):
+        fields = {"url": url, "status": status, "bytes": size, "ms": ms, "outcome": outcome.outcome}
+        if outcome.reason:
+            fields["reason"] = outcome.reason
+        log.info("fetch", extra={"fields": fields})
 
 
 def record_internal_error(
@@ -167,7 +183,7 @@ async def _judge_response(
     known_fp = article.region_fp if article.version_count and not restored else None
     # Decoding, fingerprinting and extraction are CPU work: a thread keeps the event loop (and
     # the timeouts of every other fetch in flight) running while a heavy page is parsed.
-    fp, extracted = await asyncio.to_thread(_analyse, fr, rules_for(source), known_fp)
+    fp, extracted = await asyncio.to_thread(_analyse, fr, rules_for(source), known_fp, ctx.limits)
     if undecided and isinstance(extracted, ExtractionError):
         return _redirected(ctx, article, now, fr)  # led to something that is not an article
     if isinstance(extracted, ExtractionError):
@@ -270,18 +286,18 @@ def _redirected(
 
 
 def _analyse(
-    fr: FetchResult, rules: ExtractRules | None, known_fp: str | None
+    fr: FetchResult, rules: ExtractRules | None, known_fp: str | None, limits: ExtractSettings
 ) -> tuple[str | None, Extraction | ExtractionError | None]:
     """(fingerprint, extraction); extraction None when the fingerprint matched (fast path)."""
     try:
         html = decode_html(fr.body, fr.content_type)
     except ExtractionError as exc:
         return None, exc
-    fp = region_fingerprint(html, rules)
+    fp = region_fingerprint(html, rules, limits.max_region_nodes)
     if fp is not None and fp == known_fp:
         return fp, None
     try:
-        return fp, extract(html, fr.final_url, rules)
+        return fp, extract(html, fr.final_url, rules, limits)
     except ExtractionError as exc:
         return fp, exc
 

@@ -12,13 +12,10 @@ from redline.errors import ConfigError, DiscoveryError, FetchError, StorageError
 from redline.fetch.client import Fetcher
 from redline.fetch.result import FetchResult
 from redline.frontier.urls import canonicalize_url
+from redline.settings import DiscoverySettings
 from redline.storage import SourceRow, Store
 
 log = logging.getLogger(__name__)
-MAX_CHILD_SITEMAPS = (
-    20  # a sitemap index of a big outlet lists years of archives; take the first ones
-)
-MAX_DISCOVERY_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
@@ -36,14 +33,14 @@ def _wanted(url: str, include: list[re.Pattern[str]], exclude: list[re.Pattern[s
 
 
 async def _get(
-    store: Store, fetcher: Fetcher, source: SourceRow, url: str, kind: str
+    store: Store, fetcher: Fetcher, source: SourceRow, url: str, kind: str, max_bytes: int
 ) -> tuple[FetchResult | None, str | None, str | None]:
     """Fetch a feed, sitemap or homepage with this source's validators for it: (response or None
     when unchanged (304), the validators sent)."""
     etag, last_modified = store.discovery_validators(source.id, url, kind)
     fr = await fetcher.fetch(
         url, etag=etag, last_modified=last_modified, respect_robots=source.config.respect_robots,
-        max_bytes=MAX_DISCOVERY_BYTES,
+        max_bytes=max_bytes,
     )  # fmt: skip
     if fr.not_modified:
         return None, etag, last_modified
@@ -53,7 +50,11 @@ async def _get(
 
 
 async def discover_source(
-    store: Store, fetcher: Fetcher, source: SourceRow, now: datetime
+    store: Store,
+    fetcher: Fetcher,
+    source: SourceRow,
+    now: datetime,
+    limits: DiscoverySettings = DiscoverySettings(),
 ) -> DiscoveryReport:
     cfg = source.config
     report = DiscoveryReport(cfg.name)
@@ -73,7 +74,7 @@ async def discover_source(
     def parse(body: bytes, url: str, mode: str) -> tuple[list[str], str | None]:
         """Add the links of one document to ``found``: (child sitemaps, partial-parse error)."""
         if mode == "feed":
-            feed = parse_feed(body, url)
+            feed = parse_feed(body, url, limits)
             found.extend(feed.articles)
             return [], feed.error
         if mode == "homepage":
@@ -81,20 +82,32 @@ async def discover_source(
                 parse_homepage(body, url, list(cfg.include) or None, list(cfg.exclude) or None)
             )
             return [], None
-        page = parse_sitemap(body, url)
+        page = parse_sitemap(body, url, limits)
         found.extend(page.articles)
-        return page.sitemaps[:MAX_CHILD_SITEMAPS], page.error
+        return page.sitemaps[: limits.max_child_sitemaps], page.error
 
     async def attempt(url: str, mode: str) -> None:
         kind = "sitemap" if mode == "child-sitemap" else mode
         try:
-            fr, etag, last_modified = await _get(store, fetcher, source, url, kind)
+            fr, etag, last_modified = await _get(
+                store, fetcher, source, url, kind, limits.max_xml_bytes
+            )
             if fr is None:  # unchanged since the last good parse
+                log.debug(
+                    "discovery",
+                    extra={"fields": {"source": cfg.name, "kind": kind, "url": url, "status": 304}},
+                )
                 store.save_discovery_state(
                     source.id, url, kind, now, etag=etag, last_modified=last_modified, error=None
                 )
                 return
+            before = len(found)
             children, partial = parse(fr.body, url, mode)
+            fields = {"source": cfg.name, "kind": kind, "url": url, "status": fr.status}
+            fields |= {"bytes": len(fr.body), "ms": fr.duration_ms, "entries": len(found) - before}
+            if mode == "sitemap":
+                fields["child_sitemaps"] = len(children)
+            log.debug("discovery", extra={"fields": fields})
             if partial:
                 failed(url, kind, partial)  # links kept; validators cleared: refetched in full
             else:
@@ -131,5 +144,9 @@ async def discover_source(
         seen.add(url)
         _, created = store.add_article(url, source.id, now, title=item.title)
         report.new += int(created)
+        if created:
+            log.debug("new link", extra={"fields": {"source": cfg.name, "url": url}})
     report.found = len(seen)
+    totals = {"links": report.found, "new": report.new, "errors": len(report.errors)}
+    log.debug("discovery done", extra={"fields": {"source": cfg.name, **totals}})
     return report

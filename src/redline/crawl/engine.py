@@ -94,7 +94,9 @@ class Crawler:
     ) -> None:
         self.store = store
         self.settings = settings or Settings()
-        self.default_policy = policy or SchedulePolicy.default()
+        self.default_policy = policy or SchedulePolicy.from_config(
+            self.settings.crawl.schedule, self.settings.crawl.schedule_jitter
+        )
         self.clock = clock
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
         self._rng = random.Random()
@@ -120,7 +122,7 @@ class Crawler:
         policy = cfg.schedule if cfg and cfg.schedule else self.default_policy
         return CheckContext(
             store=self.store, fetcher=fetcher, settings=self.settings.crawl, policy=policy,
-            rng=self._rng, worker=self.worker_id,
+            rng=self._rng, worker=self.worker_id, limits=self.settings.extract,
         )  # fmt: skip
 
     async def discover(
@@ -154,7 +156,9 @@ class Crawler:
             try:
                 for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
                     self._configure(fetcher, cfg, url)
-                report = await discover_source(self.store, fetcher, row, now)
+                report = await discover_source(
+                    self.store, fetcher, row, now, self.settings.discovery
+                )
             except StorageError:
                 raise  # run_forever backs off; the source lease expires meanwhile
             except Exception as exc:  # one broken source must never stop the worker

@@ -8,9 +8,10 @@ import feedparser
 from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
 from redline.discovery.model import Discovered, FeedPage
-from redline.discovery.safexml import MAX_XML_BYTES, gunzip_capped, screen
+from redline.discovery.safexml import gunzip_capped, screen
 from redline.errors import DiscoveryError
 from redline.frontier.urls import join_url
+from redline.settings import DiscoverySettings
 
 
 def _date(entry: feedparser.FeedParserDict) -> datetime | None:
@@ -34,13 +35,15 @@ def _fault(parsed: feedparser.FeedParserDict) -> str | None:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def parse_feed(body: bytes, base_url: str) -> FeedPage:
+def parse_feed(
+    body: bytes, base_url: str, limits: DiscoverySettings = DiscoverySettings()
+) -> FeedPage:
     """Article links of an RSS 0.9x/1.0/2.0 or Atom feed, in feed order, deduplicated. A malformed
     feed keeps the links read before the fault and says what was wrong in ``error``."""
     what = f"feed at {base_url}"
-    body = gunzip_capped(body, what)
-    if len(body) > MAX_XML_BYTES:
-        raise DiscoveryError(f"{what} is larger than {MAX_XML_BYTES:,} bytes; refused")
+    body = gunzip_capped(body, what, limits.max_xml_bytes)
+    if len(body) > limits.max_xml_bytes:
+        raise DiscoveryError(f"{what} is larger than {limits.max_xml_bytes:,} bytes; refused")
     screen(body, what)
     try:
         parsed = feedparser.parse(

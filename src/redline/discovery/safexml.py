@@ -11,8 +11,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from redline.errors import DiscoveryError
+from redline.settings import DiscoverySettings
 
-MAX_XML_BYTES = 50 * 1024 * 1024  # the sitemap protocol's limit, uncompressed
+MAX_XML_BYTES = DiscoverySettings.max_xml_bytes  # the sitemap protocol's limit, uncompressed
 
 
 def screen(body: bytes, what: str) -> None:

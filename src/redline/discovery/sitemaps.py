@@ -12,11 +12,12 @@ from lxml import etree
 
 from redline.dates import parse_date
 from redline.discovery.model import Discovered, SitemapPage
-from redline.discovery.safexml import MAX_XML_BYTES, gunzip_capped, screen
+from redline.discovery.safexml import gunzip_capped, screen
 from redline.errors import DiscoveryError
 from redline.frontier.urls import join_url
+from redline.settings import DiscoverySettings
 
-MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
+MAX_SITEMAP_URLS = DiscoverySettings.max_sitemap_urls  # the default limit per file
 
 
 def _local(tag: object) -> str:
@@ -30,16 +31,19 @@ def _text(el: etree._Element, name: str) -> str | None:
     return None
 
 
-def parse_sitemap(body: bytes, base_url: str) -> SitemapPage:
+def parse_sitemap(
+    body: bytes, base_url: str, limits: DiscoverySettings = DiscoverySettings()
+) -> SitemapPage:
     what = f"sitemap at {base_url}"
-    body = gunzip_capped(body, what)
-    if len(body) > MAX_XML_BYTES:
-        raise DiscoveryError(f"{what} is larger than {MAX_XML_BYTES:,} bytes; refused")
+    max_urls = limits.max_sitemap_urls
+    body = gunzip_capped(body, what, limits.max_xml_bytes)
+    if len(body) > limits.max_xml_bytes:
+        raise DiscoveryError(f"{what} is larger than {limits.max_xml_bytes:,} bytes; refused")
     stripped = body.lstrip()
     if not stripped:
         raise DiscoveryError(f"{what} is empty")
     if not stripped.startswith(b"<"):
-        return _plain_text(body, base_url, what)
+        return _plain_text(body, base_url, what, max_urls)
     screen(body, what)
     page = SitemapPage()
     seen: set[str] = set()
@@ -61,10 +65,8 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapPage:
                 url = join_url(base_url, loc) if loc else None  # a bad entry is skipped
                 if url is not None and url not in seen:
                     seen.add(url)
-                    if len(seen) > MAX_SITEMAP_URLS:
-                        raise DiscoveryError(
-                            f"{what} lists more than {MAX_SITEMAP_URLS:,} URLs; refused"
-                        )
+                    if len(seen) > max_urls:
+                        raise DiscoveryError(f"{what} lists more than {max_urls:,} URLs; refused")
                     published = parse_date(_text(el, "publication_date") or _text(el, "lastmod"))
                     page.articles.append(
                         Discovered(url=url, title=_text(el, "title"), published=published)
@@ -90,7 +92,7 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapPage:
     return page
 
 
-def _plain_text(body: bytes, base_url: str, what: str) -> SitemapPage:
+def _plain_text(body: bytes, base_url: str, what: str, max_urls: int) -> SitemapPage:
     text = body.decode("utf-8", errors="replace")
     urls = []
     for line in text.splitlines():
@@ -101,6 +103,6 @@ def _plain_text(body: bytes, base_url: str, what: str) -> SitemapPage:
                 urls.append(url)
     if not urls:
         raise DiscoveryError(f"{what} is neither XML nor a plain-text list of URLs")
-    if len(urls) > MAX_SITEMAP_URLS:
-        raise DiscoveryError(f"{what} lists more than {MAX_SITEMAP_URLS:,} URLs; refused")
+    if len(urls) > max_urls:
+        raise DiscoveryError(f"{what} lists more than {max_urls:,} URLs; refused")
     return SitemapPage(articles=[Discovered(url=u) for u in dict.fromkeys(urls)])

@@ -12,11 +12,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from redline.errors import ExtractionError
 from redline.extract.normalize import normalize_paragraphs, normalize_text
+from redline.settings import ExtractSettings
 
 log = logging.getLogger(__name__)
 _BLOCKS = "p, h2, h3, h4, li, blockquote, pre"
 _SPLIT = re.compile(r"\n\s*\n|\r\n\s*\r\n|\n")
-MIN_BODY_WORDS = 25
 
 
 def words(paragraphs: tuple[str, ...] | list[str]) -> int:
@@ -77,17 +77,16 @@ def _trafilatura(html: str, url: str | None, precision: bool) -> tuple[tuple[str
     return (normalize_paragraphs(text.split("\n")) if text else ()), lang
 
 
-SHORT_BODY_WORDS = 150
-
-
-def body_from_trafilatura(html: str, url: str | None) -> tuple[tuple[str, ...], str | None]:
+def body_from_trafilatura(
+    html: str, url: str | None, short_words: int = ExtractSettings.short_body_words
+) -> tuple[tuple[str, ...], str | None]:
     """(paragraphs, language), preferring precision: no comments, tables or images.
 
     Precision mode sometimes keeps only a fragment of a long article; when it returns a short
     body, the balanced mode is tried and wins if it finds at least twice as much.
     """
     paragraphs, lang = _trafilatura(html, url, precision=True)
-    if words(paragraphs) < SHORT_BODY_WORDS:
+    if words(paragraphs) < short_words:
         balanced, lang2 = _trafilatura(html, url, precision=False)
         if words(balanced) >= 2 * max(words(paragraphs), 1):
             paragraphs, lang = balanced, lang2 or lang

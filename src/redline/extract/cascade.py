@@ -12,7 +12,6 @@ from selectolax.lexbor import LexborHTMLParser
 from redline.dates import parse_date
 from redline.errors import ExtractionError
 from redline.extract.body import (
-    MIN_BODY_WORDS,
     body_from_jsonld,
     body_from_rules,
     body_from_trafilatura,
@@ -30,14 +29,13 @@ from redline.extract.metadata import (
 )
 from redline.extract.model import Extraction, ExtractRules
 from redline.extract.normalize import normalize_text
+from redline.settings import ExtractSettings
 
-MAX_HTML_CHARS = 8_000_000  # beyond this a page is not an article (the fetcher caps bytes too)
 
-
-def parse(html: str) -> LexborHTMLParser:
+def parse(html: str, max_chars: int = ExtractSettings.max_html_chars) -> LexborHTMLParser:
     if not html or not html.strip():
         raise ExtractionError("empty", "the page is empty")
-    if len(html) > MAX_HTML_CHARS:
+    if len(html) > max_chars:
         raise ExtractionError("too_large", f"the page has {len(html):,} characters; not an article")
     try:
         return LexborHTMLParser(html)
@@ -57,9 +55,15 @@ def _without_heading(
     return tuple(out)
 
 
-def extract(html: str, url: str | None = None, rules: ExtractRules | None = None) -> Extraction:
+def extract(
+    html: str,
+    url: str | None = None,
+    rules: ExtractRules | None = None,
+    limits: ExtractSettings = ExtractSettings(),
+) -> Extraction:
     """Extract the article from a page, or raise ExtractionError(reason)."""
-    tree = parse(html)
+    tree = parse(html, limits.max_html_chars)
+    min_words = limits.min_body_words
     for sel in rules.drop if rules else ():
         for node in tree.css(sel):
             node.decompose()
@@ -73,13 +77,13 @@ def extract(html: str, url: str | None = None, rules: ExtractRules | None = None
     if rules and rules.body:
         paragraphs = body_from_rules(tree, rules.body)
         method = "rules"
-    if words(paragraphs) < MIN_BODY_WORDS and ld_main and ld_main.body:
+    if words(paragraphs) < min_words and ld_main and ld_main.body:
         candidate = body_from_jsonld(ld_main.body)
-        if words(candidate) >= MIN_BODY_WORDS:
+        if words(candidate) >= min_words:
             paragraphs, method = candidate, "jsonld"
-    if method != "rules" or words(paragraphs) < MIN_BODY_WORDS:
+    if method != "rules" or words(paragraphs) < min_words:
         try:
-            traf, language = body_from_trafilatura(tree.html or html, url)
+            traf, language = body_from_trafilatura(tree.html or html, url, limits.short_body_words)
         except ExtractionError:
             traf = ()
         if method == "jsonld":

@@ -14,8 +14,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from redline.extract.furniture import is_furniture
 from redline.extract.model import ExtractRules
+from redline.settings import ExtractSettings
 
-MAX_REGION_NODES = 5000
 _CONTAINERS = ('[itemprop="articleBody"]', "article", '[role="main"]', "main")
 _FURNITURE = (
     "script:not([type='application/ld+json'])", "style", "noscript", "iframe", "aside", "nav",
@@ -26,7 +26,11 @@ _FURNITURE = (
 )  # fmt: skip
 
 
-def region_fingerprint(html: str, rules: ExtractRules | None = None) -> str | None:
+def region_fingerprint(
+    html: str,
+    rules: ExtractRules | None = None,
+    max_nodes: int = ExtractSettings.max_region_nodes,
+) -> str | None:
     """SHA-256 over the article's own region, or None when it cannot be told apart."""
     try:
         tree = LexborHTMLParser(html)
@@ -44,7 +48,7 @@ def region_fingerprint(html: str, rules: ExtractRules | None = None) -> str | No
             container = tree.css_first(sel)
             if container is not None:
                 break
-    if container is None or len(container.css("*")) > MAX_REGION_NODES:
+    if container is None or len(container.css("*")) > max_nodes:
         return None  # no region, or pathological markup: let full extraction decide
     h = hashlib.sha256()
     for node in tree.css('script[type="application/ld+json"]'):

@@ -50,16 +50,10 @@ class SchedulePolicy:
 
     @classmethod
     def default(cls) -> SchedulePolicy:
-        h, d = timedelta(hours=1), timedelta(days=1)
-        return cls(
-            tiers=(
-                (3 * h, timedelta(minutes=15)),
-                (d, h),
-                (7 * d, 3 * h),
-                (30 * d, 3 * d),
-                (365 * d, 30 * d),
-            )
-        )
+        """The default tiers of the settings (``crawl.schedule``)."""
+        from redline.settings import CrawlSettings
+
+        return cls.from_config(CrawlSettings.schedule, CrawlSettings.schedule_jitter)
 
     @classmethod
     def from_config(

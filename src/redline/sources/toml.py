@@ -25,7 +25,17 @@ def load_sources_file(path: str | Path) -> list[SourceConfig]:
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"sources file {p} has no [[source]] tables")
-    sources = [SourceConfig.from_dict(e) for e in entries]
+    sources = []
+    for number, entry in enumerate(entries, 1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        which = f"source {name!r}" if isinstance(name, str) else f"[[source]] number {number}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"sources file {p}: {which} is not a table")
+        try:
+            sources.append(SourceConfig.from_dict(entry))
+        except ConfigError as exc:
+            detail = str(exc).removeprefix(f"{which}: ")
+            raise ConfigError(f"sources file {p}, {which}: {detail}") from exc
     names = [s.name for s in sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

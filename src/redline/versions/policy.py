@@ -26,8 +26,6 @@ _ERROR_TITLE = re.compile(
     r"|temporarily unavailable|something went wrong|an error occurred|just a moment",
     re.IGNORECASE,
 )
-MIN_WORDS = 25  # shorter bodies are not news articles but fragments or error pages
-LONG_ENOUGH_TO_SHRINK = 150  # a previous version needs this many words for the shrink rule
 
 
 @dataclass(frozen=True)
@@ -62,20 +60,20 @@ def judge(
     s = settings or CrawlSettings()
     words = _words(paragraphs)
     text = "\n".join(paragraphs)
-    if words < MIN_WORDS:
+    if words < s.min_words:
         reason = "error_page" if _ERROR_TITLE.search(title or "") else "empty"
         return Verdict("suspect", reason)
     if _ERROR_TITLE.search(title or "") and (
-        previous_words is None or words < previous_words * 0.5
+        previous_words is None or words < previous_words * s.error_page_ratio
     ):
         return Verdict("suspect", "error_page")
     has_paywall = bool(_PAYWALL.search(text))
     if previous_words:
         if has_paywall and words < previous_words * s.paywall_ratio:
             return Verdict("suspect", "paywall")
-        if previous_words >= LONG_ENOUGH_TO_SHRINK and words < previous_words * s.shrink_ratio:
+        if previous_words >= s.shrink_min_words and words < previous_words * s.shrink_ratio:
             return Verdict("suspect", "shrunk")
-    elif has_paywall and words < LONG_ENOUGH_TO_SHRINK:
+    elif has_paywall and words < s.shrink_min_words:
         return Verdict("suspect", "paywall")
     if previous_hash is not None and content_hash(title, byline, paragraphs) == previous_hash:
         return Verdict("unchanged")

@@ -14,6 +14,7 @@ from redline.testing.newsroom.server import run_auto_advance, serve_newsroom
 from redline.testing.newsroom.site import make_app
 from redline.testing.newsroom.state import (
     DEFAULT_SCRIPT,
+    DEMO_SCRIPT,
     NOISE,
     REAL_EDITS,
     SCRIPT_ROUNDS,
@@ -22,6 +23,6 @@ from redline.testing.newsroom.state import (
 )
 
 __all__ = [
-    "DEFAULT_SCRIPT", "NOISE", "REAL_EDITS", "SCRIPT_ROUNDS", "AppliedEdit", "Newsroom", "make_app",
+    "DEFAULT_SCRIPT", "DEMO_SCRIPT", "NOISE", "REAL_EDITS", "SCRIPT_ROUNDS", "AppliedEdit", "Newsroom", "make_app",
     "run_auto_advance", "serve_newsroom",
 ]  # fmt: skip

@@ -55,6 +55,36 @@ DEFAULT_SCRIPT: list[tuple[int, int, str]] = [
     (7, 2, "move"), (7, 10, "redirect_section"), (8, 2, "correction"),
 ]  # fmt: skip
 SCRIPT_ROUNDS = max(r for r, _, _ in DEFAULT_SCRIPT)
+
+# `redline demo` (12 articles): every kind of edit in the first five rounds, so a newcomer sees
+# each one within minutes; article 11 appears in round 1. Random edits follow.
+DEMO_SCRIPT: list[tuple[int, int, str]] = [
+    (1, 0, "typo_fix"),
+    (1, 1, "headline"),
+    (1, 2, "quote"),
+    (1, 3, "byline"),
+    (1, 4, "whitespace"),
+    (1, 9, "unavailable"),
+    (1, 11, "new_article"),
+    (2, 5, "delete"),
+    (2, 6, "redirect_section"),
+    (2, 7, "number"),
+    (2, 8, "paragraph_added"),
+    (2, 9, "paywall"),
+    (2, 4, "markup"),
+    (3, 0, "headline"),
+    (3, 1, "correction"),
+    (3, 10, "redirect_home"),
+    (3, 2, "paragraph_removed"),
+    (4, 3, "gone"),
+    (4, 11, "headline"),
+    (4, 7, "quote"),
+    (4, 9, "redirect_article"),
+    (5, 8, "byline"),
+    (5, 2, "number"),
+    (5, 0, "correction"),
+    (5, 4, "move"),
+]
 STATIC_EVERY = 11  # every 11th article is served without furniture and with an ETag
 
 
@@ -189,7 +219,7 @@ class Newsroom:
             edits = [
                 (i, k) for r, i, k in self.script if r == self.round and i < len(self.articles)
             ]
-            if self.random_edits and self.round > SCRIPT_ROUNDS:
+            if self.random_edits and self.round > max((r for r, _, _ in self.script), default=0):
                 edits += self._random_round()
             applied = []
             for i, kind in edits:
