@@ -16,6 +16,8 @@ class SourceRow:
     created_at: datetime
     next_discovery: datetime | None
     last_discovery: datetime | None
+    paused: bool = False
+    """Neither discovered nor its articles checked until resumed."""
 
     @property
     def name(self) -> str:
