@@ -67,6 +67,13 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    session_lifetime: timedelta = timedelta(hours=12)
+    """How long an operator stays signed in to the web UI after `/login` with an API token."""
+
+
+@dataclass(frozen=True)
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    web: WebSettings = field(default_factory=WebSettings)
