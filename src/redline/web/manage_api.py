@@ -103,6 +103,8 @@ def edit_source(
     paused = d.pop("paused", None)
     if paused is not None and not isinstance(paused, bool):
         return _invalid({"paused": "paused must be true or false"})
+    if d.get("name", row.name) != row.name:
+        return _invalid({"name": "cannot change name: remove the source and add it again"})
     changes = {k: v for k, v in d.items() if k != "name"}
     errors = field_errors({"name": row.name, **changes})
     if errors:
