@@ -64,6 +64,8 @@ class CrawlSettings:
     """A body shorter than this fraction of the previous version with a paywall phrase is suspect."""
     shrink_ratio: float = 0.3
     """A body shorter than this fraction of a long previous version is suspect even without a phrase."""
+    same_story_similarity: float = 0.9
+    """A redirect target whose body is at least this alike (0..1) is the same story, moved."""
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,17 @@ class NewChange:
 
 
 @dataclass(frozen=True)
+class MovedMerge:
+    """A moved story's two records becoming one (decided by the checker, applied by storage)."""
+
+    keep: int
+    absorbed: int
+    url: str  # the story's new main URL
+    drop: frozenset[int] = frozenset()  # absorbed versions that repeat the kept record's latest
+    first_change: NewChange | None = None  # the first moved version against the kept latest
+
+
+@dataclass(frozen=True)
 class CheckRecord:
     """Everything one check of one article writes, applied in one transaction."""
 
