@@ -206,7 +206,9 @@ def test_a_bad_form_is_shown_again_with_the_message_next_to_the_field(site: Site
 
 
 def test_edit_pause_resume_remove_and_track_from_the_forms(site: Site) -> None:
-    site.store.add_source(SourceConfig("news", feeds=(FEED,), delay=1.0, rules={"body": "main"}), NOW)
+    site.store.add_source(
+        SourceConfig("news", feeds=(FEED,), delay=1.0, rules={"body": "main"}), NOW
+    )
     c, csrf = _signed_in(site)
     page = c.get("/manage/sources/news/edit").text
     assert FEED in page and 'value="1"' in page

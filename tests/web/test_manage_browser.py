@@ -27,7 +27,8 @@ def operator_site(tmp_path: Any) -> Iterator[tuple[str, Store, str]]:
 
 
 def test_operator_adds_fixes_and_pauses_a_source(
-    operator_site: tuple[str, Store, str], browser: Any  # noqa: F811
+    operator_site: tuple[str, Store, str],
+    browser: Any,  # noqa: F811
 ) -> None:
     base, store, token = operator_site
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -48,7 +49,9 @@ def test_operator_adds_fixes_and_pauses_a_source(
     error = p.locator("#e-delay")
     assert "delay must be a number" in error.inner_text()
     assert p.get_by_label("Feeds").input_value() == "https://daily.example/rss.xml"  # kept
-    assert p.get_by_label("Delay between requests (seconds)").get_attribute("aria-invalid") == "true"
+    assert (
+        p.get_by_label("Delay between requests (seconds)").get_attribute("aria-invalid") == "true"
+    )
     tab.shot("1-error")
     assert store.list_sources() == []
     p.get_by_label("Delay between requests (seconds)").fill("2")
@@ -67,4 +70,6 @@ def test_operator_adds_fixes_and_pauses_a_source(
     p.goto(base + "/sources")
     assert p.get_by_role("link", name="Manage sources").count() == 0
     ctx.close()
-    assert not tab.errors, f"console errors: {tab.errors}"
+    # The invalid form is answered 422 on purpose (Chromium logs that status); nothing else.
+    errors = [e for e in tab.errors if "status of 422" not in e]
+    assert len(errors) == len(tab.errors) - 1 and not errors, f"console errors: {tab.errors}"

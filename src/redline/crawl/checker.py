@@ -250,8 +250,15 @@ async def _judge_response(
         if extracted is not None and not _same_story(ctx, article, fr, extracted, latest):
             return _redirected(ctx, article, now, fr)
         if redirect.other is not None:
-            return _merge_moved(ctx, article, redirect.other, now, fr)
-        store.move_article(article.id, fr.final_url, now)  # the very same story at a new URL
+            kept = _merge_moved(ctx, article, redirect.other, now)
+            if kept.id != article.id:  # the other record was seen first and carries on
+                reason = f"moved to {kept.url}; merged into article {kept.id}"
+                return _record(ctx, kept, now, outcome="merged", fr=fr, reason=reason)
+            # One record now: judge the page against the merged history.
+            article, restored = kept, False
+            latest = store.latest_version(kept.id) if extracted is not None else None
+        else:
+            store.move_article(article.id, fr.final_url, now)  # the same story at a new URL
     if extracted is None:
         # Fast path: the article's own region is byte-for-byte what we saw last time.
         return _record(
@@ -326,10 +333,11 @@ def _judge_content(
 
 
 def _merge_moved(
-    ctx: CheckContext, article: ArticleRow, other: ArticleRow, now: datetime, fr: FetchResult
-) -> CheckOutcome:
+    ctx: CheckContext, article: ArticleRow, other: ArticleRow, now: datetime
+) -> ArticleRow:
     """The story moved to a URL tracked on its own (found there first): one history again.
-    The record seen first keeps its id; the story's new URL becomes its main one."""
+    The record seen first keeps its id; the story's new URL becomes its main one. Returns the
+    kept record as it is now."""
     store = ctx.store
     keep, absorbed = (
         (article, other) if article.first_seen <= other.first_seen else (other, article)
@@ -339,10 +347,7 @@ def _merge_moved(
     )
     store.merge_moved(plan, now)
     log.info("moved story: article %s merged into %s at %s", absorbed.id, keep.id, other.url)
-    return _record(
-        ctx, store.get_article(keep.id), now, outcome="merged", fr=fr,
-        reason=f"moved to {other.url}; merged with article {absorbed.id}",
-    )  # fmt: skip
+    return store.get_article(keep.id)
 
 
 def _redirected(
