@@ -15,7 +15,7 @@ def _source(tmp_path: Path, name: str) -> dict[str, object]:
 
 def test_edit_changes_only_what_is_given(tmp_path: Path) -> None:
     redline(tmp_path, "source", "add", "bbc", "--feed", "https://feeds.bbci.co.uk/news/rss.xml",
-            "--include", "/news/", "--delay", "2", check=True)  # fmt: skip
+            "--include", "/news/", "--delay", "2", "--strip-param", "at_*", check=True)  # fmt: skip
     redline(tmp_path, "source", "edit", "bbc", "--homepage", "https://www.bbc.co.uk/news",
             "--concurrency", "3", "--schedule", "3h=15m, 1d=1h", check=True)  # fmt: skip
     s = _source(tmp_path, "bbc")
@@ -23,6 +23,7 @@ def test_edit_changes_only_what_is_given(tmp_path: Path) -> None:
     assert s["include"] == ["/news/"] and s["delay"] == 2.0  # kept
     assert s["homepage"] == "https://www.bbc.co.uk/news" and s["concurrency"] == 3
     assert s["schedule"] == [["3h", "15m"], ["1d", "1h"]]
+    assert s["strip_params"] == ["at_*"]  # kept
     redline(tmp_path, "source", "edit", "bbc", "--feed", "", "--include", "", check=True)
     s = _source(tmp_path, "bbc")
     assert s["feeds"] == [] and s["include"] == [] and s["homepage"]

@@ -48,14 +48,32 @@ def add(
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="Allow local/private addresses (test sites).")
     ] = False,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Do not obey robots.txt.")
+    ] = False,
+    schedule: Annotated[
+        str | None,
+        typer.Option("--schedule", help="Check tiers as age=interval, e.g. '3h=15m, 1d=1h'."),
+    ] = None,
+    discover_every: Annotated[
+        str | None, typer.Option("--discover-every", help="How often to poll, e.g. '10m'.")
+    ] = None,
+    strip_param: Annotated[
+        list[str] | None,
+        typer.Option("--strip-param", help="Tracking query parameter (repeatable)."),
+    ] = None,
 ) -> None:
     """Add a source."""
     env: Env = ctx.obj
-    cfg = SourceConfig(
-        name=name, feeds=tuple(feed or ()), sitemaps=tuple(sitemap or ()), homepage=homepage,
-        include=tuple(include or ()), exclude=tuple(exclude or ()), delay=delay, concurrency=concurrency,
-        allow_private=allow_private,
-    )  # fmt: skip
+    d = {
+        "name": name, "feeds": feed or [], "sitemaps": sitemap or [], "homepage": homepage,
+        "include": include or [], "exclude": exclude or [], "delay": delay,
+        "concurrency": concurrency, "allow_private": allow_private,
+        "respect_robots": not ignore_robots,
+        "schedule": parse_schedule(schedule) if schedule else None,
+        "discover_every": discover_every, "strip_params": strip_param or [],
+    }  # fmt: skip
+    cfg = SourceConfig.from_dict({k: v for k, v in d.items() if v is not None})
     if not cfg.has_discovery:
         out.print(
             f"note: {name} has no feed, sitemap or homepage; add articles with `redline check URL`"
