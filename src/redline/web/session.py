@@ -27,6 +27,7 @@ from redline.web.errors import WebProblem
 COOKIE = "redline_session"
 CSRF_FIELD = "csrf"
 _SETTINGS = WebSettings()
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,8 @@ def _parse(value: str) -> tuple[int, int, str] | None:
 def operator_of(request: Request) -> Operator | None:
     """The operator whose valid session cookie came with ``request`` (looked up once per
     request), or None for an anonymous reader."""
-    if "operator" in request.state._state:
-        cached: Operator | None = request.state.operator
+    cached = getattr(request.state, "operator", _UNSET)
+    if cached is None or isinstance(cached, Operator):
         return cached
     op = None
     raw = request.cookies.get(COOKIE)
