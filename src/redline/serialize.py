@@ -16,8 +16,12 @@ def iso(d: datetime | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def source_json(cfg: SourceConfig, stats: dict[str, int] | None = None) -> dict[str, Any]:
+def source_json(
+    cfg: SourceConfig, stats: dict[str, int] | None = None, *, paused: bool | None = None
+) -> dict[str, Any]:
     d = cfg.to_dict()
+    if paused is not None:
+        d["paused"] = paused
     if stats is not None:
         d["stats"] = stats
     return d

@@ -152,6 +152,8 @@ class CrawlSettings:
     """A previous version needs this many words before the shrink rule (and a paywall teaser) applies."""
     error_page_ratio: Fraction = 0.5
     """A page titled like an error page is suspect when below this fraction of the previous body."""
+    same_story_similarity: Fraction = 0.9
+    """A redirect target whose body is at least this alike (0..1) is the same story, moved."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,8 @@ class WebSettings:
     """Address `redline serve` and `redline run` listen on (0.0.0.0 for every interface)."""
     port: Port = 8000
     """Port `redline serve` and `redline run` listen on."""
+    session_lifetime: Duration = timedelta(hours=12)
+    """How long an operator stays signed in to the web UI after `/login` with an API token."""
 
 
 @dataclass(frozen=True)

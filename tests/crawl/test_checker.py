@@ -57,6 +57,15 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         body = page("Budget approved", PARAS)  # the slug changed, the story did not
     elif path == "/another-story.html":
         body = page("Storm closes schools", [p.replace("budget", "storm") for p in PARAS[::-1]])
+    elif path in ("/first-old.html", "/other-old.html") and n > 0:  # then moved / pulled
+        target = b"/first-old-updated.html" if path == "/first-old.html" else b"/another-story.html"
+        status, extra = 301, [(b"location", target)]
+    elif path == "/first-old.html":
+        body = page("Budget approved", PARAS)
+    elif path == "/other-old.html":
+        body = page("Budget approved", [p.replace("budget", "plan") for p in PARAS])
+    elif path == "/first-old-updated.html":  # the same story, republished with a new headline
+        body = page("Budget approved after late vote", PARAS)
     elif path == "/moved.html":
         status, extra = 301, [(b"location", b"/")]
     elif path == "/amp/a.html":
@@ -179,7 +188,12 @@ def test_a_redirect_to_another_story_is_redirected_and_to_the_same_story_an_alia
     moved = check(crawler, site + "/old-slug.html")  # same headline at the new URL
     assert moved.outcome == "unchanged", moved
     art = crawler.store.find_article(site + "/new-slug.html")
-    assert art is not None and art.status == "live" and art.url == site + "/old-slug.html"
+    # The story moved: the new URL is its main one, the old one an alias, the move an event.
+    assert art is not None and art.status == "live" and art.url == site + "/new-slug.html"
+    assert crawler.store.find_article(site + "/old-slug.html") == art
+    assert ("moved", site + "/new-slug.html") in [
+        (e.kind, e.detail) for e in crawler.store.events(art.id)
+    ]
     gone = check(crawler, site + "/swapped.html")  # another story altogether
     assert gone.outcome == "redirected", gone
     art = crawler.store.find_article(site + "/swapped.html")
@@ -188,3 +202,41 @@ def test_a_redirect_to_another_story_is_redirected_and_to_the_same_story_an_alia
         (e.kind, e.detail) for e in crawler.store.events(art.id)
     ]
     assert crawler.store.find_article(site + "/another-story.html") is None
+
+
+def test_a_story_found_first_at_its_new_url_merges_into_one_history(
+    crawler: Crawler, site: str
+) -> None:
+    """The new URL is tracked on its own (a fresh v1, headline rewritten) before the old one
+    redirects there: the two records become one, by body similarity."""
+    assert check(crawler, site + "/first-old.html").outcome == "new_version"
+    assert check(crawler, site + "/first-old-updated.html").outcome == "new_version"
+    old = crawler.store.find_article(site + "/first-old.html")
+    assert old is not None and crawler.store.count_articles() == 2
+    out = check(crawler, site + "/first-old.html")
+    assert out.outcome == "unchanged", out  # merged, then the page judged against one history
+    assert crawler.store.count_articles() == 1
+    art = crawler.store.find_article(site + "/first-old-updated.html")
+    assert art is not None and art.id == old.id and art.url == site + "/first-old-updated.html"
+    assert crawler.store.find_article(site + "/first-old.html") == art
+    versions = crawler.store.versions(art.id)
+    assert [(v.number, v.title) for v in versions] == [
+        (1, "Budget approved"),
+        (2, "Budget approved after late vote"),
+    ]
+    assert art.version_count == 2
+    change = crawler.store.changes(art.id)[versions[1].id]
+    assert "headline" in change.classes
+    kinds = [e.kind for e in crawler.store.events(art.id)]
+    assert kinds.count("first_seen") == 1 and "moved" in kinds
+    assert check(crawler, site + "/first-old-updated.html").outcome == "unchanged"
+
+
+def test_a_redirect_to_another_tracked_story_is_still_a_removal(
+    crawler: Crawler, site: str
+) -> None:
+    assert check(crawler, site + "/other-old.html").outcome == "new_version"
+    assert check(crawler, site + "/another-story.html").outcome == "new_version"
+    out = check(crawler, site + "/other-old.html")
+    assert out.outcome == "redirected", out
+    assert crawler.store.count_articles() == 2

@@ -8,7 +8,9 @@ from redline.frontier.links import (
     is_section_of,
     judge_redirect,
     redirect_confirmed,
+    same_story_page,
     story_slug,
+    text_similarity,
     usable_canonical,
 )
 
@@ -88,3 +90,37 @@ def test_redirect_by_story_id_and_by_the_page() -> None:
         title="Other",
         previous_title="Budget approved",
     )
+
+
+BODY = (
+    "The city council approved the budget on Tuesday after a long debate.\n\n"
+    "Mayor Jane Alvarez called the vote a turning point for every district."
+)
+
+
+def test_text_similarity_folds_whitespace_and_scores_edits() -> None:
+    assert text_similarity(BODY, " ".join(BODY.split())) == 1.0
+    assert text_similarity(BODY, BODY.replace("Tuesday", "Wednesday")) > 0.9
+    assert text_similarity(BODY, "A storm closed every school in the county today.") < 0.5
+    assert text_similarity("", BODY) == 0.0
+
+
+def test_same_story_page_by_slug_headline_or_body() -> None:
+    old, new = (
+        "https://n.example/world/budget-vote-1",
+        "https://n.example/world/budget-vote-1-updated",
+    )
+
+    def same(*, title: str = "Other", text: str = "Something else entirely.") -> bool:
+        return same_story_page(
+            old, new, canonical=new, title=title, previous_title="Budget approved", text=text,
+            previous_text=BODY, threshold=0.9,
+        )  # fmt: skip
+
+    assert same(title="Budget approved")  # the headline it had
+    assert same(text=BODY.replace("Tuesday", "Wednesday"))  # headline rewritten, body alike
+    assert not same()  # another story at a URL with a suffixed slug
+    assert same_story_page(
+        "https://n.example/a/12345678", "https://n.example/b/12345678-x", canonical=None,
+        title=None, previous_title=None, text="", previous_text=None, threshold=0.9,
+    )  # fmt: skip

@@ -118,7 +118,7 @@ def status(
     for f in frontier:
         nd = f"{f['next_due']:%Y-%m-%d %H:%M}" if f["next_due"] else "-"
         table.add_row(
-            f["source"] or "(none)",
+            (f["source"] or "(none)") + (" (paused)" if f["paused"] else ""),
             *(str(f[k]) for k in ("articles", "due", "overdue", "leased", "never", "deleted")),
             nd,
         )

@@ -10,8 +10,10 @@ import typer
 from rich.table import Table
 
 from redline.cli.env import Env, err, out, print_json
+from redline.errors import ConfigError
 from redline.serialize import source_json
 from redline.sources import SourceConfig, load_sources_file
+from redline.sources.edit import merge, parse_schedule
 from redline.storage.browse import changed_since, source_summaries
 
 source_app = typer.Typer(help="Add, list and remove sources (news outlets).", no_args_is_help=True)
@@ -46,14 +48,32 @@ def add(
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="Allow local/private addresses (test sites).")
     ] = False,
+    ignore_robots: Annotated[
+        bool, typer.Option("--ignore-robots", help="Do not obey robots.txt.")
+    ] = False,
+    schedule: Annotated[
+        str | None,
+        typer.Option("--schedule", help="Check tiers as age=interval, e.g. '3h=15m, 1d=1h'."),
+    ] = None,
+    discover_every: Annotated[
+        str | None, typer.Option("--discover-every", help="How often to poll, e.g. '10m'.")
+    ] = None,
+    strip_param: Annotated[
+        list[str] | None,
+        typer.Option("--strip-param", help="Tracking query parameter (repeatable)."),
+    ] = None,
 ) -> None:
     """Add a source."""
     env: Env = ctx.obj
-    cfg = SourceConfig(
-        name=name, feeds=tuple(feed or ()), sitemaps=tuple(sitemap or ()), homepage=homepage,
-        include=tuple(include or ()), exclude=tuple(exclude or ()), delay=delay, concurrency=concurrency,
-        allow_private=allow_private,
-    )  # fmt: skip
+    d = {
+        "name": name, "feeds": feed or [], "sitemaps": sitemap or [], "homepage": homepage,
+        "include": include or [], "exclude": exclude or [], "delay": delay,
+        "concurrency": concurrency, "allow_private": allow_private,
+        "respect_robots": not ignore_robots,
+        "schedule": parse_schedule(schedule) if schedule else None,
+        "discover_every": discover_every, "strip_params": strip_param or [],
+    }  # fmt: skip
+    cfg = SourceConfig.from_dict({k: v for k, v in d.items() if v is not None})
     if not cfg.has_discovery:
         out.print(
             f"note: {name} has no feed, sitemap or homepage; add articles with `redline check URL`"
@@ -71,6 +91,7 @@ def _list(env: Env, as_json: bool) -> None:
                 source_json(
                     s.source.config,
                     {"articles": s.articles, "changed": s.changed, "deleted": s.deleted},
+                    paused=s.source.paused,
                 )
                 for s in summaries
             ]
@@ -91,7 +112,7 @@ def _list(env: Env, as_json: bool) -> None:
     for s in summaries:
         c = s.source.config
         table.add_row(
-            c.name, str(len(c.feeds)), str(len(c.sitemaps)), c.homepage or "",
+            c.name + (" (paused)" if s.source.paused else ""), str(len(c.feeds)), str(len(c.sitemaps)), c.homepage or "",
             str(s.articles), str(s.changed), str(s.deleted),
         )  # fmt: skip
     out.print(table)
@@ -104,6 +125,94 @@ def list_(
 ) -> None:
     """List sources with their article counts."""
     _list(ctx.obj, as_json)
+
+
+@source_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The source to change.")],
+    feed: Annotated[
+        list[str] | None,
+        typer.Option("--feed", help="Feed URL (repeatable; replaces the feeds; '' clears)."),
+    ] = None,
+    sitemap: Annotated[
+        list[str] | None,
+        typer.Option("--sitemap", help="Sitemap URL (repeatable; replaces; '' clears)."),
+    ] = None,
+    homepage: Annotated[
+        str | None, typer.Option("--homepage", help="Homepage to scan ('' clears).")
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Only article URLs matching this regex (replaces)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Skip article URLs matching this regex (replaces)."),
+    ] = None,
+    delay: Annotated[
+        float | None, typer.Option("--delay", help="Seconds between requests to one host.")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", help="Requests in flight to one host.")
+    ] = None,
+    allow_private: Annotated[
+        bool | None,
+        typer.Option("--allow-private/--no-allow-private", help="Allow local/private addresses."),
+    ] = None,
+    respect_robots: Annotated[
+        bool | None,
+        typer.Option("--respect-robots/--ignore-robots", help="Obey robots.txt."),
+    ] = None,
+    schedule: Annotated[
+        str | None,
+        typer.Option("--schedule", help="Check tiers as age=interval, e.g. '3h=15m, 1d=1h'."),
+    ] = None,
+    discover_every: Annotated[
+        str | None, typer.Option("--discover-every", help="How often to poll, e.g. '10m'.")
+    ] = None,
+    strip_param: Annotated[
+        list[str] | None,
+        typer.Option("--strip-param", help="Tracking query parameter (repeatable; replaces)."),
+    ] = None,
+) -> None:
+    """Change a source: only the options given; lists given replace the old ones."""
+    changes: dict[str, object] = {
+        "feeds": _list_option(feed), "sitemaps": _list_option(sitemap), "homepage": homepage,
+        "include": _list_option(include), "exclude": _list_option(exclude), "delay": delay,
+        "concurrency": concurrency, "allow_private": allow_private,
+        "respect_robots": respect_robots,
+        "schedule": None if schedule is None else (parse_schedule(schedule) or []),
+        "discover_every": discover_every, "strip_params": _list_option(strip_param),
+    }  # fmt: skip
+    given = {k: v for k, v in changes.items() if v is not None}
+    if not given:
+        raise ConfigError("nothing to change: give at least one option (see --help)")
+    store = ctx.obj.store()
+    cfg = merge(store.get_source(name).config, given)
+    store.update_source(cfg, datetime.now(UTC))
+    out.print(f"updated source {name}: {', '.join(sorted(given))}")
+
+
+def _list_option(values: list[str] | None) -> list[str] | None:
+    """A repeatable option: None when not given; [''] (an empty value) clears the list."""
+    if values is None:
+        return None
+    return [v for v in values if v]
+
+
+@source_app.command("pause")
+def pause(ctx: typer.Context, name: str) -> None:
+    """Stop discovering a source and checking its articles (until `source resume`)."""
+    ctx.obj.store().set_paused(name, True, datetime.now(UTC))
+    out.print(f"paused source {name}: no discovery, no checks until `redline source resume {name}`")
+
+
+@source_app.command("resume")
+def resume(ctx: typer.Context, name: str) -> None:
+    """Discover a paused source again and check its articles."""
+    ctx.obj.store().set_paused(name, False, datetime.now(UTC))
+    out.print(f"resumed source {name}")
 
 
 @source_app.command("remove")

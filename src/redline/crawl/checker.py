@@ -11,20 +11,29 @@ import logging
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from redline import __version__, metrics
+from redline.crawl.moves import plan_moved_merge
 from redline.errors import ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
 from redline.fetch.client import Fetcher
 from redline.fetch.result import FetchResult
-from redline.frontier.links import judge_redirect, redirect_confirmed, usable_canonical
+from redline.frontier.links import judge_redirect, same_story_page, usable_canonical
 from redline.frontier.schedule import SchedulePolicy, next_check_at
 from redline.frontier.urls import identity_key
 from redline.settings import CrawlSettings, ExtractSettings
 from redline.sources.model import SourceConfig
-from redline.storage import ArticleRow, CheckRecord, NewVersion, Store, VersionConflict
+from redline.storage import (
+    ArticleRow,
+    CheckRecord,
+    NewVersion,
+    Store,
+    VersionConflict,
+    VersionRow,
+)
 from redline.versions.changes import change_between
 from redline.versions.policy import content_hash, judge
 
@@ -139,14 +148,48 @@ def _record(
     return CheckOutcome(article.url, outcome, reason, http_status=fr.status if fr else None)
 
 
-async def _judge_response(
-    ctx: CheckContext,
-    article: ArticleRow,
-    source: SourceConfig | None,
-    fr: FetchResult,
-    now: datetime,
-) -> CheckOutcome:
-    store = ctx.store
+class Redirect(StrEnum):
+    """What a redirect means before the page it led to is read (``_plan_redirect``)."""
+
+    NONE = "none"  # no redirect, or only to another variant of the same URL
+    AWAY = "away"  # to a front page or a section: the story is gone
+    ALIAS = "alias"  # a new link: where it leads is the article
+    MOVED = "moved"  # the same story slug or id at a new URL
+    UNDECIDED = "undecided"  # the page it led to must say
+    INTO_OTHER = "into_other"  # to another tracked article: the same story (merge) or not
+
+
+@dataclass(frozen=True)
+class RedirectPlan:
+    kind: Redirect
+    other: ArticleRow | None = None  # the tracked article at the target (INTO_OTHER)
+
+
+def _plan_redirect(
+    store: Store, article: ArticleRow, source: SourceConfig | None, fr: FetchResult
+) -> RedirectPlan:
+    """Decide from the URLs (and whether the target is tracked) what a redirect means."""
+    if not fr.redirects or identity_key(fr.final_url) == identity_key(article.url):
+        return RedirectPlan(Redirect.NONE)
+    other = store.find_article(fr.final_url)
+    other = other if other is not None and other.id != article.id else None
+    verdict = judge_redirect(
+        article.url, fr.final_url, homepages=_homepages(source),
+        target_is_other_article=other is not None and article.version_count == 0,
+    )  # fmt: skip
+    if verdict == "away":
+        return RedirectPlan(Redirect.AWAY)
+    if other is not None:  # the story may have moved to a URL already tracked on its own
+        return RedirectPlan(Redirect.INTO_OTHER, other)
+    if article.version_count == 0:
+        return RedirectPlan(Redirect.ALIAS)
+    return RedirectPlan(Redirect.MOVED if verdict == "moved" else Redirect.UNDECIDED)
+
+
+def _judge_status(
+    ctx: CheckContext, article: ArticleRow, fr: FetchResult, now: datetime
+) -> CheckOutcome | None:
+    """The answers whose status alone settles the check: 304, 404/410, other errors."""
     if fr.not_modified:
         return _record(ctx, article, now, outcome="not_modified", fr=fr, missing_count=0)
     if fr.status in (404, 410):
@@ -163,59 +206,95 @@ async def _judge_response(
         return _record(
             ctx, article, now, outcome="error", fr=fr, reason=f"http_status: {fr.status}"
         )
+    return None
 
-    # Redirected: the story moved (same slug or id: an alias), or it is gone (to a homepage, a
-    # section front, another article), or only the page it led to can say (after extraction).
-    undecided = False
-    if fr.redirects and identity_key(fr.final_url) != identity_key(article.url):
-        other = store.find_article(fr.final_url)
-        move = judge_redirect(
-            article.url, fr.final_url, homepages=_homepages(source),
-            target_is_other_article=other is not None and other.id != article.id,
-        )  # fmt: skip
-        if move == "away":
-            return _redirected(ctx, article, now, fr)
-        if move == "moved" or article.version_count == 0:  # a new link: where it leads is it
-            store.add_alias(article.id, fr.final_url)
-        undecided = move == "undecided" and article.version_count > 0
+
+def _same_story(
+    ctx: CheckContext, article: ArticleRow, fr: FetchResult, ext: Extraction,
+    latest: VersionRow | None,
+) -> bool:  # fmt: skip
+    """For an undecided redirect or one into another tracked article: is the page it led to
+    the story this article holds?"""
+    return same_story_page(
+        article.url, fr.final_url, canonical=ext.canonical_url, title=ext.title,
+        previous_title=latest.title if latest else None, text="\n\n".join(ext.paragraphs),
+        previous_text=latest.text if latest else None,
+        threshold=ctx.settings.same_story_similarity,
+    )  # fmt: skip
+
+
+async def _judge_response(
+    ctx: CheckContext,
+    article: ArticleRow,
+    source: SourceConfig | None,
+    fr: FetchResult,
+    now: datetime,
+) -> CheckOutcome:
+    store = ctx.store
+    settled = _judge_status(ctx, article, fr, now)
+    if settled is not None:
+        return settled
+    redirect = _plan_redirect(store, article, source, fr)
+    if redirect.kind is Redirect.AWAY:
+        return _redirected(ctx, article, now, fr)
+    if redirect.kind is Redirect.ALIAS:
+        store.add_alias(article.id, fr.final_url)
+    elif redirect.kind is Redirect.MOVED:
+        store.move_article(article.id, fr.final_url, now)
+    must_confirm = redirect.kind in (Redirect.UNDECIDED, Redirect.INTO_OTHER)
 
     restored = article.status in ("deleted", "gone")
     known_fp = article.region_fp if article.version_count and not restored else None
     # Decoding, fingerprinting and extraction are CPU work: a thread keeps the event loop (and
     # the timeouts of every other fetch in flight) running while a heavy page is parsed.
     fp, extracted = await asyncio.to_thread(_analyse, fr, rules_for(source), known_fp, ctx.limits)
-    if undecided and isinstance(extracted, ExtractionError):
+    if must_confirm and isinstance(extracted, ExtractionError):
         return _redirected(ctx, article, now, fr)  # led to something that is not an article
     if isinstance(extracted, ExtractionError):
         reason = extracted.reason
         return _record(
             ctx, article, now, outcome="suspect", fr=fr, reason=reason, events=[("suspect", reason)]
         )
+    # The latest version is read only off the fast path (the common check costs no extra query).
+    latest = (
+        store.latest_version(article.id)
+        if article.version_count and extracted is not None
+        else None
+    )
+    if must_confirm:
+        # The fast path (``extracted`` None) means the article's own region, byte for byte.
+        if extracted is not None and not _same_story(ctx, article, fr, extracted, latest):
+            return _redirected(ctx, article, now, fr)
+        if redirect.other is not None:
+            kept = _merge_moved(ctx, article, redirect.other, now)
+            if kept.id != article.id:  # the other record was seen first and carries on
+                reason = f"moved to {kept.url}; merged into article {kept.id}"
+                return _record(ctx, kept, now, outcome="merged", fr=fr, reason=reason)
+            # One record now: judge the page against the merged history.
+            article, restored = kept, False
+            latest = store.latest_version(kept.id) if extracted is not None else None
+        else:
+            store.move_article(article.id, fr.final_url, now)  # the same story at a new URL
     if extracted is None:
         # Fast path: the article's own region is byte-for-byte what we saw last time.
-        if undecided:
-            store.add_alias(article.id, fr.final_url)  # the very same story at a new URL
         return _record(
             ctx, article, now, outcome="unchanged", fr=fr, etag=fr.etag,
             last_modified=fr.last_modified, missing_count=0,
         )  # fmt: skip
     ext = extracted
-    latest = store.latest_version(article.id) if article.version_count else None
-    if undecided:
-        same = redirect_confirmed(
-            article.url, ext.canonical_url, title=ext.title,
-            previous_title=latest.title if latest else None,
-        )  # fmt: skip
-        if not same:
-            return _redirected(ctx, article, now, fr)
-        store.add_alias(article.id, fr.final_url)
-
     merged = _follow_canonical(ctx, article, source, ext.canonical_url, now)
     if merged is not None:
         return _record(
             ctx, merged, now, outcome="merged", fr=fr, reason=f"same article as {merged.url}"
         )
+    return _judge_content(ctx, article, fr, now, ext, fp, latest, restored)
 
+
+def _judge_content(
+    ctx: CheckContext, article: ArticleRow, fr: FetchResult, now: datetime, ext: Extraction,
+    fp: str | None, latest: VersionRow | None, restored: bool,
+) -> CheckOutcome:  # fmt: skip
+    """The extracted article against its latest version: suspect, unchanged or a new version."""
     verdict = judge(
         title=ext.title, byline=ext.byline, paragraphs=ext.paragraphs,
         previous_hash=latest.content_hash if latest else None,
@@ -233,15 +312,9 @@ async def _judge_response(
     if verdict.outcome == "suspect":
         events.append(("suspect", verdict.reason))
         return _record(
-            ctx,
-            article,
-            now,
-            outcome="suspect",
-            fr=fr,
-            reason=verdict.reason,
-            events=events,
+            ctx, article, now, outcome="suspect", fr=fr, reason=verdict.reason, events=events,
             **common,
-        )
+        )  # fmt: skip
     if verdict.outcome == "unchanged":
         return _record(
             ctx, article, now, outcome="unchanged", fr=fr, region_fp=fp, events=events, **common
@@ -264,7 +337,7 @@ async def _judge_response(
         expected_version_count=article.version_count, version=version, change=change,
         last_changed=now, events=events, worker=ctx.worker, **common,
     )  # fmt: skip
-    store.record_check(rec)
+    ctx.store.record_check(rec)
     return CheckOutcome(
         article.url,
         "new_version",
@@ -273,6 +346,24 @@ async def _judge_response(
         http_status=fr.status,
         summary=change.summary if change else None,
     )
+
+
+def _merge_moved(
+    ctx: CheckContext, article: ArticleRow, other: ArticleRow, now: datetime
+) -> ArticleRow:
+    """The story moved to a URL tracked on its own (found there first): one history again.
+    The record seen first keeps its id; the story's new URL becomes its main one. Returns the
+    kept record as it is now."""
+    store = ctx.store
+    keep, absorbed = (
+        (article, other) if article.first_seen <= other.first_seen else (other, article)
+    )
+    plan = plan_moved_merge(
+        keep.id, absorbed.id, other.url, store.latest_version(keep.id), store.versions(absorbed.id)
+    )
+    store.merge_moved(plan, now)
+    log.info("moved story: article %s merged into %s at %s", absorbed.id, keep.id, other.url)
+    return store.get_article(keep.id)
 
 
 def _redirected(

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
+from rapidfuzz.distance import Indel
+
 from redline.errors import ConfigError
 from redline.frontier.urls import canonicalize_url, identity_key, is_homepage, same_site
 
@@ -82,6 +84,11 @@ def usable_canonical(
     return canon
 
 
+def same_story_url(a: str, b: str) -> bool:
+    """Two URLs carry the same story slug or numeric story id."""
+    return _same_story_by_url(a, b)
+
+
 def _same_story_by_url(a: str, b: str) -> bool:
     slug_a, slug_b = story_slug(a), story_slug(b)
     if slug_a is not None and slug_a == slug_b:
@@ -124,3 +131,27 @@ def redirect_confirmed(
     return bool(
         title and previous_title and " ".join(title.split()) == " ".join(previous_title.split())
     )
+
+
+def text_similarity(a: str, b: str) -> float:
+    """0..1: how much of two article bodies is the same text (normalised Indel similarity over
+    whitespace-folded text, so reflowed paragraphs score 1)."""
+    a, b = " ".join(a.split()), " ".join(b.split())
+    if not a or not b:
+        return 0.0
+    return float(Indel.normalized_similarity(a, b))
+
+
+def same_story_page(
+    old_url: str, new_url: str, *, canonical: str | None, title: str | None,
+    previous_title: str | None, text: str, previous_text: str | None, threshold: float,
+) -> bool:  # fmt: skip
+    """Is the page at ``new_url`` (a redirect target, perhaps already tracked as another
+    article) the story last stored for ``old_url``? Yes when the URLs or the page's canonical
+    URL carry the same slug or story id, when the headline is unchanged, or when the bodies are
+    at least ``threshold`` alike (a headline rewritten with the move still matches)."""
+    if same_story_url(old_url, new_url) or redirect_confirmed(
+        old_url, canonical, title=title, previous_title=previous_title
+    ):
+        return True
+    return previous_text is not None and text_similarity(text, previous_text) >= threshold

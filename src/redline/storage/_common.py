@@ -71,7 +71,7 @@ def _source(row: Row[Any]) -> SourceRow:
     return SourceRow(
         id=m["id"], config=SourceConfig.from_dict(json.loads(m["config"])),
         created_at=m["created_at"], next_discovery=m["next_discovery"],
-        last_discovery=m["last_discovery"],
+        last_discovery=m["last_discovery"], paused=bool(m.get("paused", False)),
     )  # fmt: skip
 
 

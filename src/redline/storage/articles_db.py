@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -14,7 +15,7 @@ from redline.errors import ArticleNotFound, StorageError
 from redline.frontier.urls import canonicalize_url, identity_key
 from redline.storage import schema as t
 from redline.storage._common import _ARTICLE_COLS, _ARTICLE_FROM, _article, _Base
-from redline.storage.records import ArticleRow
+from redline.storage.records import ArticleRow, MovedMerge
 
 
 def _refuse_if_versioned(conn: Connection, article_id: int, action: str) -> None:
@@ -142,6 +143,101 @@ class ArticlesMixin(_Base):
             )
             conn.execute(delete(t.events).where(t.events.c.article_id == duplicate_id))
             conn.execute(delete(t.articles).where(t.articles.c.id == duplicate_id))
+
+    def move_article(self, article_id: int, url: str, now: datetime) -> bool:
+        """The story moved to ``url``: it becomes the article's main URL, the old one stays an
+        alias, and the move is an event on the timeline. False (nothing changed) when ``url``
+        already leads to another article."""
+        strip = self._strip_for(url)
+        key, canon = identity_key(url, strip), canonicalize_url(url, strip)
+        au = t.article_urls
+        with self._tx() as conn:
+            row = conn.execute(select(au.c.article_id).where(au.c.key == key)).first()
+            if row is not None and row.article_id != article_id:
+                return False
+            if row is None:
+                conn.execute(insert(au).values(key=key, article_id=article_id, url=canon))
+            old = conn.execute(
+                select(t.articles.c.url).where(t.articles.c.id == article_id)
+            ).scalar_one()
+            if old == canon:
+                return True
+            conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(url=canon))
+            conn.execute(
+                insert(t.events).values(article_id=article_id, at=now, kind="moved", detail=canon)
+            )
+        return True
+
+    def merge_moved(self, plan: MovedMerge, now: datetime) -> None:
+        """Fold ``plan.absorbed`` (the record a moved story got at its new URL) into
+        ``plan.keep`` in one transaction: its versions follow the kept ones (those in
+        ``plan.drop`` are deleted: they repeat what the kept record already holds), the first
+        of them gets ``plan.first_change``; captures, events and URLs move over; the kept
+        record takes ``plan.url`` as its main URL; the merge is an event on its timeline."""
+        a, v, ch = t.articles, t.versions, t.changes
+        keep, gone = plan.keep, plan.absorbed
+        with self._tx() as conn:
+            count = conn.execute(select(a.c.version_count).where(a.c.id == keep)).scalar_one()
+            moving = conn.execute(
+                select(v.c.id, v.c.title, v.c.captured_at).where(v.c.article_id == gone)
+                .order_by(v.c.number)
+            ).all()  # fmt: skip
+            dropped = [r.id for r in moving if r.id in plan.drop]
+            if dropped:
+                conn.execute(delete(ch).where(ch.c.version_id.in_(dropped)))
+                conn.execute(delete(v).where(v.c.id.in_(dropped)))
+            kept = [r for r in moving if r.id not in plan.drop]
+            for k, r in enumerate(kept, start=1):
+                conn.execute(
+                    update(v).where(v.c.id == r.id).values(article_id=keep, number=count + k)
+                )
+                conn.execute(update(ch).where(ch.c.version_id == r.id).values(article_id=keep))
+            if kept:
+                first = kept[0].id
+                conn.execute(delete(ch).where(ch.c.version_id == first))
+                if plan.first_change is not None:
+                    c = plan.first_change
+                    conn.execute(
+                        insert(ch).values(
+                            version_id=first, article_id=keep, created_at=kept[0].captured_at,
+                            engine_version=c.engine_version, level=c.level, score=c.score,
+                            classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
+                            headline_changed="headline" in c.classes, data=json.dumps(c.data),
+                        )
+                    )  # fmt: skip
+            for table in (t.captures, t.article_urls):
+                conn.execute(
+                    update(table).where(table.c.article_id == gone).values(article_id=keep)
+                )
+            conn.execute(
+                update(t.events)
+                .where(t.events.c.article_id == gone, t.events.c.kind != "first_seen")
+                .values(article_id=keep)
+            )
+            conn.execute(delete(t.events).where(t.events.c.article_id == gone))
+            changed = [
+                d
+                for d in conn.execute(
+                    select(a.c.last_changed).where(a.c.id.in_([keep, gone]))
+                ).scalars()
+                if d is not None
+            ]
+            conn.execute(delete(a).where(a.c.id == gone))
+            values: dict[str, Any] = {
+                "url": plan.url, "version_count": count + len(kept), "status": "live",
+                "missing_count": 0, "region_fp": None, "etag": None, "last_modified": None,
+            }  # fmt: skip
+            if kept:
+                values["title"] = kept[-1].title
+            if changed:
+                values["last_changed"] = max(changed)
+            conn.execute(update(a).where(a.c.id == keep).values(**values))
+            conn.execute(
+                insert(t.events).values(
+                    article_id=keep, at=now, kind="moved",
+                    detail=f"{plan.url} (merged with the record first seen there)",
+                )
+            )  # fmt: skip
 
     def forget_article(self, article_id: int) -> None:
         """Remove an article that never had a version, with its captures and events (a URL

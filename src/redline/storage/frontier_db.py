@@ -6,11 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, case, false, func, insert, or_, select, true, update
 
 from redline.storage import schema as t
 from redline.storage._common import _ARTICLE_COLS, _ARTICLE_FROM, _article, _Base, _lease
 from redline.storage.records import ArticleRow
+
+
+def _not_paused() -> Any:
+    """Articles of a paused source wait (articles with no source are always checked)."""
+    a = t.articles
+    paused = select(t.sources.c.id).where(t.sources.c.paused.is_(true()))
+    return or_(a.c.source_id.is_(None), a.c.source_id.not_in(paused))
 
 
 class FrontierMixin(_Base):
@@ -29,7 +36,7 @@ class FrontierMixin(_Base):
             q = q.where(
                 a.c.status.in_(["live", "deleted", "gone"]), a.c.next_check.is_not(None),
                 a.c.next_check <= now,
-                or_(a.c.lease_expires.is_(None), a.c.lease_expires < now),
+                or_(a.c.lease_expires.is_(None), a.c.lease_expires < now), _not_paused(),
             ).order_by(a.c.next_check)  # fmt: skip
         if source_id is not None:
             q = q.where(a.c.source_id == source_id)
@@ -51,7 +58,7 @@ class FrontierMixin(_Base):
         """
         a = t.articles
         due = now if due_before is None else due_before
-        cond = [or_(a.c.lease_expires.is_(None), a.c.lease_expires < now)]
+        cond = [or_(a.c.lease_expires.is_(None), a.c.lease_expires < now), _not_paused()]
         if all_live:
             cond += [a.c.status == "live", a.c.id > after_id]
             order = a.c.id
@@ -113,7 +120,9 @@ class FrontierMixin(_Base):
 
     def next_due(self, source_id: int | None = None) -> datetime | None:
         a = t.articles
-        q = select(func.min(a.c.next_check)).where(a.c.status.in_(["live", "deleted", "gone"]))
+        q = select(func.min(a.c.next_check)).where(
+            a.c.status.in_(["live", "deleted", "gone"]), _not_paused()
+        )
         if source_id is not None:
             q = q.where(a.c.source_id == source_id)
         with self._read() as conn:
@@ -130,6 +139,7 @@ class FrontierMixin(_Base):
         q = (
             select(
                 t.sources.c.name.label("source"),
+                func.coalesce(t.sources.c.paused, false()).label("paused"),
                 func.count(a.c.id).label("articles"),
                 n(and_(checkable, a.c.next_check <= now)).label("due"),
                 n(and_(checkable, a.c.next_check <= now - overdue_after)).label("overdue"),
@@ -139,13 +149,19 @@ class FrontierMixin(_Base):
                 func.min(a.c.next_check).label("next_due"),
             )
             .select_from(_ARTICLE_FROM)
-            .group_by(t.sources.c.name)
+            .group_by(t.sources.c.name, t.sources.c.paused)
             .order_by(t.sources.c.name)
         )
         with self._read() as conn:
             return [
                 {
-                    k: (int(v or 0) if k not in ("source", "next_due") else v)
+                    k: (
+                        bool(v)
+                        if k == "paused"
+                        else int(v or 0)
+                        if k not in ("source", "next_due")
+                        else v
+                    )
                     for k, v in r._mapping.items()
                 }
                 for r in conn.execute(q)

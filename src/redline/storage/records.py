@@ -16,6 +16,8 @@ class SourceRow:
     created_at: datetime
     next_discovery: datetime | None
     last_discovery: datetime | None
+    paused: bool = False
+    """Neither discovered nor its articles checked until resumed."""
 
     @property
     def name(self) -> str:
@@ -125,6 +127,17 @@ class NewChange:
     summary: str
     stealth: bool
     data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MovedMerge:
+    """A moved story's two records becoming one (decided by the checker, applied by storage)."""
+
+    keep: int
+    absorbed: int
+    url: str  # the story's new main URL
+    drop: frozenset[int] = frozenset()  # absorbed versions that repeat the kept record's latest
+    first_change: NewChange | None = None  # the first moved version against the kept latest
 
 
 @dataclass(frozen=True)

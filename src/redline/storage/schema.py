@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -71,6 +72,8 @@ sources = Table(
     Column("last_discovery", UTCDateTime),
     Column("lease_owner", String(64)),
     Column("lease_expires", UTCDateTime),
+    # A paused source is neither discovered nor are its articles checked (`source pause`).
+    Column("paused", Boolean, nullable=False, server_default=false()),
 )
 
 # Conditional-request state of each feed / sitemap / homepage a source polls, so an unchanged

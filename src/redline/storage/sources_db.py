@@ -7,7 +7,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, false, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from redline.errors import SourceError
@@ -60,6 +60,33 @@ class SourcesMixin(_Base):
                 conn.execute(_new_source(cfg, now))
         return self.get_source(cfg.name), existing is None
 
+    def update_source(self, cfg: SourceConfig, now: datetime) -> SourceRow:
+        """Replace an existing source's configuration (``source edit``); discovered again now."""
+        self._sources_cache = None
+        with self._tx() as conn:
+            n = conn.execute(
+                update(t.sources)
+                .where(t.sources.c.name == cfg.name)
+                .values(config=json.dumps(cfg.to_dict()), next_discovery=now)
+            ).rowcount
+        if not n:
+            raise SourceError(f"no source named {cfg.name!r}; see `redline source list`")
+        return self.get_source(cfg.name)
+
+    def set_paused(self, name: str, paused: bool, now: datetime) -> SourceRow:
+        """Pause or resume a source. Resuming makes its discovery due at once."""
+        self._sources_cache = None
+        values: dict[str, Any] = {"paused": paused}
+        if not paused:
+            values["next_discovery"] = now
+        with self._tx() as conn:
+            n = conn.execute(
+                update(t.sources).where(t.sources.c.name == name).values(**values)
+            ).rowcount
+        if not n:
+            raise SourceError(f"no source named {name!r}; see `redline source list`")
+        return self.get_source(name)
+
     def remove_source(self, name: str) -> int:
         """Remove a source. Its articles and versions are kept (detached); returns their count."""
         self._sources_cache = None
@@ -86,7 +113,8 @@ class SourcesMixin(_Base):
 
     def due_sources(self, now: datetime, name: str | None = None) -> list[SourceRow]:
         q = select(t.sources).where(
-            or_(t.sources.c.next_discovery.is_(None), t.sources.c.next_discovery <= now)
+            or_(t.sources.c.next_discovery.is_(None), t.sources.c.next_discovery <= now),
+            t.sources.c.paused.is_(false()),
         )
         if name:
             q = q.where(t.sources.c.name == name)
@@ -105,6 +133,7 @@ class SourcesMixin(_Base):
         cond = [
             or_(src.c.next_discovery.is_(None), src.c.next_discovery <= due),
             or_(src.c.lease_expires.is_(None), src.c.lease_expires < now),
+            src.c.paused.is_(false()),
         ]
         if name:
             cond.append(src.c.name == name)
@@ -148,7 +177,9 @@ class SourcesMixin(_Base):
 
     def next_discovery(self) -> datetime | None:
         with self._read() as conn:
-            return conn.execute(select(func.min(t.sources.c.next_discovery))).scalar()
+            return conn.execute(
+                select(func.min(t.sources.c.next_discovery)).where(t.sources.c.paused.is_(false()))
+            ).scalar()
 
     def discovery_validators(
         self, source_id: int, url: str, kind: str

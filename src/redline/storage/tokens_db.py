@@ -35,6 +35,10 @@ class TokensMixin(_Base):
     def verify_token(self, token: str, now: datetime) -> bool:
         """True for a known token. Tokens carry 256 random bits, so a fast hash is safe; the
         final comparison is constant-time."""
+        return self.token_id(token, now) is not None
+
+    def token_id(self, token: str, now: datetime) -> int | None:
+        """The id of a known token (recording its use), else None: what a web sign-in keeps."""
         digest = _token_hash(token)
         with self._tx() as conn:
             row = conn.execute(
@@ -43,11 +47,20 @@ class TokensMixin(_Base):
                 )
             ).first()
             if row is None or not hmac.compare_digest(row.token_hash, digest):
-                return False
+                return None
             conn.execute(
                 update(t.api_tokens).where(t.api_tokens.c.id == row.id).values(last_used=now)
             )
-        return True
+        return int(row.id)
+
+    def token_secret(self, token_id: int) -> str | None:
+        """The stored hash of a token, the key that signs its web sessions: known only to the
+        database, and gone when the token is revoked (which ends its sessions)."""
+        with self._read() as conn:
+            value = conn.execute(
+                select(t.api_tokens.c.token_hash).where(t.api_tokens.c.id == token_id)
+            ).scalar()
+        return str(value) if value is not None else None
 
     def list_tokens(self) -> list[dict[str, Any]]:
         with self._read() as conn:

@@ -75,7 +75,8 @@ def sources(request: Request) -> dict[str, Any]:
     stats = _summaries(request)
     rows = store_of(request).list_sources()
     # every list has `next` (docs/api.md); sources and versions always fit on one page
-    return {"items": [source_json(r.config, stats.get(r.id)) for r in rows], "next": None}
+    items = [source_json(r.config, stats.get(r.id), paused=r.paused) for r in rows]
+    return {"items": items, "next": None}
 
 
 @router.get("/sources/{name}", summary="One source", responses=_ERRORS)
@@ -83,7 +84,7 @@ def source(request: Request, name: Annotated[str, Path(max_length=64)]) -> dict[
     src = find_source(store_of(request), name)
     if src is None:
         raise not_found(f"no source named {name!r}")
-    return source_json(src.config, _summaries(request).get(src.id))
+    return source_json(src.config, _summaries(request).get(src.id), paused=src.paused)
 
 
 @router.get("/changes", summary="Recent changes and deletions", responses=_ERRORS)

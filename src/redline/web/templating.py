@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "redirected": "Redirected away",
     "suspect": "Suspect capture",
     "restored": "Restored",
+    "moved": "Moved to a new URL",
 }
 
 

@@ -19,6 +19,7 @@ from html import escape
 from typing import Any
 
 from redline.testing.newsroom import hostile
+from redline.testing.newsroom.moves import homepage_path, renamed_article
 from redline.testing.newsroom.state import Article, Newsroom
 
 SITE = "The Daily Redline"
@@ -138,7 +139,7 @@ def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> st
 def homepage(room: Newsroom, section: str | None = None) -> str:
     """The front page (or a section front: the same list under another heading)."""
     items = "".join(
-        f'<li><a href="{room.article_path(a.slug)}">{escape(a.title)}</a></li>'
+        f'<li><a href="{homepage_path(room, a)}">{escape(a.title)}</a></li>'
         for a in room.visible_articles()[:40] if a.status == "live"
     )  # fmt: skip
     title = f"{section} | {SITE}" if section else SITE
@@ -250,9 +251,9 @@ def _route(room: Newsroom, path: str, base: str) -> tuple[int, str, str, dict[st
     amp = path.startswith("/amp/")
     slug = path.rsplit("/", 1)[-1].removesuffix(".html")
     with room.lock:
-        a = room.by_slug.get(slug)
-        served = (a.moved_to or room.article_path(slug)) if a else None
-        if a is not None and a.moved_to and path == room.article_path(slug):
+        a = room.by_slug.get(slug) or renamed_article(room, slug)
+        served = (a.moved_to or room.article_path(a.slug)) if a else None
+        if a is not None and a.moved_to and path == room.article_path(a.slug):
             return 301, html, "", {"location": a.moved_to}  # the story moved
         if (
             a is None

@@ -21,6 +21,7 @@ from redline.testing.newsroom.content import (
     make_article,
     slugify,
 )
+from redline.testing.newsroom.moves import MOVE_EDITS, apply_move
 
 REAL_EDITS = frozenset(
     {
@@ -53,6 +54,10 @@ DEFAULT_SCRIPT: list[tuple[int, int, str]] = [
     (5, 10, "byline"), (5, 11, "number"), (5, 13, "redirect_home"),
     (6, 3, "paragraph_added"), (6, 4, "whitespace"),
     (7, 2, "move"), (7, 10, "redirect_section"), (8, 2, "correction"),
+    # Moves to a new slug (testing/newsroom/moves.py): one found through its old URL's redirect,
+    # one whose new URL the homepage lists at once (headline rewritten in the same round).
+    (5, 1, "rename"), (6, 11, "rename_listed"), (6, 11, "headline"), (8, 1, "quote"),
+    (8, 11, "correction"),
 ]  # fmt: skip
 SCRIPT_ROUNDS = max(r for r, _, _ in DEFAULT_SCRIPT)
 
@@ -163,6 +168,8 @@ class Newsroom:
             art.snapshot()
             self.articles.append(art)
         self.by_slug = {a.slug: a for a in self.articles}
+        self.renamed: dict[str, str] = {}  # new slug -> the story's first slug (moves.py)
+        self.listed_moves: set[str] = set()  # stories whose new URL the homepage links
 
     def _prepare(self, art: Article) -> None:
         """Plant what the scripted edits will change: a typo to fix, a figure, a quote."""
@@ -250,6 +257,9 @@ class Newsroom:
         if kind == "new_article":
             art.visible = True
             art.published = art.modified = now
+            return
+        if kind in MOVE_EDITS:
+            apply_move(self, art, kind)
             return
         art.edits.append(kind)
         if kind == "typo_fix":
