@@ -64,9 +64,27 @@ class CrawlSettings:
     """A body shorter than this fraction of the previous version with a paywall phrase is suspect."""
     shrink_ratio: float = 0.3
     """A body shorter than this fraction of a long previous version is suspect even without a phrase."""
+    record_warc: bool = True
+    """Keep WARC records (request, response or revisit) of captures that yield a version, a
+    deletion or a redirect, in the database (docs/archive.md)."""
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    wayback_base: str = "https://web.archive.org"
+    """Wayback-compatible archive `redline backfill` asks (CDX API and raw mementos)."""
+    backfill_concurrency: int = 2
+    """Mementos fetched at once during a backfill: small, to be polite to the archive."""
+    backfill_retries: int = 4
+    """Tries after a 429, 5xx or connection error before a memento or CDX query is given up."""
+    max_retry_after: float = 60.0
+    """Longest wait honoured from a Retry-After header (seconds); longer waits are capped."""
+    timeout: float = 30.0
+    """Seconds for connect, read and write of each archive request."""
 
 
 @dataclass(frozen=True)
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from redline import __version__, metrics
+from redline.archive.warc import capture_records
 from redline.errors import ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
@@ -24,7 +25,14 @@ from redline.frontier.schedule import SchedulePolicy, next_check_at
 from redline.frontier.urls import identity_key
 from redline.settings import CrawlSettings
 from redline.sources.model import SourceConfig
-from redline.storage import ArticleRow, CheckRecord, NewVersion, Store, VersionConflict
+from redline.storage import (
+    ArticleRow,
+    CheckRecord,
+    NewVersion,
+    Store,
+    VersionConflict,
+    WarcRecordData,
+)
 from redline.versions.changes import change_between
 from redline.versions.policy import content_hash, judge
 
@@ -108,6 +116,13 @@ def _next_check(
     return next_check_at(now, ref, ctx.policy, ctx.rng)
 
 
+def _warc(ctx: CheckContext, fr: FetchResult) -> tuple[WarcRecordData, ...]:
+    """The WARC records of a capture worth keeping as evidence (docs/archive.md)."""
+    if not ctx.settings.record_warc:
+        return ()
+    return capture_records(fr, ctx.store.payload_held)
+
+
 def _record(
     ctx: CheckContext, article: ArticleRow, now: datetime, *, outcome: str, fr: FetchResult | None = None,
     reason: str | None = None, **fields: Any,
@@ -142,6 +157,7 @@ async def _judge_response(
         return _record(
             ctx, article, now, outcome="missing", fr=fr, reason=f"http_status: {fr.status}",
             missing_count=missing, status=status, events=gone_events,
+            warc=_warc(ctx, fr) if status else (),
         )  # fmt: skip
     if not fr.ok:
         return _record(
@@ -246,7 +262,7 @@ async def _judge_response(
         final_url=fr.final_url, http_status=fr.status, duration_ms=fr.duration_ms, bytes=len(fr.body),
         region_fp=fp, next_check=_next_check(ctx, article, now, changed_at),
         expected_version_count=article.version_count, version=version, change=change,
-        last_changed=now, events=events, worker=ctx.worker, **common,
+        last_changed=now, events=events, worker=ctx.worker, warc=_warc(ctx, fr), **common,
     )  # fmt: skip
     store.record_check(rec)
     return CheckOutcome(
@@ -266,6 +282,7 @@ def _redirected(
     return _record(
         ctx, article, now, outcome="redirected", fr=fr, reason=f"redirect to {fr.final_url}",
         status="redirected", next_check=None, events=[("redirected", fr.final_url)],
+        warc=_warc(ctx, fr),
     )  # fmt: skip
 
 

@@ -1,7 +1,9 @@
 """Storage: the one layer that owns SQLAlchemy. See ``store.Store``."""
 
+from redline.storage.archive_db import ArchiveFilter, HeldPayload, Provenance, StoredRecord
 from redline.storage.database import create_db_engine, default_database_url, migrate
 from redline.storage.records import (
+    ArchiveVersion,
     ArticleRow,
     CaptureRow,
     ChangeRow,
@@ -11,11 +13,29 @@ from redline.storage.records import (
     NewVersion,
     SourceRow,
     VersionRow,
+    WarcRecordData,
 )
 from redline.storage.store import Store, VersionConflict
 
 __all__ = [
-    "ArticleRow", "CaptureRow", "ChangeRow", "CheckRecord", "EventRow", "NewChange", "NewVersion",
-    "SourceRow", "Store", "VersionConflict", "VersionRow", "create_db_engine",
-    "default_database_url", "migrate",
+    "ArchiveFilter",
+    "ArchiveVersion",
+    "ArticleRow",
+    "CaptureRow",
+    "ChangeRow",
+    "CheckRecord",
+    "EventRow",
+    "HeldPayload",
+    "NewChange",
+    "NewVersion",
+    "Provenance",
+    "SourceRow",
+    "Store",
+    "StoredRecord",
+    "VersionConflict",
+    "VersionRow",
+    "WarcRecordData",
+    "create_db_engine",
+    "default_database_url",
+    "migrate",
 ]  # fmt: skip
