@@ -55,7 +55,7 @@ def test_capture_export_verify_and_backfill(tmp_path: Path) -> None:
         recs = _records(warc)
         assert [r[0] for r in recs] == ["warcinfo", "request", "response"]
         assert recs[2][1:] == (url, 200)
-        check = subprocess.run([shutil.which("warcio") or "warcio", "check", str(warc)],
+        check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(warc)],
                                capture_output=True, text=True)  # fmt: skip
         assert check.returncode == 0, check.stdout + check.stderr
 
@@ -63,6 +63,7 @@ def test_capture_export_verify_and_backfill(tmp_path: Path) -> None:
 
         back = redline(tmp_path, "backfill", url, "--archive", wb, check=True).stdout
         assert "8 captures seen, 5 fetched, 2 kept" in back, back
+        assert "skipped: duplicate 1, error 1, not an article (no_body) 1, redirect 2, same article text 1" in back
         assert archive.requests >= 7  # one CDX query, five mementos, one 429 retried
 
     history = json.loads(redline(tmp_path, "history", url, "--json", check=True).stdout)

@@ -66,7 +66,7 @@ class WaybackArchive:
         self, room: Newsroom, slug: str, base: str, start: datetime
     ) -> list[ExpectedVersion]:
         """Captures of ``slug`` from before tracking: two distinct earlier versions (the first
-        captured twice with different furniture and once identically), a 404, a redirect, an
+        captured again identically, then with different furniture), a 404, a redirect, an
         error page, a ghost row. Returns the distinct versions, oldest first."""
         art = room.by_slug[slug]
         url = base + room.article_path(slug)
@@ -75,8 +75,8 @@ class WaybackArchive:
         h = timedelta(hours=1)
         page1 = article_page(room, first, base)
         self.add(url, start, page1)
-        self.add(url, start + h, article_page(room, first, base))  # furniture differs
-        self.add(url, start + 2 * h, page1)  # an identical re-capture
+        self.add(url, start + h, page1)  # an identical re-capture
+        self.add(url, start + 2 * h, article_page(room, first, base))  # furniture differs
         self.add(url, start + 3 * h, "<html><body><h1>Not found</h1></body></html>", status=404)
         self.add(url, start + 4 * h, "", status=302, location=base + "/")
         self.add(url, start + 5 * h, "<html><body><p>Service unavailable</p></body></html>")
