@@ -12,14 +12,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.cli.test_check import load_source
-from tests.cli.test_cli import redline
 from warcio.archiveiterator import ArchiveIterator
 
 from redline.storage import Store
 from redline.storage.database import default_database_url
 from redline.testing.newsroom import Newsroom, serve_newsroom
 from redline.testing.newsroom.wayback import WaybackArchive, serve_wayback
+from tests.cli.test_check import load_source
+from tests.cli.test_cli import redline
 
 
 def _records(path: Path) -> list[tuple[str, str | None, int | None]]:
@@ -63,7 +63,10 @@ def test_capture_export_verify_and_backfill(tmp_path: Path) -> None:
 
         back = redline(tmp_path, "backfill", url, "--archive", wb, check=True).stdout
         assert "8 captures seen, 5 fetched, 2 kept" in back, back
-        assert "skipped: duplicate 1, error 1, not an article (no_body) 1, redirect 2, same article text 1" in back
+        assert (
+            "skipped: duplicate 1, error 1, not an article (no_body) 1, redirect 2, same article text 1"
+            in back
+        )
         assert archive.requests >= 7  # one CDX query, five mementos, one 429 retried
 
     history = json.loads(redline(tmp_path, "history", url, "--json", check=True).stdout)
@@ -96,9 +99,7 @@ def test_verify_reports_a_tampered_page(tmp_path: Path) -> None:
 
             data = conn.execute(t.blobs.select()).first()
             assert data is not None
-            conn.execute(
-                t.blobs.update().values(data=store._zc.compress(b"<html>forged</html>"))
-            )
+            conn.execute(t.blobs.update().values(data=store._zc.compress(b"<html>forged</html>")))
     finally:
         store.close()
     proc = redline(tmp_path, "verify", "--article", url)
