@@ -31,6 +31,7 @@ def _records(path: Path) -> list[tuple[str, str | None, int | None]]:
         ]  # fmt: skip
 
 
+@pytest.mark.timeout(600)
 def test_capture_export_verify_and_backfill(tmp_path: Path) -> None:
     room = Newsroom(n_articles=3, seed=2)
     archive = WaybackArchive(throttle={2})
@@ -86,6 +87,7 @@ def test_capture_export_verify_and_backfill(tmp_path: Path) -> None:
     assert len(json.loads(redline(tmp_path, "history", url, "--json").stdout)["versions"]) == 3
 
 
+@pytest.mark.timeout(600)
 def test_verify_reports_a_tampered_page(tmp_path: Path) -> None:
     room = Newsroom(n_articles=2, seed=3)
     with serve_newsroom(room) as base:
@@ -109,6 +111,7 @@ def test_verify_reports_a_tampered_page(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("wacz", path=str(Path(sys.executable).parent)) is None,
                     reason="the wacz tool is not installed (pip install -e '.[test]')")  # fmt: skip
+@pytest.mark.timeout(600)
 def test_wacz_export_is_valid(tmp_path: Path) -> None:
     room = Newsroom(n_articles=3, seed=4)
     with serve_newsroom(room) as base:
@@ -138,3 +141,27 @@ def test_wacz_export_is_valid(tmp_path: Path) -> None:
 
         rec = next(iter(ArchiveIterator(io.BytesIO(warc[start : start + length]))))
         assert rec.rec_headers.get_header("WARC-Target-URI") == fields["url"]
+
+
+@pytest.mark.timeout(600)
+def test_deletion_and_redirect_captures_are_recorded(tmp_path: Path) -> None:
+    room = Newsroom(n_articles=3, seed=6, script=[(1, 0, "delete"), (1, 1, "redirect_home")])
+    with serve_newsroom(room) as base:
+        load_source(tmp_path, f'homepage = "{base}/"')
+        gone, moved = (base + room.article_path(a.slug) for a in room.articles[:2])
+        for url in (gone, moved):
+            redline(tmp_path, "check", url, check=True)
+        room.advance()
+        # (`check` exits 1 on a 404 or a redirect away: the check did not yield a version)
+        redline(tmp_path, "check", gone)  # first 404: not yet a deletion, no WARC
+        redline(tmp_path, "check", gone)  # second: the deletion, recorded
+        redline(tmp_path, "check", moved)
+    history = json.loads(redline(tmp_path, "history", gone, "--json", check=True).stdout)
+    assert history["status"] == "deleted"
+    warc = tmp_path / "all.warc.gz"
+    redline(tmp_path, "export", "warc", "--out", str(warc), check=True)
+    recs = [r for r in _records(warc) if r[0] != "request"][1:]  # without warcinfo
+    assert sorted(recs, key=str) == sorted([
+        ("response", gone, 200), ("response", moved, 200), ("response", gone, 404),
+        ("response", moved, 301), ("response", base + "/", 200),
+    ], key=str)  # fmt: skip
