@@ -34,7 +34,7 @@ from redline.extract import extract
 from redline.extract.decode import decode_html
 from redline.fetch.result import exchange_of
 from redline.settings import USER_AGENT, ArchiveSettings
-from redline.storage import ArchiveVersion, ArticleRow, NewVersion, Store
+from redline.storage import ArchiveVersion, ArticleRow, NewVersion, Store, WarcRecordData
 from redline.versions.changes import as_doc, as_new_change
 from redline.versions.policy import content_hash
 
@@ -190,7 +190,7 @@ class _Found:
     row: CdxRow
     when: datetime
     version: NewVersion
-    warc: tuple
+    warc: tuple[WarcRecordData, ...]
 
 
 async def _fetch(

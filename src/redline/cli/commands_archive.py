@@ -42,7 +42,8 @@ def _filter(
     )
 
 
-def _progress(what: str, total: int | None) -> Progress:
+def _progress() -> Progress:
+    """A progress bar on a terminal (stderr); nothing when piped."""
     return Progress(console=err, transient=True, disable=not err.is_terminal)
 
 
@@ -59,7 +60,7 @@ def export_warc(
     f = _filter(store, source, article, since)
     total = store.count_warc_records(f)
     part = out_path.with_name(out_path.name + ".part")
-    with _progress("exporting", total) as progress, part.open("wb") as fh:
+    with _progress() as progress, part.open("wb") as fh:
         task = progress.add_task("exporting records", total=total)
         stats = write_warc(store, f, fh, lambda n: progress.advance(task, n))
     part.replace(out_path)
@@ -80,7 +81,7 @@ def export_wacz(
     store: Store = ctx.obj.store()
     f = _filter(store, source, article, since)
     total = store.count_warc_records(f)
-    with _progress("exporting", total) as progress:
+    with _progress() as progress:
         task = progress.add_task("exporting records", total=total)
         stats = write_wacz(store, f, out_path, lambda n: progress.advance(task, n))
     out.print(f"{out_path}: {stats.records:,} records, {stats.captures:,} captures")
@@ -94,7 +95,7 @@ def verify(ctx: typer.Context, source: SourceOpt = None, article: ArticleOpt = N
     store: Store = ctx.obj.store()
     f = _filter(store, source, article, None)
     bad = checked = 0
-    with _progress("verifying", None) as progress:
+    with _progress() as progress:
         task = progress.add_task("verifying digests", total=None)
 
         def tick(n: int) -> None:
@@ -141,7 +142,7 @@ def backfill(
     async def main() -> None:
         client = WaybackClient(archive or settings.wayback_base, settings)
         try:
-            with _progress("backfill", None) as progress:
+            with _progress() as progress:
                 task = progress.add_task("mementos", total=0)
 
                 def hook(kind: str, n: int) -> None:
