@@ -183,8 +183,8 @@ def _child(args: list[str], data: Path) -> tuple[float, float, str]:
     return wall, max(rss, before) / 1024, out.strip()
 
 
-def bench_export(captures: int) -> None:
-    for n in sorted({max(captures // 10, 1), captures}):
+def bench_export(captures: int, kinds: list[str], tenth: bool = True) -> None:
+    for n in sorted({max(captures // 10, 1), captures} if tenth else {captures}):
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "data"
             data.mkdir()
@@ -193,7 +193,7 @@ def bench_export(captures: int) -> None:
             _populate(store, n)
             store.close()
             print(f"{n:,} captures generated in {time.perf_counter() - t0:.1f}s")
-            for kind in ("warc", "wacz"):
+            for kind in kinds:
                 out = Path(tmp) / f"out.{kind}"
                 # each export in a fresh child: ru_maxrss of RUSAGE_CHILDREN is the largest child
                 # so far, so the smaller size runs first
@@ -250,11 +250,13 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--captures", type=int, default=100_000)
     ap.add_argument("--mementos", type=int, default=1000)
+    ap.add_argument("--kinds", default="warc,wacz", help="exports to measure (export part)")
+    ap.add_argument("--no-tenth", action="store_true", help="skip the run at a tenth of the size")
     args = ap.parse_args()
     if args.part == "crawl":
         bench_crawl(args.articles)
     elif args.part == "export":
-        bench_export(args.captures)
+        bench_export(args.captures, args.kinds.split(","), not args.no_tenth)
     else:
         bench_backfill(args.mementos)
 
