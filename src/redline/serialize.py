@@ -9,7 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from redline.sources.model import SourceConfig
+from redline.storage.archive_db import Provenance
 from redline.storage.records import ArticleRow, ChangeRow, EventRow, VersionRow
+
+WARC_SINCE = "0.2"  # the first release that keeps WARC records of captures
+NO_WARC = f"no WARC: captured before {WARC_SINCE}"
 
 
 def iso(d: datetime | None) -> str | None:
@@ -56,7 +60,27 @@ def change_json(c: ChangeRow | None) -> dict[str, Any] | None:
     }
 
 
-def version_json(v: VersionRow, change: ChangeRow | None = None) -> dict[str, Any]:
+def provenance_json(p: Provenance) -> dict[str, Any]:
+    """Where a version comes from (docs/api.md): Redline's own capture or a web archive."""
+    d: dict[str, Any] = {
+        "kind": p.kind,
+        "captured_at": iso(p.captured_at),
+        "status": p.status,
+        "final_url": p.final_url,
+        "sha256": p.sha256,
+        "warc_record_id": p.warc_record_id,
+    }
+    if p.kind == "archive":
+        d["memento_url"] = p.memento_url
+        d["memento_datetime"] = iso(p.memento_datetime)
+    if p.warc_record_id is None:
+        d["note"] = NO_WARC
+    return d
+
+
+def version_json(
+    v: VersionRow, change: ChangeRow | None = None, provenance: Provenance | None = None
+) -> dict[str, Any]:
     d: dict[str, Any] = {
         "number": v.number,
         "captured_at": iso(v.captured_at),
@@ -70,8 +94,10 @@ def version_json(v: VersionRow, change: ChangeRow | None = None) -> dict[str, An
         "extractor": v.extractor,
         "raw_sha256": v.raw_sha256,
     }
-    if v.number > 1:
+    if v.number > 1 or change is not None:
         d["change"] = change_json(change)
+    if provenance is not None:
+        d["provenance"] = provenance_json(provenance)
     return d
 
 
@@ -80,10 +106,15 @@ def event_json(e: EventRow) -> dict[str, Any]:
 
 
 def history_json(
-    a: ArticleRow, versions: list[VersionRow], changes: dict[int, ChangeRow], events: list[EventRow]
+    a: ArticleRow,
+    versions: list[VersionRow],
+    changes: dict[int, ChangeRow],
+    events: list[EventRow],
+    provenance: dict[int, Provenance] | None = None,
 ) -> dict[str, Any]:
+    prov = provenance or {}
     return {
         **article_json(a),
-        "versions": [version_json(v, changes.get(v.id)) for v in versions],
+        "versions": [version_json(v, changes.get(v.id), prov.get(v.id)) for v in versions],
         "events": [event_json(e) for e in events],
     }

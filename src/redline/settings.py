@@ -154,6 +154,24 @@ class CrawlSettings:
     """A page titled like an error page is suspect when below this fraction of the previous body."""
     same_story_similarity: Fraction = 0.9
     """A redirect target whose body is at least this alike (0..1) is the same story, moved."""
+    record_warc: bool = True
+    """Keep WARC records (request, response or revisit) of captures that yield a version, a deletion or a redirect (docs/archive.md)."""
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    __pydantic_config__ = SECTION
+
+    wayback_base: str = "https://web.archive.org"
+    """Wayback-compatible archive `redline backfill` asks (CDX API and raw mementos)."""
+    backfill_concurrency: PositiveInt = 2
+    """Mementos fetched at once during a backfill: small, to be polite to the archive."""
+    backfill_retries: NonNegativeInt = 4
+    """Tries after a 429, 5xx or connection error before a memento or CDX query is given up."""
+    max_retry_after: PositiveFloat = 60.0
+    """Longest wait honoured from a Retry-After header (seconds); longer waits are capped."""
+    timeout: PositiveFloat = 30.0
+    """Seconds for connect, read and write of each archive request."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +258,7 @@ class Settings(BaseSettings):
     web: WebSettings = field(default_factory=WebSettings)
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -109,7 +109,7 @@ def test_article_versions_and_history(web: Web) -> None:
     hist = _json(web, f"/api/v1/articles/{a}/history")
     s = web.store
     art_row = s.get_article(a)
-    expected = history_json(art_row, s.versions(a), s.changes(a), s.events(a))
+    expected = history_json(art_row, s.versions(a), s.changes(a), s.events(a), s.provenance(a))
     assert hist == expected  # the CLI's `history --json` shape, exactly
 
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from redline import __version__
 from redline.cli import (
+    commands_archive,
     commands_config,
     commands_crawl,
     commands_ops,
@@ -132,6 +133,7 @@ commands_read.register(app)
 commands_ops.register(app)
 commands_web.register(app)
 commands_config.register(app)
+commands_archive.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

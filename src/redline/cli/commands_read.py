@@ -69,7 +69,7 @@ def history(
     versions = store.versions(a.id)
     changes = store.changes(a.id)
     if as_json:
-        print_json(history_json(a, versions, changes, store.events(a.id)))
+        print_json(history_json(a, versions, changes, store.events(a.id), store.provenance(a.id)))
         return
     out.print(f"[bold]{escape(a.title or a.url)}[/]", highlight=False)
     out.print(

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from redline import __version__, metrics
+from redline.archive.warc import capture_records
 from redline.crawl.moves import plan_moved_merge
 from redline.errors import ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
@@ -33,6 +34,7 @@ from redline.storage import (
     Store,
     VersionConflict,
     VersionRow,
+    WarcRecordData,
 )
 from redline.versions.changes import change_between
 from redline.versions.policy import content_hash, judge
@@ -133,6 +135,13 @@ def _next_check(
     return next_check_at(now, ref, ctx.policy, ctx.rng)
 
 
+def _warc(ctx: CheckContext, fr: FetchResult) -> tuple[WarcRecordData, ...]:
+    """The WARC records of a capture worth keeping as evidence (docs/archive.md)."""
+    if not ctx.settings.record_warc:
+        return ()
+    return capture_records(fr, ctx.store.payload_held)
+
+
 def _record(
     ctx: CheckContext, article: ArticleRow, now: datetime, *, outcome: str, fr: FetchResult | None = None,
     reason: str | None = None, **fields: Any,
@@ -201,6 +210,7 @@ def _judge_status(
         return _record(
             ctx, article, now, outcome="missing", fr=fr, reason=f"http_status: {fr.status}",
             missing_count=missing, status=status, events=gone_events,
+            warc=_warc(ctx, fr) if status else (),
         )  # fmt: skip
     if not fr.ok:
         return _record(
@@ -335,7 +345,7 @@ def _judge_content(
         final_url=fr.final_url, http_status=fr.status, duration_ms=fr.duration_ms, bytes=len(fr.body),
         region_fp=fp, next_check=_next_check(ctx, article, now, changed_at),
         expected_version_count=article.version_count, version=version, change=change,
-        last_changed=now, events=events, worker=ctx.worker, **common,
+        last_changed=now, events=events, worker=ctx.worker, warc=_warc(ctx, fr), **common,
     )  # fmt: skip
     ctx.store.record_check(rec)
     return CheckOutcome(
@@ -373,6 +383,7 @@ def _redirected(
     return _record(
         ctx, article, now, outcome="redirected", fr=fr, reason=f"redirect to {fr.final_url}",
         status="redirected", next_check=None, events=[("redirected", fr.final_url)],
+        warc=_warc(ctx, fr),
     )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ import httpx
 from redline.errors import FetchError
 from redline.fetch.addresses import GuardedBackend
 from redline.fetch.limits import HostLimiter
-from redline.fetch.result import FetchResult
+from redline.fetch.result import FetchResult, HttpExchange, exchange_of
 from redline.fetch.robots import RobotsCache
 from redline.frontier.urls import join_url
 from redline.settings import FetchSettings
@@ -142,6 +142,7 @@ class Fetcher:
         s = self.settings
         started = time.monotonic()
         redirects: list[str] = []
+        exchanges: list[HttpExchange] = []
         current = url
         try:
             async with asyncio.timeout(s.total_timeout):
@@ -155,7 +156,10 @@ class Fetcher:
                             headers["If-Modified-Since"] = last_modified
                     host = urlsplit(current).netloc
                     async with self.limiter.slot(host):
-                        status, resp_headers, body = await self._get(current, headers, max_bytes)
+                        status, resp_headers, body, hop = await self._get(
+                            current, headers, max_bytes
+                        )
+                    exchanges.append(hop)
                     if status in _REDIRECTS and resp_headers.get("location"):
                         if len(redirects) >= s.max_redirects:
                             raise FetchError(
@@ -176,6 +180,7 @@ class Fetcher:
                         content_type=resp_headers.get("content-type"), etag=resp_headers.get("etag"),
                         last_modified=resp_headers.get("last-modified"),
                         duration_ms=int((time.monotonic() - started) * 1000), redirects=tuple(redirects),
+                        exchanges=tuple(exchanges),
                     )  # fmt: skip
                     if status >= 500:
                         raise _Retryable(result=result)
@@ -200,7 +205,7 @@ class Fetcher:
 
     async def _get(
         self, url: str, headers: dict[str, str], max_bytes: int | None
-    ) -> tuple[int, httpx.Headers, bytes]:
+    ) -> tuple[int, httpx.Headers, bytes, HttpExchange]:
         limit = max_bytes or self.settings.max_body_bytes
         try:
             async with self._client.stream("GET", url, headers=headers) as resp:
@@ -225,7 +230,7 @@ class Fetcher:
                             raise FetchError(
                                 "too_large", f"{url} is larger than {limit:,} bytes; cut off"
                             )
-                return resp.status_code, resp.headers, bytes(body)
+                return resp.status_code, resp.headers, bytes(body), exchange_of(resp)
         except FetchError:
             raise
         except httpx.TimeoutException as exc:
@@ -251,5 +256,5 @@ class Fetcher:
         await self._guard(url, respect_robots=False)
         host = urlsplit(url).netloc
         async with self.limiter.slot(host):
-            status, _headers, body = await self._get(url, {}, 512 * 1024)
+            status, _headers, body, _hop = await self._get(url, {}, 512 * 1024)
         return status, body.decode("utf-8", errors="replace")

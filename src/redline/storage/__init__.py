@@ -1,7 +1,9 @@
 """Storage: the one layer that owns SQLAlchemy. See ``store.Store``."""
 
+from redline.storage.archive_db import ArchiveFilter, HeldPayload, Provenance, StoredRecord
 from redline.storage.database import create_db_engine, default_database_url, migrate
 from redline.storage.records import (
+    ArchiveVersion,
     ArticleRow,
     CaptureRow,
     ChangeRow,
@@ -12,11 +14,30 @@ from redline.storage.records import (
     NewVersion,
     SourceRow,
     VersionRow,
+    WarcRecordData,
 )
 from redline.storage.store import Store, VersionConflict
 
 __all__ = [
-    "ArticleRow", "CaptureRow", "ChangeRow", "CheckRecord", "EventRow", "MovedMerge", "NewChange", "NewVersion",
-    "SourceRow", "Store", "VersionConflict", "VersionRow", "create_db_engine",
-    "default_database_url", "migrate",
+    "ArchiveFilter",
+    "ArchiveVersion",
+    "ArticleRow",
+    "CaptureRow",
+    "ChangeRow",
+    "CheckRecord",
+    "EventRow",
+    "HeldPayload",
+    "MovedMerge",
+    "NewChange",
+    "NewVersion",
+    "Provenance",
+    "SourceRow",
+    "Store",
+    "StoredRecord",
+    "VersionConflict",
+    "VersionRow",
+    "WarcRecordData",
+    "create_db_engine",
+    "default_database_url",
+    "migrate",
 ]  # fmt: skip

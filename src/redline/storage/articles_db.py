@@ -136,11 +136,12 @@ class ArticlesMixin(_Base):
                 .where(t.article_urls.c.article_id == duplicate_id)
                 .values(article_id=into_id)
             )
-            conn.execute(
-                update(t.captures)
-                .where(t.captures.c.article_id == duplicate_id)
-                .values(article_id=into_id)
-            )
+            for table in (t.captures, t.warc_records):  # captures and their WARC records move
+                conn.execute(
+                    update(table)
+                    .where(table.c.article_id == duplicate_id)
+                    .values(article_id=into_id)
+                )
             conn.execute(delete(t.events).where(t.events.c.article_id == duplicate_id))
             conn.execute(delete(t.articles).where(t.articles.c.id == duplicate_id))
 

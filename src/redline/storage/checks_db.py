@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from redline.errors import ArticleNotFound, RedlineError, StorageError
 from redline.storage import schema as t
 from redline.storage._common import _Base, _storage_error, _version
+from redline.storage.archive_db import put_warc
 from redline.storage.records import (
     CaptureRow,
     ChangeRow,
@@ -129,14 +130,19 @@ class ChecksMixin(_Base):
                 always["title"] = v.title
                 if rec.last_changed is not None:
                     always["last_changed"] = rec.last_changed
-            conn.execute(
+            capture_id = conn.execute(
                 insert(t.captures).values(
                     article_id=rec.article_id, captured_at=rec.captured_at, url=rec.url,
                     final_url=rec.final_url, http_status=rec.http_status, duration_ms=rec.duration_ms,
                     bytes=rec.bytes, etag=rec.etag, last_modified=rec.last_modified,
                     outcome=rec.outcome, reason=rec.reason, version_id=version_id, worker=rec.worker,
-                )
-            )  # fmt: skip
+                ).returning(t.captures.c.id)
+            ).scalar_one()  # fmt: skip
+            if rec.warc:  # the capture's WARC records, in its transaction (docs/archive.md)
+                put_warc(
+                    conn, rec.warc, put_blob=self._put_blob, compress=self._zc.compress,
+                    article_id=rec.article_id, capture_id=capture_id, version_id=version_id,
+                )  # fmt: skip
             conn.execute(update(a).where(a.c.id == rec.article_id).values(**always))
             frontier: dict[str, Any] = {
                 "last_checked": rec.captured_at, "next_check": rec.next_check,

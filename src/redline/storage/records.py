@@ -61,6 +61,9 @@ class VersionRow:
     url: str | None
     extractor: str
     extractor_version: str
+    origin: str | None = None  # None: Redline's own capture; 'archive': backfilled (0009)
+    memento_url: str | None = None
+    memento_datetime: datetime | None = None
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -119,6 +122,34 @@ class NewVersion:
 
 
 @dataclass(frozen=True)
+class ArchiveVersion:
+    """A version found in a web archive's memento, to insert before the tracked ones."""
+
+    version: NewVersion
+    memento_url: str
+    memento_datetime: datetime
+    final_url: str
+    change: NewChange | None = None  # against the archive version before it, if any
+    warc: tuple[WarcRecordData, ...] = ()
+
+
+@dataclass(frozen=True)
+class WarcRecordData:
+    """One WARC record as built by ``redline.archive.warc``: ``head`` is the record up to its
+    payload (WARC headers, blank line, HTTP headers); the record is head + payload + CRLF CRLF."""
+
+    record_id: str
+    record_type: str  # request | response | revisit
+    target_uri: str
+    warc_date: datetime
+    head: bytes
+    payload: bytes | None = None  # response records only; stored once per SHA-256 in blobs
+    http_status: int | None = None
+    content_type: str | None = None
+    payload_digest: str | None = None
+
+
+@dataclass(frozen=True)
 class NewChange:
     engine_version: str
     level: str
@@ -165,3 +196,4 @@ class CheckRecord:
     events: list[tuple[str, str | None]] = field(default_factory=list)
     last_changed: datetime | None = None
     worker: str | None = None
+    warc: tuple[WarcRecordData, ...] = ()  # this capture's WARC records (docs/archive.md)

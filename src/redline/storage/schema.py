@@ -160,6 +160,11 @@ versions = Table(
     Column("url", Text),  # the URL the page was fetched from
     Column("extractor", String(32), nullable=False),  # which step of the cascade won
     Column("extractor_version", String(32), nullable=False),
+    # 0009: where the version comes from. NULL: a capture of Redline's own; 'archive': backfilled
+    # from a web archive's memento (numbered 0, -1, ... before version 1; docs/archive.md).
+    Column("origin", String(16)),
+    Column("memento_url", Text),
+    Column("memento_datetime", UTCDateTime),
     UniqueConstraint("article_id", "number"),
     Index("ix_versions_captured_at", "captured_at"),
 )
@@ -206,6 +211,30 @@ captures = Table(
     Column("worker", String(64)),
     Index("ix_captures_article", "article_id", "captured_at"),
     Index("ix_captures_outcome_time", "outcome", "captured_at"),
+)
+
+# 0009: WARC records of captures (request, response, revisit) and of backfilled mementos. The
+# head (WARC headers + HTTP headers, zstd) is stored here; the payload is the raw page in
+# ``blobs`` (content-addressed by SHA-256), so a record is head + payload + CRLF CRLF.
+warc_records = Table(
+    "warc_records",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("capture_id", BigInteger, ForeignKey("captures.id", ondelete="SET NULL")),
+    Column("version_id", Integer, ForeignKey("versions.id", ondelete="SET NULL")),
+    Column("record_id", String(64), nullable=False, unique=True),  # <urn:uuid:...>
+    Column("record_type", String(16), nullable=False),  # request, response, revisit
+    Column("target_uri", Text, nullable=False),
+    Column("warc_date", UTCDateTime, nullable=False),
+    Column("http_status", Integer),
+    Column("content_type", Text),
+    Column("payload_digest", String(64)),  # WARC-Payload-Digest (sha1:BASE32)
+    Column("payload_sha256", String(64), ForeignKey("blobs.sha256")),  # response payload
+    Column("head", LargeBinary, nullable=False),  # zstd of the record up to the payload
+    Index("ix_warc_records_article", "article_id", "id"),
+    Index("ix_warc_records_version", "version_id"),
+    Index("ix_warc_records_digest", "payload_digest"),
 )
 
 events = Table(

@@ -41,7 +41,12 @@ from redline.web.views import diff_view
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id")]
-Number = Annotated[int, Path(ge=1, le=MAX_ID, description="Version number (1 = first)")]
+Number = Annotated[
+    int,
+    Path(
+        ge=-MAX_ID, le=MAX_ID, description="Version number (1 = first tracked; 0, -1 ... archived)"
+    ),
+]
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size")]
 Before = Annotated[
     str | None, Query(description="The `next` value of the previous page", max_length=64)
@@ -173,7 +178,10 @@ def history(request: Request, article_id: Id) -> dict[str, Any]:
     """The same shape as `redline history --json`: every version with its full text."""
     store = store_of(request)
     art = _article(request, article_id)
-    return history_json(art, store.versions(art.id), store.changes(art.id), store.events(art.id))
+    return history_json(
+        art, store.versions(art.id), store.changes(art.id), store.events(art.id),
+        store.provenance(art.id),
+    )  # fmt: skip
 
 
 @router.get("/articles/{article_id}/versions", summary="An article's versions", responses=_ERRORS)
@@ -193,7 +201,7 @@ def version(request: Request, article_id: Id, number: Number) -> dict[str, Any]:
 
     store = store_of(request)
     v = store.version(_article(request, article_id).id, number)  # ArticleNotFound → 404
-    return version_json(v, change_of_version(store, v.id) if v.number > 1 else None)
+    return version_json(v, change_of_version(store, v.id), store.provenance(v.article_id).get(v.id))
 
 
 @router.get(

@@ -49,6 +49,7 @@ from redline.web.views import diff_view, timeline
 router = APIRouter(include_in_schema=False)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+VersionNo = Annotated[int, Path(ge=-MAX_ID, le=MAX_ID)]  # 0, -1 ...: backfilled (docs/archive.md)
 PAGE = 50
 
 
@@ -161,17 +162,18 @@ def article_page(request: Request, article_id: Id, cosmetic: str | None = None) 
 
 
 @router.get("/articles/{article_id}/versions/{number}", response_class=HTMLResponse)
-def version_page(request: Request, article_id: Id, number: Id) -> Response:
+def version_page(request: Request, article_id: Id, number: VersionNo) -> Response:
     store = store_of(request)
     art = _article(request, article_id)
     v = store.version(art.id, number)
     return render_page(
-        request, "version.html", article=art, v=v, page_title=f"{v.title} (version {v.number})"
-    )
+        request, "version.html", article=art, v=v, page_title=f"{v.title} (version {v.number})",
+        provenance=store.provenance(art.id).get(v.id),
+    )  # fmt: skip
 
 
 @router.get("/articles/{article_id}/versions/{number}/raw")
-def version_raw(request: Request, article_id: Id, number: Id) -> Response:
+def version_raw(request: Request, article_id: Id, number: VersionNo) -> Response:
     """The archived page as plain text: never rendered as HTML on this origin."""
     store = store_of(request)
     v = store.version(_article(request, article_id).id, number)

@@ -1,0 +1,307 @@
+"""Backfill: versions of an article from before tracking began, from a Wayback-compatible web
+archive (the Internet Archive by default, any server with its CDX API and raw mementos).
+
+httpx, not the ``wayback`` library: ``wayback`` (0.5) hard-codes web.archive.org in module
+constants (CDX_SEARCH_URL, the memento URL templates) and is synchronous (requests), so it cannot
+be pointed at another archive; see docs/archive.md.
+
+Plan, then apply: the CDX rows of every URL variant are read; consecutive rows with the same
+payload digest are fetched once; each raw memento (``BASE/web/<timestamp>id_/<url>``) that is a
+200 HTML page is extracted; consecutive identical extractions (furniture-only differences)
+collapse; what is older than the earliest version held is inserted, with the changes between
+neighbours, in one transaction (``Store.insert_archive_versions``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import httpx
+
+from redline import __version__
+from redline.archive.warc import exchange_records
+from redline.diff import compare
+from redline.errors import ExtractionError, FetchError
+from redline.extract import extract
+from redline.extract.decode import decode_html
+from redline.fetch.result import exchange_of
+from redline.settings import USER_AGENT, ArchiveSettings
+from redline.storage import ArchiveVersion, ArticleRow, NewVersion, Store, WarcRecordData
+from redline.versions.changes import as_doc, as_new_change
+from redline.versions.policy import content_hash
+
+log = logging.getLogger(__name__)
+_TS = "%Y%m%d%H%M%S"
+
+
+@dataclass
+class BackfillStats:
+    seen: int = 0  # CDX captures listed
+    fetched: int = 0  # mementos fetched
+    kept: int = 0  # versions inserted
+    skipped: dict[str, int] = field(default_factory=dict)  # why captures were not kept
+    requests: int = 0  # HTTP requests sent to the archive (retries included)
+
+    def skip(self, why: str, n: int = 1) -> None:
+        self.skipped[why] = self.skipped.get(why, 0) + n
+
+    def add(self, other: BackfillStats) -> None:
+        self.seen += other.seen
+        self.fetched += other.fetched
+        self.kept += other.kept
+        for k, v in other.skipped.items():
+            self.skip(k, v)
+
+
+@dataclass(frozen=True)
+class CdxRow:
+    timestamp: str
+    original: str
+    mimetype: str
+    status: str
+    digest: str
+
+    @property
+    def when(self) -> datetime:
+        return datetime.strptime(self.timestamp[:14].ljust(14, "0"), _TS).replace(tzinfo=UTC)
+
+
+def parse_ts(value: str) -> datetime:
+    return datetime.strptime(value[:14].ljust(14, "0"), _TS).replace(tzinfo=UTC)
+
+
+def _retry_after(value: str | None, attempt: int, cap: float) -> float:
+    """Seconds to wait after a 429/503: the server's Retry-After (seconds or HTTP date) or an
+    exponential backoff, capped."""
+    wait = float(2**attempt)
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            wait = float(value)
+        else:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+                wait = max(0.0, (when - datetime.now(UTC)).total_seconds())
+            except (TypeError, ValueError):
+                pass
+    return min(wait, cap)
+
+
+class WaybackClient:
+    """A small, polite client of one Wayback-compatible archive."""
+
+    def __init__(self, base: str, settings: ArchiveSettings | None = None) -> None:
+        self.base = base.rstrip("/")
+        self.settings = settings or ArchiveSettings()
+        self.requests = 0
+        self._resume_at = 0.0  # monotonic time before which nobody asks (after a 429)
+        self._slots = asyncio.Semaphore(self.settings.backfill_concurrency)
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": USER_AGENT.replace("Redline/", "Redline-backfill/")},
+            timeout=httpx.Timeout(self.settings.timeout), follow_redirects=False, trust_env=False,
+        )  # fmt: skip
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(self, url: str) -> httpx.Response:
+        """GET with retries on 429 (honouring Retry-After, for every task), 5xx and connection
+        errors; the last answer is returned as it is."""
+        s = self.settings
+        attempt = 0
+        while True:
+            async with self._slots:
+                pause = self._resume_at - time.monotonic()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+                self.requests += 1
+                try:
+                    resp = await self._client.get(url)
+                except httpx.HTTPError as exc:
+                    if attempt >= s.backfill_retries:
+                        raise FetchError(
+                            "connect", f"cannot reach the archive at {url}: {exc}"
+                        ) from exc
+                    resp = None
+            if resp is not None and resp.status_code not in (429, 502, 503, 504):
+                return resp
+            if attempt >= s.backfill_retries:
+                assert resp is not None
+                return resp
+            wait = _retry_after(
+                resp.headers.get("retry-after") if resp else None, attempt, s.max_retry_after
+            )
+            if resp is not None and resp.status_code == 429:
+                self._resume_at = max(self._resume_at, time.monotonic() + wait)
+            log.info(
+                "archive answered %s; retrying %s in %.1fs",
+                resp.status_code if resp else "error",
+                url,
+                wait,
+            )
+            attempt += 1
+            await asyncio.sleep(wait)
+
+    async def cdx(self, url: str, since: datetime | None, until: datetime | None) -> list[CdxRow]:
+        q = f"{self.base}/cdx/search/cdx?url={quote(url, safe='')}&output=json"
+        if since:
+            q += f"&from={since.astimezone(UTC).strftime(_TS)}"
+        if until:
+            q += f"&to={until.astimezone(UTC).strftime(_TS)}"
+        resp = await self.get(q)
+        if resp.status_code == 404:
+            return []
+        if resp.status_code != 200:
+            raise FetchError(
+                "http_status",
+                f"the archive's CDX API answered {resp.status_code} for {url}",
+                status=resp.status_code,
+            )
+        try:
+            rows = resp.json() if resp.content.strip() else []
+        except ValueError as exc:
+            raise FetchError("protocol", f"the archive's CDX API sent no JSON for {url}") from exc
+        if not rows:
+            return []
+        cols = [str(c) for c in rows[0]]
+        need = ("timestamp", "original", "mimetype", "statuscode", "digest")
+        if not all(c in cols for c in need):
+            raise FetchError("protocol", f"the archive's CDX answer lacks {need}")
+        ix = [cols.index(c) for c in need]
+        return [CdxRow(*(str(r[i]) for i in ix)) for r in rows[1:] if len(r) == len(cols)]
+
+    def raw_url(self, row: CdxRow) -> str:
+        return f"{self.base}/web/{row.timestamp}id_/{row.original}"
+
+    def memento_url(self, row: CdxRow) -> str:
+        return f"{self.base}/web/{row.timestamp}/{row.original}"
+
+
+@dataclass(frozen=True)
+class _Found:
+    row: CdxRow
+    when: datetime
+    version: NewVersion
+    warc: tuple[WarcRecordData, ...]
+
+
+async def _fetch(
+    client: WaybackClient, store: Store, row: CdxRow, stats: BackfillStats
+) -> _Found | None:
+    url = client.raw_url(row)
+    resp = await client.get(url)
+    stats.fetched += 1
+    if 300 <= resp.status_code < 400:
+        stats.skip("redirect")
+        return None
+    if resp.status_code != 200:
+        stats.skip(f"http {resp.status_code}")
+        return None
+    body = resp.content
+    original_status = resp.headers.get("x-archive-src-status") or resp.headers.get(
+        "x-archive-orig-status"
+    )
+    if original_status and not original_status.strip().startswith("2"):
+        stats.skip("error page")
+        return None
+    when = row.when
+    if resp.headers.get("memento-datetime"):
+        with contextlib.suppress(TypeError, ValueError):
+            when = email.utils.parsedate_to_datetime(resp.headers["memento-datetime"]).astimezone(
+                UTC
+            )
+    try:
+        html = await asyncio.to_thread(decode_html, body, resp.headers.get("content-type"))
+        ext = await asyncio.to_thread(extract, html, row.original)
+    except ExtractionError as exc:
+        stats.skip(f"not an article ({exc.reason})")
+        return None
+    version = NewVersion(
+        title=ext.title, byline=ext.byline, published=ext.published, modified=ext.modified,
+        text="\n\n".join(ext.paragraphs), content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
+        extractor=ext.method, extractor_version=__version__, raw_html=body,
+    )  # fmt: skip
+    warc = tuple(exchange_records(exchange_of(resp), body, store.payload_held))
+    return _Found(row, when, version, warc)
+
+
+async def backfill_article(
+    store: Store, client: WaybackClient, article: ArticleRow, *, since: datetime | None = None,
+    until: datetime | None = None, progress: Callable[[str, int], None] | None = None,
+) -> BackfillStats:  # fmt: skip
+    """Insert the article's distinct archived versions older than every version held."""
+    stats = BackfillStats()
+    earliest = store.earliest_version(article.id)
+    limit = earliest[1] if earliest else None
+    if limit is not None and (until is None or until > limit):
+        until = limit
+    rows: dict[tuple[str, str], CdxRow] = {}
+    for variant in store.article_variants(article.id):
+        for r in await client.cdx(variant, since, until):
+            rows.setdefault((r.timestamp, r.original), r)
+    ordered = sorted(rows.values(), key=lambda r: r.timestamp)
+    stats.seen = len(ordered)
+    if progress:
+        progress("seen", len(ordered))
+    todo: list[CdxRow] = []
+    last_digest = None
+    for r in ordered:
+        if limit is not None and r.when >= limit:
+            stats.skip("not older than the versions held")
+        elif r.status.startswith("3"):
+            stats.skip("redirect")
+        elif r.status != "200":
+            stats.skip("error" if r.status != "-" else "no status")
+        elif r.digest == last_digest:
+            stats.skip("duplicate")
+        else:
+            todo.append(r)
+        if r.status == "200":
+            last_digest = r.digest
+
+    async def one(r: CdxRow) -> _Found | None:
+        try:
+            return await _fetch(client, store, r, stats)
+        finally:
+            if progress:
+                progress("fetched", 1)
+
+    found = [f for f in await asyncio.gather(*(one(r) for r in todo)) if f is not None]
+    found.sort(key=lambda f: f.when)
+    kept: list[_Found] = []
+    for f in found:
+        if limit is not None and f.when >= limit:
+            stats.skip("not older than the versions held")
+        elif kept and kept[-1].version.content_hash == f.version.content_hash:
+            stats.skip("same article text")
+        else:
+            kept.append(f)
+    if kept and earliest is not None and kept[-1].version.content_hash == earliest[2]:
+        kept.pop()
+        stats.skip("same as the earliest version held")
+    items = []
+    for i, f in enumerate(kept):
+        change = (
+            as_new_change(compare(as_doc(kept[i - 1].version), as_doc(f.version))) if i else None
+        )
+        items.append(
+            ArchiveVersion(
+                version=f.version, memento_url=client.memento_url(f.row), memento_datetime=f.when,
+                final_url=f.row.original, change=change, warc=f.warc,
+            )
+        )  # fmt: skip
+    successor = None
+    if items and earliest is not None:
+        first = store.version(article.id, earliest[0])
+        successor = as_new_change(compare(as_doc(kept[-1].version), as_doc(first)))
+    store.insert_archive_versions(article.id, items, successor)
+    stats.kept = len(items)
+    return stats

@@ -1,0 +1,175 @@
+"""`redline export warc|wacz`, `redline verify` and `redline backfill` (docs/archive.md)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from redline.cli.env import Env, err, out
+from redline.dates import parse_date
+from redline.errors import ConfigError
+from redline.storage import ArchiveFilter, Store
+
+export_app = typer.Typer(help="Export the WARC records of captures.", no_args_is_help=True)
+
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Only this source's articles.")]
+ArticleOpt = Annotated[str | None, typer.Option("--article", help="Only this article (any URL).")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only records from this date on.")]
+
+
+def _date(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    d = parse_date(value)
+    if d is None:
+        raise ConfigError(f"{name}: not a date: {value!r} (use e.g. 2024-05-01)")
+    return d
+
+
+def _filter(
+    store: Store, source: str | None, article: str | None, since: str | None
+) -> ArchiveFilter:
+    return ArchiveFilter(
+        article_id=store.require_article(article).id if article else None,
+        source_id=store.get_source(source).id if source else None,
+        since=_date(since, "--since"),
+    )
+
+
+def _progress() -> Progress:
+    """A progress bar on a terminal (stderr); nothing when piped."""
+    return Progress(console=err, transient=True, disable=not err.is_terminal)
+
+
+@export_app.command("warc")
+def export_warc(
+    ctx: typer.Context,
+    out_path: Annotated[Path, typer.Option("--out", help="The .warc.gz file to write.")],
+    source: SourceOpt = None, article: ArticleOpt = None, since: SinceOpt = None,
+) -> None:  # fmt: skip
+    """Write the stored WARC records (request, response, revisit) as one .warc.gz."""
+    from redline.archive.export import write_warc
+
+    store: Store = ctx.obj.store()
+    f = _filter(store, source, article, since)
+    total = store.count_warc_records(f)
+    part = out_path.with_name(out_path.name + ".part")
+    with _progress() as progress, part.open("wb") as fh:
+        task = progress.add_task("exporting records", total=total)
+        stats = write_warc(store, f, fh, lambda n: progress.advance(task, n))
+    part.replace(out_path)
+    out.print(
+        f"{out_path}: {stats.records:,} records, {stats.captures:,} captures, {stats.bytes:,} bytes"
+    )
+
+
+@export_app.command("wacz")
+def export_wacz(
+    ctx: typer.Context,
+    out_path: Annotated[Path, typer.Option("--out", help="The .wacz file to write.")],
+    source: SourceOpt = None, article: ArticleOpt = None, since: SinceOpt = None,
+) -> None:  # fmt: skip
+    """Write a WACZ 1.1 package (WARC, CDXJ index, pages.jsonl, datapackage.json)."""
+    from redline.archive.export import write_wacz
+
+    store: Store = ctx.obj.store()
+    f = _filter(store, source, article, since)
+    total = store.count_warc_records(f)
+    with _progress() as progress:
+        task = progress.add_task("exporting records", total=total)
+        stats = write_wacz(store, f, out_path, lambda n: progress.advance(task, n))
+    out.print(f"{out_path}: {stats.records:,} records, {stats.captures:,} captures")
+
+
+def verify(ctx: typer.Context, source: SourceOpt = None, article: ArticleOpt = None) -> None:
+    """Recompute the stored digests (raw pages, WARC payload and block digests); exit 1 on any
+    mismatch."""
+    from redline.archive.verify import verify as run
+
+    store: Store = ctx.obj.store()
+    f = _filter(store, source, article, None)
+    bad = checked = 0
+    with _progress() as progress:
+        task = progress.add_task("verifying digests", total=None)
+
+        def tick(n: int) -> None:
+            nonlocal checked
+            checked += n
+            progress.advance(task, n)
+
+        for m in run(store, f, tick):
+            bad += 1
+            out.print(f"MISMATCH {m.what} {m.ref}: {m.detail}", markup=False)
+    out.print(f"checked {checked:,} pages and records: {bad} mismatch(es)")
+    if bad:
+        raise typer.Exit(1)
+
+
+def backfill(
+    ctx: typer.Context,
+    url: Annotated[str | None, typer.Argument(help="Article URL (any variant).")] = None,
+    source: SourceOpt = None,
+    archive: Annotated[str | None, typer.Option("--archive", help="Wayback-compatible archive base URL (default: the Internet Archive).")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Only mementos from this date on.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Only mementos up to this date.")] = None,
+) -> None:  # fmt: skip
+    """Add an article's versions from before tracking began, from a web archive."""
+    from redline.archive.backfill import BackfillStats, WaybackClient, backfill_article
+
+    env: Env = ctx.obj
+    store = env.store()
+    if (url is None) == (source is None):
+        raise ConfigError("give an article URL or --source, not both")
+    since, until = _date(from_, "--from"), _date(to, "--to")
+    if url:
+        articles = [store.require_article(url)]
+    else:
+        store.get_source(source or "")
+        articles = []
+        before = None
+        while page := store.list_articles(source=source, limit=1000, before=before):
+            articles += page
+            before = (page[-1].first_seen, page[-1].id)
+    settings = env.settings.archive
+    total = BackfillStats()
+
+    async def main() -> None:
+        client = WaybackClient(archive or settings.wayback_base, settings)
+        try:
+            with _progress() as progress:
+                task = progress.add_task("mementos", total=0)
+
+                def hook(kind: str, n: int) -> None:
+                    if kind == "seen":
+                        progress.update(task, total=(progress.tasks[0].total or 0) + n)
+                    else:
+                        progress.advance(task, n)
+
+                for a in articles:
+                    total.add(
+                        await backfill_article(
+                            store, client, a, since=since, until=until, progress=hook
+                        )
+                    )
+        finally:
+            total.requests = client.requests
+            await client.aclose()
+
+    asyncio.run(main())
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(total.skipped.items())) or "none"
+    out.print(
+        f"{len(articles)} article(s): {total.seen} captures seen, {total.fetched} fetched, "
+        f"{total.kept} kept; {total.requests} requests; skipped: {skipped}",
+        markup=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")
+    app.command()(verify)
+    app.command()(backfill)

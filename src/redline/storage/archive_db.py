@@ -1,0 +1,368 @@
+"""WARC records and provenance: writing a capture's records, reading them back in batches for
+exports and verification, and inserting versions backfilled from a web archive.
+
+A record is stored as its head (WARC headers + HTTP headers, zstd) in ``warc_records`` and its
+payload once per SHA-256 in ``blobs`` (where the raw page of a version already lives), so
+recording a capture costs about one compressed head per record. See docs/archive.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import zstandard
+from sqlalchemy import Connection, delete, func, insert, select
+
+from redline.errors import ArticleNotFound, StorageError
+from redline.storage import schema as t
+from redline.storage._common import _Base
+from redline.storage.records import ArchiveVersion, NewChange, WarcRecordData
+
+_BATCH = 200  # records read per query: bounds memory by the batch, not by the export
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A WARC record read back: ``head + payload + CRLF CRLF`` is the record, byte for byte."""
+
+    id: int
+    article_id: int
+    version_id: int | None
+    record_id: str
+    record_type: str
+    target_uri: str
+    warc_date: datetime
+    http_status: int | None
+    content_type: str | None
+    payload_digest: str | None
+    payload_sha256: str | None
+    head: bytes
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class HeldPayload:
+    """The first response record holding a payload: what a revisit record refers to."""
+
+    record_id: str
+    target_uri: str
+    warc_date: datetime
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one version comes from (``serialize.provenance_json`` shapes it)."""
+
+    kind: str  # capture | archive
+    captured_at: datetime
+    status: int | None
+    final_url: str | None
+    sha256: str | None
+    warc_record_id: str | None
+    memento_url: str | None = None
+    memento_datetime: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    sha256: str
+    data: bytes  # decompressed
+    version_id: int
+
+
+@dataclass(frozen=True)
+class ArchiveFilter:
+    """Which records an export or a verification covers (all when empty)."""
+
+    article_id: int | None = None
+    source_id: int | None = None
+    since: datetime | None = None
+
+
+def put_warc(
+    conn: Connection, records: Sequence[WarcRecordData], *, put_blob: Callable[[Connection, bytes], str],
+    compress: Callable[[bytes], bytes], article_id: int, capture_id: int | None, version_id: int | None,
+) -> None:  # fmt: skip
+    """Insert a capture's records in the caller's transaction (the capture's own)."""
+    for r in records:
+        sha = put_blob(conn, r.payload) if r.payload is not None else None
+        conn.execute(
+            insert(t.warc_records).values(
+                article_id=article_id, capture_id=capture_id, version_id=version_id,
+                record_id=r.record_id, record_type=r.record_type, target_uri=r.target_uri,
+                warc_date=r.warc_date, http_status=r.http_status, content_type=r.content_type,
+                payload_digest=r.payload_digest, payload_sha256=sha, head=compress(r.head),
+            )
+        )  # fmt: skip
+
+
+class ArchiveMixin(_Base):
+    """``Store``'s WARC records, provenance and backfilled versions."""
+
+    _zc: zstandard.ZstdCompressor
+    _zd: zstandard.ZstdDecompressor
+
+    if TYPE_CHECKING:
+
+        def _put_blob(self, conn: Connection, raw: bytes) -> str:
+            """Store a raw page once per SHA-256 (``ChecksMixin``)."""
+
+    def payload_held(self, payload_digest: str) -> HeldPayload | None:
+        """The response record already holding this payload, if any (revisit records)."""
+        w = t.warc_records
+        with self._read() as conn:
+            row = conn.execute(
+                select(w.c.record_id, w.c.target_uri, w.c.warc_date)
+                .where(w.c.payload_digest == payload_digest, w.c.record_type == "response")
+                .order_by(w.c.id)
+                .limit(1)
+            ).first()
+        return HeldPayload(row.record_id, row.target_uri, row.warc_date) if row else None
+
+    def _filtered(self, q: Any, f: ArchiveFilter) -> Any:
+        w = t.warc_records
+        if f.article_id is not None:
+            q = q.where(w.c.article_id == f.article_id)
+        if f.source_id is not None:
+            q = q.where(
+                w.c.article_id.in_(
+                    select(t.articles.c.id).where(t.articles.c.source_id == f.source_id)
+                )
+            )
+        if f.since is not None:
+            q = q.where(w.c.warc_date >= f.since)
+        return q
+
+    def count_warc_records(self, f: ArchiveFilter) -> int:
+        w = t.warc_records
+        with self._read() as conn:
+            return int(
+                conn.execute(self._filtered(select(func.count()).select_from(w), f)).scalar_one()
+            )
+
+    def iter_warc_records(self, f: ArchiveFilter, batch: int = _BATCH) -> Iterator[StoredRecord]:
+        """Every record the filter covers, in id order, read ``batch`` at a time (keyset)."""
+        w = t.warc_records
+        after = 0
+        while True:
+            with self._read() as conn:
+                rows = conn.execute(
+                    self._filtered(select(w).where(w.c.id > after), f).order_by(w.c.id).limit(batch)
+                ).all()
+                shas = {r.payload_sha256 for r in rows if r.payload_sha256}
+                blobs = dict(
+                    conn.execute(
+                        select(t.blobs.c.sha256, t.blobs.c.data).where(t.blobs.c.sha256.in_(shas))
+                    ).all()
+                ) if shas else {}  # fmt: skip
+            if not rows:
+                return
+            for r in rows:
+                yield self._stored(r, blobs)
+            after = rows[-1].id
+
+    def _stored(self, r: Any, blobs: dict[str, bytes]) -> StoredRecord:
+        payload = b""
+        if r.payload_sha256:
+            if r.payload_sha256 not in blobs:
+                raise StorageError(f"WARC record {r.record_id} lost its payload {r.payload_sha256}")
+            payload = self._zd.decompress(blobs[r.payload_sha256])
+        return StoredRecord(
+            id=r.id, article_id=r.article_id, version_id=r.version_id, record_id=r.record_id,
+            record_type=r.record_type, target_uri=r.target_uri, warc_date=r.warc_date,
+            http_status=r.http_status, content_type=r.content_type, payload_digest=r.payload_digest,
+            payload_sha256=r.payload_sha256, head=self._zd.decompress(r.head), payload=payload,
+        )  # fmt: skip
+
+    def version_records(self, version_id: int) -> list[StoredRecord]:
+        """The response (or revisit) record of a version's capture, and the response a revisit
+        refers to (first), so the download replays on its own."""
+        w = t.warc_records
+        with self._read() as conn:
+            rows: list[Any] = conn.execute(
+                select(w)
+                .where(w.c.version_id == version_id, w.c.record_type.in_(("response", "revisit")))
+                .order_by(w.c.id.desc())
+                .limit(1)
+            ).all()  # type: ignore[assignment]
+            if rows and rows[0].record_type == "revisit":
+                original = conn.execute(
+                    select(w)
+                    .where(
+                        w.c.payload_digest == rows[0].payload_digest, w.c.record_type == "response"
+                    )
+                    .order_by(w.c.id)
+                    .limit(1)
+                ).all()
+                rows = [*original, *rows]
+            shas = {r.payload_sha256 for r in rows if r.payload_sha256}
+            blobs = dict(
+                conn.execute(
+                    select(t.blobs.c.sha256, t.blobs.c.data).where(t.blobs.c.sha256.in_(shas))
+                ).all()
+            ) if shas else {}  # fmt: skip
+        return [self._stored(r, blobs) for r in rows]
+
+    def iter_version_blobs(self, f: ArchiveFilter, batch: int = _BATCH) -> Iterator[StoredBlob]:
+        """The raw page of every version the filter covers (for ``redline verify``)."""
+        v = t.versions
+        after = 0
+        while True:
+            q = select(v.c.id, v.c.raw_sha256).where(v.c.id > after, v.c.raw_sha256.is_not(None))
+            if f.article_id is not None:
+                q = q.where(v.c.article_id == f.article_id)
+            if f.source_id is not None:
+                q = q.where(
+                    v.c.article_id.in_(
+                        select(t.articles.c.id).where(t.articles.c.source_id == f.source_id)
+                    )
+                )
+            with self._read() as conn:
+                rows = conn.execute(q.order_by(v.c.id).limit(batch)).all()
+                shas = {r.raw_sha256 for r in rows}
+                blobs = dict(
+                    conn.execute(
+                        select(t.blobs.c.sha256, t.blobs.c.data).where(t.blobs.c.sha256.in_(shas))
+                    ).all()
+                ) if shas else {}  # fmt: skip
+            if not rows:
+                return
+            for r in rows:
+                data = blobs.get(r.raw_sha256)
+                raw = self._zd.decompress(data) if data is not None else b""
+                yield StoredBlob(sha256=r.raw_sha256, data=raw, version_id=r.id)
+            after = rows[-1].id
+
+    def provenance(self, article_id: int) -> dict[int, Provenance]:
+        """Where each version of an article comes from, keyed by version id."""
+        v, c, w = t.versions, t.captures, t.warc_records
+        with self._read() as conn:
+            versions = conn.execute(
+                select(
+                    v.c.id, v.c.captured_at, v.c.url, v.c.raw_sha256, v.c.origin, v.c.memento_url,
+                    v.c.memento_datetime,
+                ).where(v.c.article_id == article_id)
+            ).all()  # fmt: skip
+            caps = {
+                r.version_id: r
+                for r in conn.execute(
+                    select(c.c.version_id, c.c.http_status, c.c.final_url, c.c.url).where(
+                        c.c.article_id == article_id, c.c.version_id.is_not(None)
+                    )
+                ).all()
+            }
+            recs: dict[int, Any] = {}
+            for r in conn.execute(
+                select(w.c.version_id, w.c.record_id, w.c.http_status, w.c.target_uri)
+                .where(
+                    w.c.article_id == article_id,
+                    w.c.version_id.is_not(None),
+                    w.c.record_type.in_(("response", "revisit")),
+                )
+                .order_by(w.c.id)
+            ).all():
+                recs[r.version_id] = r  # the last one: the final hop
+        out: dict[int, Provenance] = {}
+        for vr in versions:
+            cap, rec = caps.get(vr.id), recs.get(vr.id)
+            archive = vr.origin == "archive"
+            out[vr.id] = Provenance(
+                kind="archive" if archive else "capture",
+                captured_at=vr.captured_at,
+                status=cap.http_status if cap else (rec.http_status if rec else None),
+                final_url=(cap.final_url or cap.url) if cap else vr.url,
+                sha256=vr.raw_sha256,
+                warc_record_id=rec.record_id if rec else None,
+                memento_url=vr.memento_url if archive else None,
+                memento_datetime=vr.memento_datetime if archive else None,
+            )
+        return out
+
+    def insert_archive_versions(
+        self, article_id: int, items: Sequence[ArchiveVersion], successor: NewChange | None
+    ) -> list[int]:
+        """Insert backfilled versions (oldest first) before the earliest version held, numbered
+        down from it (0, -1, ... before version 1): numbers of versions already held never
+        change. ``successor`` is the change of that earliest version against the newest item.
+        One transaction; nothing is written if another backfill inserted first."""
+        if not items:
+            return []
+        v = t.versions
+        ids: list[int] = []
+        with self._tx() as conn:
+            first = conn.execute(
+                select(v.c.id, v.c.number, v.c.captured_at)
+                .where(v.c.article_id == article_id)
+                .order_by(v.c.number)
+                .limit(1)
+            ).first()
+            if first is not None and items[-1].memento_datetime >= first.captured_at:
+                raise StorageError("backfilled versions must be older than every version held")
+            top = first.number if first is not None else 1
+            for i, item in enumerate(items):
+                nv = item.version
+                number = top - len(items) + i
+                sha = self._put_blob(conn, nv.raw_html) if nv.raw_html is not None else None
+                vid = conn.execute(
+                    insert(v).values(
+                        article_id=article_id, number=number, captured_at=item.memento_datetime,
+                        title=nv.title, byline=nv.byline, published=nv.published, modified=nv.modified,
+                        text=nv.text, content_hash=nv.content_hash, raw_sha256=sha, url=item.final_url,
+                        extractor=nv.extractor, extractor_version=nv.extractor_version,
+                        origin="archive", memento_url=item.memento_url,
+                        memento_datetime=item.memento_datetime,
+                    ).returning(v.c.id)
+                ).scalar_one()  # fmt: skip
+                ids.append(vid)
+                if item.change is not None:
+                    _put_change(conn, article_id, vid, item.memento_datetime, item.change)
+                put_warc(
+                    conn, item.warc, put_blob=self._put_blob, compress=self._zc.compress,
+                    article_id=article_id, capture_id=None, version_id=vid,
+                )  # fmt: skip
+            if first is not None and successor is not None:
+                conn.execute(delete(t.changes).where(t.changes.c.version_id == first.id))
+                _put_change(conn, article_id, first.id, first.captured_at, successor)
+        return ids
+
+    def earliest_version(self, article_id: int) -> tuple[int, datetime, str] | None:
+        """(number, captured_at, content_hash) of the earliest version held, if any."""
+        v = t.versions
+        with self._read() as conn:
+            row = conn.execute(
+                select(v.c.number, v.c.captured_at, v.c.content_hash)
+                .where(v.c.article_id == article_id)
+                .order_by(v.c.number)
+                .limit(1)
+            ).first()
+        return (row.number, row.captured_at, row.content_hash) if row else None
+
+    def article_variants(self, article_id: int) -> list[str]:
+        """Every URL known to lead to the article (its canonical URL first)."""
+        with self._read() as conn:
+            url = conn.execute(
+                select(t.articles.c.url).where(t.articles.c.id == article_id)
+            ).scalar_one_or_none()
+            if url is None:
+                raise ArticleNotFound(f"no article {article_id}")
+            more = conn.execute(
+                select(t.article_urls.c.url).where(t.article_urls.c.article_id == article_id)
+            ).scalars()
+            return list(dict.fromkeys([url, *more]))
+
+
+def _put_change(
+    conn: Connection, article_id: int, version_id: int, at: datetime, c: NewChange
+) -> None:
+    conn.execute(
+        insert(t.changes).values(
+            version_id=version_id, article_id=article_id, created_at=at,
+            engine_version=c.engine_version, level=c.level, score=c.score,
+            classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
+            headline_changed="headline" in c.classes, data=json.dumps(c.data),
+        )
+    )  # fmt: skip
