@@ -67,6 +67,29 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class FurnitureSettings:
+    """Learning each source's furniture (redline.furniture; docs/extraction.md)."""
+
+    learn: bool = True
+    """Learn furniture from what is crawled; off, only the rules already stored and the sources
+    file's pins apply."""
+    min_articles: int = 3
+    """A block in the first versions of this many different articles of a source is template."""
+    max_block_words: int = 80
+    """Longer blocks are story text, never counted as template furniture or rotating."""
+    max_rotating_blocks: int = 3
+    """At most this many blocks may change on each side for a capture to count as rotation only."""
+    min_stable_share: float = 0.8
+    """A rotation needs at least this share of the body's words unchanged."""
+    link_density: float = 0.5
+    """A changed block with at least this share of its text in links is teaser-like."""
+    refresh_every: float = 60.0
+    """Seconds a worker keeps a source's learned rules and headlines before reading them again
+    (its own new rules apply at once)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    furniture: FurnitureSettings = field(default_factory=FurnitureSettings)

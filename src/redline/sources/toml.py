@@ -25,7 +25,14 @@ def load_sources_file(path: str | Path) -> list[SourceConfig]:
     entries = data.get("source")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(f"sources file {p} has no [[source]] tables")
-    sources = [SourceConfig.from_dict(e) for e in entries]
+    sources = []
+    for e in entries:
+        if not isinstance(e, dict):
+            raise ConfigError(f"sources file {p}: every [[source]] must be a table")
+        try:
+            sources.append(SourceConfig.from_dict(e))
+        except ConfigError as exc:
+            raise ConfigError(f"sources file {p}: {exc}") from exc
     names = [s.name for s in sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -7,6 +7,8 @@ from redline.storage.records import (
     ChangeRow,
     CheckRecord,
     EventRow,
+    FurnitureRuleRow,
+    FurnitureUpdate,
     NewChange,
     NewVersion,
     SourceRow,
@@ -15,7 +17,8 @@ from redline.storage.records import (
 from redline.storage.store import Store, VersionConflict
 
 __all__ = [
-    "ArticleRow", "CaptureRow", "ChangeRow", "CheckRecord", "EventRow", "NewChange", "NewVersion",
+    "ArticleRow", "CaptureRow", "ChangeRow", "CheckRecord", "EventRow", "FurnitureRuleRow",
+    "FurnitureUpdate", "NewChange", "NewVersion",
     "SourceRow", "Store", "VersionConflict", "VersionRow", "create_db_engine",
     "default_database_url", "migrate",
 ]  # fmt: skip
