@@ -65,7 +65,10 @@ def teaser_match(key: str, titles: frozenset[str] | set[str]) -> str | None:
     for cut in range(min(MAX_LABEL_WORDS, len(words) - 1) + 1):
         for part in (words[cut:], words[: len(words) - cut] if cut else ()):
             if part:
-                candidate = " ".join(part).strip(_EDGES)
+                candidate = " ".join(part)
+                if candidate in titles:
+                    return candidate
+                candidate = candidate.strip(_EDGES)
                 if candidate in titles:
                     return candidate
     return None

@@ -117,14 +117,19 @@ class FurnitureMixin(_Base):
         return [(RuleKind(r.kind), r.key, int(r.articles)) for r in rows]
 
     def source_titles(self, source_id: int) -> list[str]:
-        """The current headlines of the source's articles (teasers are matched against them)."""
-        a = t.articles
+        """Every headline the source's articles have had (teasers are matched against them:
+        a page may still link another story under the headline it had when it was cached)."""
+        a, v = t.articles, t.versions
+        current = select(a.c.title.label("title")).where(
+            a.c.source_id == source_id, a.c.title.is_not(None)
+        )
+        earlier = (
+            select(v.c.title.label("title"))
+            .select_from(v.join(a, a.c.id == v.c.article_id))
+            .where(a.c.source_id == source_id)
+        )
         with self._read() as conn:
-            return list(
-                conn.execute(
-                    select(a.c.title).where(a.c.source_id == source_id, a.c.title.is_not(None))
-                ).scalars()
-            )
+            return list(conn.execute(current.union(earlier)).scalars())
 
     def furniture_rules(self, source_id: int, min_articles: int) -> list[FurnitureRuleRow]:
         """Every rule of a source worth showing (template candidates seen in fewer than
