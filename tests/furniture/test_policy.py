@@ -126,3 +126,22 @@ def test_only_furniture_sees_the_latest_version_with_todays_rules() -> None:
         )
         is None
     )
+
+
+def test_a_flip_back_hides_only_box_sized_blocks_and_only_a_return_to_before() -> None:
+    long_old = STORY[1] + " It was the longest session in years, members said afterwards."
+    long_new = long_old.replace("longest", "shortest")
+    reverted = [STORY[0], long_old, *STORY[2:]]
+    edited = [STORY[0], long_new, *STORY[2:]]
+    # an editor reverting a story paragraph: a version, not furniture
+    assert (
+        judge_rotation(edited, reverted, titles=frozenset(), density={}, earlier=reverted) is None
+    )
+    # a new paragraph that the version before the latest happened to have too is no flip back
+    grown = [*STORY, "A short new line."]
+    assert (
+        judge_rotation(
+            STORY, [*grown, "A short new line."], titles=frozenset(), density={}, earlier=grown
+        )
+        is None
+    )

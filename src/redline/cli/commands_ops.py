@@ -219,11 +219,10 @@ def reextract(
             progress=lambda n: progress.update(task, completed=n),
         )
     for p in summary.plans:
-        if not p.plan.collapsed and not dry_run:
+        if not p.collapsed and not dry_run:
             continue
-        kept = len(p.plan.kept)
-        out.print(f"{p.article.url}: {p.versions_before} → {kept} version(s)", markup=False)
-        for c in p.plan.collapsed:
+        out.print(f"{p.url}: {p.versions_before} → {p.versions_after} version(s)", markup=False)
+        for c in p.collapsed:
             out.print(f"  v{c.old_number} → v{c.into}: {c.reason}", markup=False)
     out.print(summary.line(dry_run), markup=False)
 

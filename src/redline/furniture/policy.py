@@ -14,6 +14,9 @@ from enum import StrEnum
 from redline.extract.furniture import furniture_key, teaser_match
 
 
+FLIP_BACK_WORDS = 30  # longest block a flip back (A→B→A) may hide: a box or a teaser line
+
+
 class RuleKind(StrEnum):
     """What a learned (or configured) furniture rule matches."""
 
@@ -109,9 +112,9 @@ def judge_rotation(
         total = sum(_words(p) for p in body)
         if total == 0 or stable < pol.min_stable_share * total:
             return None
-    before = {furniture_key(p) for p in earlier}
-    flips_back = bool(before) and all(furniture_key(p) in before for p in added)
-    flips_back = flips_back and not any(furniture_key(p) in before for p in removed)
+    # A→B→A: the capture is the version before the latest again, and what came and went is
+    # box-sized; a reverted edit of story text (a longer paragraph) stays a version.
+    flips_back = bool(earlier) and ck == [furniture_key(p) for p in earlier]
     blocks: list[Block] = []
     for p in (*removed, *added):
         key = furniture_key(p)
@@ -119,7 +122,7 @@ def judge_rotation(
             return None
         teaser = teaser_match(key, titles) is not None
         dense = density.get(key, 0.0) >= pol.link_density
-        if not (teaser or dense or flips_back):
+        if not (teaser or dense or (flips_back and _words(p) <= FLIP_BACK_WORDS)):
             return None
         blocks.append(Block(key, p[:500]))
     return Rotation(tuple(blocks))

@@ -13,7 +13,7 @@ from redline.errors import ArticleNotFound, ConfigError, ExtractionError
 from redline.extract import extract
 from redline.extract.decode import decode_html
 from redline.furniture.compare import Body
-from redline.reextract.plan import Derived, HistoryPlan, plan_history
+from redline.reextract.plan import Collapsed, Derived, HistoryPlan, plan_history
 from redline.settings import FurnitureSettings
 from redline.sources.model import SourceConfig
 from redline.storage import ArticleRow, Store, VersionConflict, VersionRow
@@ -26,9 +26,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ArticlePlan:
-    article: ArticleRow
-    plan: HistoryPlan
+    """What happened to one article's history (small: kept for the report, not the texts)."""
+
+    url: str
     versions_before: int
+    versions_after: int
+    collapsed: tuple[Collapsed, ...]
 
 
 @dataclass
@@ -112,7 +115,7 @@ def reextract(
                 continue
         summary.collapsed += len(plan.collapsed)
         summary.rewritten += plan.rewritten
-        summary.plans.append(ArticlePlan(art, plan, len(versions)))
+        summary.plans.append(ArticlePlan(art.url, len(versions), len(plan.kept), plan.collapsed))
     return summary
 
 
