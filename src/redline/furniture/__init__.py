@@ -19,6 +19,14 @@ from redline.furniture.policy import (
 )
 
 __all__ = [
-    "Block", "FurniturePolicy", "Rotation", "RuleKind", "active_texts", "is_template",
-    "judge_rotation", "link_density", "template_blocks", "usable_titles",
-]  # fmt: skip
+    "Block",
+    "FurniturePolicy",
+    "Rotation",
+    "RuleKind",
+    "active_texts",
+    "is_template",
+    "judge_rotation",
+    "link_density",
+    "template_blocks",
+    "usable_titles",
+]

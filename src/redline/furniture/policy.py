@@ -13,7 +13,6 @@ from enum import StrEnum
 
 from redline.extract.furniture import furniture_key, teaser_match
 
-
 FLIP_BACK_WORDS = 30  # longest block a flip back (A→B→A) may hide: a box or a teaser line
 
 

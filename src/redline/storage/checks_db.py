@@ -307,21 +307,32 @@ class ChecksMixin(FurnitureMixin):
                     update(v)
                     .where(v.c.id == k.version_id)
                     .values(
-                        number=k.number, title=k.title, byline=k.byline, text=k.text,
-                        content_hash=k.content_hash, extractor=k.extractor,
+                        number=k.number,
+                        title=k.title,
+                        byline=k.byline,
+                        text=k.text,
+                        content_hash=k.content_hash,
+                        extractor=k.extractor,
                         extractor_version=k.extractor_version,
                     )
-                )  # fmt: skip
+                )
                 if k.change is not None:
                     ch = k.change
                     conn.execute(
                         insert(t.changes).values(
-                            version_id=k.version_id, article_id=rw.article_id, created_at=row.captured_at,
-                            engine_version=ch.engine_version, level=ch.level, score=ch.score,
-                            classes=json.dumps(ch.classes), summary=ch.summary, stealth=ch.stealth,
-                            headline_changed="headline" in ch.classes, data=json.dumps(ch.data),
+                            version_id=k.version_id,
+                            article_id=rw.article_id,
+                            created_at=row.captured_at,
+                            engine_version=ch.engine_version,
+                            level=ch.level,
+                            score=ch.score,
+                            classes=json.dumps(ch.classes),
+                            summary=ch.summary,
+                            stealth=ch.stealth,
+                            headline_changed="headline" in ch.classes,
+                            data=json.dumps(ch.data),
                         )
-                    )  # fmt: skip
+                    )
             if rw.kept:
                 last = max(rw.kept, key=lambda k: k.number)
                 conn.execute(update(a).where(a.c.id == rw.article_id).values(title=last.title))
