@@ -35,6 +35,10 @@ def test_every_source_key_is_documented() -> None:
         "rules",
         "concurrency",
         "delay",
+        "exclude_selectors",
+        "keep_selectors",
+        "furniture_veto",
+        "furniture_pin",
     }
     for key in keys:
         assert f"`{key}`" in DOC, f"source key {key} is not in docs/configuration.md"

@@ -8,9 +8,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from redline.extract.furniture import furniture_key
 from redline.sources.model import SourceConfig
 from redline.storage.archive_db import Provenance
-from redline.storage.records import ArticleRow, ChangeRow, EventRow, VersionRow
+from redline.storage.records import (
+    ArticleRow,
+    ChangeRow,
+    EventRow,
+    FurnitureRuleRow,
+    VersionRow,
+)
 
 WARC_SINCE = "0.2"  # the first release that keeps WARC records of captures
 NO_WARC = f"no WARC: captured before {WARC_SINCE}"
@@ -29,6 +36,37 @@ def source_json(
     if stats is not None:
         d["stats"] = stats
     return d
+
+
+def furniture_rules_json(cfg: SourceConfig, rows: list[FurnitureRuleRow]) -> list[dict[str, Any]]:
+    """A source's furniture rules: the sources file's (``origin: config``) and the learned ones,
+    each with how often it fired (``redline source show``, the web source page)."""
+    vetoed = {furniture_key(v) for v in cfg.furniture_veto}
+    out: list[dict[str, Any]] = []
+    for sel in (*(cfg.rules.get("drop") or ()), *cfg.exclude_selectors):
+        out.append({"kind": "selector", "origin": "config", "key": sel, "action": "exclude"})
+    for sel in cfg.keep_selectors:
+        out.append({"kind": "selector", "origin": "config", "key": sel, "action": "keep"})
+    for text in cfg.furniture_pin:
+        out.append({"kind": "text", "origin": "config", "key": text, "action": "pin"})
+    for text in cfg.furniture_veto:
+        out.append({"kind": "text", "origin": "config", "key": text, "action": "veto"})
+    for r in rows:
+        out.append(
+            {
+                "kind": str(r.kind),
+                "origin": "learned",
+                "key": r.key,
+                "sample": r.sample,
+                "action": "vetoed" if r.key in vetoed else "drop",
+                "articles": r.articles,
+                "fired": r.fired,
+                "first_seen": iso(r.first_seen),
+                "last_seen": iso(r.last_seen),
+                "last_fired": iso(r.last_fired),
+            }
+        )
+    return out
 
 
 def article_json(a: ArticleRow) -> dict[str, Any]:

@@ -159,6 +159,30 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class FurnitureSettings:
+    """Learning each source's furniture (redline.furniture; docs/extraction.md)."""
+
+    __pydantic_config__ = SECTION
+
+    learn: bool = True
+    """Learn furniture from what is crawled; off, only the rules already stored and the sources
+    file's pins apply."""
+    min_articles: PositiveInt = 3
+    """A block in the first versions of this many different articles of a source is template."""
+    max_block_words: PositiveInt = 80
+    """Longer blocks are story text, never counted as template furniture or rotating."""
+    max_rotating_blocks: PositiveInt = 3
+    """At most this many blocks may change on each side for a capture to count as rotation only."""
+    min_stable_share: Fraction = 0.8
+    """A rotation needs at least this share of the body's words unchanged."""
+    link_density: Fraction = 0.5
+    """A changed block with at least this share of its text in links is teaser-like."""
+    refresh_every: PositiveFloat = 60.0
+    """Seconds a worker keeps a source's learned rules and headlines before reading them again
+    (its own new rules apply at once)."""
+
+
+@dataclass(frozen=True)
 class ArchiveSettings:
     __pydantic_config__ = SECTION
 
@@ -259,6 +283,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     demo: DemoSettings = field(default_factory=DemoSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
+    furniture: FurnitureSettings = field(default_factory=FurnitureSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -77,3 +77,36 @@ def test_missing_and_binary_sources_file(tmp_path: Path) -> None:
     f.write_bytes(b"\xff\xfe\x00\x01garbage")
     with pytest.raises(ConfigError):
         load_sources_file(f)
+
+
+def test_furniture_keys_round_trip() -> None:
+    cfg = SourceConfig(
+        name="daily",
+        exclude_selectors=("div.promo", "aside.related"),
+        keep_selectors=("div.article-body blockquote",),
+        furniture_veto=("Filed under:",),
+        furniture_pin=("Sign up for the Daily",),
+    )
+    assert SourceConfig.from_dict(cfg.to_dict()) == cfg
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('exclude_selectors = ["div..promo"]', "entry 'div..promo' is not a valid CSS"),
+        ('keep_selectors = [""]', "keep_selectors entry '' is not a valid CSS selector"),
+        ("furniture_veto = 3", "furniture_veto must be a list of strings"),
+        ('furniture_pin = ["  "]', "furniture_pin entries must not be empty"),
+        ('furniture_pin = ["Box"]\nfurniture_veto = ["box"]', "'box' is both in furniture_veto"),
+    ],
+)
+def test_furniture_keys_are_validated_naming_source_and_file(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(f'[[source]]\nname = "daily"\n{line}\n')
+    with pytest.raises(ConfigError) as exc:
+        load_sources_file(path)
+    text = str(exc.value)
+    assert message in text and "'daily'" in text and str(path) in text
+    assert "\n" not in text

@@ -259,3 +259,32 @@ def test_changes_from_an_older_diff_engine_are_recomputed_and_stored(fresh: Web)
     assert store.replace_change(v2.id, stale)
     assert "stale summary" not in _page(fresh, f"/articles/{a}")
     assert store.changes(a)[v2.id].engine_version == DIFF_ENGINE_VERSION
+
+
+def test_source_page_lists_furniture_rules_with_counts(fresh: Web) -> None:
+    from redline.furniture import Block, RuleKind
+    from redline.storage import CheckRecord, FurnitureUpdate
+
+    web = fresh
+    store = web.store
+    src = store.get_source("daily")
+    art = store.list_articles(source="daily", limit=1)[0]
+    box = Block(f"box {HOSTILE}".casefold(), f"Box {HOSTILE}")
+    for n in range(2):
+        store.record_check(
+            CheckRecord(
+                article_id=art.id,
+                captured_at=datetime(2026, 11, 22, 9, n, tzinfo=UTC),
+                url=art.url,
+                outcome="unchanged",
+                furniture=FurnitureUpdate(
+                    source_id=src.id, rotating=(box,), fired=((RuleKind.ROTATING, box),)
+                ),
+            )
+        )
+    text = _page(web, "/sources/daily")
+    doc = HTMLParser(text)
+    rows = [[c.text().strip() for c in r.css("td")] for r in doc.css("table.furniture tbody tr")]
+    assert ["rotating", "learned", "drop", "2", "2", f"Box {HOSTILE}"] in rows
+    _assert_escaped(text)
+    assert "Furniture rules" not in _page(web, "/articles?source=daily")

@@ -224,8 +224,49 @@ def rediff(ctx: typer.Context) -> None:
     )
 
 
+def reextract(
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    article: Annotated[
+        str | None, typer.Option("--article", help="Only the article at this URL.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would collapse; change nothing.")
+    ] = False,
+) -> None:
+    """Re-run extraction, with everything learned since, over the stored raw pages and rebuild
+    versions and changes.
+
+    Versions that become identical collapse into the one before them (their captures are kept,
+    as `unchanged` with the reason); the others are renumbered 1..n (docs/extraction.md).
+    """
+    from rich.progress import Progress
+
+    from redline.reextract import reextract as run
+
+    store = ctx.obj.store()
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("re-extracting", total=None)
+        summary = run(
+            store,
+            source=source,
+            url=article,
+            dry_run=dry_run,
+            settings=ctx.obj.settings.furniture,
+            progress=lambda n: progress.update(task, completed=n),
+        )
+    for p in summary.plans:
+        if not p.collapsed and not dry_run:
+            continue
+        out.print(f"{p.url}: {p.versions_before} → {p.versions_after} version(s)", markup=False)
+        for c in p.collapsed:
+            out.print(f"  v{c.old_number} → v{c.into}: {c.reason}", markup=False)
+    out.print(summary.line(dry_run), markup=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(worker)
     app.command()(rediff)
+    app.command()(reextract)
     app.command()(status)
     app.add_typer(token_app, name="token")

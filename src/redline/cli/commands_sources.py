@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from redline.cli.env import Env, err, out, print_json
@@ -213,6 +214,46 @@ def resume(ctx: typer.Context, name: str) -> None:
     """Discover a paused source again and check its articles."""
     ctx.obj.store().set_paused(name, False, datetime.now(UTC))
     out.print(f"resumed source {name}")
+
+
+@source_app.command("show")
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The source's name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Show a source: its configuration and its furniture rules (from the sources file and
+    learned), each with how often it fired."""
+    from redline.serialize import furniture_rules_json
+
+    store = ctx.obj.store()
+    row = store.get_source(name)
+    learned = store.furniture_rules(row.id, ctx.obj.settings.furniture.min_articles)
+    rules = furniture_rules_json(row.config, learned)
+    if as_json:
+        print_json({**source_json(row.config), "furniture_rules": rules})
+        return
+    c = row.config
+    out.print(f"source {c.name}", markup=False)
+    for key in ("feeds", "sitemaps", "include", "exclude"):
+        for value in getattr(c, key):
+            out.print(f"  {key[:-1] if key.endswith('s') else key}: {value}", markup=False)
+    if c.homepage:
+        out.print(f"  homepage: {c.homepage}", markup=False)
+    if not rules:
+        out.print("no furniture rules yet (they are learned as articles are checked)")
+        return
+    table = Table("kind", "origin", "action", "articles", "fired", "text or selector", box=None)
+    for r in rules:
+        table.add_row(
+            r["kind"],
+            r["origin"],
+            r["action"],
+            str(r.get("articles", "")),
+            str(r.get("fired", "")),
+            escape(str(r.get("sample") or r["key"])[:100]),
+        )
+    out.print(table)
 
 
 @source_app.command("remove")

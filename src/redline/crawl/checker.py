@@ -9,27 +9,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from redline import __version__, metrics
 from redline.archive.warc import capture_records
+from redline.crawl.learned import Learned, LearnedCache, furniture_policy, rules_for
 from redline.crawl.moves import plan_moved_merge
 from redline.errors import ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
+from redline.extract.furniture import furniture_key, teaser_match
+from redline.extract.model import DropReason
 from redline.fetch.client import Fetcher
 from redline.fetch.result import FetchResult
 from redline.frontier.links import judge_redirect, same_story_page, usable_canonical
 from redline.frontier.schedule import SchedulePolicy, next_check_at
 from redline.frontier.urls import identity_key
-from redline.settings import CrawlSettings, ExtractSettings
+from redline.furniture import RuleKind, template_blocks
+from redline.furniture.compare import Body, OnlyFurniture, only_furniture, without_learned
+from redline.furniture.policy import Block
+from redline.settings import CrawlSettings, ExtractSettings, FurnitureSettings
 from redline.sources.model import SourceConfig
 from redline.storage import (
     ArticleRow,
     CheckRecord,
+    FurnitureUpdate,
     NewVersion,
     Store,
     VersionConflict,
@@ -62,18 +70,18 @@ class CheckContext:
     rng: random.Random
     worker: str | None = None
     limits: ExtractSettings = field(default_factory=ExtractSettings)
+    furniture: FurnitureSettings = field(default_factory=FurnitureSettings)
+    learned: LearnedCache | None = None
+
+    def learned_for(self, article: ArticleRow, source: SourceConfig | None) -> Learned | None:
+        if source is None or article.source_id is None:
+            return None
+        if self.learned is None:
+            self.learned = LearnedCache(self.furniture)
+        return self.learned.get(self.store, source, article.source_id)
 
 
-def rules_for(source: SourceConfig | None) -> ExtractRules | None:
-    if not source or not source.rules:
-        return None
-    r = source.rules
-    return ExtractRules(
-        title=r.get("title"),
-        byline=r.get("byline"),
-        body=r.get("body"),
-        drop=tuple(r.get("drop") or ()),
-    )
+__all__ = ["CheckContext", "CheckOutcome", "check_article", "rules_for"]
 
 
 async def check_article(
@@ -255,9 +263,17 @@ async def _judge_response(
 
     restored = article.status in ("deleted", "gone")
     known_fp = article.region_fp if article.version_count and not restored else None
+
     # Decoding, fingerprinting and extraction are CPU work: a thread keeps the event loop (and
     # the timeouts of every other fetch in flight) running while a heavy page is parsed.
-    fp, extracted = await asyncio.to_thread(_analyse, fr, rules_for(source), known_fp, ctx.limits)
+    def full_rules() -> tuple[ExtractRules | None, Learned | None]:
+        learned = ctx.learned_for(article, source)
+        return rules_for(source, learned, article.title), learned
+
+    fp, analysed = await asyncio.to_thread(
+        _analyse, fr, rules_for(source), known_fp, full_rules, ctx.limits
+    )
+    extracted, html, rules, learned = analysed
     if must_confirm and isinstance(extracted, ExtractionError):
         return _redirected(ctx, article, now, fr)  # led to something that is not an article
     if isinstance(extracted, ExtractionError):
@@ -297,19 +313,45 @@ async def _judge_response(
         return _record(
             ctx, merged, now, outcome="merged", fr=fr, reason=f"same article as {merged.url}"
         )
-    return _judge_content(ctx, article, fr, now, ext, fp, latest, restored)
+    seen = _Seen(ext, fp, html, rules, learned)
+    return _judge_content(ctx, article, fr, now, seen, latest, restored)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the page gave: the extraction, its region fingerprint, the decoded page and the
+    rules (configured and learned) it was extracted with."""
+
+    ext: Extraction
+    fp: str | None
+    html: str | None
+    rules: ExtractRules | None
+    learned: Learned | None
 
 
 def _judge_content(
-    ctx: CheckContext, article: ArticleRow, fr: FetchResult, now: datetime, ext: Extraction,
-    fp: str | None, latest: VersionRow | None, restored: bool,
-) -> CheckOutcome:  # fmt: skip
-    """The extracted article against its latest version: suspect, unchanged or a new version."""
+    ctx: CheckContext,
+    article: ArticleRow,
+    fr: FetchResult,
+    now: datetime,
+    seen: _Seen,
+    latest: VersionRow | None,
+    restored: bool,
+) -> CheckOutcome:
+    """The extracted article against its latest version: suspect, unchanged, only furniture
+    changed (unchanged, with the reason), or a new version."""
+    store = ctx.store
+    ext, fp, html, rules, learned = seen.ext, seen.fp, seen.html, seen.rules, seen.learned
     verdict = judge(
         title=ext.title, byline=ext.byline, paragraphs=ext.paragraphs,
         previous_hash=latest.content_hash if latest else None,
         previous_words=len(latest.text.split()) if latest else None, settings=ctx.settings,
     )  # fmt: skip
+    fired = _fired(ext, learned)
+    furnished: OnlyFurniture | None = None
+    if verdict.outcome == "new_version" and latest is not None:
+        furnished = _only_furniture(ctx, article, latest, ext, rules, html)
+    furniture = _learning(ctx, article, ext, fired, furnished, first=latest is None)
     events: list[tuple[str, str | None]] = []
     if restored and verdict.outcome != "suspect":
         events.append(("restored", f"HTTP {fr.status} after {article.status}"))
@@ -322,12 +364,28 @@ def _judge_content(
     if verdict.outcome == "suspect":
         events.append(("suspect", verdict.reason))
         return _record(
-            ctx, article, now, outcome="suspect", fr=fr, reason=verdict.reason, events=events,
+            ctx,
+            article,
+            now,
+            outcome="suspect",
+            fr=fr,
+            reason=verdict.reason,
+            events=events,
             **common,
-        )  # fmt: skip
-    if verdict.outcome == "unchanged":
+        )
+    if verdict.outcome == "unchanged" or furnished is not None:
+        why = furnished.reason if furnished else None
         return _record(
-            ctx, article, now, outcome="unchanged", fr=fr, region_fp=fp, events=events, **common
+            ctx,
+            article,
+            now,
+            outcome="unchanged",
+            fr=fr,
+            region_fp=fp,
+            events=events,
+            reason=why,
+            furniture=furniture,
+            **common,
         )
 
     version = NewVersion(
@@ -335,7 +393,10 @@ def _judge_content(
         text="\n\n".join(ext.paragraphs), content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
         extractor=ext.method, extractor_version=EXTRACTOR_VERSION, raw_html=fr.body,
     )  # fmt: skip
-    change = change_between(latest, version) if latest else None
+    # The change is what a reader would call the edit: against the latest version seen with
+    # today's learned rules, so furniture learned since then is not reported as removed text.
+    before = _seen_today(latest, rules, ext.paragraphs) if latest else None
+    change = change_between(before, version) if before else None
     # Age for the schedule: a first version counts from the page's own dates when older.
     changed_at = now
     if latest is None:
@@ -345,9 +406,11 @@ def _judge_content(
         final_url=fr.final_url, http_status=fr.status, duration_ms=fr.duration_ms, bytes=len(fr.body),
         region_fp=fp, next_check=_next_check(ctx, article, now, changed_at),
         expected_version_count=article.version_count, version=version, change=change,
-        last_changed=now, events=events, worker=ctx.worker, warc=_warc(ctx, fr), **common,
+        last_changed=now, events=events, worker=ctx.worker, warc=_warc(ctx, fr), furniture=furniture, **common,
     )  # fmt: skip
-    ctx.store.record_check(rec)
+    store.record_check(rec)
+    if ctx.learned is not None and article.source_id is not None:
+        ctx.learned.add_title(article.source_id, ext.title)
     return CheckOutcome(
         article.url,
         "new_version",
@@ -387,21 +450,111 @@ def _redirected(
     )  # fmt: skip
 
 
+_Analysed = tuple[
+    Extraction | ExtractionError | None, str | None, ExtractRules | None, Learned | None
+]
+
+
 def _analyse(
-    fr: FetchResult, rules: ExtractRules | None, known_fp: str | None, limits: ExtractSettings
-) -> tuple[str | None, Extraction | ExtractionError | None]:
-    """(fingerprint, extraction); extraction None when the fingerprint matched (fast path)."""
+    fr: FetchResult,
+    fp_rules: ExtractRules | None,
+    known_fp: str | None,
+    full_rules: Callable[[], tuple[ExtractRules | None, Learned | None]],
+    limits: ExtractSettings,
+) -> tuple[str | None, _Analysed]:
+    """(fingerprint, (extraction, page, rules used, learned)); extraction None when the
+    fingerprint matched (fast path). The learned rules are looked up only when extraction runs."""
     try:
         html = decode_html(fr.body, fr.content_type)
     except ExtractionError as exc:
-        return None, exc
-    fp = region_fingerprint(html, rules, limits.max_region_nodes)
+        return None, (exc, None, None, None)
+    fp = region_fingerprint(html, fp_rules, limits.max_region_nodes)
     if fp is not None and fp == known_fp:
-        return fp, None
+        return fp, (None, html, None, None)
+    rules, learned = full_rules()
     try:
-        return fp, extract(html, fr.final_url, rules, limits)
+        return fp, (extract(html, fr.final_url, rules, limits), html, rules, learned)
     except ExtractionError as exc:
-        return fp, exc
+        return fp, (exc, html, rules, learned)
+
+
+def _fired(ext: Extraction, learned: Learned | None) -> tuple[tuple[RuleKind, Block], ...]:
+    """The learned rules that dropped a block of this capture (counted per rule)."""
+    if learned is None or not ext.dropped:
+        return ()
+    out: list[tuple[RuleKind, Block]] = []
+    for d in ext.dropped:
+        key = furniture_key(d.text)
+        if d.reason is DropReason.TEMPLATE and key in learned.texts:
+            out.append((learned.texts[key], Block(key, d.text[:500])))
+        elif d.reason is DropReason.TEASER:
+            title = teaser_match(key, learned.titles)
+            if title is not None:
+                out.append((RuleKind.TEASER, Block(title, d.text[:500])))
+    return tuple(out)
+
+
+def _learning(
+    ctx: CheckContext,
+    article: ArticleRow,
+    ext: Extraction,
+    fired: tuple[tuple[RuleKind, Block], ...],
+    same: OnlyFurniture | None,
+    *,
+    first: bool,
+) -> FurnitureUpdate | None:
+    """What this capture teaches about its source (written with it): the blocks of a first
+    version (template evidence), rotating blocks, and which rules fired."""
+    if article.source_id is None:
+        return None
+    learn = ctx.furniture.learn
+    policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
+    return FurnitureUpdate(
+        source_id=article.source_id,
+        first_blocks=template_blocks(ext.paragraphs, policy) if learn and first else (),
+        rotating=same.rotating if same and learn else (),
+        fired=fired,
+        min_articles=ctx.furniture.min_articles,
+    )
+
+
+def _seen_today(
+    latest: VersionRow, rules: ExtractRules | None, keep: tuple[str, ...]
+) -> VersionRow:
+    kept = without_learned(latest.paragraphs, rules, keep)
+    return latest if kept == latest.paragraphs else replace(latest, text="\n\n".join(kept))
+
+
+def _only_furniture(
+    ctx: CheckContext,
+    article: ArticleRow,
+    latest: VersionRow,
+    ext: Extraction,
+    rules: ExtractRules | None,
+    html: str | None,
+) -> OnlyFurniture | None:
+    """Whether this capture differs from the latest version only by learned or rotating
+    furniture (then it is ``unchanged``, never a version)."""
+    earlier: tuple[str, ...] = ()
+    if latest.number > 1:
+        earlier = ctx.store.version(article.id, latest.number - 1).paragraphs
+    latest_html = None
+    if latest.raw_sha256:
+        raw = ctx.store.raw_html(latest.raw_sha256)
+        try:
+            latest_html = decode_html(raw, None)
+        except ExtractionError:
+            latest_html = None
+    policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
+    return only_furniture(
+        Body(latest.title, latest.byline, latest.paragraphs),
+        Body(ext.title, ext.byline, ext.paragraphs),
+        rules=rules,
+        policy=policy,
+        html=html,
+        latest_html=latest_html,
+        earlier=earlier,
+    )
 
 
 def _homepages(source: SourceConfig | None) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from redline.crawl.checker import (
     record_internal_error,
 )
 from redline.crawl.discover import DiscoveryReport, discover_source
+from redline.crawl.learned import LearnedCache
 from redline.errors import StorageError
 from redline.fetch.client import Fetcher
 from redline.frontier.schedule import SchedulePolicy
@@ -100,6 +101,7 @@ class Crawler:
         self.clock = clock
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
         self._rng = random.Random()
+        self.learned = LearnedCache(self.settings.furniture)  # each source's furniture rules
         self._checks_total = 0
         self._errors_total = 0
         self._held: set[int] = set()  # claimed articles not yet recorded: their leases are kept
@@ -123,6 +125,7 @@ class Crawler:
         return CheckContext(
             store=self.store, fetcher=fetcher, settings=self.settings.crawl, policy=policy,
             rng=self._rng, worker=self.worker_id, limits=self.settings.extract,
+            furniture=self.settings.furniture, learned=self.learned,
         )  # fmt: skip
 
     async def discover(

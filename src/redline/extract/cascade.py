@@ -7,7 +7,7 @@ before it wins; furniture lines are dropped from whichever wins.
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from redline.dates import parse_date
 from redline.errors import ExtractionError
@@ -15,10 +15,11 @@ from redline.extract.body import (
     body_from_jsonld,
     body_from_rules,
     body_from_trafilatura,
+    paragraphs_of,
     same_text,
     words,
 )
-from redline.extract.furniture import drop_furniture
+from redline.extract.furniture import apply_learned, furniture_key, split_furniture
 from redline.extract.metadata import (
     byline_from_markup,
     canonical_url,
@@ -64,9 +65,11 @@ def extract(
     """Extract the article from a page, or raise ExtractionError(reason)."""
     tree = parse(html, limits.max_html_chars)
     min_words = limits.min_body_words
+    protected = _protect(tree, rules)
     for sel in rules.drop if rules else ():
         for node in tree.css(sel):
-            node.decompose()
+            if not _inside(node, protected[1]):
+                node.decompose()
     ld = jsonld_articles(tree)
     ld_main = ld[0] if ld else None
 
@@ -93,7 +96,9 @@ def extract(
                 paragraphs, method = traf, "trafilatura"
         elif words(traf) >= words(paragraphs):
             paragraphs, method = traf, "trafilatura"
-    paragraphs = drop_furniture(paragraphs)
+    paragraphs, dropped = split_furniture(paragraphs)
+    paragraphs, learned = apply_learned(paragraphs, rules, protected[0])
+    dropped += learned
     if not paragraphs:
         raise ExtractionError("no_body", "no article body found on the page")
 
@@ -153,4 +158,28 @@ def extract(
     return Extraction(
         title=title, byline=byline, published=published, modified=modified, paragraphs=paragraphs,
         method=method, canonical_url=canonical_url(tree, url), language=language, title_method=title_method,
+        dropped=dropped,
     )  # fmt: skip
+
+
+def _protect(tree: LexborHTMLParser, rules: ExtractRules | None) -> tuple[frozenset[str], set[int]]:
+    """The block keys and node ids under the source's ``keep_selectors``: never furniture."""
+    keys: set[str] = set()
+    ids: set[int] = set()
+    for sel in rules.keep if rules else ():
+        for node in tree.css(sel):
+            ids.add(node.mem_id)
+            keys.update(furniture_key(p) for p in paragraphs_of(node))
+    return frozenset(keys), ids
+
+
+def _inside(node: LexborNode, ids: set[int]) -> bool:
+    """Whether ``node`` is, or is inside, or contains one of the nodes ``ids``."""
+    if not ids:
+        return False
+    cur: LexborNode | None = node
+    while cur is not None:
+        if cur.mem_id in ids:
+            return True
+        cur = cur.parent
+    return any(n.mem_id in ids for n in node.css("*"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from redline.extract.model import Dropped, DropReason, ExtractRules
+
 _PATTERNS = [
     r"^(?:advertisement|advertisment|sponsored|ad|publicité|anzeige)$",
     r"^(?:updated|published|posted|last updated)\s*:?\s*\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\.?$",
@@ -33,3 +35,62 @@ def is_furniture(paragraph: str) -> bool:
 
 def drop_furniture(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p for p in paragraphs if not is_furniture(p))
+
+
+def split_furniture(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Dropped, ...]]:
+    """(kept, dropped) by the in-page word patterns."""
+    kept = tuple(p for p in paragraphs if not is_furniture(p))
+    dropped = tuple(Dropped(p, DropReason.PATTERN) for p in paragraphs if is_furniture(p))
+    return kept, dropped
+
+
+# ---- what Redline learned about a source (see redline.furniture) --------------------------
+
+_KEY_SPACE = re.compile(r"\s+")
+_EDGES = " \t[](){}<>«»\"'“”‘’|•·–—-:;,.!?…"
+MAX_LABEL_WORDS = 6  # 'Read more:', 'SEE MORE', 'Maria Alvarez, Senator': what may precede a teaser
+
+
+def furniture_key(text: str) -> str:
+    """How learned block texts are compared: case-folded, whitespace collapsed."""
+    return _KEY_SPACE.sub(" ", text.casefold()).strip()
+
+
+def teaser_match(key: str, titles: frozenset[str] | set[str]) -> str | None:
+    """The headline in ``titles`` that the block ``key`` is, alone or with a short label before
+    or after it ('Read more: …', '[Related: …]', 'Name Latest: …', '… (video)'); else None."""
+    if not titles:
+        return None
+    words = key.strip(_EDGES).split(" ")
+    for cut in range(min(MAX_LABEL_WORDS, len(words) - 1) + 1):
+        for part in (words[cut:], words[: len(words) - cut] if cut else ()):
+            if part:
+                candidate = " ".join(part)
+                if candidate in titles:
+                    return candidate
+                candidate = candidate.strip(_EDGES)
+                if candidate in titles:
+                    return candidate
+    return None
+
+
+def apply_learned(
+    paragraphs: tuple[str, ...], rules: ExtractRules | None, protected: frozenset[str] = frozenset()
+) -> tuple[tuple[str, ...], tuple[Dropped, ...]]:
+    """(kept, dropped): the body without the blocks learned as the source's furniture or as
+    teasers of its other articles. Blocks whose key is ``protected`` (``keep_selectors``) stay."""
+    if rules is None or not (rules.furniture_texts or rules.teaser_titles):
+        return paragraphs, ()
+    kept: list[str] = []
+    dropped: list[Dropped] = []
+    for p in paragraphs:
+        key = furniture_key(p)
+        if key in protected:
+            kept.append(p)
+        elif key in rules.furniture_texts:
+            dropped.append(Dropped(p, DropReason.TEMPLATE))
+        elif teaser_match(key, rules.teaser_titles) is not None:
+            dropped.append(Dropped(p, DropReason.TEASER))
+        else:
+            kept.append(p)
+    return tuple(kept), tuple(dropped)

@@ -16,6 +16,18 @@ _PARAM = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}\*?$")  # a query parameter name
 _RULE_KEYS = ("title", "byline", "body", "drop")
 
 
+def _valid_selector(selector: str) -> bool:
+    from selectolax.lexbor import LexborHTMLParser
+
+    if not selector.strip():
+        return False
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except Exception:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     name: str
@@ -38,6 +50,14 @@ class SourceConfig:
     strip_params: tuple[str, ...] = ()
     """Query parameters that are tracking on this site (the Guardian's ``CMP``), on top of the
     built-in list; ``name*`` strips every parameter starting with ``name``."""
+    exclude_selectors: tuple[str, ...] = ()
+    """CSS selectors of page furniture removed before extraction (with ``rules.drop``)."""
+    keep_selectors: tuple[str, ...] = ()
+    """CSS selectors of article text never dropped as furniture, learned or not."""
+    furniture_veto: tuple[str, ...] = ()
+    """Block texts (or headlines) Redline must never treat as furniture, though it learned them."""
+    furniture_pin: tuple[str, ...] = ()
+    """Block texts always dropped from this source's bodies, learned or not."""
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -61,6 +81,23 @@ class SourceConfig:
             raise ConfigError("concurrency must be at least 1")
         if self.delay is not None and self.delay < 0:
             raise ConfigError("delay must be zero or positive")
+        for key in ("exclude_selectors", "keep_selectors"):
+            for sel in getattr(self, key):
+                if not _valid_selector(sel):
+                    raise ConfigError(
+                        f"source {self.name!r}: {key} entry {sel!r} is not a valid CSS selector"
+                    )
+        for key in ("furniture_veto", "furniture_pin"):
+            if any(not v.strip() for v in getattr(self, key)):
+                raise ConfigError(f"source {self.name!r}: {key} entries must not be empty")
+        clash = {v.casefold().strip() for v in self.furniture_veto} & {
+            v.casefold().strip() for v in self.furniture_pin
+        }
+        if clash:
+            raise ConfigError(
+                f"source {self.name!r}: {sorted(clash)[0]!r} is both in furniture_veto and "
+                "furniture_pin"
+            )
         unknown = set(self.rules) - set(_RULE_KEYS)
         if unknown:
             raise ConfigError(
@@ -102,6 +139,9 @@ class SourceConfig:
             d["rules"] = dict(self.rules)
         if self.strip_params:
             d["strip_params"] = list(self.strip_params)
+        for key in ("exclude_selectors", "keep_selectors", "furniture_veto", "furniture_pin"):
+            if getattr(self, key):
+                d[key] = list(getattr(self, key))
         return d
 
     @classmethod
@@ -122,6 +162,10 @@ class SourceConfig:
             "discover_every",
             "rules",
             "strip_params",
+            "exclude_selectors",
+            "keep_selectors",
+            "furniture_veto",
+            "furniture_pin",
         }
         unknown = set(d) - known
         if unknown:
@@ -187,6 +231,10 @@ class SourceConfig:
                 else None,
                 rules=rules,
                 strip_params=strings("strip_params"),
+                exclude_selectors=strings("exclude_selectors"),
+                keep_selectors=strings("keep_selectors"),
+                furniture_veto=strings("furniture_veto"),
+                furniture_pin=strings("furniture_pin"),
             )
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"source {d['name']!r}: {exc}") from exc

@@ -10,18 +10,20 @@ from datetime import datetime
 from typing import Any
 
 import zstandard
-from sqlalchemy import Connection, and_, false, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, false, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from redline.errors import ArticleNotFound, RedlineError, StorageError
 from redline.storage import schema as t
-from redline.storage._common import _Base, _storage_error, _version
+from redline.storage._common import _storage_error, _version
 from redline.storage.archive_db import put_warc
+from redline.storage.furniture_db import FurnitureMixin
 from redline.storage.records import (
     CaptureRow,
     ChangeRow,
     CheckRecord,
     EventRow,
+    HistoryRewrite,
     NewChange,
     VersionRow,
 )
@@ -39,12 +41,12 @@ def _as_conflict(rec: CheckRecord) -> CheckRecord:
     without the version, and without validators or fingerprint (the next check re-extracts)."""
     return replace(
         rec, outcome="conflict", version=None, change=None, region_fp=None, etag=None,
-        last_modified=None, last_changed=None, status=None, events=[],
+        last_modified=None, last_changed=None, status=None, events=[], furniture=None,
         reason=f"another checker wrote version {(rec.expected_version_count or 0) + 1} first",
     )  # fmt: skip
 
 
-class ChecksMixin(_Base):
+class ChecksMixin(FurnitureMixin):
     """``Store``'s checks and the history they leave: versions, changes, events, captures."""
 
     _zc: zstandard.ZstdCompressor  # raw pages are stored compressed, once per SHA-256
@@ -91,6 +93,7 @@ class ChecksMixin(_Base):
         a = t.articles
         conflict = False
         version_id: int | None = None
+        learned = False
         with self.engine.begin() as conn:
             always: dict[str, Any] = {"check_count": a.c.check_count + 1}
             if rec.version is not None:
@@ -179,6 +182,10 @@ class ChecksMixin(_Base):
                         article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail
                     )
                 )
+            if rec.furniture is not None and not rec.furniture.empty:
+                learned = self._write_furniture(conn, rec.furniture, rec.captured_at)
+        if learned and rec.furniture is not None:
+            self._furniture_changed(rec.furniture.source_id)
         return version_id, conflict
 
     # ---- reading history ----------------------------------------------------------------
@@ -278,3 +285,60 @@ class ChecksMixin(_Base):
                     )
                 ).rowcount
             )  # fmt: skip
+
+    def rewrite_history(self, rw: HistoryRewrite) -> None:
+        """Apply a rebuilt history: collapsed versions go (their captures stay, as ``unchanged``
+        with the reason), kept ones are renumbered 1..n with their new content and changes.
+        Raises VersionConflict when a check wrote a version of the article meanwhile."""
+        a, v, c = t.articles, t.versions, t.captures
+        with self._tx() as conn:
+            cas = conn.execute(
+                update(a)
+                .where(a.c.id == rw.article_id, a.c.version_count == rw.expected_version_count)
+                .values(version_count=len(rw.kept))
+            )
+            if cas.rowcount != 1:
+                raise VersionConflict(f"article {rw.article_id} changed while it was re-extracted")
+            conn.execute(delete(t.changes).where(t.changes.c.article_id == rw.article_id))
+            for version_id, reason in rw.collapsed:
+                conn.execute(
+                    update(c)
+                    .where(c.c.version_id == version_id)
+                    .values(outcome="unchanged", reason=f"reextract: {reason}", version_id=None)
+                )
+                conn.execute(delete(v).where(v.c.id == version_id))
+            for k in sorted(rw.kept, key=lambda k: k.number):
+                row = conn.execute(select(v.c.captured_at).where(v.c.id == k.version_id)).one()
+                conn.execute(
+                    update(v)
+                    .where(v.c.id == k.version_id)
+                    .values(
+                        number=k.number,
+                        title=k.title,
+                        byline=k.byline,
+                        text=k.text,
+                        content_hash=k.content_hash,
+                        extractor=k.extractor,
+                        extractor_version=k.extractor_version,
+                    )
+                )
+                if k.change is not None:
+                    ch = k.change
+                    conn.execute(
+                        insert(t.changes).values(
+                            version_id=k.version_id,
+                            article_id=rw.article_id,
+                            created_at=row.captured_at,
+                            engine_version=ch.engine_version,
+                            level=ch.level,
+                            score=ch.score,
+                            classes=json.dumps(ch.classes),
+                            summary=ch.summary,
+                            stealth=ch.stealth,
+                            headline_changed="headline" in ch.classes,
+                            data=json.dumps(ch.data),
+                        )
+                    )
+            if rw.kept:
+                last = max(rw.kept, key=lambda k: k.number)
+                conn.execute(update(a).where(a.c.id == rw.article_id).values(title=last.title))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from redline.furniture.policy import Block, RuleKind
 from redline.sources.model import SourceConfig
 
 
@@ -172,6 +173,35 @@ class MovedMerge:
 
 
 @dataclass(frozen=True)
+class FurnitureRuleRow:
+    """One learned furniture rule of a source (``redline source show``)."""
+
+    kind: RuleKind
+    key: str
+    sample: str
+    articles: int
+    fired: int
+    first_seen: datetime
+    last_seen: datetime
+    last_fired: datetime | None
+
+
+@dataclass(frozen=True)
+class FurnitureUpdate:
+    """What one check teaches about its source's furniture, written with the check."""
+
+    source_id: int
+    first_blocks: tuple[Block, ...] = ()  # blocks of an article's first version (template evidence)
+    rotating: tuple[Block, ...] = ()  # blocks seen rotating between two fetches
+    fired: tuple[tuple[RuleKind, Block], ...] = ()  # rules that dropped a block of this capture
+    min_articles: int = 3  # FurnitureSettings.min_articles: when a text block becomes a rule
+
+    @property
+    def empty(self) -> bool:
+        return not (self.first_blocks or self.rotating or self.fired)
+
+
+@dataclass(frozen=True)
 class CheckRecord:
     """Everything one check of one article writes, applied in one transaction."""
 
@@ -197,3 +227,29 @@ class CheckRecord:
     last_changed: datetime | None = None
     worker: str | None = None
     warc: tuple[WarcRecordData, ...] = ()  # this capture's WARC records (docs/archive.md)
+    furniture: FurnitureUpdate | None = None
+
+
+@dataclass(frozen=True)
+class RewrittenVersion:
+    """A version kept by ``redline reextract``: its (maybe new) number and content."""
+
+    version_id: int
+    number: int
+    title: str
+    byline: str | None
+    text: str
+    content_hash: str
+    extractor: str
+    extractor_version: str
+    change: NewChange | None  # from the version kept before it (None for the first)
+
+
+@dataclass(frozen=True)
+class HistoryRewrite:
+    """An article's history rebuilt by ``redline reextract``, applied in one transaction."""
+
+    article_id: int
+    expected_version_count: int  # compare-and-set: a check that wrote a version meanwhile wins
+    kept: tuple[RewrittenVersion, ...]
+    collapsed: tuple[tuple[int, str], ...]  # (version id, reason): its capture becomes unchanged

@@ -271,3 +271,23 @@ api_tokens = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_used", UTCDateTime),
 )
+
+# 0006: what Redline learned about each source's furniture (redline.furniture). A ``text`` row
+# counts the different articles whose first version had that block (a rule once ``articles``
+# reaches FurnitureSettings.min_articles); ``rotating`` and ``teaser`` rows are rules at once.
+# ``fired``: how many extractions dropped a block because of the rule.
+furniture_rules = Table(
+    "furniture_rules",
+    metadata,
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # furniture.RuleKind
+    Column("key_hash", String(64), primary_key=True),  # SHA-256 of the key
+    Column("key", Text, nullable=False),  # extract.furniture.furniture_key of the block
+    Column("sample", Text, nullable=False),  # the block as first seen
+    Column("articles", Integer, nullable=False, default=0),
+    Column("fired", Integer, nullable=False, default=0),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+    Column("last_fired", UTCDateTime),
+    Index("ix_furniture_rules_active", "source_id", "kind", "articles"),
+)

@@ -5,7 +5,7 @@ is guarded by a compare-and-set on ``articles.version_count`` plus the unique
 ``(article_id, number)`` constraint, so two checkers can never write the same version twice.
 
 ``Store`` is composed of one mixin per concern (see docs/architecture.md): ``sources_db``,
-``articles_db``, ``frontier_db``, ``checks_db``, ``tokens_db`` and ``archive_db``; this module holds the
+``articles_db``, ``frontier_db``, ``checks_db``, ``furniture_db``, ``tokens_db`` and ``archive_db``; this module holds the
 Engine, its transactions and the SQL dialect.
 """
 
@@ -25,16 +25,26 @@ from redline.storage.articles_db import ArticlesMixin
 from redline.storage.checks_db import _ZSTD_LEVEL, ChecksMixin, VersionConflict
 from redline.storage.database import create_db_engine, migrate
 from redline.storage.frontier_db import FrontierMixin
+from redline.storage.furniture_db import FurnitureMixin
 from redline.storage.sources_db import SourcesMixin
 from redline.storage.tokens_db import TokensMixin
 
 
-class Store(SourcesMixin, ArticlesMixin, FrontierMixin, ChecksMixin, TokensMixin, ArchiveMixin):
+class Store(
+    SourcesMixin,
+    ArticlesMixin,
+    FrontierMixin,
+    ChecksMixin,
+    FurnitureMixin,
+    TokensMixin,
+    ArchiveMixin,
+):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._zc = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
         self._zd = zstandard.ZstdDecompressor()
         self._sources_cache = None
+        self._furniture_gen = {}
 
     @classmethod
     def open(cls, url: str, *, run_migrations: bool = True) -> Store:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -13,7 +13,9 @@ from markupsafe import Markup
 from redline.diff import render_inline_html, render_side_by_side_html
 from redline.errors import ConfigError
 from redline.frontier.urls import canonicalize_url
-from redline.storage import ArticleRow
+from redline.serialize import furniture_rules_json
+from redline.settings import FurnitureSettings
+from redline.storage import ArticleRow, SourceRow, Store
 from redline.storage.browse import (
     ARTICLE_STATUSES,
     LEVELS,
@@ -137,7 +139,14 @@ def _article_list(
         next_url=(base + _query(**params, before=page.next.encode())) if page.next else None,
         first_url=base + _query(**params), before=blank(before),
         page_title=f"{src.name}: articles" if src else "Articles",
+        furniture_rules=_furniture_rules(store, src) if src and base != "/articles" else [],
     )  # fmt: skip
+
+
+def _furniture_rules(store: Store, src: SourceRow) -> list[dict[str, Any]]:
+    """The source's furniture rules, as `redline source show` lists them."""
+    learned = store.furniture_rules(src.id, FurnitureSettings().min_articles)
+    return furniture_rules_json(src.config, learned)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)

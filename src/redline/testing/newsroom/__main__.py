@@ -21,12 +21,18 @@ def main() -> None:
         "--advance-every", type=float, default=0.0, help="seconds between edit rounds (0: never)"
     )
     ap.add_argument("--no-furniture", action="store_true")
+    ap.add_argument(
+        "--no-in-body-furniture",
+        action="store_true",
+        help="keep furniture outside the article body",
+    )
     ap.add_argument("--latency", type=float, default=0.0, help="seconds each article page takes")
     args = ap.parse_args()
     room = Newsroom(
         n_articles=args.articles,
         seed=args.seed,
         furniture=not args.no_furniture,
+        in_body_furniture=not args.no_in_body_furniture,
         random_edits_after_script=True,
     )
     room.latency = args.latency

@@ -19,6 +19,7 @@ from html import escape
 from typing import Any
 
 from redline.testing.newsroom import hostile
+from redline.testing.newsroom.furniture import in_body_blocks
 from redline.testing.newsroom.moves import homepage_path, renamed_article
 from redline.testing.newsroom.state import Article, Newsroom
 
@@ -75,8 +76,10 @@ def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> st
     if a.paywalled:
         body = f"<p>{escape(a.paragraphs[0])}</p><div class='paywall'><p>Subscribe to continue reading this story.</p><p>Already a subscriber? Sign in.</p></div>"
     else:
+        extra = in_body_blocks(room, a, rng) if furnished and room.in_body_furniture else {}
         body = "\n".join(
-            f"<p>{_spaced(_markup(p, a.markup), a.whitespace)}</p>" for p in a.paragraphs
+            f"<p>{_spaced(_markup(p, a.markup), a.whitespace)}</p>" + extra.get(i, "")
+            for i, p in enumerate(a.paragraphs)
         )
     authors = " and ".join(
         f'<a rel="author" href="/people/{i}">{escape(n)}</a>'

@@ -143,9 +143,13 @@ class Newsroom:
     def __init__(
         self, n_articles: int = 14, seed: int = 1, script: list[tuple[int, int, str]] | None = None,
         furniture: bool = True, random_edits_after_script: bool = False,
+        in_body_furniture: bool = True,
     ) -> None:  # fmt: skip
         self.seed = seed
         self.furniture = furniture
+        # rotating teasers, a sign-up box and a credit line inside the article body
+        # (testing/newsroom/furniture.py); off, all furniture stays outside it
+        self.in_body_furniture = in_body_furniture
         self.script = list(DEFAULT_SCRIPT if script is None else script)
         self.random_edits = random_edits_after_script
         self.round = 0
@@ -249,7 +253,9 @@ class Newsroom:
             "markup",
             "byline",
         ]
-        return [(self._rng.choice(live), self._rng.choice(kinds)) for _ in range(2)] if live else []
+        # two different articles: two real edits of one article in one round are one version
+        # to anyone who looks once per round
+        return [(i, self._rng.choice(kinds)) for i in self._rng.sample(live, min(2, len(live)))]
 
     def _apply(self, art: Article, kind: str) -> None:
         now = datetime.now(UTC).replace(microsecond=0)
@@ -294,7 +300,9 @@ class Newsroom:
         elif kind == "correction":
             art.paragraphs.append(CORRECTION)
         elif kind == "byline":
-            art.byline = next(r for r in REPORTERS if r != art.byline) + " and " + art.byline
+            named = art.byline.split(" and ")
+            extra = next((r for r in REPORTERS if r not in named), None)
+            art.byline = f"{extra} and {art.byline}" if extra else named[0]
         elif kind == "whitespace":
             art.whitespace += 1
         elif kind == "markup":

@@ -1,0 +1,114 @@
+"""A source's extraction rules: its sources-file configuration plus what Redline learned.
+
+Learned rules and the source's headlines are read from storage once and kept per worker for
+``FurnitureSettings.refresh_every`` seconds; what this worker learns itself applies at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from redline.extract import ExtractRules
+from redline.extract.furniture import furniture_key
+from redline.furniture import FurniturePolicy, RuleKind, active_texts, usable_titles
+from redline.settings import FurnitureSettings
+from redline.sources.model import SourceConfig
+from redline.storage import Store
+
+
+def furniture_policy(settings: FurnitureSettings) -> FurniturePolicy:
+    return FurniturePolicy(
+        min_articles=settings.min_articles,
+        max_block_words=settings.max_block_words,
+        max_rotating_blocks=settings.max_rotating_blocks,
+        min_stable_share=settings.min_stable_share,
+        link_density=settings.link_density,
+    )
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What applies to one source: block keys dropped (with their rule kind) and headlines."""
+
+    texts: dict[str, RuleKind] = field(default_factory=dict)
+    titles: frozenset[str] = frozenset()
+
+
+def rules_for(
+    source: SourceConfig | None, learned: Learned | None = None, own_title: str | None = None
+) -> ExtractRules | None:
+    """The ExtractRules of ``source``: its CSS rules and selectors, and the learned furniture
+    (minus the article's own headline, which is no teaser of itself)."""
+    if source is None:
+        return None
+    r = source.rules
+    titles = learned.titles if learned else frozenset()
+    if own_title and titles:
+        own = furniture_key(own_title)
+        if own in titles:
+            titles = titles - {own}
+    rules = ExtractRules(
+        title=r.get("title"),
+        byline=r.get("byline"),
+        body=r.get("body"),
+        drop=(*(r.get("drop") or ()), *source.exclude_selectors),
+        keep=source.keep_selectors,
+        furniture_texts=frozenset(learned.texts) if learned else frozenset(),
+        teaser_titles=titles,
+    )
+    return None if rules == ExtractRules() else rules
+
+
+@dataclass
+class _Entry:
+    loaded: float
+    generation: int
+    texts: dict[str, RuleKind]
+    titles: frozenset[str]
+
+
+class LearnedCache:
+    """Per worker: each source's learned rules, refreshed every ``refresh_every`` seconds and at
+    once when this process changes them (``Store.furniture_generation``)."""
+
+    def __init__(
+        self, settings: FurnitureSettings, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.settings = settings
+        self.policy = furniture_policy(settings)
+        self._clock = clock
+        self._entries: dict[int, _Entry] = {}
+
+    def get(self, store: Store, source: SourceConfig, source_id: int) -> Learned:
+        entry = self._entries.get(source_id)
+        gen = store.furniture_generation(source_id)
+        now = self._clock()
+        if entry is None or now - entry.loaded > self.settings.refresh_every:
+            rows = store.active_furniture(source_id, self.settings.min_articles)
+            titles = usable_titles(store.source_titles(source_id))
+            entry = _Entry(now, gen, self._texts(rows, source), titles)
+            self._entries[source_id] = entry
+        elif entry.generation != gen:
+            entry.texts = self._texts(
+                store.active_furniture(source_id, self.settings.min_articles), source
+            )
+            entry.generation = gen
+        titles = entry.titles
+        if source.furniture_veto:
+            titles = usable_titles(titles, veto=source.furniture_veto)
+        return Learned(entry.texts, titles)
+
+    def _texts(
+        self, rows: list[tuple[RuleKind, str, int]], source: SourceConfig
+    ) -> dict[str, RuleKind]:
+        return active_texts(rows, self.policy, veto=source.furniture_veto, pin=source.furniture_pin)
+
+    def add_title(self, source_id: int, title: str | None) -> None:
+        """A headline this worker just stored: a teaser of it is recognised from now on."""
+        entry = self._entries.get(source_id)
+        if entry is not None and title:
+            new = usable_titles([title])
+            if not new <= entry.titles:
+                entry.titles = entry.titles | new

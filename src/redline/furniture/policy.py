@@ -1,0 +1,156 @@
+"""Pure decisions about a source's furniture: what its template repeats across articles, and
+whether two captures of one article differ only by furniture that rotates between fetches.
+
+Storage keeps the counts; these functions only look at texts and return decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import StrEnum
+
+from redline.extract.furniture import furniture_key, teaser_match
+
+FLIP_BACK_WORDS = 30  # longest block a flip back (A→B→A) may hide: a box or a teaser line
+
+
+class RuleKind(StrEnum):
+    """What a learned (or configured) furniture rule matches."""
+
+    TEXT = "text"  # a block text the source's template repeats in many articles
+    TEASER = "teaser"  # the headline of another article of the source, maybe after a label
+    SELECTOR = "selector"  # a CSS selector from the sources file (exclude_selectors)
+    ROTATING = "rotating"  # a block seen changing between two fetches of one unchanged article
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block text of a body, with the key it is counted and matched by."""
+
+    key: str
+    sample: str
+
+
+@dataclass(frozen=True)
+class FurniturePolicy:
+    """The thresholds of the decisions (redline.settings.FurnitureSettings feeds them)."""
+
+    min_articles: int = 3
+    max_block_words: int = 80
+    max_rotating_blocks: int = 3
+    min_stable_share: float = 0.8
+    link_density: float = 0.5
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """A capture that differs from the latest version only by rotating furniture."""
+
+    blocks: tuple[Block, ...]
+
+    @property
+    def reason(self) -> str:
+        return f"rotating furniture: {len(self.blocks)} block(s) changed, the rest is stable"
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def template_blocks(paragraphs: Iterable[str], policy: FurniturePolicy) -> tuple[Block, ...]:
+    """The blocks of an article's first version that count as evidence of template furniture:
+    each distinct block short enough to be a box or a line, not a whole story."""
+    seen: dict[str, Block] = {}
+    for p in paragraphs:
+        if _words(p) <= policy.max_block_words:
+            key = furniture_key(p)
+            if key and key not in seen:
+                seen[key] = Block(key, p[:500])
+    return tuple(seen.values())
+
+
+def is_template(articles: int, policy: FurniturePolicy) -> bool:
+    """A block seen in the first versions of this many different articles is template."""
+    return articles >= policy.min_articles
+
+
+def judge_rotation(
+    previous: Sequence[str],
+    current: Sequence[str],
+    *,
+    titles: frozenset[str] | set[str],
+    density: Mapping[str, float],
+    earlier: Sequence[str] = (),
+    policy: FurniturePolicy | None = None,
+) -> Rotation | None:
+    """Whether ``current`` differs from ``previous`` (the latest version's body) only by a few
+    blocks that are furniture rotating between fetches, while the rest stays as it was.
+
+    A changed block qualifies when it is a teaser of another article of the source (``titles``),
+    link-dense in its page (``density``: share of its text inside links, by key), or when the
+    change flips back to ``earlier`` (the version before the latest: A→B→A)."""
+    pol = policy or FurniturePolicy()
+    pk = [furniture_key(p) for p in previous]
+    ck = [furniture_key(p) for p in current]
+    removed: list[str] = []
+    added: list[str] = []
+    stable = 0
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=pk, b=ck, autojunk=False).get_opcodes():
+        if tag == "equal":
+            stable += sum(_words(p) for p in current[j1:j2])
+        else:
+            removed += previous[i1:i2]
+            added += current[j1:j2]
+    if not removed and not added:
+        return None
+    if len(removed) > pol.max_rotating_blocks or len(added) > pol.max_rotating_blocks:
+        return None
+    for body in (previous, current):
+        total = sum(_words(p) for p in body)
+        if total == 0 or stable < pol.min_stable_share * total:
+            return None
+    # A→B→A: the capture is the version before the latest again, and what came and went is
+    # box-sized; a reverted edit of story text (a longer paragraph) stays a version.
+    flips_back = bool(earlier) and ck == [furniture_key(p) for p in earlier]
+    blocks: list[Block] = []
+    for p in (*removed, *added):
+        key = furniture_key(p)
+        if _words(p) > pol.max_block_words:
+            return None
+        teaser = teaser_match(key, titles) is not None
+        dense = density.get(key, 0.0) >= pol.link_density
+        if not (teaser or dense or (flips_back and _words(p) <= FLIP_BACK_WORDS)):
+            return None
+        blocks.append(Block(key, p[:500]))
+    return Rotation(tuple(blocks))
+
+
+def active_texts(
+    rows: Iterable[tuple[RuleKind, str, int]],
+    policy: FurniturePolicy,
+    *,
+    veto: Iterable[str] = (),
+    pin: Iterable[str] = (),
+) -> dict[str, RuleKind]:
+    """The block keys extraction drops, with the kind of rule behind each: learned template
+    blocks seen in enough articles, rotating blocks, and the operator's pins; vetoed keys never."""
+    vetoed = {furniture_key(v) for v in veto}
+    out: dict[str, RuleKind] = {}
+    for kind, key, articles in rows:
+        if key in vetoed:
+            continue
+        if kind is RuleKind.ROTATING or (kind is RuleKind.TEXT and is_template(articles, policy)):
+            out[key] = kind
+    for p in pin:
+        out[furniture_key(p)] = RuleKind.TEXT
+    return out
+
+
+def usable_titles(titles: Iterable[str | None], veto: Iterable[str] = ()) -> frozenset[str]:
+    """Headline keys a teaser may match: three words or more (a one-word headline such as
+    'Budget' would eat subheadings), minus the vetoed ones."""
+    vetoed = {furniture_key(v) for v in veto}
+    keys = (furniture_key(t) for t in titles if t)
+    return frozenset(k for k in keys if k.count(" ") >= 2 and k not in vetoed)

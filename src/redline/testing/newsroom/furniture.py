@@ -1,0 +1,64 @@
+"""Real-site furniture INSIDE the article body, as real CMSs emit it (the markup follows pages of
+shared/corpus: tynt/"Read more:" links, Guardian rich links, inline sign-up boxes, politician
+hover cards, credit lines). Teasers name other stories of the site and change on every request;
+the sign-up box and the credit line are the same on every article (template furniture).
+
+None of it is article text: ``Newsroom.expected_history`` never contains it.
+"""
+
+from __future__ import annotations
+
+import random
+from html import escape
+
+from redline.testing.newsroom.content import PEOPLE
+from redline.testing.newsroom.state import Article, Newsroom
+
+SIGNUP = (
+    "Get The Daily Redline briefing: the day's top stories, explained, every weekday morning "
+    "before 7am."
+)
+CREDIT = "Additional reporting by the Daily Redline news desk; editing by the night team."
+
+
+def _others(room: Newsroom, a: Article, rng: random.Random, n: int) -> list[Article]:
+    pool = [o for o in room.articles if o.visible and o.status == "live" and o is not a]
+    return rng.sample(pool, min(n, len(pool)))
+
+
+def in_body_blocks(room: Newsroom, a: Article, rng: random.Random) -> dict[int, str]:
+    """Blocks to insert after body paragraph ``i`` (key): rotating teasers (a label-prefixed
+    'Read more:', a 'Related:' rich link, a hover card pairing a name with another story's
+    headline), the sign-up box, and the credit line after the last paragraph."""
+    others = _others(room, a, rng, 3)
+    blocks: dict[int, list[str]] = {}
+    n = len(a.paragraphs)
+
+    def put(after: int, html: str) -> None:
+        blocks.setdefault(min(after, n - 1), []).append(html)
+
+    if others:
+        o = others[0]
+        put(
+            1,
+            f'<p><strong>Read more:</strong> <a href="{room.article_path(o.slug)}">'
+            f"{escape(o.title)}</a></p>",
+        )
+    if len(others) > 1:
+        o = others[1]
+        put(
+            3,
+            '<aside class="element-rich-link"><p><span>Related: </span>'
+            f'<a href="{room.article_path(o.slug)}">{escape(o.title)}</a></p></aside>',
+        )
+    if len(others) > 2:
+        o = others[2]
+        name = PEOPLE[(a.index + rng.randint(0, 3)) % len(PEOPLE)]
+        put(
+            2,
+            f'<p class="hovercard"><a href="/people/{escape(name.split()[0].lower())}">'
+            f'{escape(name)}</a> · <a href="{room.article_path(o.slug)}">{escape(o.title)}</a></p>',
+        )
+    put(2, f'<div class="inline-signup"><p>{escape(SIGNUP)}</p></div>')
+    put(n - 1, f"<p><em>{escape(CREDIT)}</em></p>")
+    return {k: "".join(v) for k, v in blocks.items()}
