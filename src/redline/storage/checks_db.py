@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from redline.errors import ArticleNotFound, RedlineError, StorageError
 from redline.storage import schema as t
 from redline.storage._common import _Base, _storage_error, _version
+from redline.storage.notify_db import REMOVALS, enqueue
 from redline.storage.records import (
     CaptureRow,
     ChangeRow,
@@ -167,12 +168,17 @@ class ChecksMixin(_Base):
                     "article %s: lease lost to another worker; capture kept, frontier left alone",
                     rec.article_id,
                 )
+            removals: list[tuple[int, str]] = []
             for kind, detail in rec.events:
-                conn.execute(
-                    insert(t.events).values(
-                        article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail
-                    )
-                )
+                event_id = conn.execute(
+                    insert(t.events)
+                    .values(article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail)
+                    .returning(t.events.c.id)
+                ).scalar_one()
+                if kind in REMOVALS:
+                    removals.append((event_id, kind))
+            # Notifications: outbox rows in this same transaction (notify_db.enqueue).
+            enqueue(conn, rec.article_id, rec.captured_at, version_id, rec.change, removals)
         return version_id, conflict
 
     # ---- reading history ----------------------------------------------------------------
