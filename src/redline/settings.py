@@ -67,6 +67,29 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    base_url: str = "http://127.0.0.1:8000"
+    """Where the web UI is reached from outside; messages link to diff and article pages there."""
+    poll_every: float = 0.5
+    """Seconds between a deliverer's looks at the outbox when nothing is due sooner."""
+    batch_size: int = 50
+    """Deliveries of one subscription claimed (and leased) at a time."""
+    lease: timedelta = timedelta(minutes=2)
+    """How long claimed deliveries stay reserved to one deliverer; a dead one's expire."""
+    timeout: float = 10.0
+    """Seconds one send may take, so a hanging destination holds its own batch only."""
+    backoff: float = 5.0
+    """Seconds before the first retry of a failing destination; doubled for each further one."""
+    backoff_max: float = 3600.0
+    """Longest wait between two tries of a failing destination (also caps `Retry-After`)."""
+    max_attempts: int = 20
+    """Tries of one delivery before it is marked failed for good (about a day of backoff)."""
+    once_wait: float = 30.0
+    """Seconds `redline crawl --once` waits for the deliveries its round made due."""
+
+
+@dataclass(frozen=True)
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
