@@ -11,7 +11,14 @@ import typer
 from rich.markup import escape
 
 from redline import __version__
-from redline.cli import commands_crawl, commands_ops, commands_read, commands_sources, commands_web
+from redline.cli import (
+    commands_crawl,
+    commands_notify,
+    commands_ops,
+    commands_read,
+    commands_sources,
+    commands_web,
+)
 from redline.cli.env import Env, err, setup_logging
 from redline.errors import RedlineError
 
@@ -72,6 +79,7 @@ commands_crawl.register(app)
 commands_read.register(app)
 commands_ops.register(app)
 commands_web.register(app)
+commands_notify.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -80,6 +80,40 @@ def crawl_until_signalled(crawler: Any, *, source: str | None = None, prefix: st
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await crawler.run_forever(stop, source=source, on_round=lambda s: print_round(s, prefix))
+        delivering = asyncio.create_task(_deliver(crawler.store, stop))
+        try:
+            await crawler.run_forever(
+                stop, source=source, on_round=lambda s: print_round(s, prefix)
+            )
+        finally:
+            stop.set()
+            await delivering
 
     asyncio.run(main())
+
+
+async def _deliver(store: Store, stop: Any) -> None:
+    """Notifications go out next to the crawl loop (a failure here never stops crawling)."""
+    from redline.notify.deliver import Deliverer
+
+    try:
+        await Deliverer(store).run(stop)
+    except Exception:  # the crawl goes on; the outbox keeps what was not sent
+        log.exception("notification deliverer stopped")
+
+
+def deliver_due(store: Store, wait: float | None = None) -> None:
+    """Send what is due now (``crawl --once``), waiting at most ``wait`` seconds."""
+    import asyncio
+
+    from redline.notify.deliver import Deliverer
+    from redline.settings import NotifySettings
+
+    if not store.subscriptions():
+        return
+    settings = NotifySettings()
+    summary = asyncio.run(
+        Deliverer(store, settings).deliver_pending(settings.once_wait if wait is None else wait)
+    )
+    if summary.sent or summary.failed:
+        out.print(summary.line(), markup=False)
