@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from redline.sources import SourceConfig
 from redline.storage import CheckRecord, NewChange, NewVersion, Store
 
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 
 
 def version(title: str, text: str = "Body.") -> NewVersion:
