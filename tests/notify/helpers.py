@@ -17,7 +17,9 @@ def version(title: str, text: str = "Body.") -> NewVersion:
     )  # fmt: skip
 
 
-def change(level: str = "major", classes: tuple[str, ...] = ("headline",), stealth: bool = True) -> NewChange:
+def change(
+    level: str = "major", classes: tuple[str, ...] = ("headline",), stealth: bool = True
+) -> NewChange:
     return NewChange(
         engine_version="t", level=level, score=1.0, classes=list(classes),
         summary=f"{level} change: {', '.join(classes)}", stealth=stealth, data={},

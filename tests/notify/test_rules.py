@@ -14,7 +14,9 @@ URL = "https://daily.example/news/a.html"
 
 def change(rule: Rule, level: str = "minor", classes: tuple[str, ...] = ("wording",),
            stealth: bool = False, source: str | None = "daily", url: str = URL) -> bool:  # fmt: skip
-    return matches_change(rule, source=source, url=url, level=level, classes=classes, stealth=stealth)
+    return matches_change(
+        rule, source=source, url=url, level=level, classes=classes, stealth=stealth
+    )
 
 
 def test_defaults_are_minor_and_up_with_removals() -> None:
