@@ -58,7 +58,7 @@ def test_kill_9_mid_batch_loses_nothing(database_url: str) -> None:
         assert 30 <= killed_at < 80, "killed too late to test anything"
         time.sleep(LEASE + 0.5)  # the dead deliverer's leases expire
         again = deliverer(database_url)
-        out, errs = again.communicate(timeout=120)
+        _out, errs = again.communicate(timeout=120)
         assert again.returncode == 0, errs
         received = list(rx.received)
     assert rx.rejected == 0

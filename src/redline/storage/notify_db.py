@@ -115,6 +115,27 @@ def enqueue(
     return len(rows)
 
 
+def _changes(conn: Connection, version_ids: Sequence[int]) -> dict[int, Any]:
+    """Each version with its change and the previous version's title (keyed by version id)."""
+    if not version_ids:
+        return {}
+    v, c = t.versions, t.changes
+    prev = v.alias("prev")
+    q = (
+        select(
+            v.c.id, v.c.number, v.c.title, v.c.captured_at, c.c.level, c.c.classes,
+            c.c.summary, c.c.stealth, prev.c.title.label("old_title"),
+        )
+        .select_from(
+            v.join(c, c.c.version_id == v.c.id).outerjoin(
+                prev, and_(prev.c.article_id == v.c.article_id, prev.c.number == v.c.number - 1)
+            )
+        )
+        .where(v.c.id.in_(list(version_ids)))
+    )  # fmt: skip
+    return {r.id: r for r in conn.execute(q)}
+
+
 class NotifyMixin(_Base):
     """``Store``'s subscriptions, delivery outbox and change stream."""
 
@@ -397,7 +418,7 @@ class NotifyMixin(_Base):
 
     def notify_items(self, rows: Sequence[DeliveryRow]) -> dict[int, NotifyItem]:
         """What each delivery announces (keyed by delivery id), read in one go."""
-        a, v, c, e = t.articles, t.versions, t.changes, t.events
+        a, e = t.articles, t.events
         version_ids = [r.version_id for r in rows if r.version_id is not None]
         event_ids = [r.event_id for r in rows if r.event_id is not None]
         article_ids = list({r.article_id for r in rows})
@@ -411,27 +432,7 @@ class NotifyMixin(_Base):
                     .where(a.c.id.in_(article_ids))
                 )
             }
-            changes = {}
-            if version_ids:
-                prev = v.alias("prev")
-                changes = {
-                    r.id: r
-                    for r in conn.execute(
-                        select(
-                            v.c.id, v.c.number, v.c.title, v.c.captured_at, c.c.level,
-                            c.c.classes, c.c.summary, c.c.stealth,
-                            prev.c.title.label("old_title"),
-                        )
-                        .select_from(
-                            v.join(c, c.c.version_id == v.c.id).outerjoin(
-                                prev,
-                                and_(prev.c.article_id == v.c.article_id,
-                                     prev.c.number == v.c.number - 1),
-                            )
-                        )
-                        .where(v.c.id.in_(version_ids))
-                    )
-                }  # fmt: skip
+            changes = _changes(conn, version_ids)
             events = {}
             if event_ids:
                 events = {r.id: r for r in conn.execute(select(e).where(e.c.id.in_(event_ids)))}
@@ -455,6 +456,29 @@ class NotifyMixin(_Base):
                     removal=ev.kind, detail=ev.detail, **base,
                 )  # fmt: skip
         return out
+
+    def change_item(self, article_id: int, number: int) -> NotifyItem | None:
+        """The change that made version ``number`` of an article, as a message tells it (the
+        diff card's data); None without such a version or change."""
+        a, v = t.articles, t.versions
+        with self._read() as conn:
+            vid = conn.execute(
+                select(v.c.id).where(v.c.article_id == article_id, v.c.number == number)
+            ).scalar()
+            art = conn.execute(
+                select(a.c.url, t.sources.c.name.label("source"))
+                .select_from(a.outerjoin(t.sources, a.c.source_id == t.sources.c.id))
+                .where(a.c.id == article_id)
+            ).first()
+            ch = _changes(conn, [vid]).get(vid) if vid is not None else None
+        if art is None or ch is None:
+            return None
+        return NotifyItem(
+            kind=ItemKind.CHANGE, ref_id=ch.id, at=ch.captured_at, article_id=article_id,
+            url=art.url, title=ch.title, source=art.source, version_from=ch.number - 1,
+            version_to=ch.number, old_title=ch.old_title, level=ch.level,
+            classes=tuple(json.loads(ch.classes)), summary=ch.summary, stealth=bool(ch.stealth),
+        )  # fmt: skip
 
     # ---- the change stream ---------------------------------------------------------------
 

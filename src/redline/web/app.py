@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from redline import __version__
 from redline.diff import DIFF_CSS
 from redline.storage import Store
-from redline.web import api, errors, feeds, pages
+from redline.web import api, errors, feeds, notify, pages
 from redline.web.middleware import WebMiddleware
 from redline.web.templating import make_env
 
@@ -88,6 +88,7 @@ def create_app(store: Store, *, clock: Callable[[], datetime] = _utcnow) -> Fast
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(pages.router)
+    app.include_router(notify.router)
     app.add_api_route("/metrics", _metrics, include_in_schema=False)
     return app
 
