@@ -56,7 +56,13 @@ def check_destination(destination: str) -> DestinationKind:
         return kind
     import apprise
 
-    if not apprise.Apprise().add(destination):
+    quiet = logging.getLogger("apprise")
+    was, quiet.propagate = quiet.propagate, False  # its own ERROR line would repeat ours
+    try:
+        known = apprise.Apprise().add(destination)
+    finally:
+        quiet.propagate = was
+    if not known:
         raise ConfigError(
             f"not a destination apprise knows: {destination} (see the apprise URL list)"
         )
