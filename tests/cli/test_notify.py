@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.cli.test_check import load_source
 from tests.cli.test_cli import one_line_error, redline
 
