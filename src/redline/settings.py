@@ -74,6 +74,8 @@ class NotifySettings:
     """Seconds between a deliverer's looks at the outbox when nothing is due sooner."""
     batch_size: int = 50
     """Deliveries of one subscription claimed (and leased) at a time."""
+    parallel: int = 8
+    """Requests in flight at once to one destination (each group is marked sent together)."""
     lease: timedelta = timedelta(minutes=2)
     """How long claimed deliveries stay reserved to one deliverer; a dead one's expire."""
     timeout: float = 10.0

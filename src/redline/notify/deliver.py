@@ -173,20 +173,33 @@ class Deliverer:
         if sub.digest_minutes:
             await self._digest(sub, rows, items)
             return
+        # Sends go out ``parallel`` at a time and each group is marked in one transaction: a
+        # crash between sending and marking means a redelivery (same id), never a loss.
         leased_at = time.monotonic()
-        for i, row in enumerate(rows):
+        step = max(1, self.settings.parallel)
+        for i in range(0, len(rows), step):
             if time.monotonic() - leased_at > self.settings.lease.total_seconds() / 2:
                 until = self.clock() + self.settings.lease
                 self.store.renew_deliveries([r.id for r in rows[i:]], self.worker, until)
                 leased_at = time.monotonic()
-            msg = self._message(sub, row.message_id, items[row.id])
-            result = await self.senders.send(sub, msg)
-            if not result.ok:
-                self._failed(sub, [row], rows[i + 1 :], result)
+            group = rows[i : i + step]
+            results = await asyncio.gather(
+                *(
+                    self.senders.send(sub, self._message(sub, r.message_id, items[r.id]))
+                    for r in group
+                )
+            )
+            done = [r.id for r, res in zip(group, results, strict=True) if res.ok]
+            if done:
+                status = next(res.status for res in results if res.ok)
+                self.store.delivered(done, sid, self.clock(), status)
+                self.summary.sent += len(done)
+                self.summary.messages += len(done)
+            failed = [(r, res) for r, res in zip(group, results, strict=True) if not res.ok]
+            if failed:
+                worst = max((res for _, res in failed), key=lambda res: res.retry_after or 0)
+                self._failed(sub, [r for r, _ in failed], rows[i + step :], worst)
                 return
-            self.store.delivered([row.id], sid, self.clock(), result.status)
-            self.summary.sent += 1
-            self.summary.messages += 1
 
     async def _digest(
         self, sub: Subscription, rows: list[DeliveryRow], items: dict[int, NotifyItem]

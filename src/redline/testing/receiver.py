@@ -34,6 +34,7 @@ class Receiver:
     hang: float = 0.0  # seconds to wait before answering
     received: list[Received] = field(default_factory=list)
     rejected: int = 0  # requests whose signature did not verify
+    log: Any = None  # a text file: one JSON line per accepted request (benchmarks)
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _count: int = 0
@@ -48,6 +49,8 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real receivers do
+
             def log_message(self, *args: Any) -> None:
                 pass
 
@@ -70,15 +73,20 @@ class Receiver:
                         with receiver._lock:
                             receiver.rejected += 1
                         self.send_response(401)
+                        self.send_header("content-length", "0")
                         self.end_headers()
                         return
                 status = receiver.fail_status if n <= receiver.fail_first else receiver.status
                 if 200 <= status < 300:
+                    got = Received(headers.get("webhook-id"), json.loads(raw or b"{}"), headers,
+                                   time.time(), verified)  # fmt: skip
                     with receiver._lock:
-                        receiver.received.append(
-                            Received(headers.get("webhook-id"), json.loads(raw or b"{}"),
-                                     headers, time.time(), verified)
-                        )  # fmt: skip
+                        receiver.received.append(got)
+                        if receiver.log is not None:
+                            line = {"webhook_id": got.webhook_id, "id": got.body.get("id"),
+                                    "at": got.at, "verified": verified}  # fmt: skip
+                            receiver.log.write(json.dumps(line) + "\n")
+                            receiver.log.flush()
                 self.send_response(status)
                 if status >= 400 and receiver.retry_after:
                     self.send_header("Retry-After", receiver.retry_after)
@@ -104,3 +112,30 @@ class Receiver:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def main() -> None:
+    """``python -m redline.testing.receiver --out FILE``: serve in its own process (so a
+    benchmark measures the deliverer, not a receiver fighting it for the GIL); prints the URL."""
+    import argparse
+    import signal
+    import sys
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--secret")
+    ap.add_argument("--status", type=int, default=200)
+    ap.add_argument("--hang", type=float, default=0.0)
+    args = ap.parse_args()
+    with open(args.out, "a", encoding="utf-8") as log:
+        rx = Receiver(secret=args.secret, status=args.status, hang=args.hang, log=log).start()
+        print(rx.url, flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            signal.pause()
+        finally:
+            rx.stop()
+
+
+if __name__ == "__main__":
+    main()
