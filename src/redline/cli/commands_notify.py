@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from redline.cli.env import Env, out, print_json
@@ -95,12 +96,12 @@ def list_(
     )
     for r in rows:
         state = (
-            f"[red]failing since {r['failing_since']:%Y-%m-%d %H:%M}: {r['last_error']}[/]"
+            f"[red]failing since {r['failing_since']:%Y-%m-%d %H:%M}: {escape(r['last_error'] or '')}[/]"
             if r["failing_since"]
             else "ok"
         )
         table.add_row(
-            r["name"], r["destination"], _describe(r["rule"], r["digest_minutes"]),
+            escape(r["name"]), escape(r["destination"]), escape(_describe(r["rule"], r["digest_minutes"])),
             str(r["pending"]), str(r["delivered"]), str(r["failed"]), state,
         )  # fmt: skip
     out.print(table)
@@ -170,7 +171,13 @@ def log_(
     for r in rows:
         of = f"change {r.version_id}" if r.version_id is not None else f"event {r.event_id}"
         table.add_row(
-            str(r.id), r.subscription, r.kind, of, r.status, str(r.attempts), r.last_error or ""
+            str(r.id),
+            escape(r.subscription),
+            r.kind,
+            of,
+            r.status,
+            str(r.attempts),
+            escape(r.last_error or ""),
         )
     out.print(table)
 
