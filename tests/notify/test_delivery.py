@@ -103,7 +103,7 @@ def test_a_failing_or_hanging_destination_does_not_hold_up_a_healthy_one(store: 
     for it, it would get nothing in the 10 s this test waits. (Latency: benchmarks/bench_notify.)"""
     a = article(store, "https://daily.example/news/a.html", source(store))
     secret = new_secret()
-    patient = NotifySettings(poll_every=0.05, backoff=0.2, timeout=20.0)
+    patient = NotifySettings(poll_every=0.05, backoff=5.0, timeout=20.0, parallel=1)
     with Receiver(secret=secret) as ok, Receiver(status=500) as bad, Receiver(hang=30) as hung:
         store.add_subscription("bad", bad.url, Rule(), now(), secret=new_secret())
         store.add_subscription("hung", hung.url, Rule(), now(), secret=new_secret())
