@@ -260,6 +260,34 @@ class DemoSettings:
     """How often the demo polls the newsroom's feeds, sitemap and homepage."""
 
 
+@dataclass(frozen=True)
+class NotifySettings:
+    """Notifications: subscriptions and their deliveries (docs/notify.md)."""
+
+    __pydantic_config__ = SECTION
+
+    base_url: str = "http://127.0.0.1:8000"
+    """Where the web UI is reached from outside; messages link to diff and article pages there."""
+    poll_every: PositiveFloat = 0.5
+    """Seconds between a deliverer's looks at the outbox when nothing is due sooner."""
+    batch_size: PositiveInt = 50
+    """Deliveries of one subscription claimed (and leased) at a time."""
+    parallel: PositiveInt = 8
+    """Requests in flight at once to one destination (each group is marked sent together)."""
+    lease: Duration = timedelta(minutes=2)
+    """How long claimed deliveries stay reserved to one deliverer; a dead one's expire."""
+    timeout: PositiveFloat = 10.0
+    """Seconds one send may take, so a hanging destination holds its own batch only."""
+    backoff: PositiveFloat = 5.0
+    """Seconds before the first retry of a failing destination; doubled for each further one."""
+    backoff_max: PositiveFloat = 3600.0
+    """Longest wait between two tries of a failing destination (also caps `Retry-After`)."""
+    max_attempts: PositiveInt = 20
+    """Tries of one delivery before it is marked failed for good (about a day of backoff)."""
+    once_wait: NonNegativeFloat = 30.0
+    """Seconds `redline crawl --once` waits for the deliveries its round made due."""
+
+
 class Settings(BaseSettings):
     """The whole configuration; ``Settings()`` is the defaults, ``load_settings()`` the rest."""
 
@@ -284,6 +312,7 @@ class Settings(BaseSettings):
     demo: DemoSettings = field(default_factory=DemoSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     furniture: FurnitureSettings = field(default_factory=FurnitureSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     @classmethod
     def settings_customise_sources(

@@ -16,6 +16,7 @@ from redline.cli import (
     commands_archive,
     commands_config,
     commands_crawl,
+    commands_notify,
     commands_ops,
     commands_read,
     commands_sources,
@@ -134,6 +135,7 @@ commands_ops.register(app)
 commands_web.register(app)
 commands_config.register(app)
 commands_archive.register(app)
+commands_notify.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

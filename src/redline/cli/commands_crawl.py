@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from redline.cli.env import Env, crawl_until_signalled, err, out, print_json
+from redline.cli.env import Env, crawl_until_signalled, deliver_due, err, out, print_json
 from redline.crawl import Crawler, CrawlSummary
 from redline.errors import FetchError
 from redline.frontier.urls import canonicalize_url
@@ -51,6 +51,7 @@ def crawl(
                 progress.update(task, completed=done)
 
             summary = asyncio.run(crawler.run_once(source=source, all_live=all_, progress=hook))
+        deliver_due(store, env.settings.notify)
         _print_summary(summary)
         return
     out.print("crawling until Ctrl-C (summaries per round below)")

@@ -93,12 +93,18 @@ def status(
     workers = store.workers_seen(now - timedelta(minutes=10))
     counts = store.capture_counts(now - timedelta(hours=1))
     failing = store.discovery_errors()
+    notify = [
+        {"name": n["name"], "pending": n["pending"], "failed": n["failed"],
+         "failing_since": iso(n["failing_since"]), "last_error": n["last_error"]}
+        for n in store.subscription_health()
+    ]  # fmt: skip
     total = sum(counts.values())
     data = {
         "at": iso(now),
         "frontier": [{**f, "next_due": iso(f["next_due"])} for f in frontier],
         "workers": [{**w, "started_at": iso(w["started_at"]), "last_seen": iso(w["last_seen"])} for w in workers],
         "discovery_errors": [{**d, "at": iso(d["at"])} for d in failing],
+        "notifications": notify,
         "last_hour": {"captures": total, "by_outcome": counts, "error_rate": round(counts.get("error", 0) / total, 4) if total else 0.0},
     }  # fmt: skip
     if as_json:
@@ -133,6 +139,15 @@ def status(
         out.print(f"discovery errors (last poll of each feed, sitemap or homepage): {len(failing)}")
         for d in failing[:20]:
             out.print(f"  {d['source']}  {d['kind']}  {d['url']}: {d['error']}", markup=False)
+    if notify:
+        pending = sum(n["pending"] for n in notify)
+        out.print(f"notifications: {len(notify)} subscription(s), {pending} pending")
+        for n in notify:
+            if n["failing_since"]:
+                out.print(
+                    f"  {n['name']} failing since {n['failing_since']}: {n['last_error']}",
+                    markup=False,
+                )
     rate = counts.get("error", 0) / total if total else 0.0
     out.print(
         f"last hour: {total} captures, error rate {rate:.1%}, "

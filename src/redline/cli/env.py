@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 
 from redline.errors import ConfigError
-from redline.settings import Loaded, Settings, load_settings
+from redline.settings import Loaded, NotifySettings, Settings, load_settings
 from redline.storage import Store, default_database_url
 
 log = logging.getLogger("redline")
@@ -177,6 +177,38 @@ def crawl_until_signalled(crawler: Any, *, source: str | None = None, prefix: st
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await crawler.run_forever(stop, source=source, on_round=lambda s: print_round(s, prefix))
+        delivering = asyncio.create_task(_deliver(crawler.store, stop, crawler.settings.notify))
+        try:
+            await crawler.run_forever(
+                stop, source=source, on_round=lambda s: print_round(s, prefix)
+            )
+        finally:
+            stop.set()
+            await delivering
 
     asyncio.run(main())
+
+
+async def _deliver(store: Store, stop: Any, settings: NotifySettings) -> None:
+    """Notifications go out next to the crawl loop (a failure here never stops crawling)."""
+    from redline.notify.deliver import Deliverer
+
+    try:
+        await Deliverer(store, settings).run(stop)
+    except Exception:  # the crawl goes on; the outbox keeps what was not sent
+        log.exception("notification deliverer stopped")
+
+
+def deliver_due(store: Store, settings: NotifySettings, wait: float | None = None) -> None:
+    """Send what is due now (``crawl --once``), waiting at most ``wait`` seconds."""
+    import asyncio
+
+    from redline.notify.deliver import Deliverer
+
+    if not store.subscriptions():
+        return
+    summary = asyncio.run(
+        Deliverer(store, settings).deliver_pending(settings.once_wait if wait is None else wait)
+    )
+    if summary.sent or summary.failed:
+        out.print(summary.line(), markup=False)

@@ -18,6 +18,7 @@ from redline.storage import schema as t
 from redline.storage._common import _storage_error, _version
 from redline.storage.archive_db import put_warc
 from redline.storage.furniture_db import FurnitureMixin
+from redline.storage.notify_db import REMOVALS, enqueue
 from redline.storage.records import (
     CaptureRow,
     ChangeRow,
@@ -176,14 +177,19 @@ class ChecksMixin(FurnitureMixin):
                     "article %s: lease lost to another worker; capture kept, frontier left alone",
                     rec.article_id,
                 )
+            removals: list[tuple[int, str]] = []
             for kind, detail in rec.events:
-                conn.execute(
-                    insert(t.events).values(
-                        article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail
-                    )
-                )
+                event_id = conn.execute(
+                    insert(t.events)
+                    .values(article_id=rec.article_id, at=rec.captured_at, kind=kind, detail=detail)
+                    .returning(t.events.c.id)
+                ).scalar_one()
+                if kind in REMOVALS:
+                    removals.append((event_id, kind))
             if rec.furniture is not None and not rec.furniture.empty:
                 learned = self._write_furniture(conn, rec.furniture, rec.captured_at)
+            # Notifications: outbox rows in this same transaction (notify_db.enqueue).
+            enqueue(conn, rec.article_id, rec.captured_at, version_id, rec.change, removals)
         if learned and rec.furniture is not None:
             self._furniture_changed(rec.furniture.source_id)
         return version_id, conflict

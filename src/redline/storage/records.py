@@ -253,3 +253,63 @@ class HistoryRewrite:
     expected_version_count: int  # compare-and-set: a check that wrote a version meanwhile wins
     kept: tuple[RewrittenVersion, ...]
     collapsed: tuple[tuple[int, str], ...]  # (version id, reason): its capture becomes unchanged
+
+
+# ---- notifications ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """One outbox row, as a deliverer (or ``notify log``) sees it."""
+
+    id: int
+    subscription_id: int
+    message_id: str
+    kind: str  # notify.rules.ItemKind
+    article_id: int
+    version_id: int | None
+    event_id: int | None
+    created_at: datetime
+    status: str  # pending | delivered | failed
+    attempts: int
+    next_attempt: datetime
+    last_error: str | None
+    last_status: int | None
+    batch: str | None
+    delivered_at: datetime | None
+    subscription: str = ""
+
+
+@dataclass(frozen=True)
+class NotifyItem:
+    """What a message about one change or removal says (read once per delivery)."""
+
+    kind: str  # change | removal
+    ref_id: int  # the version id (change) or event id (removal)
+    at: datetime
+    article_id: int
+    url: str
+    title: str | None
+    source: str | None
+    version_from: int | None = None
+    version_to: int | None = None
+    old_title: str | None = None
+    level: str | None = None
+    classes: tuple[str, ...] = ()
+    summary: str | None = None
+    stealth: bool = False
+    removal: str | None = None  # deleted | gone | redirected
+    detail: str | None = None  # the event's detail (e.g. where it redirected)
+
+
+@dataclass(frozen=True)
+class StreamItem:
+    """One entry of the change stream: a change or an event, with the cursor after it."""
+
+    cursor: str
+    kind: str  # change | event
+    at: datetime
+    article_id: int
+    version_id: int | None = None
+    event_id: int | None = None
+    event: str | None = None

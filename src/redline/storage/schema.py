@@ -291,3 +291,55 @@ furniture_rules = Table(
     Column("last_fired", UTCDateTime),
     Index("ix_furniture_rules_active", "source_id", "kind", "articles"),
 )
+
+# ---- notifications (0008) -------------------------------------------------------------------
+
+# A subscription: a rule (JSON of notify.rules.Rule) and a destination (an apprise URL or an
+# http(s) webhook signed with ``secret``). ``retry_at`` pauses a failing destination as a whole,
+# so its backlog costs one attempt per backoff step, not one per pending delivery.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("destination", Text, nullable=False),
+    Column("secret", Text),  # whsec_… for webhooks
+    Column("rule", Text, nullable=False),
+    Column("digest_minutes", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_sent", UTCDateTime),
+    Column("failing_since", UTCDateTime),
+    Column("retry_at", UTCDateTime),
+    Column("last_error", Text),
+)
+
+# The outbox: one row per (subscription, change or removal), written in the transaction of the
+# version or event it announces, leased to one deliverer at a time like the frontier.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column(
+        "subscription_id",
+        Integer,
+        ForeignKey("subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("message_id", String(96), nullable=False, unique=True),  # webhook-id, kept on retries
+    Column("kind", String(16), nullable=False),  # change | removal
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("version_id", Integer),  # the change's version (kind change)
+    Column("event_id", Integer),  # the removal event (kind removal)
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt", UTCDateTime, nullable=False),
+    Column("last_error", Text),
+    Column("last_status", Integer),  # HTTP status of the last attempt, if any
+    Column("batch", String(96)),  # digest: the message id this row was sent under
+    Column("lease_owner", String(64)),
+    Column("lease_expires", UTCDateTime),
+    Column("delivered_at", UTCDateTime),
+    Index("ix_deliveries_due", "status", "next_attempt"),
+    Index("ix_deliveries_subscription", "subscription_id", "status", "id"),
+)

@@ -5,7 +5,7 @@ is guarded by a compare-and-set on ``articles.version_count`` plus the unique
 ``(article_id, number)`` constraint, so two checkers can never write the same version twice.
 
 ``Store`` is composed of one mixin per concern (see docs/architecture.md): ``sources_db``,
-``articles_db``, ``frontier_db``, ``checks_db``, ``furniture_db``, ``tokens_db`` and ``archive_db``; this module holds the
+``articles_db``, ``frontier_db``, ``checks_db``, ``furniture_db``, ``tokens_db``, ``archive_db`` and ``notify_db``; this module holds the
 Engine, its transactions and the SQL dialect.
 """
 
@@ -26,6 +26,7 @@ from redline.storage.checks_db import _ZSTD_LEVEL, ChecksMixin, VersionConflict
 from redline.storage.database import create_db_engine, migrate
 from redline.storage.frontier_db import FrontierMixin
 from redline.storage.furniture_db import FurnitureMixin
+from redline.storage.notify_db import NotifyMixin
 from redline.storage.sources_db import SourcesMixin
 from redline.storage.tokens_db import TokensMixin
 
@@ -38,6 +39,7 @@ class Store(
     FurnitureMixin,
     TokensMixin,
     ArchiveMixin,
+    NotifyMixin,
 ):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from redline import __version__
 from redline.diff import DIFF_CSS
 from redline.storage import Store
-from redline.web import api, archive, errors, feeds, manage, pages
+from redline.web import api, archive, errors, feeds, manage, notify, pages
 from redline.web.middleware import WebMiddleware
 from redline.web.templating import make_env
 
@@ -89,6 +89,7 @@ def create_app(store: Store, *, clock: Callable[[], datetime] = _utcnow) -> Fast
     app.include_router(feeds.router)
     app.include_router(pages.router)
     app.include_router(archive.router)
+    app.include_router(notify.router)
     manage.install(app)  # operator sign-in and forms; `operator(request)` in templates
     app.add_api_route("/metrics", _metrics, include_in_schema=False)
     return app

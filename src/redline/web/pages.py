@@ -13,6 +13,7 @@ from markupsafe import Markup
 from redline.diff import render_inline_html, render_side_by_side_html
 from redline.errors import ConfigError
 from redline.frontier.urls import canonicalize_url
+from redline.notify.payload import card_url
 from redline.serialize import furniture_rules_json
 from redline.settings import FurnitureSettings
 from redline.storage import ArticleRow, SourceRow, Store
@@ -234,6 +235,8 @@ def diff_page(
         request, "diff.html", article=art, dv=dv, view=view, cosmetic=cosmetic,
         diff_html=Markup(html), versions=version_timeline(store, art.id),
         page_title=f"Diff: {dv.new.title} (v{a} → v{b})",
+        card_image=card_url(str(request.base_url), art.id, b),
+        page_url=f"{str(request.base_url).rstrip('/')}/articles/{art.id}/diff/{a}/{b}",
         feeds=[FeedLink(f"Redline: {art.title or art.url}", f"/feeds/articles/{art.id}.atom")],
     )  # fmt: skip
 
