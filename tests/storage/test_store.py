@@ -190,7 +190,9 @@ def test_identical_raw_pages_stored_at_the_same_moment_both_become_versions(
         for i, pair in enumerate(pairs):
             barrier = threading.Barrier(2)
 
-            def write(s: Store, article_id: int, url: str, text: str = f"same page {i}") -> None:
+            def write(
+                s: Store, article_id: int, url: str, barrier: threading.Barrier, text: str
+            ) -> None:
                 barrier.wait()
                 try:
                     s.record_check(
@@ -201,13 +203,13 @@ def test_identical_raw_pages_stored_at_the_same_moment_both_become_versions(
                             outcome="new_version",
                             version=_version(text),
                             expected_version_count=0,
-                        )  # fmt: skip
+                        )
                     )
                 except VersionConflict as exc:
                     conflicts.append(str(exc))
 
             threads = [
-                threading.Thread(target=write, args=(s, art.id, art.url))
+                threading.Thread(target=write, args=(s, art.id, art.url, barrier, f"same page {i}"))
                 for s, art in zip(stores, pair, strict=True)
             ]
             for th in threads:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from redline.crawl.checker import address_policy
 from redline.discovery import Discovered, parse_feed, parse_homepage, parse_sitemap
 from redline.errors import ConfigError, DiscoveryError, FetchError, StorageError
 from redline.fetch.client import Fetcher
@@ -43,7 +44,7 @@ async def _get(
     etag, last_modified = store.discovery_validators(source.id, url, kind)
     fr = await fetcher.fetch(
         url, etag=etag, last_modified=last_modified, respect_robots=source.config.respect_robots,
-        max_bytes=MAX_DISCOVERY_BYTES,
+        max_bytes=MAX_DISCOVERY_BYTES, scope=address_policy(source.config),
     )  # fmt: skip
     if fr.not_modified:
         return None, etag, last_modified

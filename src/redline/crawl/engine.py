@@ -111,10 +111,8 @@ class Crawler:
         host = urlsplit(url).netloc
         if fetcher.is_configured(host):
             return
-        if cfg.concurrency is not None or cfg.delay is not None or cfg.allow_private:
-            fetcher.configure_host(
-                host, concurrency=cfg.concurrency, delay=cfg.delay, allow_private=cfg.allow_private
-            )
+        if cfg.concurrency is not None or cfg.delay is not None:
+            fetcher.configure_host(host, concurrency=cfg.concurrency, delay=cfg.delay)
 
     def _context(self, fetcher: Fetcher, cfg: SourceConfig | None) -> CheckContext:
         policy = cfg.schedule if cfg and cfg.schedule else self.default_policy
