@@ -42,6 +42,9 @@ class FetchSettings:
     """Obey robots.txt (Protego) for the User-Agent above."""
     robots_ttl: float = 3600.0
     """Seconds a host's robots.txt is cached."""
+    discovery_concurrency: int = 4
+    """Feed, sitemap and homepage requests in flight at once, a budget of their own apart from
+    ``global_concurrency``, so slow feeds never take the slots article checks need."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,15 @@ class CrawlSettings:
     """How long a claimed article stays reserved for one worker; a dead worker's claims expire."""
     source_batch: int = 5
     """Sources claimed for discovery at a time (each batch leased from the moment of its claim)."""
+    discovery_sources: int = 2
+    """Sources one worker discovers at once; discovery runs beside the checks, never before them."""
+    discovery_document_timeout: float = 90.0
+    """Seconds one feed, sitemap or homepage may take in all (fetch with retries, and parse)."""
+    discovery_source_timeout: float = 240.0
+    """Seconds one source's whole discovery may take; documents not reached are tried next time."""
+    shutdown_grace: float = 5.0
+    """Seconds in-flight checks get to finish after SIGTERM before they are cut off (and their
+    articles released); discovery stops at once. A second signal exits immediately."""
     heartbeat_every: float = 30.0
     """Seconds between a worker's heartbeats (`redline status`), also in the middle of a round."""
     max_sleep: float = 60.0

@@ -71,15 +71,26 @@ def print_round(summary: Any, prefix: str = "") -> None:
 
 
 def crawl_until_signalled(crawler: Any, *, source: str | None = None, prefix: str = "") -> None:
-    """Run ``crawler.run_forever`` until SIGINT or SIGTERM; in-flight checks finish first."""
+    """Run ``crawler.run_forever`` until SIGINT or SIGTERM: discovery stops at once, in-flight
+    checks get ``shutdown_grace`` seconds, leases are released. A second signal exits at once
+    (what was claimed and not released then expires with its lease)."""
     import asyncio
+    import os
     import signal
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_signal(sig: signal.Signals) -> None:
+            if stop.is_set():
+                err.print(f"{sig.name} again: exiting now")
+                os._exit(128 + sig.value)
+            err.print(f"{sig.name}: stopping (again to exit at once)")
+            stop.set()
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal, sig)
         await crawler.run_forever(stop, source=source, on_round=lambda s: print_round(s, prefix))
 
     asyncio.run(main())

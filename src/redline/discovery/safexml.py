@@ -40,6 +40,10 @@ def _refuse(*_args: object) -> None:
     raise _Refused
 
 
+def _refuse_ref(*_args: object) -> int:
+    raise _Refused
+
+
 def _codec(body: bytes) -> str:
     """The Python codec of a document, from its BOM or declaration (UTF-8 by default)."""
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -79,7 +83,7 @@ class _Scan:
         p = self.parser = expat.ParserCreate()
         p.EntityDeclHandler = _refuse  # general and parameter entities, internal or external
         p.UnparsedEntityDeclHandler = _refuse
-        p.ExternalEntityRefHandler = _refuse
+        p.ExternalEntityRefHandler = _refuse_ref
         p.StartElementHandler = self._start
         p.EndElementHandler = self._end
 
