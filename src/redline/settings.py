@@ -63,7 +63,7 @@ class CrawlSettings:
     """Seconds one feed, sitemap or homepage may take in all (fetch with retries, and parse)."""
     discovery_source_timeout: float = 240.0
     """Seconds one source's whole discovery may take; documents not reached are tried next time."""
-    shutdown_grace: float = 5.0
+    shutdown_grace: float = 3.0
     """Seconds in-flight checks get to finish after SIGTERM before they are cut off (and their
     articles released); discovery stops at once. A second signal exits immediately."""
     heartbeat_every: float = 30.0
