@@ -40,7 +40,8 @@ def worker(
     """Run one crawl worker; start any number against one PostgreSQL database.
 
     Workers claim due articles and sources with leases, so they never check the same article at
-    once; SIGTERM/SIGINT finish in-flight checks and release the rest.
+    once; SIGTERM/SIGINT stop discovery at once, give in-flight checks a short grace and release
+    every lease; a second signal exits immediately.
     """
     env: Env = ctx.obj
     store = env.store()
