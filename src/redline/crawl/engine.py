@@ -334,12 +334,14 @@ class Crawler:
         beat = self._beat_task = asyncio.create_task(self._keep_alive(stop, started))
         fs = self.settings.fetch
         discovery_settings = replace(fs, global_concurrency=max(fs.discovery_concurrency, 1))
+        tasks: list[asyncio.Task[None]] = []
         try:
             async with Fetcher(fs) as fetcher, Fetcher(discovery_settings) as discovery_fetcher:
                 checks = asyncio.create_task(self._check_loop(fetcher, source, stop, on_round))
                 discovery = asyncio.create_task(
                     self._discovery_loop(discovery_fetcher, source, stop, on_round)
                 )
+                tasks = [checks, discovery]
                 await stop.wait()
                 discovery.cancel()
                 _, late = await asyncio.wait({checks}, timeout=self.settings.crawl.shutdown_grace)
@@ -352,6 +354,8 @@ class Crawler:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
         finally:
+            for task in tasks:  # run_forever itself cancelled: take its loops along
+                task.cancel()
             self._beat_task = None
             beat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
