@@ -118,6 +118,9 @@ class FetchSettings:
     """Obey robots.txt (Protego) for the User-Agent above."""
     robots_ttl: NonNegativeFloat = 3600.0
     """Seconds a host's robots.txt is cached."""
+    discovery_concurrency: PositiveInt = 4
+    """Feed, sitemap and homepage requests in flight at once, a budget of their own apart from
+    ``global_concurrency``, so slow feeds never take the slots article checks need."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,15 @@ class CrawlSettings:
     """How long a claimed article stays reserved for one worker; a dead worker's claims expire."""
     source_batch: PositiveInt = 5
     """Sources claimed for discovery at a time (each batch leased from the moment of its claim)."""
+    discovery_sources: PositiveInt = 2
+    """Sources one worker discovers at once; discovery runs beside the checks, never before them."""
+    discovery_document_timeout: PositiveFloat = 90.0
+    """Seconds one feed, sitemap or homepage may take in all (fetch with retries, and parse)."""
+    discovery_source_timeout: PositiveFloat = 240.0
+    """Seconds one source's whole discovery may take; documents not reached are tried next time."""
+    shutdown_grace: NonNegativeFloat = 3.0
+    """Seconds in-flight checks get to finish after SIGTERM before they are cut off (and their
+    articles released); discovery stops at once. A second signal exits immediately."""
     heartbeat_every: PositiveFloat = 30.0
     """Seconds between a worker's heartbeats (`redline status`), also in the middle of a round."""
     max_sleep: PositiveFloat = 60.0
@@ -208,6 +220,8 @@ class DiscoverySettings:
     """Largest feed or sitemap, uncompressed (the sitemap protocol's limit); larger ones are refused."""
     max_child_sitemaps: NonNegativeInt = 20
     """Child sitemaps of a sitemap index followed per poll (the first listed; one level only)."""
+    max_feed_entries: PositiveInt = 10_000
+    """Entries one feed may list (far more than any news feed carries); the first ones are kept."""
 
 
 @dataclass(frozen=True)

@@ -191,9 +191,9 @@ def test_workers_heartbeat_during_a_long_round(
     beats: list[int] = []
     real = Store.heartbeat
 
-    def counting(self: Store, *args: Any) -> None:
+    def counting(self: Store, *args: Any, **kw: Any) -> None:
         beats.append(1)
-        real(self, *args)
+        real(self, *args, **kw)
 
     async def long_round(self: Crawler, fetcher: Any, source: Any, stop: Any) -> Any:
         await asyncio.sleep(0.5)  # one round, ten heartbeat periods

@@ -140,6 +140,75 @@ def test_hostile_xml_is_refused_without_expansion(parser, doc: bytes) -> None:  
     assert peak < 20_000_000
 
 
+LAUGHS_FEED = (
+    '<rss version="2.0"><channel><title>x</title><item><title>&lol9;</title>'
+    "<link>https://e.com/2026/11/22/kept-if-the-screen-fails.html</link></item></channel></rss>"
+)
+LAUGHS_SITEMAP = "<urlset><url><loc>https://e.com/2026/11/22/kept.html</loc><news:title>&lol9;</news:title></url></urlset>"
+_DTD = BILLION_LAUGHS.decode().removeprefix('<?xml version="1.0"?>')
+
+
+def _hostile(encoding: str, root: str, comment: int = 0) -> bytes:
+    """A billion-laughs document in ``encoding``, its declarations after a ``comment``-byte
+    comment, so neither a byte search for '<!ENTITY' nor a look at the first 64 KB finds them."""
+    head = f'<?xml version="1.0" encoding="{encoding}"?>'
+    text = head + (f"<!--{'c' * comment}-->" if comment else "") + _DTD + root
+    return text.encode("utf-16" if encoding == "UTF-16" else encoding)
+
+
+@pytest.mark.parametrize(
+    "parser,root", [(parse_feed, LAUGHS_FEED), (parse_sitemap, LAUGHS_SITEMAP)]
+)
+@pytest.mark.parametrize(
+    "encoding,comment",
+    [
+        ("UTF-16", 0),
+        ("UTF-8", 70_000),
+        ("UTF-16", 70_000),
+        ("ISO-8859-1", 70_000),
+        ("Shift_JIS", 0),
+    ],
+)
+def test_entity_declarations_are_refused_in_any_encoding_anywhere_in_the_prolog(
+    parser, root: str, encoding: str, comment: int
+) -> None:  # type: ignore[no-untyped-def]
+    doc = _hostile(encoding, root, comment)
+    assert b"<!ENTITY" not in doc[:65536] or encoding != "UTF-8"
+    with pytest.raises(DiscoveryError, match="entities"):  # nothing kept: no links returned
+        parser(doc, "https://e.com/x.xml")
+
+
+@pytest.mark.parametrize(
+    "parser,root", [(parse_feed, LAUGHS_FEED), (parse_sitemap, LAUGHS_SITEMAP)]
+)
+def test_a_utf16_document_without_declarations_is_read(parser, root: str) -> None:  # type: ignore[no-untyped-def]
+    plain = root.replace("&lol9;", "Budget").replace("<news:title>Budget</news:title>", "")
+    doc = ('<?xml version="1.0" encoding="UTF-16"?>' + plain).encode("utf-16")
+    page = parser(doc, "https://e.com/x.xml")
+    assert len(page.articles) == 1 and page.error is None
+
+
+def test_a_huge_feed_is_cut_to_its_first_entries() -> None:
+    from redline.discovery import MAX_FEED_ENTRIES
+
+    n = MAX_FEED_ENTRIES + 500
+    items = "".join(
+        f"<item><title>T{i}</title><link>https://e.com/{i}.html</link></item>" for i in range(n)
+    )
+    for encoding in ("utf-8", "utf-16"):
+        doc = f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
+        page = parse_feed(doc.encode(encoding), "https://e.com/feed.xml")
+        assert [d.url for d in page.articles] == [
+            f"https://e.com/{i}.html" for i in range(MAX_FEED_ENTRIES)
+        ]
+        assert page.error is not None and f"{MAX_FEED_ENTRIES:,} entries" in page.error
+    atom = '<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>' + "".join(
+        f'<entry><id>urn:{i}</id><link href="https://e.com/{i}.html"/></entry>' for i in range(n)
+    )
+    page = parse_feed((atom + "</feed>").encode(), "https://e.com/feed.xml")
+    assert len(page.articles) == MAX_FEED_ENTRIES
+
+
 def test_quadratic_blowup_is_refused() -> None:
     doc = (
         b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "'
@@ -295,3 +364,23 @@ def test_parsers_skip_broken_hosts_in_links(tail: str, head: str) -> None:
     parse_homepage(f'<a href="{link}">x</a><base href="{link}">', "https://e.com/")
     with contextlib.suppress(ConfigError):
         canonicalize_url(link)
+    # The broken link is skipped, not fatal: the good link after it is kept, and whatever was
+    # kept of the broken one is a URL the rest of Redline can take.
+    good = "https://e.com/2026/11/22/good-story-here.html"
+    link = "".join(c for c in link if c.isprintable() and c not in "\"'")  # well-formed XML
+    for got in (
+        parse_sitemap(
+            f"<urlset><url><loc>{link}</loc></url><url><loc>{good}</loc></url></urlset>".encode(),
+            "https://e.com/x.xml",
+        ).articles,
+        parse_feed(
+            f'<rss version="2.0"><channel><item><link>{link}</link></item>'
+            f"<item><link>{good}</link></item></channel></rss>".encode(),
+            "https://e.com/x.xml",
+        ).articles,
+        parse_homepage(f'<a href="{link}">x</a><a href="{good}">y</a>', "https://e.com/"),
+    ):
+        urls = [d.url for d in got]
+        assert urls[-1] == good
+        for url in urls:
+            assert canonicalize_url(url)

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import serve_asgi
 
 from redline.errors import FetchError
-from redline.fetch import Fetcher
+from redline.fetch import PUBLIC_ONLY, AddressPolicy, Fetcher, FetchResult
 from redline.settings import FetchSettings
 
 hits: Counter[str] = Counter()
@@ -98,7 +98,8 @@ def run(coro):  # type: ignore[no-untyped-def]
 
 async def _fetch(base: str, path: str, settings: FetchSettings | None = None, **kw):  # type: ignore[no-untyped-def]
     async with Fetcher(settings or FetchSettings(retry_backoff=0.01, per_host_delay=0)) as f:
-        f.configure_host(urlsplit(base).netloc, delay=0, allow_private=True)
+        f.configure_host(urlsplit(base).netloc, delay=0)
+        kw.setdefault("scope", AddressPolicy.private_for([base]))
         return await f.fetch(base + path, **kw)
 
 
@@ -214,9 +215,8 @@ def test_a_host_name_resolving_to_loopback_is_refused_unless_allowed(base: str) 
 
     async def go(allow: bool) -> int:
         async with Fetcher(FetchSettings(retries=0, per_host_delay=0)) as f:
-            if allow:
-                f.configure_host(f"localhost:{port}", delay=0, allow_private=True)
-            return (await f.fetch(url, respect_robots=False)).status
+            scope = AddressPolicy.private_for([url]) if allow else PUBLIC_ONLY
+            return (await f.fetch(url, respect_robots=False, scope=scope)).status
 
     before = hits["/etag"]
     with pytest.raises(FetchError) as exc:
@@ -258,3 +258,56 @@ def test_dns_rebinding_cannot_reach_a_private_address(
         run(go())
     assert exc.value.kind == "connect", exc.value
     assert sum(hits.values()) == before, "a request reached the private address"
+
+
+def test_a_private_permission_belongs_to_the_fetch_that_carries_it(base: str) -> None:
+    """One fetcher, two fetches of the same local URL: the one whose AddressPolicy names the
+    host gets through; the next one without it is refused, also over the pooled connection the
+    first one left open."""
+
+    async def go() -> tuple[int, FetchError | None]:
+        async with Fetcher(FetchSettings(retries=0, per_host_delay=0)) as f:
+            allowed = await f.fetch(
+                base + "/etag", respect_robots=False, scope=AddressPolicy.private_for([base])
+            )
+            try:
+                await f.fetch(base + "/etag", respect_robots=False)
+            except FetchError as exc:
+                return allowed.status, exc
+            return allowed.status, None
+
+    status, refused = run(go())
+    assert status == 200
+    assert refused is not None and refused.kind == "blocked_address"
+
+
+def test_a_redirect_from_a_public_host_never_reaches_a_private_one(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """127.0.0.2 plays a public site that redirects into 127.0.0.1, a host the fetch's policy
+    allows on a private address: the redirect is refused all the same."""
+    from redline.fetch import addresses
+
+    async def redirector(scope, receive, send):  # type: ignore[no-untyped-def]
+        await send(
+            {"type": "http.response.start", "status": 302,
+             "headers": [(b"location", f"{base}/etag".encode())]}
+        )  # fmt: skip
+        await send({"type": "http.response.body", "body": b""})
+
+    monkeypatch.setattr(addresses, "is_public_address", lambda ip: ip == "127.0.0.2")
+    with serve_asgi(redirector, host="127.0.0.2") as public:
+
+        async def go() -> FetchResult:
+            async with Fetcher(FetchSettings(retries=0, per_host_delay=0)) as f:
+                scope = AddressPolicy.private_for([base, public])  # both are the source's own
+                direct = await f.fetch(base + "/etag", respect_robots=False, scope=scope)
+                assert direct.status == 200
+                narrow = AddressPolicy.private_for([base])
+                return await f.fetch(public + "/go", respect_robots=False, scope=narrow)
+
+        before = hits["/etag"]
+        with pytest.raises(FetchError) as exc:
+            run(go())
+    assert exc.value.kind == "blocked_address"
+    assert hits["/etag"] == before + 1  # only the direct fetch reached it

@@ -169,6 +169,62 @@ def test_identical_raw_pages_are_stored_once(store: Store) -> None:
         assert conn.execute(select(func.count()).select_from(blobs)).scalar_one() == 1
 
 
+def test_identical_raw_pages_stored_at_the_same_moment_both_become_versions(
+    database_url: str,
+) -> None:
+    """Two checkers storing byte-identical raw pages for two articles at once: both versions are
+    written (a look-then-insert blob store failed one of them with a false conflict)."""
+    import threading
+
+    stores = [Store.open(database_url) for _ in range(2)]
+    try:
+        trials = 12
+        pairs = [
+            (
+                stores[0].add_article(f"https://example.com/{i}/a", None, NOW)[0],
+                stores[0].add_article(f"https://example.com/{i}/b", None, NOW)[0],
+            )
+            for i in range(trials)
+        ]
+        conflicts: list[str] = []
+        for i, pair in enumerate(pairs):
+            barrier = threading.Barrier(2)
+
+            def write(
+                s: Store, article_id: int, url: str, barrier: threading.Barrier, text: str
+            ) -> None:
+                barrier.wait()
+                try:
+                    s.record_check(
+                        CheckRecord(
+                            article_id=article_id,
+                            captured_at=NOW,
+                            url=url,
+                            outcome="new_version",
+                            version=_version(text),
+                            expected_version_count=0,
+                        )
+                    )
+                except VersionConflict as exc:
+                    conflicts.append(str(exc))
+
+            threads = [
+                threading.Thread(target=write, args=(s, art.id, art.url, barrier, f"same page {i}"))
+                for s, art in zip(stores, pair, strict=True)
+            ]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+        assert conflicts == []
+        for a, b in pairs:
+            assert len(stores[0].versions(a.id)) == 1
+            assert len(stores[0].versions(b.id)) == 1
+    finally:
+        for s in stores:
+            s.close()
+
+
 def test_due_articles_and_events(store: Store) -> None:
     a, _ = store.add_article("https://example.com/a", None, NOW)
     b, _ = store.add_article("https://example.com/b", None, NOW)

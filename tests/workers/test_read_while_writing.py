@@ -1,5 +1,9 @@
 """The web app read under load while a worker writes, as separate processes on one database:
-no errors, no 'database is locked' (SQLite WAL + busy timeout; PostgreSQL pooling)."""
+no errors, no 'database is locked' (SQLite WAL + busy timeout; PostgreSQL pooling).
+
+The source is re-checked every second whatever the article's age, so the worker keeps
+re-checking during the whole reading window: every two-second slice of it sees new captures, and
+each round of scripted edits is re-checked into new versions while the reads go on."""
 
 from __future__ import annotations
 
@@ -14,9 +18,12 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
+from redline.frontier.schedule import SchedulePolicy
 from redline.sources import SourceConfig
 from redline.storage import Store
+from redline.storage.schema import captures, versions
 from redline.testing.asgi import free_port, wait_http
 from redline.testing.newsroom import Newsroom, serve_newsroom
 
@@ -47,6 +54,29 @@ async def hammer(base: str, paths: list[str], seconds: float) -> tuple[int, list
     return done, failures
 
 
+def wait_until(cond, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.2)
+
+
+def versions_count(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(versions)).scalar_one())
+
+
+def captures_count(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(captures)).scalar_one())
+
+
+def version_count(store: Store, url: str) -> int:
+    art = store.find_article(url)
+    return art.version_count if art else 0
+
+
 @pytest.mark.slow
 def test_web_reads_while_a_worker_writes(
     database_url: str, room_site: tuple[Newsroom, str]
@@ -55,7 +85,8 @@ def test_web_reads_while_a_worker_writes(
     store = Store.open(database_url)
     store.save_source(
         SourceConfig(name="newsroom", sitemaps=(f"{base}/sitemap.xml",), feeds=(f"{base}/rss.xml",),
-                     delay=0, concurrency=8, allow_private=True),
+                     delay=0, concurrency=8, allow_private=True,
+                     schedule=SchedulePolicy.from_config([["3650d", "1s"]])),
         datetime.now(UTC),
     )  # fmt: skip
     env = {**os.environ, "REDLINE_DATABASE_URL": database_url}
@@ -76,14 +107,25 @@ def test_web_reads_while_a_worker_writes(
             "/search?q=city",
             "/feeds/changes.atom",
         ]
+        wait_until(lambda: versions_count(store) >= 50, 90, "the first round of checks")
         total = 0
+        content_kinds = {"headline", "paragraph_added", "number", "quote", "correction", "byline"}
         for _ in range(3):  # edits keep arriving while we read
-            room.advance()
-            n, failures = asyncio.run(hammer(web_base, paths, 3.0))
-            total += n
-            assert not failures, failures[:3]
+            applied = [e for e in room.advance() if e.kind in content_kinds]
+            edited = {base + room.article_path(e.slug) for e in applied}
+            before = {u: version_count(store, u) for u in edited}
+            rechecked = False
+            for slice_no in range(10):  # two-second slices, until the edits are re-checked
+                captures_before = captures_count(store)
+                n, failures = asyncio.run(hammer(web_base, paths, 2.0))
+                total += n
+                assert not failures, failures[:3]
+                assert captures_count(store) > captures_before, f"no write in slice {slice_no}"
+                rechecked = any(version_count(store, u) > v for u, v in before.items())
+                if rechecked and slice_no >= 2:
+                    break
+            assert rechecked or not edited, f"edits {applied} never re-checked while reading"
         assert total > 50
-        assert store.count_articles() >= 50  # the worker really was writing meanwhile
     finally:
         for p in (worker, web):
             p.send_signal(signal.SIGTERM)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from redline.cli.env import Env, crawl_until_signalled, err, human_time, out, print_json
 from redline.crawl import Crawler
+from redline.crawl.health import WorkerHealth, judge_worker
 from redline.serialize import iso
 
 
@@ -53,7 +54,8 @@ def worker(
     """Run one crawl worker; start any number against one PostgreSQL database.
 
     Workers claim due articles and sources with leases, so they never check the same article at
-    once; SIGTERM/SIGINT finish in-flight checks and release the rest.
+    once; SIGTERM/SIGINT stop discovery at once, give in-flight checks a short grace and release
+    every lease; a second signal exits immediately.
     """
     env: Env = ctx.obj
     store = env.store()
@@ -90,7 +92,11 @@ def status(
     store = ctx.obj.store()
     now = datetime.now(UTC)
     frontier = store.frontier_status(now, timedelta(minutes=15))
-    workers = store.workers_seen(now - timedelta(minutes=10))
+    lease = ctx.obj.settings.crawl.lease
+    workers = [
+        {**w, "health": judge_worker(w["started_at"], w.get("last_progress"), now, lease)}
+        for w in store.workers_seen(now - timedelta(minutes=10))
+    ]
     counts = store.capture_counts(now - timedelta(hours=1))
     failing = store.discovery_errors()
     notify = [
@@ -102,7 +108,13 @@ def status(
     data = {
         "at": iso(now),
         "frontier": [{**f, "next_due": iso(f["next_due"])} for f in frontier],
-        "workers": [{**w, "started_at": iso(w["started_at"]), "last_seen": iso(w["last_seen"])} for w in workers],
+        "workers": [
+            {**w, "started_at": iso(w["started_at"]), "last_seen": iso(w["last_seen"]),
+             "last_check": iso(w.get("last_check")), "last_progress": iso(w.get("last_progress")),
+             "health": str(w["health"].health),
+             "seconds_without_progress": round(w["health"].idle_for.total_seconds())}
+            for w in workers
+        ],
         "discovery_errors": [{**d, "at": iso(d["at"])} for d in failing],
         "notifications": notify,
         "last_hour": {"captures": total, "by_outcome": counts, "error_rate": round(counts.get("error", 0) / total, 4) if total else 0.0},
@@ -131,8 +143,16 @@ def status(
     out.print(table)
     out.print(f"workers seen in the last 10 min: {len(workers)}")
     for w in workers:
+        last_check = f"{w['last_check']:%H:%M:%S}" if w.get("last_check") else "never"
+        verdict = w["health"]
+        flag = (
+            f"  STUCK: no progress for {int(verdict.idle_for.total_seconds())}s"
+            if verdict.health == WorkerHealth.STUCK
+            else ""
+        )
         out.print(
-            f"  {w['id']}  last seen {w['last_seen']:%H:%M:%S}  checks {w['checks']}  errors {w['errors']}",
+            f"  {w['id']}  last seen {w['last_seen']:%H:%M:%S}  last check {last_check}  "
+            f"checks {w['checks']}  errors {w['errors']}{flag}",
             markup=False,
         )
     if failing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -168,15 +169,26 @@ def print_round(summary: Any, prefix: str = "") -> None:
 
 
 def crawl_until_signalled(crawler: Any, *, source: str | None = None, prefix: str = "") -> None:
-    """Run ``crawler.run_forever`` until SIGINT or SIGTERM; in-flight checks finish first."""
+    """Run ``crawler.run_forever`` until SIGINT or SIGTERM: discovery stops at once, in-flight
+    checks get ``shutdown_grace`` seconds, leases are released. A second signal exits at once
+    (what was claimed and not released then expires with its lease)."""
     import asyncio
+    import os
     import signal
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_signal(sig: signal.Signals) -> None:
+            if stop.is_set():
+                err.print(f"{sig.name} again: exiting now")
+                os._exit(128 + sig.value)
+            err.print(f"{sig.name}: stopping (again to exit at once)")
+            stop.set()
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal, sig)
         delivering = asyncio.create_task(_deliver(crawler.store, stop, crawler.settings.notify))
         try:
             await crawler.run_forever(
@@ -184,7 +196,10 @@ def crawl_until_signalled(crawler: Any, *, source: str | None = None, prefix: st
             )
         finally:
             stop.set()
-            await delivering
+            # A send in flight gets the same grace as a check; its lease then expires and the
+            # delivery is sent again later under the same id (at-least-once).
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(delivering, crawler.settings.crawl.shutdown_grace)
 
     asyncio.run(main())
 

@@ -24,6 +24,7 @@ from redline.extract import Extraction, ExtractRules, extract, region_fingerprin
 from redline.extract.decode import decode_html
 from redline.extract.furniture import furniture_key, teaser_match
 from redline.extract.model import DropReason
+from redline.fetch.addresses import PUBLIC_ONLY, AddressPolicy
 from redline.fetch.client import Fetcher
 from redline.fetch.result import FetchResult
 from redline.frontier.links import judge_redirect, same_story_page, usable_canonical
@@ -81,6 +82,19 @@ class CheckContext:
         return self.learned.get(self.store, source, article.source_id)
 
 
+def address_policy(source: SourceConfig | None, article_url: str | None = None) -> AddressPolicy:
+    """A source's ``allow_private`` covers its own hosts only: those of its feeds, sitemaps and
+    homepage. Links it or another source discovers elsewhere, and redirects from a public
+    host, get no private address. A source with none of those discovers nothing: its articles
+    were all added by hand, so the permission covers the host of the article being checked."""
+    if source is None or not source.allow_private:
+        return PUBLIC_ONLY
+    own = (*source.feeds, *source.sitemaps, *([source.homepage] if source.homepage else []))
+    if not own and article_url:
+        own = (article_url,)
+    return AddressPolicy.private_for(own)
+
+
 __all__ = ["CheckContext", "CheckOutcome", "check_article", "rules_for"]
 
 
@@ -95,6 +109,7 @@ async def check_article(
             etag=article.etag if use_validators else None,
             last_modified=article.last_modified if use_validators else None,
             respect_robots=source.respect_robots if source else True,
+            scope=address_policy(source, article.url),
         )
     except FetchError as exc:
         outcome = _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from redline.crawl.checker import address_policy
 from redline.discovery import Discovered, parse_feed, parse_homepage, parse_sitemap
 from redline.errors import ConfigError, DiscoveryError, FetchError, StorageError
 from redline.fetch.client import Fetcher
@@ -40,7 +43,7 @@ async def _get(
     etag, last_modified = store.discovery_validators(source.id, url, kind)
     fr = await fetcher.fetch(
         url, etag=etag, last_modified=last_modified, respect_robots=source.config.respect_robots,
-        max_bytes=max_bytes,
+        max_bytes=max_bytes, scope=address_policy(source.config),
     )  # fmt: skip
     if fr.not_modified:
         return None, etag, last_modified
@@ -50,13 +53,15 @@ async def _get(
 
 
 async def discover_source(
-    store: Store,
-    fetcher: Fetcher,
-    source: SourceRow,
-    now: datetime,
-    limits: DiscoverySettings = DiscoverySettings(),
-) -> DiscoveryReport:
+    store: Store, fetcher: Fetcher, source: SourceRow, now: datetime,
+    limits: DiscoverySettings = DiscoverySettings(), *,
+    document_timeout: float | None = None, source_timeout: float | None = None,
+) -> DiscoveryReport:  # fmt: skip
+    """Poll one source's documents. Each document gets ``document_timeout`` seconds in all, the
+    source ``source_timeout``: documents not reached by then are tried at the next poll, and
+    the links of those read are kept. Parsing runs in a thread, off the event loop."""
     cfg = source.config
+    deadline = time.monotonic() + source_timeout if source_timeout else None
     report = DiscoveryReport(cfg.name)
     include = [re.compile(p) for p in cfg.include]
     exclude = [re.compile(p) for p in cfg.exclude]
@@ -71,27 +76,52 @@ async def discover_source(
             source.id, url, kind, now, etag=None, last_modified=None, error=error
         )
 
-    def parse(body: bytes, url: str, mode: str) -> tuple[list[str], str | None]:
-        """Add the links of one document to ``found``: (child sitemaps, partial-parse error)."""
+    def parse(body: bytes, url: str, mode: str) -> tuple[list[Discovered], list[str], str | None]:
+        """The links of one document: (articles, child sitemaps, partial-parse error)."""
         if mode == "feed":
             feed = parse_feed(body, url, limits)
-            found.extend(feed.articles)
-            return [], feed.error
+            return feed.articles, [], feed.error
         if mode == "homepage":
-            found.extend(
-                parse_homepage(body, url, list(cfg.include) or None, list(cfg.exclude) or None)
-            )
-            return [], None
+            links = parse_homepage(body, url, list(cfg.include) or None, list(cfg.exclude) or None)
+            return links, [], None
         page = parse_sitemap(body, url, limits)
-        found.extend(page.articles)
-        return page.sitemaps[: limits.max_child_sitemaps], page.error
+        return page.articles, page.sitemaps[: limits.max_child_sitemaps], page.error
+
+    async def fetch_and_parse(
+        url: str, mode: str, kind: str
+    ) -> tuple[FetchResult | None, str | None, str | None, list[str], str | None]:
+        fr, etag, last_modified = await _get(
+            store, fetcher, source, url, kind, limits.max_xml_bytes
+        )
+        if fr is None:
+            return None, etag, last_modified, [], None
+        links, children, partial = await asyncio.to_thread(parse, fr.body, url, mode)
+        found.extend(links)
+        fields = {"source": cfg.name, "kind": kind, "url": url, "status": fr.status}
+        fields |= {"bytes": len(fr.body), "ms": fr.duration_ms, "entries": len(links)}
+        if mode == "sitemap":
+            fields["child_sitemaps"] = len(children)
+        log.debug("discovery", extra={"fields": fields})
+        return fr, etag, last_modified, children, partial
 
     async def attempt(url: str, mode: str) -> None:
         kind = "sitemap" if mode == "child-sitemap" else mode
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            report.errors.append(f"{url}: not polled: the source's discovery deadline passed")
+            return
+        timeouts = [x for x in (left, document_timeout) if x is not None]
+        limit = min(timeouts) if timeouts else None
         try:
-            fr, etag, last_modified = await _get(
-                store, fetcher, source, url, kind, limits.max_xml_bytes
-            )
+            try:
+                async with asyncio.timeout(limit):
+                    fr, etag, last_modified, children, partial = await fetch_and_parse(
+                        url, mode, kind
+                    )
+            except TimeoutError:
+                raise DiscoveryError(
+                    f"took longer than {limit or 0:.0f}s in all; cut off"
+                ) from None
             if fr is None:  # unchanged since the last good parse
                 log.debug(
                     "discovery",
@@ -101,13 +131,6 @@ async def discover_source(
                     source.id, url, kind, now, etag=etag, last_modified=last_modified, error=None
                 )
                 return
-            before = len(found)
-            children, partial = parse(fr.body, url, mode)
-            fields = {"source": cfg.name, "kind": kind, "url": url, "status": fr.status}
-            fields |= {"bytes": len(fr.body), "ms": fr.duration_ms, "entries": len(found) - before}
-            if mode == "sitemap":
-                fields["child_sitemaps"] = len(children)
-            log.debug("discovery", extra={"fields": fields})
             if partial:
                 failed(url, kind, partial)  # links kept; validators cleared: refetched in full
             else:

@@ -19,7 +19,7 @@ import socket
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -105,6 +105,11 @@ class Crawler:
         self._checks_total = 0
         self._errors_total = 0
         self._held: set[int] = set()  # claimed articles not yet recorded: their leases are kept
+        self._held_sources: set[int] = set()  # sources being discovered: their leases are kept
+        self._last_check: datetime | None = None  # the last completed check
+        self._last_progress: datetime | None = None  # the last check, or nothing was due
+        self._started = clock()
+        self._wake = asyncio.Event()  # discovery found new articles: the check loop wakes
         self._beat_task: asyncio.Task[None] | None = (
             None  # run_forever's; else check_due keeps leases
         )
@@ -115,10 +120,8 @@ class Crawler:
         host = urlsplit(url).netloc
         if fetcher.is_configured(host):
             return
-        if cfg.concurrency is not None or cfg.delay is not None or cfg.allow_private:
-            fetcher.configure_host(
-                host, concurrency=cfg.concurrency, delay=cfg.delay, allow_private=cfg.allow_private
-            )
+        if cfg.concurrency is not None or cfg.delay is not None:
+            fetcher.configure_host(host, concurrency=cfg.concurrency, delay=cfg.delay)
 
     def _context(self, fetcher: Fetcher, cfg: SourceConfig | None) -> CheckContext:
         policy = cfg.schedule if cfg and cfg.schedule else self.default_policy
@@ -153,25 +156,52 @@ class Crawler:
         self, fetcher: Fetcher, rows: list[SourceRow], reports: list[DiscoveryReport], *,
         worker: str | None,
     ) -> None:  # fmt: skip
-        for row in rows:
-            now = self.clock()
-            cfg = row.config
-            try:
-                for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
-                    self._configure(fetcher, cfg, url)
-                report = await discover_source(
-                    self.store, fetcher, row, now, self.settings.discovery
-                )
-            except StorageError:
-                raise  # run_forever backs off; the source lease expires meanwhile
-            except Exception as exc:  # one broken source must never stop the worker
-                log.exception("discovery of source %s failed", cfg.name)
-                report = DiscoveryReport(cfg.name)
-                report.errors.append(f"{cfg.name}: internal error: {' '.join(str(exc).split())}")
-            every = cfg.discover_every or self.settings.crawl.discover_every
-            if not self.store.mark_discovered(row.id, now, now + every, worker=worker):
-                log.warning("source %s: lease lost during discovery", cfg.name)
-            reports.append(report)
+        """Discover ``rows``, ``discovery_sources`` at a time, each within its deadlines."""
+        sem = asyncio.Semaphore(max(self.settings.crawl.discovery_sources, 1))
+
+        async def one(row: SourceRow) -> None:
+            async with sem:
+                report = await self._discover_one(fetcher, row, worker)
+            if report is not None:
+                reports.append(report)
+
+        await asyncio.gather(*(one(row) for row in rows))
+
+    async def _discover_one(
+        self, fetcher: Fetcher, row: SourceRow, worker: str | None
+    ) -> DiscoveryReport | None:
+        """One source's discovery; its lease is renewed by the keep-alive loop meanwhile. When
+        cancelled (shutdown) the source is released, due again for any worker at once."""
+        now = self.clock()
+        cfg = row.config
+        crawl = self.settings.crawl
+        if worker is not None:
+            self._held_sources.add(row.id)
+        try:
+            for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
+                self._configure(fetcher, cfg, url)
+            report = await discover_source(
+                self.store, fetcher, row, now, self.settings.discovery,
+                document_timeout=crawl.discovery_document_timeout,
+                source_timeout=crawl.discovery_source_timeout,
+            )  # fmt: skip
+        except StorageError:
+            raise  # run_forever backs off; the source lease expires meanwhile
+        except asyncio.CancelledError:
+            if worker is not None:
+                with contextlib.suppress(StorageError):
+                    self.store.release_sources([row.id], worker)
+            raise
+        except Exception as exc:  # one broken source must never stop the worker
+            log.exception("discovery of source %s failed", cfg.name)
+            report = DiscoveryReport(cfg.name)
+            report.errors.append(f"{cfg.name}: internal error: {' '.join(str(exc).split())}")
+        finally:
+            self._held_sources.discard(row.id)
+        every = cfg.discover_every or crawl.discover_every
+        if not self.store.mark_discovered(row.id, now, now + every, worker=worker):
+            log.warning("source %s: lease lost during discovery", cfg.name)
+        return report
 
     async def check_due(
         self, fetcher: Fetcher, *, source: str | None = None, all_live: bool = False,
@@ -211,6 +241,7 @@ class Crawler:
                     log.warning("could not record the check of %s: %s", article.url, exc)
                     outcome = CheckOutcome(article.url, "error", f"storage: {exc}")
             self._held.discard(article.id)
+            self._last_check = self._last_progress = self.clock()
             summary.checked += 1
             summary.outcomes[outcome.outcome] += 1
             self._checks_total += 1
@@ -229,7 +260,10 @@ class Crawler:
                 one, started, batch_size, source_id=source_id, all_live=all_live, stop=stop
             )
         finally:
-            self._held.clear()  # what a failed round left unrecorded simply expires
+            if self._held:  # cut off (shutdown) or failed: give back what was not recorded
+                with contextlib.suppress(StorageError):
+                    self.store.release_articles(sorted(self._held), self.worker_id)
+            self._held.clear()
             if keeper is not None:
                 keeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -251,6 +285,7 @@ class Crawler:
                 source_id=source_id, all_live=all_live, after_id=after_id, due_before=started,
             )  # fmt: skip
             if not batch:
+                self._last_progress = self.clock()  # nothing (more) due: idle is progress too
                 break
             self._held.update(a.id for a in batch)
             overdue = [(started - a.next_check).total_seconds() for a in batch if a.next_check]
@@ -289,50 +324,121 @@ class Crawler:
         self, stop: asyncio.Event, *, source: str | None = None,
         on_round: Callable[[CrawlSummary], None] | None = None,
     ) -> None:  # fmt: skip
-        """Loop: discover due sources, check due articles, sleep until the next is due.
+        """Discover due sources and check due articles, side by side, until ``stop``.
 
-        When the database goes away (a PostgreSQL restart, a network cut) the loop logs, backs
+        Discovery runs in its own task on its own fetcher (``discovery_concurrency``), so a feed
+        that drips one byte a second costs one discovery slot, never the checks. On ``stop``
+        discovery is cancelled at once (its sources released); in-flight checks get
+        ``shutdown_grace`` seconds, then are cut off and their articles released.
+
+        When the database goes away (a PostgreSQL restart, a network cut) each loop logs, backs
         off up to 30 s and carries on; claimed articles not checked meanwhile simply expire.
         """
-        started = self.clock()
-        backoff = 1.0
+        started = self._started = self.clock()
+        self._last_progress = started
+        self._wake = asyncio.Event()
         beat = self._beat_task = asyncio.create_task(self._keep_alive(stop, started))
+        fs = self.settings.fetch
+        discovery_settings = replace(fs, global_concurrency=max(fs.discovery_concurrency, 1))
+        tasks: list[asyncio.Task[None]] = []
         try:
-            async with Fetcher(self.settings.fetch) as fetcher:
-                while not stop.is_set():
-                    try:
-                        summary = await self._round(fetcher, source, stop)
-                        self._heartbeat(started)
-                        if on_round and (summary.checked or summary.discovered):
-                            on_round(summary)
-                        backoff = 1.0
-                        await self._sleep_until_due(stop)
-                    except StorageError as exc:
-                        log.warning("database unavailable, retrying in %.0fs: %s", backoff, exc)
-                        await self._back_off(stop, backoff)
-                        backoff = min(backoff * 2, 30.0)
-                    except Exception:  # a bug in one round must not kill the worker
-                        log.exception("crawl round failed, retrying in %.0fs", backoff)
-                        await self._back_off(stop, backoff)
-                        backoff = min(backoff * 2, 30.0)
+            async with Fetcher(fs) as fetcher, Fetcher(discovery_settings) as discovery_fetcher:
+                checks = asyncio.create_task(self._check_loop(fetcher, source, stop, on_round))
+                discovery = asyncio.create_task(
+                    self._discovery_loop(discovery_fetcher, source, stop, on_round)
+                )
+                tasks = [checks, discovery]
+                await stop.wait()
+                discovery.cancel()
+                _, late = await asyncio.wait({checks}, timeout=self.settings.crawl.shutdown_grace)
+                for task in late:
+                    log.warning(
+                        "in-flight checks cut off after %.0fs", self.settings.crawl.shutdown_grace
+                    )
+                    task.cancel()
+                for task in (checks, discovery):
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
         finally:
+            for task in tasks:  # run_forever itself cancelled: take its loops along
+                task.cancel()
             self._beat_task = None
             beat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
+            with contextlib.suppress(StorageError):
+                self._heartbeat(started)
+
+    async def _check_loop(
+        self, fetcher: Fetcher, source: str | None, stop: asyncio.Event,
+        on_round: Callable[[CrawlSummary], None] | None,
+    ) -> None:  # fmt: skip
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                summary = await self._round(fetcher, source, stop)
+                self._heartbeat(self._started)
+                if on_round and summary.checked:
+                    on_round(summary)
+                backoff = 1.0
+                await self._sleep_until_due(stop)
+            except StorageError as exc:
+                log.warning("database unavailable, retrying in %.0fs: %s", backoff, exc)
+                await self._back_off(stop, backoff)
+                backoff = min(backoff * 2, 30.0)
+            except Exception:  # a bug in one round must not kill the worker
+                log.exception("crawl round failed, retrying in %.0fs", backoff)
+                await self._back_off(stop, backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    async def _discovery_loop(
+        self, fetcher: Fetcher, source: str | None, stop: asyncio.Event,
+        on_round: Callable[[CrawlSummary], None] | None,
+    ) -> None:  # fmt: skip
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                t0 = time.monotonic()
+                summary = CrawlSummary()
+                for report in await self.discover(fetcher, source=source):
+                    summary.discovered += report.new
+                    summary.discovery_errors.extend(report.errors)
+                    metrics.DISCOVERED.inc(report.new)
+                summary.seconds = time.monotonic() - t0
+                if summary.discovered:
+                    self._wake.set()
+                if on_round and summary.eventful:
+                    on_round(summary)
+                backoff = 1.0
+                due = self.store.next_discovery()
+                wait = self.settings.crawl.max_sleep
+                if due is not None:
+                    wait = min(wait, max((due - self.clock()).total_seconds(), 0.05))
+                await self._back_off(stop, wait)
+            except StorageError as exc:
+                log.warning("database unavailable, retrying in %.0fs: %s", backoff, exc)
+                await self._back_off(stop, backoff)
+                backoff = min(backoff * 2, 30.0)
+            except Exception:
+                log.exception("discovery round failed, retrying in %.0fs", backoff)
+                await self._back_off(stop, backoff)
+                backoff = min(backoff * 2, 30.0)
 
     def _heartbeat(self, started: datetime) -> None:
         self.store.heartbeat(
             self.worker_id, socket.gethostname(), os.getpid(), started, self.clock(),
-            self._checks_total, self._errors_total,
+            self._checks_total, self._errors_total, last_check=self._last_check,
+            last_progress=self._last_progress,
         )  # fmt: skip
 
     def _renew_leases(self) -> None:
         """Extend the leases of the articles this worker holds (claimed, not yet recorded), so
         a slow batch never loses them to another worker halfway through."""
+        until = self.clock() + self.settings.crawl.lease
         if self._held:
-            until = self.clock() + self.settings.crawl.lease
             self.store.renew_leases(self.worker_id, sorted(self._held), until)
+        if self._held_sources:
+            self.store.renew_source_leases(self.worker_id, sorted(self._held_sources), until)
 
     def _beat_every(self) -> float:
         """Often enough that a lease is renewed at least twice before it would run out."""
@@ -364,26 +470,26 @@ class Crawler:
     async def _round(
         self, fetcher: Fetcher, source: str | None, stop: asyncio.Event
     ) -> CrawlSummary:
+        """One round of checks (``run_forever``'s discovery runs in its own task)."""
         t0 = time.monotonic()
-        summary = CrawlSummary()
-        for report in await self.discover(fetcher, source=source):
-            summary.discovered += report.new
-            summary.discovery_errors.extend(report.errors)
-            metrics.DISCOVERED.inc(report.new)
-        await self.check_due(fetcher, source=source, summary=summary, stop=stop)
+        summary = await self.check_due(fetcher, source=source, summary=CrawlSummary(), stop=stop)
         summary.seconds = time.monotonic() - t0
         return summary
 
     async def _sleep_until_due(self, stop: asyncio.Event) -> None:
+        """Until the next article is due, new articles are discovered, or ``stop``."""
         now = self.clock()
-        candidates = [
-            d for d in (self.store.next_due(), self.store.next_discovery()) if d is not None
-        ]
+        due = self.store.next_due()
         wait = self.settings.crawl.max_sleep
-        if candidates:
-            wait = min(wait, max((min(candidates) - now).total_seconds(), 0.05))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=wait)
+        if due is not None:
+            wait = min(wait, max((due - now).total_seconds(), 0.05))
+        waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(self._wake.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()
+        self._wake.clear()
 
 
 __all__ = ["CrawlSummary", "Crawler"]

@@ -12,7 +12,7 @@ from lxml import etree
 
 from redline.dates import parse_date
 from redline.discovery.model import Discovered, SitemapPage
-from redline.discovery.safexml import gunzip_capped, screen
+from redline.discovery.safexml import gunzip_capped, looks_like_xml, screen
 from redline.errors import DiscoveryError
 from redline.frontier.urls import join_url
 from redline.settings import DiscoverySettings
@@ -42,9 +42,9 @@ def parse_sitemap(
     stripped = body.lstrip()
     if not stripped:
         raise DiscoveryError(f"{what} is empty")
-    if not stripped.startswith(b"<"):
+    if not looks_like_xml(body):
         return _plain_text(body, base_url, what, max_urls)
-    screen(body, what)
+    body = screen(body, what).body
     page = SitemapPage()
     seen: set[str] = set()
     root_name = None

@@ -2,7 +2,9 @@
 
 So that a tracker exposed to the public cannot be turned into a proxy into its own network
 (the cloud metadata addresses 169.254.169.254 and 100.100.100.200 above all). Sources that are
-meant to be local (the simulated newsroom) opt out with ``allow_private``.
+meant to be local (the simulated newsroom) opt out with ``allow_private``: that permission is
+an ``AddressPolicy`` passed with each fetch, naming the host:port pairs that fetch may reach on a
+private address (the source's own feed, sitemap and homepage hosts), never process state.
 
 The check happens where the connection is made: ``GuardedBackend`` is the httpcore network
 backend of the fetcher's HTTP client. It resolves the host itself, refuses the connection if any
@@ -17,7 +19,9 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 
@@ -55,6 +59,47 @@ def is_public_address(ip: str) -> bool:
         if any(not is_public_address(str(v4)) for v4 in _embedded_ipv4(addr)):
             return False
     return addr.is_global and not (addr.is_multicast or addr.is_reserved)
+
+
+def host_port(url: str) -> tuple[str, int] | None:
+    """(lower-case host name, port) a URL connects to; None when it has no usable host."""
+    p = urlsplit(url)
+    try:
+        port = p.port or (443 if p.scheme.lower() == "https" else 80)
+    except ValueError:
+        return None
+    name = (p.hostname or "").lower().strip("[]")
+    return (name, port) if name else None
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Where one fetch may connect to a private, loopback or reserved address: only the
+    host:port pairs listed, and only until a redirect leaves them (a public host's redirect
+    never leads into the private network)."""
+
+    private_hosts: frozenset[tuple[str, int]] = frozenset()
+
+    @classmethod
+    def private_for(cls, urls: Iterable[str]) -> AddressPolicy:
+        """Private addresses allowed for the hosts of ``urls`` (a source's own feeds, sitemaps
+        and homepage); a URL without a port allows both 80 and 443 (http to https)."""
+        pairs: set[tuple[str, int]] = set()
+        for url in urls:
+            hp = host_port(url)
+            if hp is None:
+                continue
+            has_port = hp[1] != (443 if url.lower().startswith("https:") else 80)
+            pairs.update([hp] if has_port else [(hp[0], 80), (hp[0], 443)])
+        return cls(frozenset(pairs))
+
+    def allows_private(self, url: str) -> bool:
+        hp = host_port(url)
+        return hp is not None and hp in self.private_hosts
+
+
+PUBLIC_ONLY = AddressPolicy()
+"""The default: every address must be public."""
 
 
 def _blocked(host: str, ip: str) -> FetchError:

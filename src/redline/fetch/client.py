@@ -16,7 +16,7 @@ import httpcore
 import httpx
 
 from redline.errors import FetchError
-from redline.fetch.addresses import GuardedBackend
+from redline.fetch.addresses import PUBLIC_ONLY, AddressPolicy, GuardedBackend
 from redline.fetch.limits import HostLimiter
 from redline.fetch.result import FetchResult, HttpExchange, exchange_of
 from redline.fetch.robots import RobotsCache
@@ -70,8 +70,20 @@ class Fetcher:
     def __init__(self, settings: FetchSettings | None = None) -> None:
         self.settings = settings or FetchSettings()
         s = self.settings
-        self._private_ok: set[tuple[str, int]] = set()
-        self._client = httpx.AsyncClient(
+        # Two connection pools: one that connects to public addresses only, and one for the
+        # fetches whose AddressPolicy allows a private address for the host. A pooled
+        # connection is reused only for its own origin, and a request goes to the private pool
+        # only when its own policy allows that origin, so one source's permission never lends
+        # a connection to another's fetch.
+        self._client = self._new_client(allow_private=False)
+        self._private_client: httpx.AsyncClient | None = None
+        self.limiter = HostLimiter(s.global_concurrency, s.per_host_concurrency, s.per_host_delay)
+        self._robots = RobotsCache(s.user_agent, s.robots_ttl, self._fetch_robots)
+        self._configured: set[str] = set()
+
+    def _new_client(self, *, allow_private: bool) -> httpx.AsyncClient:
+        s = self.settings
+        return httpx.AsyncClient(
             headers={"User-Agent": s.user_agent, "Accept": _ACCEPT},
             timeout=httpx.Timeout(s.timeout),
             follow_redirects=False,
@@ -79,12 +91,16 @@ class Fetcher:
             # reach of the address guard.
             trust_env=False,
             transport=_guarded_transport(
-                GuardedBackend(self._may_be_private), s.global_concurrency
+                GuardedBackend(lambda _host, _port: allow_private), s.global_concurrency
             ),
         )
-        self.limiter = HostLimiter(s.global_concurrency, s.per_host_concurrency, s.per_host_delay)
-        self._robots = RobotsCache(s.user_agent, s.robots_ttl, self._fetch_robots)
-        self._configured: set[str] = set()
+
+    def _client_for(self, private: bool) -> httpx.AsyncClient:
+        if not private:
+            return self._client
+        if self._private_client is None:
+            self._private_client = self._new_client(allow_private=True)
+        return self._private_client
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -94,22 +110,15 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._private_client is not None:
+            await self._private_client.aclose()
 
     def configure_host(
-        self, host: str, *, concurrency: int | None = None, delay: float | None = None,
-        allow_private: bool = False,
-    ) -> None:  # fmt: skip
-        """Per-source politeness and address policy for one host (host[:port] of its URLs)."""
+        self, host: str, *, concurrency: int | None = None, delay: float | None = None
+    ) -> None:
+        """Per-source politeness for one host (host[:port] of its URLs)."""
         self.limiter.configure(host, concurrency=concurrency, delay=delay)
         self._configured.add(host)
-        if allow_private:
-            p = urlsplit(f"//{host}")
-            name = (p.hostname or "").lower()
-            ports = [p.port] if p.port else [80, 443]
-            self._private_ok.update((name, port) for port in ports)
-
-    def _may_be_private(self, host: str, port: int) -> bool:
-        return (host.lower().strip("[]"), port) in self._private_ok
 
     def is_configured(self, host: str) -> bool:
         return host in self._configured
@@ -117,13 +126,17 @@ class Fetcher:
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None,
         respect_robots: bool = True, max_bytes: int | None = None,
+        scope: AddressPolicy = PUBLIC_ONLY,
     ) -> FetchResult:  # fmt: skip
-        """GET ``url`` following redirects; retries timeouts, connection errors and 5xx."""
+        """GET ``url`` following redirects; retries timeouts, connection errors and 5xx.
+        ``scope`` says which hosts this fetch may reach on a private address."""
         s = self.settings
         attempt = 0
         while True:
             try:
-                return await self._fetch_once(url, etag, last_modified, respect_robots, max_bytes)
+                return await self._fetch_once(
+                    url, etag, last_modified, respect_robots, max_bytes, scope
+                )
             except _Retryable as r:
                 if attempt >= s.retries:
                     if r.result is not None:
@@ -137,17 +150,19 @@ class Fetcher:
 
     async def _fetch_once(
         self, url: str, etag: str | None, last_modified: str | None, respect_robots: bool,
-        max_bytes: int | None,
+        max_bytes: int | None, scope: AddressPolicy,
     ) -> FetchResult:  # fmt: skip
         s = self.settings
         started = time.monotonic()
         redirects: list[str] = []
         exchanges: list[HttpExchange] = []
         current = url
+        in_scope = True  # every hop so far was one of the scope's own hosts
         try:
             async with asyncio.timeout(s.total_timeout):
                 while True:
-                    await self._guard(current, respect_robots)
+                    in_scope = in_scope and scope.allows_private(current)
+                    await self._guard(current, respect_robots, in_scope)
                     headers = {}
                     if not redirects:
                         if etag:
@@ -157,7 +172,7 @@ class Fetcher:
                     host = urlsplit(current).netloc
                     async with self.limiter.slot(host):
                         status, resp_headers, body, hop = await self._get(
-                            current, headers, max_bytes
+                            current, headers, max_bytes, self._client_for(in_scope)
                         )
                     exchanges.append(hop)
                     if status in _REDIRECTS and resp_headers.get("location"):
@@ -190,7 +205,7 @@ class Fetcher:
                 FetchError("timeout", f"{url} took longer than {s.total_timeout:g}s")
             ) from None
 
-    async def _guard(self, url: str, respect_robots: bool) -> None:
+    async def _guard(self, url: str, respect_robots: bool, private: bool) -> None:
         if join_url(url, "") is None:
             raise FetchError("protocol", f"not a valid http(s) URL: {url!r}")
         p = urlsplit(url)
@@ -199,16 +214,16 @@ class Fetcher:
         if (
             respect_robots
             and self.settings.respect_robots
-            and not await self._robots.allowed(_origin(url), url)
+            and not await self._robots.allowed(_origin(url), url, private=private)
         ):
             raise FetchError("robots", f"robots.txt of {p.netloc} disallows {url}")
 
     async def _get(
-        self, url: str, headers: dict[str, str], max_bytes: int | None
+        self, url: str, headers: dict[str, str], max_bytes: int | None, client: httpx.AsyncClient
     ) -> tuple[int, httpx.Headers, bytes, HttpExchange]:
         limit = max_bytes or self.settings.max_body_bytes
         try:
-            async with self._client.stream("GET", url, headers=headers) as resp:
+            async with client.stream("GET", url, headers=headers) as resp:
                 declared = resp.headers.get("content-length")
                 if (
                     declared
@@ -252,9 +267,11 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError("protocol", f"cannot fetch {url}: {exc}") from exc
 
-    async def _fetch_robots(self, url: str) -> tuple[int, str]:
-        await self._guard(url, respect_robots=False)
+    async def _fetch_robots(self, url: str, private: bool) -> tuple[int, str]:
+        await self._guard(url, respect_robots=False, private=private)
         host = urlsplit(url).netloc
         async with self.limiter.slot(host):
-            status, _headers, body, _hop = await self._get(url, {}, 512 * 1024)
+            status, _headers, body, _hop = await self._get(
+                url, {}, 512 * 1024, self._client_for(private)
+            )
         return status, body.decode("utf-8", errors="replace")

@@ -11,6 +11,8 @@ from typing import Any
 
 import zstandard
 from sqlalchemy import Connection, and_, delete, false, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from redline.errors import ArticleNotFound, RedlineError, StorageError
@@ -54,11 +56,14 @@ class ChecksMixin(FurnitureMixin):
     _zd: zstandard.ZstdDecompressor
 
     def _put_blob(self, conn: Connection, raw: bytes) -> str:
+        """Store ``raw`` once per SHA-256. Insert-or-ignore, not look-then-insert: two checkers
+        storing the same page at the same moment both succeed (the loser's insert is a no-op),
+        where a look-then-insert would fail one of them on the unique key."""
         sha = hashlib.sha256(raw).hexdigest()
         if conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == sha)).first() is None:
-            conn.execute(
-                insert(t.blobs).values(sha256=sha, size=len(raw), data=self._zc.compress(raw))
-            )
+            values = dict(sha256=sha, size=len(raw), data=self._zc.compress(raw))
+            dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            conn.execute(dialect_insert(t.blobs).values(**values).on_conflict_do_nothing())
         return sha
 
     def record_check(self, rec: CheckRecord) -> int | None:

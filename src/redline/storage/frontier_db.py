@@ -176,11 +176,17 @@ class FrontierMixin(_Base):
         now: datetime,
         checks: int,
         errors: int,
+        last_check: datetime | None = None,
+        last_progress: datetime | None = None,
     ) -> None:
+        """Say the worker is alive, and how far it got: ``last_check`` (its last completed
+        check) and ``last_progress`` (last check, or last time nothing was due), so `redline
+        status` tells a stuck worker from a healthy one."""
         with self._tx() as conn:
             values = dict(
-                host=host, pid=pid, started_at=started, last_seen=now, checks=checks, errors=errors
-            )
+                host=host, pid=pid, started_at=started, last_seen=now, checks=checks, errors=errors,
+                last_check=last_check, last_progress=last_progress,
+            )  # fmt: skip
             if not conn.execute(
                 update(t.workers).where(t.workers.c.id == worker).values(**values)
             ).rowcount:

@@ -260,6 +260,8 @@ workers = Table(
     Column("last_seen", UTCDateTime, nullable=False),
     Column("checks", Integer, nullable=False, default=0),
     Column("errors", Integer, nullable=False, default=0),
+    Column("last_check", UTCDateTime, nullable=True),  # its last completed check
+    Column("last_progress", UTCDateTime, nullable=True),  # last check, or found nothing due
 )
 
 api_tokens = Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -174,6 +175,32 @@ class SourcesMixin(_Base):
                 )
             ).rowcount
         return bool(n)
+
+    def renew_source_leases(self, worker: str, ids: Sequence[int], until: datetime) -> int:
+        """Extend ``worker``'s leases on the sources it is discovering, so a long discovery is
+        never re-claimed by another worker halfway through. Returns how many."""
+        if not ids:
+            return 0
+        src = t.sources
+        with self._tx() as conn:
+            n = conn.execute(
+                update(src)
+                .where(src.c.id.in_(list(ids)), src.c.lease_owner == worker)
+                .values(lease_expires=until)
+            ).rowcount
+        return int(n or 0)
+
+    def release_sources(self, ids: Sequence[int], worker: str) -> None:
+        """Give back sources whose discovery was interrupted (shutdown): due again at once."""
+        if not ids:
+            return
+        src = t.sources
+        with self._tx() as conn:
+            conn.execute(
+                update(src)
+                .where(src.c.id.in_(list(ids)), src.c.lease_owner == worker)
+                .values(lease_owner=None, lease_expires=None)
+            )
 
     def next_discovery(self) -> datetime | None:
         with self._read() as conn:

@@ -1,5 +1,6 @@
-"""Hostile endpoints for fault tests: huge, binary, badly encoded, slow, looping, bombs,
-5xx storms, unparseable URLs in a sitemap; and a raw TCP server that resets connections."""
+"""Hostile endpoints for fault tests: huge, binary, badly encoded, slow (pages and feeds),
+looping, bombs, 5xx storms, unparseable URLs in a sitemap; and a raw TCP server that resets
+connections."""
 
 from __future__ import annotations
 
@@ -109,6 +110,19 @@ async def _serve(name: str, send: Send, gone: asyncio.Event) -> None:
         except (OSError, asyncio.CancelledError):
             return
         await send({"type": "http.response.body", "body": b""})
+    elif name.startswith("slow-feed"):  # a feed dripping one byte per second, any suffix
+        await _start(send, ctype=b"application/rss+xml")
+        head = b'<?xml version="1.0"?><rss version="2.0"><channel><title>drip</title>'
+        await send({"type": "http.response.body", "body": head, "more_body": True})
+        try:
+            for _ in range(3600):
+                if gone.is_set():
+                    return
+                await send({"type": "http.response.body", "body": b" ", "more_body": True})
+                await asyncio.sleep(1)
+        except (OSError, asyncio.CancelledError):
+            return
+        await send({"type": "http.response.body", "body": b"</channel></rss>"})
     elif name == "redirect-loop":
         await _start(send, 302, extra=[(b"location", b"/hostile/redirect-loop")])
         await send({"type": "http.response.body", "body": b""})
