@@ -11,7 +11,7 @@ from tests.web.conftest import FILLERS, Web
 from tests.web.sample import HOSTILE
 
 from redline.diff import DIFF_ENGINE_VERSION
-from redline.storage.records import NewChange
+from redline.storage.records import ChangeRow
 
 
 def _page(web: Web, url: str, status: int = 200) -> str:
@@ -246,7 +246,7 @@ def test_changes_from_an_older_diff_engine_are_recomputed_and_stored(fresh: Web)
     store, a = fresh.store, fresh.sample.minister
     v2 = store.version(a, 2)
     good = store.changes(a)[v2.id]
-    stale = NewChange(engine_version="0", level="none", score=0.0, classes=[],
+    stale = ChangeRow(engine_version="0", level="none", score=0.0, classes=[],
                       summary="stale summary", stealth=False, data={"engine": "0"})  # fmt: skip
     assert store.replace_change(v2.id, stale)
     assert store.changes(a)[v2.id].summary == "stale summary"

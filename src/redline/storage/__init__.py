@@ -7,15 +7,26 @@ from redline.storage.records import (
     ChangeRow,
     CheckRecord,
     EventRow,
-    NewChange,
     NewVersion,
+    RemovalKind,
     SourceRow,
     VersionRow,
 )
 from redline.storage.store import Store, VersionConflict
 
 __all__ = [
-    "ArticleRow", "CaptureRow", "ChangeRow", "CheckRecord", "EventRow", "NewChange", "NewVersion",
-    "SourceRow", "Store", "VersionConflict", "VersionRow", "create_db_engine",
-    "default_database_url", "migrate",
+    "ArticleRow",
+    "CaptureRow",
+    "ChangeRow",
+    "CheckRecord",
+    "EventRow",
+    "NewVersion",
+    "RemovalKind",
+    "SourceRow",
+    "Store",
+    "VersionConflict",
+    "VersionRow",
+    "create_db_engine",
+    "default_database_url",
+    "migrate",
 ]  # fmt: skip

@@ -15,13 +15,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from redline.errors import ArticleNotFound, RedlineError, StorageError
 from redline.storage import schema as t
-from redline.storage._common import _Base, _storage_error, _version
+from redline.storage._common import _Base, _change, _storage_error, _version
 from redline.storage.records import (
     CaptureRow,
     ChangeRow,
     CheckRecord,
     EventRow,
-    NewChange,
     VersionRow,
 )
 
@@ -211,14 +210,7 @@ class ChecksMixin(_Base):
         """The stored change of each version (keyed by version id)."""
         with self._read() as conn:
             rows = conn.execute(select(t.changes).where(t.changes.c.article_id == article_id)).all()
-        return {
-            r.version_id: ChangeRow(
-                version_id=r.version_id, engine_version=r.engine_version, level=r.level,
-                score=r.score, classes=json.loads(r.classes), summary=r.summary,
-                stealth=bool(r.stealth), data=json.loads(r.data),
-            )
-            for r in rows
-        }  # fmt: skip
+        return {r.version_id: _change(r) for r in rows}
 
     def events(self, article_id: int) -> list[EventRow]:
         with self._read() as conn:
@@ -259,7 +251,7 @@ class ChecksMixin(_Base):
             ).all()
         return {r[0]: int(r[1]) for r in rows}
 
-    def replace_change(self, version_id: int, change: NewChange) -> bool:
+    def replace_change(self, version_id: int, change: ChangeRow) -> bool:
         """Store a recomputed change over the one a version has (a newer diff engine's result);
         False when the version has no stored change."""
         with self._tx() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from redline.sources.model import SourceConfig
@@ -65,9 +66,19 @@ class VersionRow:
         return tuple(p for p in self.text.split("\n\n") if p)
 
 
+class RemovalKind(StrEnum):
+    """How an article stopped being there: for readers each is a removal (one stream, one feed)."""
+
+    DELETED = "deleted"  # 404 on consecutive checks
+    GONE = "gone"  # 410
+    REDIRECTED = "redirected"  # sent to a section front, the homepage or another page
+
+
 @dataclass(frozen=True)
 class ChangeRow:
-    version_id: int
+    """A version's stored change: what the diff engine said. The same record is written (with
+    no ``version_id`` yet: the version gets its id in the same transaction) and read back."""
+
     engine_version: str
     level: str
     score: float
@@ -75,6 +86,7 @@ class ChangeRow:
     summary: str
     stealth: bool
     data: dict[str, Any]
+    version_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,17 +129,6 @@ class NewVersion:
 
 
 @dataclass(frozen=True)
-class NewChange:
-    engine_version: str
-    level: str
-    score: float
-    classes: list[str]
-    summary: str
-    stealth: bool
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class CheckRecord:
     """Everything one check of one article writes, applied in one transaction."""
 
@@ -146,7 +147,7 @@ class CheckRecord:
     next_check: datetime | None = None
     expected_version_count: int | None = None  # compare-and-set guard for new versions
     version: NewVersion | None = None
-    change: NewChange | None = None
+    change: ChangeRow | None = None
     status: str | None = None  # new article status, if it changes
     missing_count: int | None = None
     events: list[tuple[str, str | None]] = field(default_factory=list)

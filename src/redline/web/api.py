@@ -12,13 +12,11 @@ from redline.serialize import article_json, event_json, history_json, source_jso
 from redline.storage.browse import (
     ARTICLE_STATUSES,
     SearchQuery,
-    changed_since,
-    find_article_by_id,
+    change_of_version,
     find_source,
     list_articles,
     recent_changes,
     search,
-    snippet,
     source_summaries,
     version_timeline,
 )
@@ -37,6 +35,7 @@ from redline.web.errors import not_found
 from redline.web.shapes import entry_json, search_json, version_meta_json
 from redline.web.tracking import source_for_url
 from redline.web.views import diff_view
+from redline.web.wording import changed_since, snippet
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -54,10 +53,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _article(request: Request, article_id: int) -> ArticleRow:
-    art = find_article_by_id(store_of(request), article_id)
-    if art is None:
-        raise not_found(f"no article with id {article_id}")
-    return art
+    return store_of(request).get_article(article_id)  # ArticleNotFound → 404
 
 
 def _summaries(request: Request) -> dict[int, dict[str, int]]:
@@ -188,8 +184,6 @@ def versions(request: Request, article_id: Id) -> dict[str, Any]:
     responses=_ERRORS,
 )
 def version(request: Request, article_id: Id, number: Number) -> dict[str, Any]:
-    from redline.storage.browse import change_of_version
-
     store = store_of(request)
     v = store.version(_article(request, article_id).id, number)  # ArticleNotFound → 404
     return version_json(v, change_of_version(store, v.id) if v.number > 1 else None)

@@ -158,12 +158,8 @@ def source_feed(request: Request, name: str, level: str | None = None) -> Respon
 
 @router.get("/feeds/articles/{article_id}.atom")
 def article_feed(request: Request, article_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
-    from redline.storage.browse import find_article_by_id
-
     store = store_of(request)
-    art = find_article_by_id(store, article_id)
-    if art is None:
-        raise not_found(f"no article with id {article_id}")
+    art = store.get_article(article_id)  # ArticleNotFound → 404
     f = StreamFilter(article_id=art.id, min_level="none")
     page = recent_changes(store, f, limit=ENTRIES)
     return atom(request, title=f"Redline: {art.title or art.url}", alternate=f"/articles/{art.id}",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
@@ -18,12 +17,10 @@ from redline.storage.browse import (
     ARTICLE_STATUSES,
     LEVELS,
     SearchQuery,
-    find_article_by_id,
     find_source,
     list_articles,
     recent_changes,
     search,
-    snippet,
     source_summaries,
     version_timeline,
 )
@@ -45,6 +42,7 @@ from redline.web.deps import (
 from redline.web.errors import WebProblem, not_found
 from redline.web.tracking import source_for_url
 from redline.web.views import diff_view, timeline
+from redline.web.wording import changed_since, snippet
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,10 +51,7 @@ PAGE = 50
 
 
 def _article(request: Request, article_id: int) -> ArticleRow:
-    art = find_article_by_id(store_of(request), article_id)
-    if art is None:
-        raise not_found(f"no article with id {article_id}")
-    return art
+    return store_of(request).get_article(article_id)  # ArticleNotFound → 404
 
 
 def _query(**params: str | int | None) -> str:
@@ -90,7 +85,7 @@ def front(
 @router.get("/sources", response_class=HTMLResponse)
 def sources(request: Request) -> Response:
     store = store_of(request)
-    rows = source_summaries(store, now_of(request) - timedelta(hours=24))
+    rows = source_summaries(store, changed_since(now_of(request)))
     return render_page(request, "sources.html", rows=rows, page_title="Sources")
 
 
