@@ -3,14 +3,14 @@
 import dataclasses
 from pathlib import Path
 
-from redline.settings import CrawlSettings, FetchSettings
+from redline.settings import CrawlSettings, FetchSettings, WebSettings
 from redline.sources import SourceConfig
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text()
 
 
 def test_every_setting_is_documented() -> None:
-    for cls in (FetchSettings, CrawlSettings):
+    for cls in (FetchSettings, CrawlSettings, WebSettings):
         for f in dataclasses.fields(cls):
             assert f"`{f.name}`" in DOC, f"{cls.__name__}.{f.name} is not in docs/configuration.md"
 

@@ -67,6 +67,16 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    base_url: str | None = None
+    """Public address of the web interface (e.g. https://redline.example.org/), used for every
+    absolute link in feeds; without it only requests over loopback may use their Host header."""
+    workers: int = 1
+    """Processes `redline serve` runs to answer requests (each with its own database pool)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    web: WebSettings = field(default_factory=WebSettings)

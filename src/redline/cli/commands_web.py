@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
 from redline.cli.env import Env, crawl_until_signalled, out
+from redline.errors import ConfigError
+from redline.settings import WebSettings
 
 Host = Annotated[
     str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")
 ]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option("--base-url", help="Public address of the web UI, for the links in feeds."),
+]
+Workers = Annotated[
+    int, typer.Option("--workers", min=1, max=64, help="Processes answering requests.")
+]
+_WEB = WebSettings()
 
 
 def _url(host: str, port: int) -> str:
@@ -19,7 +30,13 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def serve(
+    ctx: typer.Context,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    base_url: BaseUrl = _WEB.base_url,
+    workers: Workers = _WEB.workers,
+) -> None:
     """Serve the web interface, JSON API and feeds (Ctrl-C stops)."""
     from redline.web.server import bind, serve_socket
 
@@ -27,18 +44,24 @@ def serve(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> No
     store = env.store()
     sock = bind(host, port)  # a taken port is a one-line error before anything else
     out.print(f"Redline web UI: {_url(host, port)}  (API docs at /api/docs) — Ctrl-C to stop")
-    serve_socket(store, sock, host, port)
+    serve_socket(store, sock, host, port, WebSettings(base_url=_base(base_url), workers=workers))
     out.print("stopped")
 
 
-def run(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None:
-    """Crawl continuously and serve the web interface, in one process (Ctrl-C stops both)."""
+def run(
+    ctx: typer.Context,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    base_url: BaseUrl = _WEB.base_url,
+) -> None:
+    """Crawl continuously and serve the web interface, in one process (Ctrl-C stops both;
+    for several web processes run `redline serve --workers N` beside `redline crawl`)."""
     from redline.crawl import Crawler
     from redline.web.server import start_in_thread
 
     env: Env = ctx.obj
     store = env.store()
-    stop_web = start_in_thread(store, host, port)
+    stop_web = start_in_thread(store, host, port, WebSettings(base_url=_base(base_url)))
     out.print(f"Redline web UI: {_url(host, port)}  — crawling until Ctrl-C")
     crawler = Crawler(store)
 
@@ -47,6 +70,18 @@ def run(ctx: typer.Context, host: Host = "127.0.0.1", port: Port = 8000) -> None
     finally:
         stop_web()
     out.print("stopped")
+
+
+def _base(url: str | None) -> str | None:
+    """A base URL as given, or a one-line error: it must be absolute http(s)."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"--base-url {url!r}: give an absolute http(s) URL, e.g. https://redline.example.org/"
+        )
+    return url
 
 
 def register(app: typer.Typer) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from redline.diff import DIFF_ENGINE_VERSION
 from redline.errors import ConfigError
 from redline.frontier.urls import canonicalize_url
 from redline.serialize import article_json, event_json, history_json, source_json, version_json
@@ -20,7 +21,10 @@ from redline.storage.browse import (
     source_summaries,
     version_timeline,
 )
+from redline.storage.browse.articles import articles_state
+from redline.storage.browse.stream import stream_state
 from redline.storage.records import ArticleRow
+from redline.web.conditional import headers, not_modified, validator
 from redline.web.deps import (
     MAX_ID,
     bad_param,
@@ -56,6 +60,11 @@ def _article(request: Request, article_id: int) -> ArticleRow:
     return store_of(request).get_article(article_id)  # ArticleNotFound → 404
 
 
+def _article_state(art: ArticleRow) -> tuple[object, ...]:
+    return (art.url, art.title, art.status, art.version_count, art.check_count,
+            art.last_checked, art.next_check, art.last_error, art.source, DIFF_ENGINE_VERSION)  # fmt: skip
+
+
 def _summaries(request: Request) -> dict[int, dict[str, int]]:
     since = changed_since(now_of(request))
     return {
@@ -65,9 +74,14 @@ def _summaries(request: Request) -> dict[int, dict[str, int]]:
 
 
 @router.get("/sources", summary="Sources with counts", responses=_ERRORS)
-def sources(request: Request) -> dict[str, Any]:
+def sources(request: Request, response: Response) -> Any:
     """Every configured source with `stats`: articles tracked, articles with a non-cosmetic
-    change in the last 24 hours, articles now deleted or gone."""
+    change in the last 24 hours, articles now removed (deleted, gone or redirected)."""
+    store = store_of(request)
+    v = validator(request, stream_state(store).token, *articles_state(store), per_minute=True)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     stats = _summaries(request)
     rows = store_of(request).list_sources()
     # every list has `next` (docs/api.md); sources and versions always fit on one page
@@ -90,11 +104,17 @@ def changes(
     klass: Annotated[str | None, Query(alias="class", description="headline, stealth, deleted, or a change class (correction, number, quote ...)")] = None,
     before: Before = None,
     limit: Limit = 50,
-) -> dict[str, Any]:  # fmt: skip
+    *, response: Response,
+) -> Any:  # fmt: skip
     """Newest first across all sources: each new version's change (level, classes, summary,
     old and new headline) and each deletion. Cosmetic changes are left out unless
     `level=cosmetic`."""
     store = store_of(request)
+    state = stream_state(store)
+    v = validator(request, state.token, updated=state.updated)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     f, _ = stream_filter(store, source=source, level=level, klass=klass)
     page = recent_changes(store, f, before=parse_cursor(before), limit=limit)
     return {
@@ -112,8 +132,13 @@ def articles(
     order: Annotated[str, Query(description="first_seen (default) or last_changed")] = "first_seen",
     before: Before = None,
     limit: Limit = 50,
-) -> dict[str, Any]:  # fmt: skip
+    *, response: Response,
+) -> Any:  # fmt: skip
     store = store_of(request)
+    v = validator(request, *articles_state(store))
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     src = parse_source(store, source)
     if status not in (None, "", *ARTICLE_STATUSES):
         raise bad_param(f"status: must be one of {', '.join(ARTICLE_STATUSES)}")
@@ -150,10 +175,14 @@ def lookup(request: Request, url: Annotated[str, Query(max_length=4000)]) -> dic
 @router.get(
     "/articles/{article_id}", summary="An article with its versions and events", responses=_ERRORS
 )
-def article(request: Request, article_id: Id) -> dict[str, Any]:
+def article(request: Request, article_id: Id, response: Response) -> Any:
     """The article, each version's metadata and change (no text), and its events."""
     store = store_of(request)
     art = _article(request, article_id)
+    v = validator(request, *_article_state(art), updated=art.last_checked)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     return {
         **article_json(art),
         "versions": [version_meta_json(v) for v in version_timeline(store, art.id)],
@@ -172,8 +201,12 @@ def history(request: Request, article_id: Id) -> dict[str, Any]:
 
 
 @router.get("/articles/{article_id}/versions", summary="An article's versions", responses=_ERRORS)
-def versions(request: Request, article_id: Id) -> dict[str, Any]:
+def versions(request: Request, article_id: Id, response: Response) -> Any:
     art = _article(request, article_id)
+    v = validator(request, art.version_count, DIFF_ENGINE_VERSION, updated=art.last_changed)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     items = [version_meta_json(v) for v in version_timeline(store_of(request), art.id)]
     return {"items": items, "next": None}
 

@@ -109,16 +109,18 @@ def list_articles(
     return Page(rows, nxt)
 
 
-def articles_state(store: Store) -> tuple[int, int]:
-    """(newest article id, newest event id): changes whenever an article list can change
-    order or membership (a new article, a new version or removal comes with an event)."""
+def articles_state(store: Store) -> tuple[int, ...]:
+    """Newest (article, version, event, capture) ids, four primary-key look-ups: they change
+    whenever an article list can change (a new article, version, removal or check)."""
     q = select(
-        select(func.max(t.articles.c.id)).scalar_subquery(),
-        select(func.max(t.events.c.id)).scalar_subquery(),
+        *(
+            select(func.max(table.c.id)).scalar_subquery()
+            for table in (t.articles, t.versions, t.events, t.captures)
+        )
     )
     with store._read() as conn:
         r = conn.execute(q).one()
-    return int(r[0] or 0), int(r[1] or 0)
+    return tuple(int(x or 0) for x in r)
 
 
 # ---- one article's history -------------------------------------------------------------------
