@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from lxml import etree
 from markupsafe import escape
 
+from redline.storage import RemovalKind
 from redline.storage.browse import (
     StreamEntry,
     StreamFilter,
@@ -36,6 +37,7 @@ from redline.web.deps import (
 from redline.web.errors import not_found
 from redline.web.shapes import diff_path
 from redline.web.templating import class_label
+from redline.web.wording import removal_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,7 +54,7 @@ def clean(text: str | None) -> str:
 def _entry_title(e: StreamEntry) -> str:
     title = e.title or e.article_url
     if e.kind != "change":
-        return f"Deleted: {title}" if e.kind == "deleted" else f"Gone: {title}"
+        return f"{removal_label(e.kind, e.detail)}: {title}"
     if e.headline_changed and e.old_title:
         return f"Headline changed: {e.old_title} → {title}"
     return title
@@ -61,9 +63,14 @@ def _entry_title(e: StreamEntry) -> str:
 def _entry_html(e: StreamEntry, base: str) -> str:
     article = f"{base}articles/{e.article_id}"
     if e.kind != "change" or e.number is None:
-        what = "deleted by the publisher" if e.kind == "deleted" else "gone (HTTP 410)"
+        how = removal_label(e.kind, e.detail)
+        target = (
+            f'<p>It now leads to <a href="{escape(e.detail)}">{escape(e.detail)}</a>.</p>'
+            if e.kind == RemovalKind.REDIRECTED and e.detail
+            else f"<p>{escape(e.detail or '')}</p>"
+        )
         return (
-            f"<p>The article was {what}.</p><p>{escape(e.detail or '')}</p>"
+            f"<p>The article was removed: {escape(how)}.</p>{target}"
             f'<p><a href="{escape(article)}">History</a> · <a href="{escape(e.article_url)}">Original</a></p>'
         )
     diff = base + diff_path(e.article_id, e.number - 1, e.number).lstrip("/")

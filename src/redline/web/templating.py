@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from redline.diff import CLASS_LABELS
+from redline.web.wording import removal_label
 
 LEVEL_LABELS = {
     "none": "No change",
@@ -21,7 +22,7 @@ EVENT_LABELS = {
     "first_seen": "First seen",
     "deleted": "Deleted",
     "gone": "Gone (HTTP 410)",
-    "redirected": "Redirected away",
+    "redirected": "Redirected",
     "suspect": "Suspect capture",
     "restored": "Restored",
 }
@@ -74,6 +75,7 @@ def make_env() -> Environment:
         class_label=class_label,
         level_label=lambda lv: LEVEL_LABELS.get(lv or "", lv or ""),
         event_label=lambda k: EVENT_LABELS.get(k, k),
+        removal_label=removal_label,
     )
     env.globals.update(LEVEL_LABELS=LEVEL_LABELS, CLASS_LABELS=CLASS_LABELS, ago=_ago)
     return env
