@@ -6,7 +6,7 @@ import pytest
 
 from redline.errors import ArticleNotFound, SourceError, StorageError
 from redline.sources import SourceConfig
-from redline.storage import CheckRecord, ChangeRow, NewVersion, Store, VersionConflict
+from redline.storage import ChangeRow, CheckRecord, NewVersion, Store, VersionConflict
 from redline.storage.database import current_revision
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

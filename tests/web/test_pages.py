@@ -103,7 +103,7 @@ def test_article_page_timeline(web: Web) -> None:
     _page(web, f"/articles/{web.sample.minister}?cosmetic=maybe", 422)
     links = {a.attributes.get("href") for a in doc.css(".timeline a")}
     assert f"/articles/{web.sample.minister}/diff/1/2" in links
-    assert "Next check" in text and "2026-11-20 13:00 UTC" in text
+    assert "Next check" in text and "20 Nov 2026, 13:00 UTC" in text
     gone = _page(web, f"/articles/{web.sample.deleted}")
     assert "Will not be checked again" in gone and "Deleted" in gone and "HTTP 404 on 3" in gone
     _assert_escaped(_page(web, f"/articles/{web.sample.hostile}"))

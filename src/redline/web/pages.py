@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
@@ -51,6 +52,7 @@ router = APIRouter(include_in_schema=False)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 PAGE = 50
+DATE_FIELDS = ("published", "modified")
 
 
 def _article(request: Request, article_id: int) -> ArticleRow:
@@ -240,10 +242,13 @@ def diff_page(
     dv = diff_view(store, art, a, b)
     # cosmetic edits are hidden by default, unless they are all the change there is
     cosmetic = cosmetic or ("show" if dv.result.level in ("cosmetic", "none") else "hide")
-    html = render_side_by_side_html(dv.result) if view == "side" else render_inline_html(dv.result)
+    # Dates are shown as dates (old → new) by the page, not diffed digit by digit.
+    dates = [f for f in dv.result.fields if f.field in DATE_FIELDS]
+    rest = replace(dv.result, fields=[f for f in dv.result.fields if f.field not in DATE_FIELDS])
+    html = render_side_by_side_html(rest) if view == "side" else render_inline_html(rest)
     return stamp(render_page(
         request, "diff.html", article=art, dv=dv, view=view, cosmetic=cosmetic,
-        diff_html=Markup(html), versions=version_timeline(store, art.id),
+        diff_html=Markup(html), date_fields=dates, versions=version_timeline(store, art.id),
         page_title=f"Diff: {dv.new.title} (v{a} → v{b})",
         feeds=[FeedLink(f"Redline: {art.title or art.url}", f"/feeds/articles/{art.id}.atom")],
     ), v)  # fmt: skip
