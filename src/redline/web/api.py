@@ -24,6 +24,7 @@ from redline.storage.browse import (
 from redline.storage.browse.articles import articles_state
 from redline.storage.browse.stream import stream_state
 from redline.storage.records import ArticleRow
+from redline.web import schemas
 from redline.web.conditional import headers, not_modified, validator
 from redline.web.deps import (
     MAX_ID,
@@ -73,7 +74,13 @@ def _summaries(request: Request) -> dict[int, dict[str, int]]:
     }
 
 
-@router.get("/sources", summary="Sources with counts", responses=_ERRORS)
+@router.get(
+    "/sources",
+    summary="Sources with counts",
+    response_model=schemas.SourceList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def sources(request: Request, response: Response) -> Any:
     """Every configured source with `stats`: articles tracked, articles with a non-cosmetic
     change in the last 24 hours, articles now removed (deleted, gone or redirected)."""
@@ -88,7 +95,13 @@ def sources(request: Request, response: Response) -> Any:
     return {"items": [source_json(r.config, stats.get(r.id)) for r in rows], "next": None}
 
 
-@router.get("/sources/{name}", summary="One source", responses=_ERRORS)
+@router.get(
+    "/sources/{name}",
+    summary="One source",
+    response_model=schemas.Source,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def source(request: Request, name: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
     src = find_source(store_of(request), name)
     if src is None:
@@ -96,7 +109,13 @@ def source(request: Request, name: Annotated[str, Path(max_length=64)]) -> dict[
     return source_json(src.config, _summaries(request).get(src.id))
 
 
-@router.get("/changes", summary="Recent changes and deletions", responses=_ERRORS)
+@router.get(
+    "/changes",
+    summary="Recent changes and removals",
+    response_model=schemas.ChangeList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def changes(
     request: Request,
     source: SourceQ = None,
@@ -123,7 +142,13 @@ def changes(
     }
 
 
-@router.get("/articles", summary="Articles", responses=_ERRORS)
+@router.get(
+    "/articles",
+    summary="Articles",
+    response_model=schemas.ArticleList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def articles(
     request: Request,
     source: SourceQ = None,
@@ -154,7 +179,13 @@ def articles(
     }
 
 
-@router.get("/articles/lookup", summary="Find an article by any URL variant", responses=_ERRORS)
+@router.get(
+    "/articles/lookup",
+    summary="Find an article by any URL variant",
+    response_model=schemas.Article,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def lookup(request: Request, url: Annotated[str, Query(max_length=4000)]) -> dict[str, Any]:
     """Tracking parameters, http/https, `www.`/mobile hosts and AMP paths all lead to the same
     article. 404 when no variant is tracked; the error then says whether a configured source
@@ -173,7 +204,11 @@ def lookup(request: Request, url: Annotated[str, Query(max_length=4000)]) -> dic
 
 
 @router.get(
-    "/articles/{article_id}", summary="An article with its versions and events", responses=_ERRORS
+    "/articles/{article_id}",
+    summary="An article with its versions and events",
+    response_model=schemas.ArticleDetail,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
 )
 def article(request: Request, article_id: Id, response: Response) -> Any:
     """The article, each version's metadata and change (no text), and its events."""
@@ -191,7 +226,11 @@ def article(request: Request, article_id: Id, response: Response) -> Any:
 
 
 @router.get(
-    "/articles/{article_id}/history", summary="Full history, texts included", responses=_ERRORS
+    "/articles/{article_id}/history",
+    summary="Full history, texts included",
+    response_model=schemas.History,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
 )
 def history(request: Request, article_id: Id) -> dict[str, Any]:
     """The same shape as `redline history --json`: every version with its full text."""
@@ -200,7 +239,13 @@ def history(request: Request, article_id: Id) -> dict[str, Any]:
     return history_json(art, store.versions(art.id), store.changes(art.id), store.events(art.id))
 
 
-@router.get("/articles/{article_id}/versions", summary="An article's versions", responses=_ERRORS)
+@router.get(
+    "/articles/{article_id}/versions",
+    summary="An article's versions",
+    response_model=schemas.VersionList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def versions(request: Request, article_id: Id, response: Response) -> Any:
     art = _article(request, article_id)
     v = validator(request, art.version_count, DIFF_ENGINE_VERSION, updated=art.last_changed)
@@ -214,6 +259,8 @@ def versions(request: Request, article_id: Id, response: Response) -> Any:
 @router.get(
     "/articles/{article_id}/versions/{number}",
     summary="One version with its text",
+    response_model=schemas.Version,
+    response_model_exclude_unset=True,
     responses=_ERRORS,
 )
 def version(request: Request, article_id: Id, number: Number) -> dict[str, Any]:
@@ -223,7 +270,11 @@ def version(request: Request, article_id: Id, number: Number) -> dict[str, Any]:
 
 
 @router.get(
-    "/articles/{article_id}/diff", summary="The diff between two versions", responses=_ERRORS
+    "/articles/{article_id}/diff",
+    summary="The diff between two versions",
+    response_model=schemas.Diff,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
 )
 def diff(
     request: Request, article_id: Id,
@@ -253,7 +304,13 @@ def diff(
     }  # fmt: skip
 
 
-@router.get("/search", summary="Full-text search over titles and texts", responses=_ERRORS)
+@router.get(
+    "/search",
+    summary="Full-text search over titles and texts",
+    response_model=schemas.SearchList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def search_api(
     request: Request,
     q: Annotated[str, Query(max_length=500, description='Words (all must match) and "quoted phrases"')],
