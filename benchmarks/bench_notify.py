@@ -34,7 +34,7 @@ from redline.notify.rules import Rule
 from redline.notify.send import new_secret
 from redline.settings import NotifySettings
 from redline.sources import SourceConfig
-from redline.storage import CheckRecord, NewChange, NewVersion, Store
+from redline.storage import ChangeRow, CheckRecord, NewVersion, Store
 
 
 def _version(n: int) -> NewVersion:
@@ -44,7 +44,7 @@ def _version(n: int) -> NewVersion:
     )  # fmt: skip
 
 
-CHANGE = NewChange(
+CHANGE = ChangeRow(
     engine_version="bench", level="major", score=1.0, classes=["headline"],
     summary="Headline changed", stealth=True, data={},
 )  # fmt: skip

@@ -248,6 +248,10 @@ class WebSettings:
     """Port `redline serve` and `redline run` listen on."""
     session_lifetime: Duration = timedelta(hours=12)
     """How long an operator stays signed in to the web UI after `/login` with an API token."""
+    base_url: str | None = None
+    """Public address of the web interface (e.g. https://redline.example.org/), used for every absolute link in feeds; without it only requests over loopback may use their Host header."""
+    workers: PositiveInt = 1
+    """Processes `redline serve` runs to answer requests (each with its own database pool)."""
 
 
 @dataclass(frozen=True)

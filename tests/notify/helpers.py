@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from redline.sources import SourceConfig
-from redline.storage import CheckRecord, NewChange, NewVersion, Store
+from redline.storage import ChangeRow, CheckRecord, NewVersion, Store
 
 NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 
@@ -19,8 +19,8 @@ def version(title: str, text: str = "Body.") -> NewVersion:
 
 def change(
     level: str = "major", classes: tuple[str, ...] = ("headline",), stealth: bool = True
-) -> NewChange:
-    return NewChange(
+) -> ChangeRow:
+    return ChangeRow(
         engine_version="t", level=level, score=1.0, classes=list(classes),
         summary=f"{level} change: {', '.join(classes)}", stealth=stealth, data={},
     )  # fmt: skip

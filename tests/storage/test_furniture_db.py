@@ -10,9 +10,9 @@ import pytest
 from redline.furniture import Block, RuleKind
 from redline.sources import SourceConfig
 from redline.storage import (
+    ChangeRow,
     CheckRecord,
     FurnitureUpdate,
-    NewChange,
     NewVersion,
     Store,
     VersionConflict,
@@ -144,11 +144,11 @@ def test_rewrite_history_collapses_renumbers_and_keeps_captures(store: Store) ->
                 outcome="new_version",
                 expected_version_count=k,
                 version=_version(text, "Story number 1"),
-                change=NewChange("t", "minor", 0.1, ["paragraph_added"], "added", False, {}),
+                change=ChangeRow("t", "minor", 0.1, ["paragraph_added"], "added", False, {}),
             )
         )
     v1, v2, v3 = store.versions(aid)
-    change = NewChange("t2", "substantive", 0.5, ["edit"], "edited", False, {"x": 1})
+    change = ChangeRow("t2", "substantive", 0.5, ["edit"], "edited", False, {"x": 1})
     rw = HistoryRewrite(
         article_id=aid,
         expected_version_count=3,

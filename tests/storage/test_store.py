@@ -6,7 +6,7 @@ import pytest
 
 from redline.errors import ArticleNotFound, SourceError, StorageError
 from redline.sources import SourceConfig
-from redline.storage import CheckRecord, NewChange, NewVersion, Store, VersionConflict
+from redline.storage import ChangeRow, CheckRecord, NewVersion, Store, VersionConflict
 from redline.storage.database import current_revision
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_versions_blobs_changes_and_compare_and_set(store: Store) -> None:
         )
     )
     assert v1 is not None
-    change = NewChange(
+    change = ChangeRow(
         engine_version="1",
         level="minor",
         score=0.2,

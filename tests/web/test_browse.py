@@ -16,10 +16,10 @@ from redline.storage.browse import (
     list_articles,
     recent_changes,
     search,
-    snippet,
     source_summaries,
     version_timeline,
 )
+from redline.web.wording import snippet
 
 
 def _walk(web: Web, f: StreamFilter, limit: int) -> list[tuple[str, int, int | None]]:

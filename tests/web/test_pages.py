@@ -11,7 +11,7 @@ from tests.web.conftest import FILLERS, Web
 from tests.web.sample import HOSTILE
 
 from redline.diff import DIFF_ENGINE_VERSION
-from redline.storage.records import NewChange
+from redline.storage.records import ChangeRow
 
 
 def _page(web: Web, url: str, status: int = 200) -> str:
@@ -103,7 +103,7 @@ def test_article_page_timeline(web: Web) -> None:
     _page(web, f"/articles/{web.sample.minister}?cosmetic=maybe", 422)
     links = {a.attributes.get("href") for a in doc.css(".timeline a")}
     assert f"/articles/{web.sample.minister}/diff/1/2" in links
-    assert "Next check" in text and "2026-11-20 13:00 UTC" in text
+    assert "Next check" in text and "20 Nov 2026, 13:00 UTC" in text
     gone = _page(web, f"/articles/{web.sample.deleted}")
     assert "Will not be checked again" in gone and "Deleted" in gone and "HTTP 404 on 3" in gone
     _assert_escaped(_page(web, f"/articles/{web.sample.hostile}"))
@@ -246,7 +246,7 @@ def test_changes_from_an_older_diff_engine_are_recomputed_and_stored(fresh: Web)
     store, a = fresh.store, fresh.sample.minister
     v2 = store.version(a, 2)
     good = store.changes(a)[v2.id]
-    stale = NewChange(engine_version="0", level="none", score=0.0, classes=[],
+    stale = ChangeRow(engine_version="0", level="none", score=0.0, classes=[],
                       summary="stale summary", stealth=False, data={"engine": "0"})  # fmt: skip
     assert store.replace_change(v2.id, stale)
     assert store.changes(a)[v2.id].summary == "stale summary"

@@ -15,7 +15,8 @@ from redline.errors import ConfigError
 from redline.serialize import source_json
 from redline.sources import SourceConfig, load_sources_file
 from redline.sources.edit import merge, parse_schedule
-from redline.storage.browse import changed_since, source_summaries
+from redline.storage.browse import source_summaries
+from redline.web.wording import changed_since
 
 source_app = typer.Typer(help="Add, list and remove sources (news outlets).", no_args_is_help=True)
 sources_app = typer.Typer(help="Load sources from a TOML file.", no_args_is_help=True)

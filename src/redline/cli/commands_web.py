@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 
 from redline.cli.env import Env, crawl_until_signalled, out
+from redline.errors import ConfigError
 
 Host = Annotated[
     str | None,
@@ -15,6 +17,14 @@ Host = Annotated[
 Port = Annotated[
     int | None, typer.Option("--port", min=1, max=65535, help="Port to listen on (web.port).")
 ]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option("--base-url", help="Public address of the web UI, for feed links (web.base_url)."),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, max=64, help="Processes answering requests (web.workers)."),
+]
 
 
 def _url(host: str, port: int) -> str:
@@ -22,30 +32,37 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(ctx: typer.Context, host: Host = None, port: Port = None) -> None:
+def serve(
+    ctx: typer.Context,
+    host: Host = None,
+    port: Port = None,
+    base_url: BaseUrl = None,
+    workers: Workers = None,
+) -> None:
     """Serve the web interface, JSON API and feeds (Ctrl-C stops)."""
     from redline.web.server import bind, serve_socket
 
     env: Env = ctx.obj
-    web = env.override("web", host=host, port=port).web
+    web = env.override("web", host=host, port=port, base_url=_base(base_url), workers=workers).web
     host, port = web.host, web.port
     store = env.store()
     sock = bind(host, port)  # a taken port is a one-line error before anything else
     out.print(f"Redline web UI: {_url(host, port)}  (API docs at /api/docs) — Ctrl-C to stop")
-    serve_socket(store, sock, host, port)
+    serve_socket(store, sock, host, port, web)
     out.print("stopped")
 
 
-def run(ctx: typer.Context, host: Host = None, port: Port = None) -> None:
-    """Crawl continuously and serve the web interface, in one process (Ctrl-C stops both)."""
+def run(ctx: typer.Context, host: Host = None, port: Port = None, base_url: BaseUrl = None) -> None:
+    """Crawl continuously and serve the web interface, in one process (Ctrl-C stops both;
+    for several web processes run `redline serve --workers N` beside `redline crawl`)."""
     from redline.crawl import Crawler
     from redline.web.server import start_in_thread
 
     env: Env = ctx.obj
-    web = env.override("web", host=host, port=port).web
+    web = env.override("web", host=host, port=port, base_url=_base(base_url)).web
     host, port = web.host, web.port
     store = env.store()
-    stop_web = start_in_thread(store, host, port)
+    stop_web = start_in_thread(store, host, port, web)
     out.print(f"Redline web UI: {_url(host, port)}  — crawling until Ctrl-C")
     crawler = Crawler(store, env.settings)
 
@@ -54,6 +71,18 @@ def run(ctx: typer.Context, host: Host = None, port: Port = None) -> None:
     finally:
         stop_web()
     out.print("stopped")
+
+
+def _base(url: str | None) -> str | None:
+    """A base URL as given, or a one-line error: it must be absolute http(s)."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"--base-url {url!r}: give an absolute http(s) URL, e.g. https://redline.example.org/"
+        )
+    return url
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from redline.diff.model import ChangeResult, DocVersion, FieldChange, Item
 from redline.diff.significance import item_level, version_level, words_touched
 from redline.diff.summary import summarise
 
-DIFF_ENGINE_VERSION = "3"
+DIFF_ENGINE_VERSION = "4"
 """Bumped whenever classification or scoring changes: stored changes from another engine
 version are recomputed when read (redline.versions.changes: current_result, refresh_changes)."""
 
@@ -48,8 +48,10 @@ def _field(name: str, old: str | None, new: str | None, ctx: ArticleContext) -> 
         # letter case, punctuation or quote style only ('By Jane Doe' → 'By JANE DOE') is cosmetic
         sub = classify_edit(old or "", new or "", fc.tokens, ctx)[0] if old and new else []
         fc.classes = ["byline", *sub] if sub in (["quote_style"], ["punctuation"]) else ["byline"]
-    else:
+    elif name == "published":
         fc.classes = ["dates"]
+    # a new modification time gets no class: nearly every edit brings one, so as a tag it
+    # would label every change; the field itself is still listed (and alone, summarised)
     return fc
 
 

@@ -29,7 +29,7 @@ CLASS_LABELS: dict[str, str] = {
     "byline": "Byline changed",
     "correction": "Correction",
     "update_note": "Update note",
-    "dates": "Dates changed",
+    "dates": "Publication date changed",
 }
 COSMETIC = frozenset({"typo", "punctuation", "quote_style"})
 LEVELS = ("none", "cosmetic", "minor", "substantive", "major")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from redline.errors import StorageError
 from redline.sources.model import SourceConfig
 from redline.storage import schema as t
-from redline.storage.records import ArticleRow, SourceRow, VersionRow
+from redline.storage.records import ArticleRow, ChangeRow, SourceRow, VersionRow
 
 
 class _Base:
@@ -64,6 +64,15 @@ def _article(row: Row[Any]) -> ArticleRow:
 def _version(row: Row[Any]) -> VersionRow:
     m = row._mapping
     return VersionRow(**{k: m[k] for k in VersionRow.__dataclass_fields__})
+
+
+def _change(row: Row[Any]) -> ChangeRow:
+    m = row._mapping
+    return ChangeRow(
+        version_id=m["version_id"], engine_version=m["engine_version"], level=m["level"],
+        score=m["score"], classes=json.loads(m["classes"]), summary=m["summary"],
+        stealth=bool(m["stealth"]), data=json.loads(m["data"]),
+    )  # fmt: skip
 
 
 def _source(row: Row[Any]) -> SourceRow:

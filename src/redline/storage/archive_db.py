@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 from redline.errors import ArticleNotFound, StorageError
 from redline.storage import schema as t
 from redline.storage._common import _Base
-from redline.storage.records import ArchiveVersion, NewChange, WarcRecordData
+from redline.storage.records import ArchiveVersion, ChangeRow, WarcRecordData
 
 _BATCH = 200  # records read per query: bounds memory by the batch, not by the export
 
@@ -283,7 +283,7 @@ class ArchiveMixin(_Base):
         return out
 
     def insert_archive_versions(
-        self, article_id: int, items: Sequence[ArchiveVersion], successor: NewChange | None
+        self, article_id: int, items: Sequence[ArchiveVersion], successor: ChangeRow | None
     ) -> list[int]:
         """Insert backfilled versions (oldest first) before the earliest version held, numbered
         down from it (0, -1, ... before version 1): numbers of versions already held never
@@ -356,7 +356,7 @@ class ArchiveMixin(_Base):
 
 
 def _put_change(
-    conn: Connection, article_id: int, version_id: int, at: datetime, c: NewChange
+    conn: Connection, article_id: int, version_id: int, at: datetime, c: ChangeRow
 ) -> None:
     conn.execute(
         insert(t.changes).values(

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from redline.errors import ArticleNotFound, RedlineError, StorageError
 from redline.storage import schema as t
-from redline.storage._common import _storage_error, _version
+from redline.storage._common import _change, _storage_error, _version
 from redline.storage.archive_db import put_warc
 from redline.storage.furniture_db import FurnitureMixin
 from redline.storage.notify_db import REMOVALS, enqueue
@@ -27,7 +27,6 @@ from redline.storage.records import (
     CheckRecord,
     EventRow,
     HistoryRewrite,
-    NewChange,
     VersionRow,
 )
 
@@ -235,14 +234,7 @@ class ChecksMixin(FurnitureMixin):
         """The stored change of each version (keyed by version id)."""
         with self._read() as conn:
             rows = conn.execute(select(t.changes).where(t.changes.c.article_id == article_id)).all()
-        return {
-            r.version_id: ChangeRow(
-                version_id=r.version_id, engine_version=r.engine_version, level=r.level,
-                score=r.score, classes=json.loads(r.classes), summary=r.summary,
-                stealth=bool(r.stealth), data=json.loads(r.data),
-            )
-            for r in rows
-        }  # fmt: skip
+        return {r.version_id: _change(r) for r in rows}
 
     def events(self, article_id: int) -> list[EventRow]:
         with self._read() as conn:
@@ -283,7 +275,7 @@ class ChecksMixin(FurnitureMixin):
             ).all()
         return {r[0]: int(r[1]) for r in rows}
 
-    def replace_change(self, version_id: int, change: NewChange) -> bool:
+    def replace_change(self, version_id: int, change: ChangeRow) -> bool:
         """Store a recomputed change over the one a version has (a newer diff engine's result);
         False when the version has no stored change."""
         with self._tx() as conn:

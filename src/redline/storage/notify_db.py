@@ -30,7 +30,7 @@ from redline.notify.rules import (
 )
 from redline.storage import schema as t
 from redline.storage._common import _Base, _lease
-from redline.storage.records import DeliveryRow, NewChange, NotifyItem, StreamItem
+from redline.storage.records import ChangeRow, DeliveryRow, NotifyItem, StreamItem
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 REMOVALS = frozenset(Removal)  # event kinds announced as removals
@@ -65,7 +65,7 @@ def enqueue(
     article_id: int,
     at: datetime,
     version_id: int | None,
-    change: NewChange | None,
+    change: ChangeRow | None,
     removals: Sequence[tuple[int, str]],
 ) -> int:
     """Outbox rows for the subscriptions this check's change or removal events concern,

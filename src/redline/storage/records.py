@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from redline.furniture.policy import Block, RuleKind
@@ -71,9 +72,19 @@ class VersionRow:
         return tuple(p for p in self.text.split("\n\n") if p)
 
 
+class RemovalKind(StrEnum):
+    """How an article stopped being there: for readers each is a removal (one stream, one feed)."""
+
+    DELETED = "deleted"  # 404 on consecutive checks
+    GONE = "gone"  # 410
+    REDIRECTED = "redirected"  # sent to a section front, the homepage or another page
+
+
 @dataclass(frozen=True)
 class ChangeRow:
-    version_id: int
+    """A version's stored change: what the diff engine said. The same record is written (with
+    no ``version_id`` yet: the version gets its id in the same transaction) and read back."""
+
     engine_version: str
     level: str
     score: float
@@ -81,6 +92,7 @@ class ChangeRow:
     summary: str
     stealth: bool
     data: dict[str, Any]
+    version_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,7 @@ class ArchiveVersion:
     memento_url: str
     memento_datetime: datetime
     final_url: str
-    change: NewChange | None = None  # against the archive version before it, if any
+    change: ChangeRow | None = None  # against the archive version before it, if any
     warc: tuple[WarcRecordData, ...] = ()
 
 
@@ -151,17 +163,6 @@ class WarcRecordData:
 
 
 @dataclass(frozen=True)
-class NewChange:
-    engine_version: str
-    level: str
-    score: float
-    classes: list[str]
-    summary: str
-    stealth: bool
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class MovedMerge:
     """A moved story's two records becoming one (decided by the checker, applied by storage)."""
 
@@ -169,7 +170,7 @@ class MovedMerge:
     absorbed: int
     url: str  # the story's new main URL
     drop: frozenset[int] = frozenset()  # absorbed versions that repeat the kept record's latest
-    first_change: NewChange | None = None  # the first moved version against the kept latest
+    first_change: ChangeRow | None = None  # the first moved version against the kept latest
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ class CheckRecord:
     next_check: datetime | None = None
     expected_version_count: int | None = None  # compare-and-set guard for new versions
     version: NewVersion | None = None
-    change: NewChange | None = None
+    change: ChangeRow | None = None
     status: str | None = None  # new article status, if it changes
     missing_count: int | None = None
     events: list[tuple[str, str | None]] = field(default_factory=list)
@@ -242,7 +243,7 @@ class RewrittenVersion:
     content_hash: str
     extractor: str
     extractor_version: str
-    change: NewChange | None  # from the version kept before it (None for the first)
+    change: ChangeRow | None  # from the version kept before it (None for the first)
 
 
 @dataclass(frozen=True)

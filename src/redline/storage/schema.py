@@ -345,3 +345,13 @@ deliveries = Table(
     Index("ix_deliveries_due", "status", "next_attempt"),
     Index("ix_deliveries_subscription", "subscription_id", "status", "id"),
 )
+
+# Per-source counters kept exact by triggers on articles (migration 0011): the sources page
+# reads one row per source instead of counting every article.
+source_stats = Table(
+    "source_stats",
+    metadata,
+    Column("source_id", Integer, primary_key=True),
+    Column("articles", Integer, nullable=False, server_default="0"),
+    Column("removed", Integer, nullable=False, server_default="0"),
+)

@@ -8,7 +8,7 @@ import logging
 from redline.diff import DIFF_ENGINE_VERSION, ChangeResult, DocVersion, compare
 from redline.storage import Store
 from redline.storage.browse import change_of_version
-from redline.storage.records import ChangeRow, NewChange, NewVersion, VersionRow
+from redline.storage.records import ChangeRow, NewVersion, VersionRow
 
 log = logging.getLogger(__name__)
 
@@ -24,15 +24,15 @@ def as_doc(v: VersionRow | NewVersion) -> DocVersion:
     )  # fmt: skip
 
 
-def as_new_change(result: ChangeResult) -> NewChange:
-    return NewChange(
+def as_new_change(result: ChangeResult) -> ChangeRow:
+    return ChangeRow(
         engine_version=result.engine, level=result.level, score=result.score,
         classes=list(result.classes), summary=result.summary, stealth=result.stealth,
         data=result.to_dict(),
     )  # fmt: skip
 
 
-def change_between(old: VersionRow, new: VersionRow | NewVersion) -> NewChange:
+def change_between(old: VersionRow, new: VersionRow | NewVersion) -> ChangeRow:
     return as_new_change(compare(as_doc(old), as_doc(new)))
 
 
@@ -76,7 +76,7 @@ def refresh_changes(store: Store, article_id: int) -> int:
     by_number = {v.number: v for v in versions}
     done = 0
     for c in stale:
-        new = by_id.get(c.version_id)
+        new = by_id.get(c.version_id) if c.version_id is not None else None
         old = by_number.get(new.number - 1) if new else None
         if new is not None and old is not None:
             store.replace_change(new.id, change_between(old, new))

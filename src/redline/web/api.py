@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from redline.diff import DIFF_ENGINE_VERSION
 from redline.errors import ConfigError
 from redline.frontier.urls import canonicalize_url
 from redline.serialize import article_json, event_json, history_json, source_json, version_json
 from redline.storage.browse import (
     ARTICLE_STATUSES,
     SearchQuery,
-    changed_since,
-    find_article_by_id,
+    change_of_version,
     find_source,
     list_articles,
     recent_changes,
     search,
-    snippet,
     source_summaries,
     version_timeline,
 )
+from redline.storage.browse.articles import articles_state
+from redline.storage.browse.stream import stream_state
 from redline.storage.records import ArticleRow
+from redline.web import schemas
+from redline.web.conditional import headers, not_modified, validator
 from redline.web.deps import (
     MAX_ID,
     bad_param,
@@ -37,6 +40,7 @@ from redline.web.errors import not_found
 from redline.web.shapes import entry_json, search_json, version_meta_json
 from redline.web.tracking import source_for_url
 from redline.web.views import diff_view
+from redline.web.wording import changed_since, snippet
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -59,10 +63,12 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _article(request: Request, article_id: int) -> ArticleRow:
-    art = find_article_by_id(store_of(request), article_id)
-    if art is None:
-        raise not_found(f"no article with id {article_id}")
-    return art
+    return store_of(request).get_article(article_id)  # ArticleNotFound → 404
+
+
+def _article_state(art: ArticleRow) -> tuple[object, ...]:
+    return (art.url, art.title, art.status, art.version_count, art.check_count,
+            art.last_checked, art.next_check, art.last_error, art.source, DIFF_ENGINE_VERSION)  # fmt: skip
 
 
 def _summaries(request: Request) -> dict[int, dict[str, int]]:
@@ -73,10 +79,21 @@ def _summaries(request: Request) -> dict[int, dict[str, int]]:
     }
 
 
-@router.get("/sources", summary="Sources with counts", responses=_ERRORS)
-def sources(request: Request) -> dict[str, Any]:
+@router.get(
+    "/sources",
+    summary="Sources with counts",
+    response_model=schemas.SourceList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
+def sources(request: Request, response: Response) -> Any:
     """Every configured source with `stats`: articles tracked, articles with a non-cosmetic
-    change in the last 24 hours, articles now deleted or gone."""
+    change in the last 24 hours, articles now removed (deleted, gone or redirected)."""
+    store = store_of(request)
+    v = validator(request, stream_state(store).token, *articles_state(store), per_minute=True)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     stats = _summaries(request)
     rows = store_of(request).list_sources()
     # every list has `next` (docs/api.md); sources and versions always fit on one page
@@ -84,7 +101,13 @@ def sources(request: Request) -> dict[str, Any]:
     return {"items": items, "next": None}
 
 
-@router.get("/sources/{name}", summary="One source", responses=_ERRORS)
+@router.get(
+    "/sources/{name}",
+    summary="One source",
+    response_model=schemas.Source,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def source(request: Request, name: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
     src = find_source(store_of(request), name)
     if src is None:
@@ -92,7 +115,13 @@ def source(request: Request, name: Annotated[str, Path(max_length=64)]) -> dict[
     return source_json(src.config, _summaries(request).get(src.id), paused=src.paused)
 
 
-@router.get("/changes", summary="Recent changes and deletions", responses=_ERRORS)
+@router.get(
+    "/changes",
+    summary="Recent changes and removals",
+    response_model=schemas.ChangeList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def changes(
     request: Request,
     source: SourceQ = None,
@@ -100,11 +129,17 @@ def changes(
     klass: Annotated[str | None, Query(alias="class", description="headline, stealth, deleted, or a change class (correction, number, quote ...)")] = None,
     before: Before = None,
     limit: Limit = 50,
-) -> dict[str, Any]:  # fmt: skip
+    *, response: Response,
+) -> Any:  # fmt: skip
     """Newest first across all sources: each new version's change (level, classes, summary,
     old and new headline) and each deletion. Cosmetic changes are left out unless
     `level=cosmetic`."""
     store = store_of(request)
+    state = stream_state(store)
+    v = validator(request, state.token, updated=state.updated)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     f, _ = stream_filter(store, source=source, level=level, klass=klass)
     page = recent_changes(store, f, before=parse_cursor(before), limit=limit)
     return {
@@ -113,7 +148,13 @@ def changes(
     }
 
 
-@router.get("/articles", summary="Articles", responses=_ERRORS)
+@router.get(
+    "/articles",
+    summary="Articles",
+    response_model=schemas.ArticleList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def articles(
     request: Request,
     source: SourceQ = None,
@@ -122,8 +163,13 @@ def articles(
     order: Annotated[str, Query(description="first_seen (default) or last_changed")] = "first_seen",
     before: Before = None,
     limit: Limit = 50,
-) -> dict[str, Any]:  # fmt: skip
+    *, response: Response,
+) -> Any:  # fmt: skip
     store = store_of(request)
+    v = validator(request, *articles_state(store))
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     src = parse_source(store, source)
     if status not in (None, "", *ARTICLE_STATUSES):
         raise bad_param(f"status: must be one of {', '.join(ARTICLE_STATUSES)}")
@@ -139,7 +185,13 @@ def articles(
     }
 
 
-@router.get("/articles/lookup", summary="Find an article by any URL variant", responses=_ERRORS)
+@router.get(
+    "/articles/lookup",
+    summary="Find an article by any URL variant",
+    response_model=schemas.Article,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def lookup(request: Request, url: Annotated[str, Query(max_length=4000)]) -> dict[str, Any]:
     """Tracking parameters, http/https, `www.`/mobile hosts and AMP paths all lead to the same
     article. 404 when no variant is tracked; the error then says whether a configured source
@@ -158,12 +210,20 @@ def lookup(request: Request, url: Annotated[str, Query(max_length=4000)]) -> dic
 
 
 @router.get(
-    "/articles/{article_id}", summary="An article with its versions and events", responses=_ERRORS
+    "/articles/{article_id}",
+    summary="An article with its versions and events",
+    response_model=schemas.ArticleDetail,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
 )
-def article(request: Request, article_id: Id) -> dict[str, Any]:
+def article(request: Request, article_id: Id, response: Response) -> Any:
     """The article, each version's metadata and change (no text), and its events."""
     store = store_of(request)
     art = _article(request, article_id)
+    v = validator(request, *_article_state(art), updated=art.last_checked)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     return {
         **article_json(art),
         "versions": [version_meta_json(v) for v in version_timeline(store, art.id)],
@@ -172,7 +232,11 @@ def article(request: Request, article_id: Id) -> dict[str, Any]:
 
 
 @router.get(
-    "/articles/{article_id}/history", summary="Full history, texts included", responses=_ERRORS
+    "/articles/{article_id}/history",
+    summary="Full history, texts included",
+    response_model=schemas.History,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
 )
 def history(request: Request, article_id: Id) -> dict[str, Any]:
     """The same shape as `redline history --json`: every version with its full text."""
@@ -184,9 +248,19 @@ def history(request: Request, article_id: Id) -> dict[str, Any]:
     )  # fmt: skip
 
 
-@router.get("/articles/{article_id}/versions", summary="An article's versions", responses=_ERRORS)
-def versions(request: Request, article_id: Id) -> dict[str, Any]:
+@router.get(
+    "/articles/{article_id}/versions",
+    summary="An article's versions",
+    response_model=schemas.VersionList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
+def versions(request: Request, article_id: Id, response: Response) -> Any:
     art = _article(request, article_id)
+    v = validator(request, art.version_count, DIFF_ENGINE_VERSION, updated=art.last_changed)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    response.headers.update(headers(v))
     items = [version_meta_json(v) for v in version_timeline(store_of(request), art.id)]
     return {"items": items, "next": None}
 
@@ -194,18 +268,22 @@ def versions(request: Request, article_id: Id) -> dict[str, Any]:
 @router.get(
     "/articles/{article_id}/versions/{number}",
     summary="One version with its text",
+    response_model=schemas.Version,
+    response_model_exclude_unset=True,
     responses=_ERRORS,
 )
 def version(request: Request, article_id: Id, number: Number) -> dict[str, Any]:
-    from redline.storage.browse import change_of_version
-
     store = store_of(request)
     v = store.version(_article(request, article_id).id, number)  # ArticleNotFound → 404
     return version_json(v, change_of_version(store, v.id), store.provenance(v.article_id).get(v.id))
 
 
 @router.get(
-    "/articles/{article_id}/diff", summary="The diff between two versions", responses=_ERRORS
+    "/articles/{article_id}/diff",
+    summary="The diff between two versions",
+    response_model=schemas.Diff,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
 )
 def diff(
     request: Request, article_id: Id,
@@ -235,7 +313,13 @@ def diff(
     }  # fmt: skip
 
 
-@router.get("/search", summary="Full-text search over titles and texts", responses=_ERRORS)
+@router.get(
+    "/search",
+    summary="Full-text search over titles and texts",
+    response_model=schemas.SearchList,
+    response_model_exclude_unset=True,
+    responses=_ERRORS,
+)
 def search_api(
     request: Request,
     q: Annotated[str, Query(max_length=500, description='Words (all must match) and "quoted phrases"')],

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from redline import __version__
 from redline.diff import DIFF_CSS
+from redline.settings import WebSettings
 from redline.storage import Store
 from redline.web import api, archive, errors, feeds, manage, notify, pages
 from redline.web.middleware import WebMiddleware
@@ -34,7 +35,9 @@ def _docs_assets() -> Path | None:
     return Path(fastapi_offline.__file__).with_name("static")
 
 
-def create_app(store: Store, *, clock: Callable[[], datetime] = _utcnow) -> FastAPI:
+def create_app(
+    store: Store, *, clock: Callable[[], datetime] = _utcnow, settings: WebSettings | None = None
+) -> FastAPI:
     app = FastAPI(
         title="Redline API",
         version=__version__,
@@ -48,6 +51,7 @@ def create_app(store: Store, *, clock: Callable[[], datetime] = _utcnow) -> Fast
     )
     app.state.store = store
     app.state.clock = clock
+    app.state.web = settings or WebSettings()
     app.state.env = make_env()
     errors.install(app)
     app.add_middleware(WebMiddleware)

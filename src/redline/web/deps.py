@@ -6,6 +6,7 @@ here, once, into typed values; anything unknown is a 422 with a message that say
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +32,31 @@ def store_of(request: Request) -> Store:
 def now_of(request: Request) -> datetime:
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
+
+
+def _loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def public_base(request: Request) -> tuple[str, bool]:
+    """(base URL for absolute links, whether it is the configured one).
+
+    The configured ``base_url`` when there is one. Otherwise the Host header only for a request
+    over loopback (a reader on this machine), and the listening address for any other: a
+    forged Host header must never end up in links a cache keeps."""
+    configured: str | None = request.app.state.web.base_url
+    if configured:
+        return configured.rstrip("/") + "/", True
+    if _loopback(request.client.host if request.client else None):
+        return str(request.base_url), False
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    scheme = request.url.scheme
+    shown = f"[{host}]" if ":" in str(host) else str(host)
+    default = (scheme, port) in (("http", 80), ("https", 443))
+    return f"{scheme}://{shown}{'' if default or port is None else f':{port}'}/", False
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ Built with lxml, so every feed is well-formed XML whatever the article text cont
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -17,11 +16,28 @@ from fastapi.responses import Response
 from lxml import etree
 from markupsafe import escape
 
-from redline.storage.browse import StreamEntry, StreamFilter, find_source, recent_changes
-from redline.web.deps import MAX_ID, now_of, parse_level, parse_source, store_of, stream_filter
+from redline.storage import RemovalKind
+from redline.storage.browse import (
+    StreamEntry,
+    StreamFilter,
+    find_source,
+    recent_changes,
+    stream_state,
+)
+from redline.web.conditional import Validator, not_modified, stamp, validator
+from redline.web.deps import (
+    MAX_ID,
+    now_of,
+    parse_level,
+    parse_source,
+    public_base,
+    store_of,
+    stream_filter,
+)
 from redline.web.errors import not_found
 from redline.web.shapes import diff_path
 from redline.web.templating import class_label
+from redline.web.wording import removal_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,7 +54,7 @@ def clean(text: str | None) -> str:
 def _entry_title(e: StreamEntry) -> str:
     title = e.title or e.article_url
     if e.kind != "change":
-        return f"Deleted: {title}" if e.kind == "deleted" else f"Gone: {title}"
+        return f"{removal_label(e.kind, e.detail)}: {title}"
     if e.headline_changed and e.old_title:
         return f"Headline changed: {e.old_title} → {title}"
     return title
@@ -47,9 +63,14 @@ def _entry_title(e: StreamEntry) -> str:
 def _entry_html(e: StreamEntry, base: str) -> str:
     article = f"{base}articles/{e.article_id}"
     if e.kind != "change" or e.number is None:
-        what = "deleted by the publisher" if e.kind == "deleted" else "gone (HTTP 410)"
+        how = removal_label(e.kind, e.detail)
+        target = (
+            f'<p>It now leads to <a href="{escape(e.detail)}">{escape(e.detail)}</a>.</p>'
+            if e.kind == RemovalKind.REDIRECTED and e.detail
+            else f"<p>{escape(e.detail or '')}</p>"
+        )
         return (
-            f"<p>The article was {what}.</p><p>{escape(e.detail or '')}</p>"
+            f"<p>The article was removed: {escape(how)}.</p>{target}"
             f'<p><a href="{escape(article)}">History</a> · <a href="{escape(e.article_url)}">Original</a></p>'
         )
     diff = base + diff_path(e.article_id, e.number - 1, e.number).lstrip("/")
@@ -69,11 +90,12 @@ def _entry_html(e: StreamEntry, base: str) -> str:
 
 
 def atom(
-    request: Request, *, title: str, alternate: str, entries: Sequence[StreamEntry],
-    updated: datetime,
+    request: Request, v: Validator, *, title: str, alternate: str,
+    entries: Sequence[StreamEntry], updated: datetime,
 ) -> Response:  # fmt: skip
-    base = str(request.base_url)
-    self_url = str(request.url)
+    base, configured = public_base(request)
+    query = request.url.query
+    self_url = base + request.url.path.lstrip("/") + (f"?{query}" if query else "")
     E = etree.Element
     feed = E(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
 
@@ -113,11 +135,22 @@ def atom(
         sub(entry, "summary", e.summary or _entry_title(e))
         sub(entry, "content", _entry_html(e, base), type="html")
     body = etree.tostring(feed, xml_declaration=True, encoding="utf-8")
-    etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-    headers = {"etag": etag, "cache-control": "public, max-age=60"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
+    response = Response(body, media_type="application/atom+xml; charset=utf-8")
+    return stamp(response, v, _cache(configured))
+
+
+def _cache(configured: bool) -> str:
+    """Shared caches may keep a feed only when its links come from the configured address."""
+    return f"{'public' if configured else 'private'}, max-age=60"
+
+
+def _fresh(
+    request: Request, *state: object, updated: datetime | None
+) -> tuple[Validator, Response | None]:
+    """The feed's validator (its links depend on the base URL too) and a 304 if it matches."""
+    base, configured = public_base(request)
+    v = validator(request, base, *state, updated=updated)
+    return v, not_modified(request, v, _cache(configured))
 
 
 @router.get("/feeds/changes.atom")
@@ -126,45 +159,57 @@ def changes_feed(
     klass: Annotated[str | None, Query(alias="class")] = None,
 ) -> Response:  # fmt: skip
     store = store_of(request)
+    state = stream_state(store)
+    v, cached = _fresh(request, state.token, updated=state.updated)
+    if cached is not None:
+        return cached
     f, src = stream_filter(store, source=source, level=level, klass=klass)
     page = recent_changes(store, f, limit=ENTRIES)
     title = "Redline: changes" + (f" at {src.name}" if src else "")
     if f.klass:
         title += f" ({class_label(f.klass)})"
-    return atom(request, title=title, alternate="/", entries=page.items, updated=now_of(request))
+    return atom(request, v, title=title, alternate="/", entries=page.items, updated=now_of(request))
 
 
 @router.get("/feeds/headlines.atom")
 def headlines_feed(request: Request, source: str | None = None) -> Response:
     store = store_of(request)
+    state = stream_state(store)
+    v, cached = _fresh(request, state.token, updated=state.updated)
+    if cached is not None:
+        return cached
     src = parse_source(store, source)
     f = StreamFilter(source_id=src.id if src else None, min_level="cosmetic", klass="headline")
     page = recent_changes(store, f, limit=ENTRIES)
-    return atom(request, title="Redline: headline changes", alternate="/?class=headline",
+    return atom(request, v, title="Redline: headline changes", alternate="/?class=headline",
                 entries=page.items, updated=now_of(request))  # fmt: skip
 
 
 @router.get("/feeds/sources/{name}.atom")
 def source_feed(request: Request, name: str, level: str | None = None) -> Response:
     store = store_of(request)
+    state = stream_state(store)
+    v, cached = _fresh(request, state.token, updated=state.updated)
+    if cached is not None:
+        return cached
     src = find_source(store, name[:64])
     if src is None:
         raise not_found(f"no source named {name[:64]!r}")
     f = StreamFilter(source_id=src.id, min_level=parse_level(level))
     page = recent_changes(store, f, limit=ENTRIES)
-    return atom(request, title=f"Redline: {src.name}", alternate=f"/?source={src.name}",
+    return atom(request, v, title=f"Redline: {src.name}", alternate=f"/?source={src.name}",
                 entries=page.items, updated=now_of(request))  # fmt: skip
 
 
 @router.get("/feeds/articles/{article_id}.atom")
 def article_feed(request: Request, article_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
-    from redline.storage.browse import find_article_by_id
-
     store = store_of(request)
-    art = find_article_by_id(store, article_id)
-    if art is None:
-        raise not_found(f"no article with id {article_id}")
+    art = store.get_article(article_id)  # ArticleNotFound → 404
+    v, cached = _fresh(request, art.version_count, art.status, art.title, art.url,
+                       art.check_count, updated=art.last_changed)  # fmt: skip
+    if cached is not None:
+        return cached
     f = StreamFilter(article_id=art.id, min_level="none")
     page = recent_changes(store, f, limit=ENTRIES)
-    return atom(request, title=f"Redline: {art.title or art.url}", alternate=f"/articles/{art.id}",
+    return atom(request, v, title=f"Redline: {art.title or art.url}", alternate=f"/articles/{art.id}",
                 entries=page.items, updated=art.first_seen)  # fmt: skip

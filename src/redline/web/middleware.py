@@ -1,4 +1,5 @@
-"""A small pure-ASGI middleware: refuse NUL bytes, add security headers and Server-Timing.
+"""A small pure-ASGI middleware: refuse NUL bytes, answer HEAD as GET without the body, add
+security headers and Server-Timing.
 
 Pure ASGI (not BaseHTTPMiddleware) to keep per-request overhead to microseconds.
 """
@@ -35,6 +36,11 @@ class WebMiddleware:
             return
         started = time.perf_counter()
         docs = path.startswith(_DOCS_PREFIX)
+        # HEAD is GET without a body (RFC 9110 9.3.2): feed readers and link checkers send it,
+        # and every GET route answers it with the same status and headers.
+        head = scope.get("method") == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -50,6 +56,8 @@ class WebMiddleware:
                 if is_html and not docs and b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", CSP.encode()))
                 message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from redline.diff import render_inline_html, render_side_by_side_html
+from redline.diff import DIFF_ENGINE_VERSION, render_inline_html, render_side_by_side_html
 from redline.errors import ConfigError
 from redline.frontier.urls import canonicalize_url
 from redline.notify.payload import card_url
@@ -21,16 +21,17 @@ from redline.storage.browse import (
     ARTICLE_STATUSES,
     LEVELS,
     SearchQuery,
-    find_article_by_id,
     find_source,
     list_articles,
     recent_changes,
     search,
-    snippet,
     source_summaries,
     version_timeline,
 )
+from redline.storage.browse.articles import articles_state
+from redline.storage.browse.stream import stream_state
 from redline.versions.changes import refresh_changes
+from redline.web.conditional import not_modified, stamp, validator
 from redline.web.deps import (
     MAX_ID,
     STREAM_CLASSES,
@@ -48,19 +49,25 @@ from redline.web.deps import (
 from redline.web.errors import WebProblem, not_found
 from redline.web.tracking import source_for_url
 from redline.web.views import diff_view, timeline
+from redline.web.wording import changed_since, snippet
 
 router = APIRouter(include_in_schema=False)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 VersionNo = Annotated[int, Path(ge=-MAX_ID, le=MAX_ID)]  # 0, -1 ...: backfilled (docs/archive.md)
 PAGE = 50
+DATE_FIELDS = ("published", "modified")
 
 
 def _article(request: Request, article_id: int) -> ArticleRow:
-    art = find_article_by_id(store_of(request), article_id)
-    if art is None:
-        raise not_found(f"no article with id {article_id}")
-    return art
+    return store_of(request).get_article(article_id)  # ArticleNotFound → 404
+
+
+def _article_state(art: ArticleRow) -> tuple[object, ...]:
+    """Everything of the article row a page shows (its versions and events come with a new
+    version count, status or check)."""
+    return (art.id, art.url, art.title, art.status, art.version_count, art.check_count,
+            art.last_checked, art.next_check, art.last_error, art.source)  # fmt: skip
 
 
 def _query(**params: str | int | None) -> str:
@@ -77,25 +84,33 @@ def front(
     before: str | None = None,
 ) -> Response:
     store = store_of(request)
+    state = stream_state(store)
+    v = validator(request, state.token, updated=state.updated, per_minute=True)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
     f, src = stream_filter(store, source=source, level=level, klass=klass)
     page = recent_changes(store, f, before=parse_cursor(before), limit=PAGE)
     filters = {"source": src.name if src else None, "level": blank(level), "class": f.klass}
     feed_q = _query(**filters)
-    return render_page(
+    return stamp(render_page(
         request, "front.html", page=page, filters=filters, src=src, before=blank(before),
         sources=[s.name for s in store.list_sources()], levels=LEVELS, classes=STREAM_CLASSES,
         next_url=("/" + _query(**filters, before=page.next.encode())) if page.next else None,
         first_url="/" + _query(**filters),
         feeds=[FeedLink("Redline: changes" + (f" ({src.name})" if src else ""), f"/feeds/changes.atom{feed_q}")],
         page_title="Recent changes",
-    )  # fmt: skip
+    ), v)  # fmt: skip
 
 
 @router.get("/sources", response_class=HTMLResponse)
 def sources(request: Request) -> Response:
     store = store_of(request)
-    rows = source_summaries(store, now_of(request) - timedelta(hours=24))
-    return render_page(request, "sources.html", rows=rows, page_title="Sources")
+    state = stream_state(store)
+    v = validator(request, state.token, *articles_state(store), per_minute=True)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
+    rows = source_summaries(store, changed_since(now_of(request)))
+    return stamp(render_page(request, "sources.html", rows=rows, page_title="Sources"), v)
 
 
 @router.get("/sources/{name}", response_class=HTMLResponse)
@@ -118,6 +133,9 @@ def _article_list(
     before: str | None, *, base: str,
 ) -> Response:  # fmt: skip
     store = store_of(request)
+    v = validator(request, *articles_state(store), stream_state(store).token, per_minute=True)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
     src = parse_source(store, source)
     status = blank(status)
     if status is not None and status not in ARTICLE_STATUSES:
@@ -133,7 +151,7 @@ def _article_list(
     if base == "/articles":
         params["source"] = src.name if src else None
     feeds = [FeedLink(f"Redline: {src.name}", f"/feeds/sources/{src.name}.atom")] if src else []
-    return render_page(
+    return stamp(render_page(
         request, "articles.html", page=page, src=src, status=status, order=order, base=base,
         statuses=ARTICLE_STATUSES, params=params, feeds=feeds,
         sources=[s.name for s in store.list_sources()],
@@ -141,7 +159,7 @@ def _article_list(
         first_url=base + _query(**params), before=blank(before),
         page_title=f"{src.name}: articles" if src else "Articles",
         furniture_rules=_furniture_rules(store, src) if src and base != "/articles" else [],
-    )  # fmt: skip
+    ), v)  # fmt: skip
 
 
 def _furniture_rules(store: Store, src: SourceRow) -> list[dict[str, Any]]:
@@ -159,16 +177,19 @@ def article_page(request: Request, article_id: Id, cosmetic: str | None = None) 
         raise bad_param("cosmetic must be show or hide")
     store = store_of(request)
     art = _article(request, article_id)
+    v = validator(request, _article_state(art), updated=art.last_checked, per_minute=True)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
     refresh_changes(store, art.id)  # summaries written by an older diff engine
     versions = version_timeline(store, art.id)
     shown = versions if cosmetic == "show" else [v for v in versions if v.level != "cosmetic"]
     items = timeline(shown, store.events(art.id))
-    return render_page(
+    return stamp(render_page(
         request, "article.html", article=art, versions=versions, items=items, cosmetic=cosmetic,
         hidden=len(versions) - len(shown), cosmetic_count=sum(v.level == "cosmetic" for v in versions),
         feeds=[FeedLink(f"Redline: {art.title or art.url}", f"/feeds/articles/{art.id}.atom")],
         page_title=art.title or art.url,
-    )  # fmt: skip
+    ), v)  # fmt: skip
 
 
 @router.get("/articles/{article_id}/versions/{number}", response_class=HTMLResponse)
@@ -227,18 +248,24 @@ def diff_page(
         return RedirectResponse(f"/articles/{article_id}/diff/{b}/{a}" + _query(view=view), 303)
     store = store_of(request)
     art = _article(request, article_id)
+    v = validator(request, _article_state(art), DIFF_ENGINE_VERSION, updated=art.last_changed)
+    if (cached := not_modified(request, v)) is not None:
+        return cached
     dv = diff_view(store, art, a, b)
     # cosmetic edits are hidden by default, unless they are all the change there is
     cosmetic = cosmetic or ("show" if dv.result.level in ("cosmetic", "none") else "hide")
-    html = render_side_by_side_html(dv.result) if view == "side" else render_inline_html(dv.result)
-    return render_page(
+    # Dates are shown as dates (old → new) by the page, not diffed digit by digit.
+    dates = [f for f in dv.result.fields if f.field in DATE_FIELDS]
+    rest = replace(dv.result, fields=[f for f in dv.result.fields if f.field not in DATE_FIELDS])
+    html = render_side_by_side_html(rest) if view == "side" else render_inline_html(rest)
+    return stamp(render_page(
         request, "diff.html", article=art, dv=dv, view=view, cosmetic=cosmetic,
-        diff_html=Markup(html), versions=version_timeline(store, art.id),
+        diff_html=Markup(html), date_fields=dates, versions=version_timeline(store, art.id),
         page_title=f"Diff: {dv.new.title} (v{a} → v{b})",
         card_image=card_url(str(request.base_url), art.id, b),
         page_url=f"{str(request.base_url).rstrip('/')}/articles/{art.id}/diff/{a}/{b}",
         feeds=[FeedLink(f"Redline: {art.title or art.url}", f"/feeds/articles/{art.id}.atom")],
-    )  # fmt: skip
+    ), v)  # fmt: skip
 
 
 @router.get("/find", response_class=HTMLResponse)

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 from redline.errors import ConfigError
+from redline.settings import WebSettings
 from redline.storage import Store
 from redline.web.app import create_app
 
@@ -60,18 +65,41 @@ class _Server(uvicorn.Server):
                 signal.signal(s, handler)
 
 
-def _server(store: Store, host: str, port: int) -> uvicorn.Server:
-    config = uvicorn.Config(
-        create_app(store), host=host, port=port, log_level="warning", lifespan="off",
-        proxy_headers=True, server_header=False, timeout_graceful_shutdown=5,
-    )  # fmt: skip
-    return _Server(config)
+_ENV_URL = "REDLINE_SERVE_DATABASE_URL"
+_ENV_BASE = "REDLINE_SERVE_BASE_URL"
 
 
-def start_in_thread(store: Store, host: str, port: int) -> Callable[[], None]:
+def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        proxy_headers=True,
+        server_header=False,
+        timeout_graceful_shutdown=5,
+        **extra,
+    )
+
+
+def _server(store: Store, host: str, port: int, settings: WebSettings) -> uvicorn.Server:
+    return _Server(_config(create_app(store, settings=settings), host, port))
+
+
+def worker_app() -> FastAPI:
+    """The app of one `redline serve --workers N` process (uvicorn imports it by name in each
+    worker, so the database URL and base URL travel in the environment)."""
+    store = Store.open(os.environ[_ENV_URL], run_migrations=False)
+    return create_app(store, settings=WebSettings(base_url=os.environ.get(_ENV_BASE) or None))
+
+
+def start_in_thread(
+    store: Store, host: str, port: int, settings: WebSettings | None = None
+) -> Callable[[], None]:
     """Serve in a daemon thread; returns a function that stops the server and waits for it."""
     sock = bind(host, port)
-    server = _server(store, host, port)
+    server = _server(store, host, port, settings or WebSettings())
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="redline-web", daemon=True
     )
@@ -91,15 +119,28 @@ def start_in_thread(store: Store, host: str, port: int) -> Callable[[], None]:
     return stop
 
 
-def serve_socket(store: Store, sock: socket.socket, host: str, port: int) -> None:
+def serve_socket(
+    store: Store, sock: socket.socket, host: str, port: int, settings: WebSettings | None = None
+) -> None:
     """Serve on an already bound socket until Ctrl-C / SIGTERM (uvicorn handles both,
-    finishing requests in flight)."""
+    finishing requests in flight). With ``workers`` > 1, that many processes share the socket,
+    each with its own app and connection pool (one Python process uses one core)."""
+    settings = settings or WebSettings()
     try:
-        _server(store, host, port).run(sockets=[sock])
+        if settings.workers > 1:
+            os.environ[_ENV_URL] = store.engine.url.render_as_string(hide_password=False)
+            os.environ[_ENV_BASE] = settings.base_url or ""
+            store.close()
+            config = _config(
+                "redline.web.server:worker_app", host, port, factory=True, workers=settings.workers
+            )
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            _server(store, host, port, settings).run(sockets=[sock])
     finally:
         sock.close()
 
 
-def serve(store: Store, host: str, port: int) -> None:
+def serve(store: Store, host: str, port: int, settings: WebSettings | None = None) -> None:
     """Serve in the foreground until Ctrl-C / SIGTERM."""
-    serve_socket(store, bind(host, port), host, port)
+    serve_socket(store, bind(host, port), host, port, settings)

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from redline.serialize import change_json, iso
-from redline.storage import ChangeRow
+from redline.storage import ChangeRow, RemovalKind
 from redline.storage.browse import SearchResult, StreamEntry, VersionMeta
+from redline.web.wording import removal_label
 
 
 def diff_path(article_id: int, a: int, b: int) -> str:
@@ -38,6 +39,11 @@ def entry_json(e: StreamEntry) -> dict[str, Any]:
         )
     else:
         d["detail"] = e.detail
+        d["removal"] = {
+            "kind": e.kind,
+            "label": removal_label(e.kind, e.detail),
+            "redirect_to": e.detail if e.kind == RemovalKind.REDIRECTED else None,
+        }
     d["links"] = links
     return d
 

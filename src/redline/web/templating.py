@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from redline.diff import CLASS_LABELS
+from redline.web.wording import removal_label
 
 LEVEL_LABELS = {
     "none": "No change",
@@ -21,7 +22,7 @@ EVENT_LABELS = {
     "first_seen": "First seen",
     "deleted": "Deleted",
     "gone": "Gone (HTTP 410)",
-    "redirected": "Redirected away",
+    "redirected": "Redirected",
     "suspect": "Suspect capture",
     "restored": "Restored",
     "moved": "Moved to a new URL",
@@ -29,7 +30,24 @@ EVENT_LABELS = {
 
 
 def fmt_time(d: datetime | None) -> str:
-    return "—" if d is None else d.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A time as people write it ('20 Nov 2026, 13:00 UTC'); the exact ISO time goes in the
+    <time> element's datetime and title attributes."""
+    if d is None:
+        return "—"
+    u = d.astimezone(UTC)
+    return f"{u.day} {u:%b %Y, %H:%M} UTC"
+
+
+def as_datetime(value: str | None) -> datetime | None:
+    """A date field of a version (ISO text from the page's metadata) as a time, or None when it
+    is not one; a date without a zone is taken as UTC."""
+    if not value:
+        return None
+    try:
+        d = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def fmt_iso(d: datetime | None) -> str:
@@ -75,6 +93,8 @@ def make_env() -> Environment:
         class_label=class_label,
         level_label=lambda lv: LEVEL_LABELS.get(lv or "", lv or ""),
         event_label=lambda k: EVENT_LABELS.get(k, k),
+        removal_label=removal_label,
+        as_datetime=as_datetime,
     )
     env.globals.update(LEVEL_LABELS=LEVEL_LABELS, CLASS_LABELS=CLASS_LABELS, ago=_ago)
     return env

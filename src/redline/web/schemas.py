@@ -1,0 +1,227 @@
+"""Response models of the JSON API: what /api/openapi.json tells a client each endpoint returns.
+
+They describe the shapes ``redline.serialize`` and ``web.shapes`` build (those stay the one
+place that builds them, shared with the CLI's ``--json``). Every model allows extra fields:
+shapes change only by adding fields, and a field added there must never be dropped here.
+Times are ISO 8601 strings with a UTC offset.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class SourceStats(_Shape):
+    articles: int = Field(description="Articles tracked")
+    changed: int = Field(description="Articles with a non-cosmetic change in the last 24 hours")
+    deleted: int = Field(description="Articles now removed: deleted, gone or redirected")
+
+
+class Source(_Shape):
+    name: str
+    feeds: list[str]
+    sitemaps: list[str]
+    homepage: str | None
+    include: list[str]
+    exclude: list[str]
+    respect_robots: bool
+    allow_private: bool
+    concurrency: int | None = None
+    delay: float | None = None
+    schedule: Any = None
+    schedule_jitter: float | None = None
+    discover_every: str | None = None
+    rules: dict[str, Any] | None = None
+    strip_params: list[str] | None = None
+    stats: SourceStats | None = None
+
+
+class Article(_Shape):
+    id: int
+    url: str
+    source: str | None
+    title: str | None
+    status: Literal["live", "deleted", "gone", "redirected"]
+    version_count: int
+    check_count: int
+    first_seen: str
+    last_checked: str | None
+    last_changed: str | None
+    next_check: str | None
+    last_error: str | None
+
+
+class Change(_Shape):
+    level: str = Field(description="none, cosmetic, minor, substantive or major")
+    score: float
+    classes: list[str]
+    summary: str
+    stealth: bool
+
+
+class VersionMeta(_Shape):
+    number: int
+    captured_at: str
+    title: str
+    byline: str | None
+    url: str | None
+    chars: int
+    change: Change | None = None
+
+
+class Version(_Shape):
+    number: int
+    captured_at: str
+    title: str
+    byline: str | None
+    published: str | None
+    modified: str | None
+    text: str
+    paragraphs: list[str]
+    url: str | None
+    extractor: str
+    raw_sha256: str | None
+    change: Change | None = None
+
+
+class Event(_Shape):
+    at: str
+    kind: str
+    detail: str | None
+
+
+class ArticleDetail(Article):
+    versions: list[VersionMeta]
+    events: list[Event]
+
+
+class History(Article):
+    versions: list[Version]
+    events: list[Event]
+
+
+class StreamArticle(_Shape):
+    id: int
+    url: str
+    source: str | None
+    status: str
+    title: str | None
+
+
+class Removal(_Shape):
+    kind: Literal["deleted", "gone", "redirected"]
+    label: str = Field(description='How it went, e.g. "Redirected to the World section"')
+    redirect_to: str | None
+
+
+class StreamEntry(_Shape):
+    kind: Literal["change", "deleted", "gone", "redirected"]
+    at: str
+    article: StreamArticle
+    version: int | None = None
+    old_title: str | None = None
+    level: str | None = None
+    score: float | None = None
+    classes: list[str] | None = None
+    summary: str | None = None
+    stealth: bool | None = None
+    headline_changed: bool | None = None
+    detail: str | None = None
+    removal: Removal | None = None
+    links: dict[str, str]
+
+
+class FieldChange(_Shape):
+    field: Literal["title", "byline", "published", "modified"]
+    old: str | None
+    new: str | None
+    tokens: list[tuple[str, str]] = Field(description='Word diff: ("=" | "-" | "+", text)')
+    classes: list[str]
+    details: list[str]
+
+
+class AlignedItem(_Shape):
+    op: Literal["equal", "edited", "added", "removed", "moved"]
+    old: tuple[int, int] | None
+    new: tuple[int, int] | None
+    old_text: str | None
+    new_text: str | None
+    tokens: list[tuple[str, str]]
+    sep: str
+    new_count: int
+    old_count: int
+    classes: list[str]
+    level: str
+    details: list[str]
+
+
+class ChangeResult(_Shape):
+    engine: str
+    initial: bool
+    level: str
+    score: float
+    classes: list[str]
+    summary: str
+    stealth: bool
+    fields: list[FieldChange]
+    items: list[AlignedItem]
+    counts: dict[str, int]
+
+
+class Diff(_Shape):
+    article_id: int
+    from_: int = Field(alias="from")
+    to: int
+    stored: bool
+    change: ChangeResult
+    links: dict[str, str]
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class SearchArticle(StreamArticle):
+    version_count: int
+
+
+class SearchVersion(_Shape):
+    number: int
+    captured_at: str
+    title: str
+
+
+class SearchHit(_Shape):
+    article: SearchArticle
+    versions: list[SearchVersion]
+    snippet: str
+    links: dict[str, str]
+
+
+class SourceList(_Shape):
+    items: list[Source]
+    next: None
+
+
+class ChangeList(_Shape):
+    items: list[StreamEntry]
+    next: str | None = Field(description="Pass as `before` for the next page")
+
+
+class ArticleList(_Shape):
+    items: list[Article]
+    next: str | None
+
+
+class VersionList(_Shape):
+    items: list[VersionMeta]
+    next: None
+
+
+class SearchList(_Shape):
+    items: list[SearchHit]
+    next: str | None
