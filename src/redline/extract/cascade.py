@@ -7,6 +7,8 @@ before it wins; furniture lines are dropped from whichever wins.
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser
 
 from redline.dates import parse_date
@@ -19,6 +21,7 @@ from redline.extract.body import (
     same_text,
     words,
 )
+from redline.extract.clean import clean_for_body
 from redline.extract.furniture import drop_furniture
 from redline.extract.metadata import (
     byline_from_markup,
@@ -28,7 +31,7 @@ from redline.extract.metadata import (
     node_text,
     strip_site_name,
 )
-from redline.extract.model import Extraction, ExtractRules
+from redline.extract.model import Dropped, DropReason, Extraction, ExtractRules
 from redline.extract.normalize import normalize_text
 
 MAX_HTML_CHARS = 8_000_000  # beyond this a page is not an article (the fetcher caps bytes too)
@@ -57,12 +60,36 @@ def _without_heading(
     return tuple(out)
 
 
+_BY_LINE = re.compile(r"^(?:by|par|von|por|door|di|de)\s+", re.IGNORECASE)
+
+
+def _without_byline(
+    paragraphs: tuple[str, ...], byline: str | None
+) -> tuple[tuple[str, ...], tuple[Dropped, ...]]:
+    """A 'By Jane Doe' line anywhere in the body is the byline (a field), not article text."""
+    if not byline:
+        return paragraphs, ()
+    names = {byline.casefold(), f"by {byline}".casefold()}
+    kept, dropped = [], []
+    for p in paragraphs:
+        bare = _BY_LINE.sub("", p).strip(" .,|·-–—").casefold()
+        if (p.casefold() in names or (bare in names and bare != p.casefold())) or (
+            _BY_LINE.match(p) and len(p.split()) <= 8 and byline.casefold() in p.casefold()
+        ):
+            dropped.append(Dropped(p, DropReason.byline))
+        else:
+            kept.append(p)
+    return tuple(kept), tuple(dropped)
+
+
 def extract(html: str, url: str | None = None, rules: ExtractRules | None = None) -> Extraction:
     """Extract the article from a page, or raise ExtractionError(reason)."""
     tree = parse(html)
+    cleaned = clean_for_body(html, url, rules)
     for sel in rules.drop if rules else ():
         for node in tree.css(sel):
             node.decompose()
+    body_tree = LexborHTMLParser(cleaned.html)
     ld = jsonld_articles(tree)
     ld_main = ld[0] if ld else None
 
@@ -71,7 +98,7 @@ def extract(html: str, url: str | None = None, rules: ExtractRules | None = None
     method = ""
     language = None
     if rules and rules.body:
-        paragraphs = body_from_rules(tree, rules.body)
+        paragraphs = body_from_rules(body_tree, rules.body)
         method = "rules"
     if words(paragraphs) < MIN_BODY_WORDS and ld_main and ld_main.body:
         candidate = body_from_jsonld(ld_main.body)
@@ -79,7 +106,7 @@ def extract(html: str, url: str | None = None, rules: ExtractRules | None = None
             paragraphs, method = candidate, "jsonld"
     if method != "rules" or words(paragraphs) < MIN_BODY_WORDS:
         try:
-            traf, language = body_from_trafilatura(tree.html or html, url)
+            traf, language = body_from_trafilatura(cleaned.html, url)
         except ExtractionError:
             traf = ()
         if method == "jsonld":
@@ -89,7 +116,7 @@ def extract(html: str, url: str | None = None, rules: ExtractRules | None = None
                 paragraphs, method = traf, "trafilatura"
         elif words(traf) >= words(paragraphs):
             paragraphs, method = traf, "trafilatura"
-    paragraphs = drop_furniture(paragraphs)
+    paragraphs, dropped = drop_furniture(paragraphs, rules, cleaned.keep)
     if not paragraphs:
         raise ExtractionError("no_body", "no article body found on the page")
 
@@ -141,6 +168,7 @@ def extract(html: str, url: str | None = None, rules: ExtractRules | None = None
         published = parse_date(t.attributes.get("datetime")) if t is not None else None
 
     paragraphs = _without_heading(paragraphs, {title, h1}, byline)
+    paragraphs, by_lines = _without_byline(paragraphs, byline)
     if not paragraphs:
         raise ExtractionError("no_body", "no article body found on the page")
     if language is None:
@@ -149,4 +177,5 @@ def extract(html: str, url: str | None = None, rules: ExtractRules | None = None
     return Extraction(
         title=title, byline=byline, published=published, modified=modified, paragraphs=paragraphs,
         method=method, canonical_url=canonical_url(tree, url), language=language, title_method=title_method,
+        dropped=cleaned.dropped + dropped + by_lines,
     )  # fmt: skip

@@ -2,12 +2,19 @@
 
 These are the lines that change from one request to the next without the article changing
 (counters, relative times, teasers, calls to subscribe or share) — the false positives that
-plague generic page monitors.
+plague generic page monitors. Phrases per language live in one table (phrases.py); what a
+source has learned across its articles (template lines, other articles' headlines) arrives in
+ExtractRules as furniture_key()s.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
+
+from redline.extract.model import Dropped, DropReason, ExtractRules
+from redline.extract.phrases import kind
 
 _PATTERNS = [
     r"^(?:advertisement|advertisment|sponsored|ad|publicité|anzeige)$",
@@ -25,11 +32,98 @@ _PATTERNS = [
 ]
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
+_OPEN = r"^[\s\[(«“\"'►▶»•*]*"
+_SEP = r"\s*(?:[:|»›>\-–—•]+|\.{3}|…)\s*"
+_LABEL = "|".join(kind("label"))
+# 'Read more: Headline', '[Related: Headline]', 'Leia também | Headline', or the label alone
+LABEL_RE = re.compile(rf"{_OPEN}(?:{_LABEL})(?:{_SEP}(?P<rest>.*)|\s*[\])]?\s*$)", re.I | re.S)
+# 'Read more Headline' (the separator was a link's edge): only labels of two words or more
+_LABEL_SPACED = re.compile(
+    rf"{_OPEN}(?:{'|'.join(p for p in kind('label') if ' ' in p or not p.isascii())})\s*(?P<rest>.+)",
+    re.I | re.S,
+)
+_LEAD = re.compile(rf"{_OPEN}(?:{'|'.join(kind('lead'))})", re.I)
+_WHOLE = re.compile(rf"{_OPEN}(?:{'|'.join(kind('whole'))})\s*[:.!)\]]?\s*$", re.I)
+_SHARE_TAIL = re.compile(r"\s*(?:click to tweet|tweet this|tweet this quote)\s*$", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+_KEY_WORD = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
+MAX_TEASER_WORDS = 30
+MAX_LEAD_WORDS = 25
+
+
+def furniture_key(text: str) -> str:
+    """A block's text as learning compares it: case, spacing, punctuation and numbers folded.
+
+    '12 Comments' and '3 comments' share a key, as do a headline and its copy in a teaser.
+    """
+    t = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_DIGITS.sub("0", w) for w in _KEY_WORD.findall(t))
+
+
+def _size(text: str) -> int:
+    """Words, counting scripts written without spaces (Japanese) at about 3 characters a word."""
+    n = len(text.split())
+    return max(n, len(text) // 8) if n <= 2 else n
+
 
 def is_furniture(paragraph: str) -> bool:
     p = paragraph.strip()
     return len(p) < 400 and bool(_FURNITURE.search(p))
 
 
-def drop_furniture(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(p for p in paragraphs if not is_furniture(p))
+def teaser_rest(paragraph: str) -> str | None:
+    """The headline after a teaser label ('' for a label alone), or None when there is no label."""
+    m = LABEL_RE.match(paragraph)
+    if m is None:
+        m = _LABEL_SPACED.match(paragraph)
+        if m is None or m.group("rest").rstrip().endswith((".", "?", "!", "。")):
+            return None
+    return (m.group("rest") or "").strip(" ])")
+
+
+def classify(paragraph: str, rules: ExtractRules | None = None) -> DropReason | None:
+    """Why a body paragraph is furniture, or None when it is article text."""
+    p = paragraph.strip()
+    if rules is not None and (rules.furniture_texts or rules.teaser_titles):
+        key = furniture_key(p)
+        if key in rules.furniture_texts:
+            return DropReason.learned_text
+        if key in rules.teaser_titles:
+            return DropReason.teaser_title
+        rest = teaser_rest(p)
+        if rest and furniture_key(rest) in rules.teaser_titles:
+            return DropReason.teaser_title
+    size = _size(p)
+    rest = teaser_rest(p)
+    if rest is not None and _size(rest) <= MAX_TEASER_WORDS:
+        return DropReason.teaser_label
+    if _WHOLE.match(p) or is_furniture(p):
+        return DropReason.boilerplate_phrase
+    if size <= MAX_LEAD_WORDS and (_LEAD.match(p) or (_EMAIL.search(p) and size <= 12)):
+        return DropReason.boilerplate_phrase
+    return None
+
+
+def drop_furniture(
+    paragraphs: Iterable[str],
+    rules: ExtractRules | None = None,
+    keep: frozenset[str] = frozenset(),
+) -> tuple[tuple[str, ...], tuple[Dropped, ...]]:
+    """(kept paragraphs, what was dropped and why); paragraphs in `keep` are never dropped."""
+    kept: list[str] = []
+    dropped: list[Dropped] = []
+    for p in paragraphs:
+        if p in keep:
+            kept.append(p)
+            continue
+        reason = classify(p, rules)
+        if reason is not None:
+            dropped.append(Dropped(p, reason))
+            continue
+        tail = _SHARE_TAIL.search(p)
+        if tail and tail.start() > 0:
+            dropped.append(Dropped(tail.group().strip(), DropReason.boilerplate_phrase))
+            p = p[: tail.start()]
+        kept.append(p)
+    return tuple(kept), tuple(dropped)

@@ -4,17 +4,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 
 @dataclass(frozen=True)
 class ExtractRules:
-    """Per-source CSS rules, tried before anything else."""
+    """Per-source rules, tried before anything else; the learned ones come from other articles.
+
+    `drop` (sources file `exclude_selectors`) and `keep` (`keep_selectors`) are CSS selectors:
+    dropped elements never reach the body, kept ones are never taken for furniture.
+    `furniture_texts` and `teaser_titles` hold `furniture_key()`s: block texts known to be this
+    source's template furniture, and the headlines of its other tracked articles.
+    """
 
     title: str | None = None
     byline: str | None = None
     body: str | None = None
     drop: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    furniture_texts: frozenset[str] = frozenset()
+    teaser_titles: frozenset[str] = frozenset()
+
+
+class DropReason(StrEnum):
+    """Why a block was kept out of the body (each rule that fires is counted by learning)."""
+
+    selector = "selector"  # an exclude selector of the source
+    link_dense = "link_dense"  # mostly links to other pages of the site
+    teaser_label = "teaser_label"  # 'Read more: …', '[Related: …]', 'Leia também …'
+    boilerplate_phrase = "boilerplate_phrase"  # follow/subscribe/share/comments/credit lines
+    learned_text = "learned_text"  # in the source's learned furniture_texts
+    teaser_title = "teaser_title"  # the headline of another tracked article of the source
+    byline = "byline"  # a 'By …' line: the byline is a field, not body text
+
+
+@dataclass(frozen=True)
+class Dropped:
+    text: str
+    reason: DropReason
 
 
 @dataclass(frozen=True)
@@ -28,6 +56,7 @@ class Extraction:
     canonical_url: str | None
     language: str | None = None
     title_method: str = ""
+    dropped: tuple[Dropped, ...] = ()  # what was kept out of the body, and why
 
     @property
     def text(self) -> str:

@@ -1,0 +1,176 @@
+"""The page tree made ready for body extraction: furniture blocks out, stray tables opened.
+
+Runs on its own copy of the page (metadata reads the untouched one: a byline is a link-dense
+block too). What it removes is recorded with its reason, so learning can count the rules.
+
+- Exclude selectors of the source go first; keep selectors protect their elements (and the
+  elements around them) from everything here.
+- Link-dense blocks: a block whose text is mostly the text of links to other pages (teaser
+  lists, 'Read more: …' lines, hover cards, follow and tag boxes). The budget of text that is
+  not a link is absolute, so no container of the article itself can qualify.
+- A stray <table> holding prose (CMS output wraps article paragraphs in one) is rewritten as
+  plain blocks; body extraction skips tables, and would lose that text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from redline.errors import ExtractionError
+from redline.extract.body import paragraphs_of
+from redline.extract.model import Dropped, DropReason, ExtractRules
+from redline.extract.normalize import normalize_text
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "title"}
+_BLOCKS = {
+    "p", "li", "ul", "ol", "dl", "dd", "dt", "div", "section", "aside", "h2", "h3", "h4", "h5",
+    "h6", "table", "tbody", "tr", "td", "th", "figure", "figcaption", "header", "footer", "nav",
+    "center", "form", "blockquote", "menu",
+}
+_BLOCKY_CHILDREN = "p, div, ul, ol, h2, h3, h4, h5, h6, blockquote, table, section"
+SHORT_REST = 40  # characters of non-link text a link line may carry ('Read more: ', a date)
+LIST_REST = 200  # ... and a list of three or more links (dates, bylines, a short blurb)
+MIN_PROSE_WORDS = 12  # a table cell this long (and not links) is article text
+
+
+@dataclass
+class _Stats:
+    node: LexborNode
+    total: int = 0
+    link: int = 0
+    anchors: int = 0
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    html: str
+    keep: frozenset[str]  # paragraph texts under keep selectors
+    dropped: tuple[Dropped, ...]
+
+
+def _select(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
+    try:
+        return list(tree.css(selector))
+    except Exception as exc:
+        raise ExtractionError("bad_rule", f"invalid CSS selector {selector!r}: {exc}") from exc
+
+
+def _is_link(node: LexborNode, page: str | None) -> bool:
+    """An anchor to another page (not a fragment, script or the page itself)."""
+    href = (node.attributes.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    if page:
+        try:
+            target = urldefrag(urljoin(page, href)).url.rstrip("/")
+        except ValueError:
+            return True
+        return target != page
+    return True
+
+
+def _chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> list[LexborNode]:
+    """The outermost blocks whose text is mostly links to other pages."""
+    page = urldefrag(page).url.rstrip("/") if page else None
+    order: list[tuple[_Stats, int | None]] = []
+    stats: dict[int, _Stats] = {}
+    stack: list[tuple[LexborNode, int | None, bool]] = [(root, None, False)]
+    while stack:
+        node, parent, in_link = stack.pop()
+        if node.is_text_node:
+            n = _chars(node.text_content or "")
+            if parent is not None and n:
+                st = stats[parent]
+                st.total += n
+                st.link += n if in_link else 0
+            continue
+        if not node.is_element_node or node.tag in _SKIP:
+            continue
+        st = _Stats(node)
+        if node.tag == "a" and not in_link and _is_link(node, page):
+            in_link = True
+            st.anchors = 1
+        stats[node.mem_id] = st
+        order.append((st, parent))
+        stack.extend((c, node.mem_id, in_link) for c in reversed(list(node.iter(include_text=True))))
+    for st, parent in reversed(order):  # children before parents
+        if parent is not None:
+            p = stats[parent]
+            p.total += st.total
+            p.link += st.link
+            p.anchors += st.anchors
+    out: list[LexborNode] = []
+    gone: set[int] = set()
+    for st, parent in order:  # parents before children: the outermost block wins
+        if parent in gone:
+            gone.add(st.node.mem_id)
+            continue
+        if st.node.tag not in _BLOCKS or st.node.mem_id in protect or not st.total:
+            continue
+        rest = st.total - st.link
+        if (st.link >= 0.7 * st.total and rest <= SHORT_REST) or (
+            st.anchors >= 3 and st.link >= 0.5 * st.total and rest <= LIST_REST
+        ):
+            out.append(st.node)
+            gone.add(st.node.mem_id)
+    return out
+
+
+def _open_tables(root: LexborNode) -> None:
+    """Tables whose cells hold prose become blocks, one per cell, in reading order."""
+    for table in reversed(list(root.css("table"))):  # inner tables first
+        cells = table.css("td, th")
+        prose = False
+        for cell in cells:
+            text = cell.text(deep=True, separator=" ")
+            links = sum(len(a.text(deep=True).split()) for a in cell.css("a"))
+            if len(text.split()) - links >= MIN_PROSE_WORDS:
+                prose = True
+                break
+        if not prose:
+            continue
+        parts = []
+        for cell in cells:
+            inner = cell.inner_html or ""
+            tag = "div" if cell.css_first(_BLOCKY_CHILDREN) is not None else "p"
+            parts.append(f"<{tag}>{inner}</{tag}>")
+        new = LexborHTMLParser(f"<div>{''.join(parts)}</div>").body
+        if new is not None and new.child is not None:
+            table.replace_with(new.child)
+
+
+def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cleaned:
+    tree = LexborHTMLParser(html)
+    dropped: list[Dropped] = []
+    for sel in rules.drop if rules else ():
+        for node in _select(tree, sel):
+            text = normalize_text(node.text(deep=True, separator=" "))
+            if text:
+                dropped.append(Dropped(text, DropReason.selector))
+            node.decompose()
+    protect: set[int] = set()
+    keep: set[str] = set()
+    for sel in rules.keep if rules else ():
+        for node in _select(tree, sel):
+            keep.update(paragraphs_of(node))
+            protect.update(n.mem_id for n in node.traverse())
+            parent = node.parent
+            while parent is not None:
+                protect.add(parent.mem_id)
+                parent = parent.parent
+    root = tree.body or tree.root
+    if root is not None:
+        for node in link_dense_blocks(root, url, protect):
+            text = normalize_text(node.text(deep=True, separator=" "))
+            if text:
+                dropped.append(Dropped(text, DropReason.link_dense))
+            node.decompose()
+        _open_tables(root)
+    return Cleaned(tree.html or html, frozenset(keep), tuple(dropped))
