@@ -13,7 +13,7 @@ ways, the way a real site changes between two fetches of an unchanged (or edited
     reference text) is rewritten with words from other pages; <title> and <h1> are left alone,
     they are the headline, not furniture;
 (c) edit: one reference sentence found in the page is edited (a number + 1, else one word
-    swapped for another).
+    swapped for another), in every copy of it in the page.
 
 Both the page and its variants go through the same lxml parse and serialisation, so markup
 round-tripping alone never counts. Figures, side by side for Redline's extract() (comparing the
@@ -28,6 +28,7 @@ snippets (main text) missing from it.
 from __future__ import annotations
 
 import argparse
+import difflib
 import gzip
 import json
 import random
@@ -220,8 +221,14 @@ def edit_sentence(doc: etree._Element, ref: str, words: list[str], rng: random.R
         m = rng.choice(long_words)
         repl = rng.choice([w for w in words if w.casefold() != m.group().casefold()])
         new = t[: m.start()] + repl + t[m.end() :]
-    setattr(el, attr, new)
+    for el2, attr2 in text_slots(doc):  # the same sentence elsewhere (a copy) changes too
+        if getattr(el2, attr2) == t:
+            setattr(el2, attr2, new)
+    EDITS.append((t, new))
     return True
+
+
+EDITS: list[tuple[str, str]] = []  # (c) edits, for --diff
 
 
 def redline_body(html: str, url: str | None) -> tuple[str, ...]:
@@ -257,7 +264,10 @@ def churn(args: argparse.Namespace) -> None:
             pages.append((h.stem, html, norm(ref)))
     if args.pages:
         pages = pages[: args.pages]
-    lines, words = pool_of([d for _, html, _ in pages if (d := parse(html)) is not None])
+    pool_pages = pages
+    if args.only:
+        pages = [p for p in pages if p[0] in args.only.split(",")]
+    lines, words = pool_of([d for _, html, _ in pool_pages if (d := parse(html)) is not None])
     counts = {name: {"a": 0, "b": 0, "c": 0} for name in EXTRACTORS}
     seen = {"a": 0, "b": 0, "c": 0}
     bad: dict[str, dict[str, list[str]]] = {n: {"a": [], "b": [], "c": []} for n in EXTRACTORS}
@@ -281,10 +291,16 @@ def churn(args: argparse.Namespace) -> None:
         for name, fx in EXTRACTORS.items():
             b0 = fx(base, url)
             for kind, v in variants.items():
-                changed = fx(v, url) != b0
-                if changed != (kind == "c"):
+                b1 = fx(v, url)
+                if (b1 != b0) != (kind == "c"):
                     counts[name][kind] += 1
                     bad[name][kind].append(stem)
+                    if args.diff and name.startswith("redline"):
+                        print(f"--- {stem} ({kind})")
+                        if kind == "c" and EDITS:
+                            print(f"    edit: {EDITS[-1][0][:200]!r} -> {EDITS[-1][1][:200]!r}")
+                        for line in difflib.unified_diff(b0, b1, lineterm="", n=0):
+                            print("   ", line[:300])
         if sys.stderr.isatty():
             print(f"\r{i}/{len(pages)}", end="", file=sys.stderr)
     if sys.stderr.isatty():
@@ -353,6 +369,8 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
     ap.add_argument("--seed", default="0")
     ap.add_argument("--show", type=int, default=0, help="list up to N failing pages/leaks")
+    ap.add_argument("--only", default="", help="comma-separated page names")
+    ap.add_argument("--diff", action="store_true", help="print Redline's body changes")
     ap.add_argument("--leaks", action="store_true", help="trafilatura-eval snippet leaks instead")
     args = ap.parse_args()
     (leaks if args.leaks else churn)(args)

@@ -15,7 +15,6 @@ block too). What it removes is recorded with its reason, so learning can count t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -27,7 +26,7 @@ from redline.extract.normalize import normalize_text
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "title"}
 _BLOCKS = {
     "p", "li", "ul", "ol", "dl", "dd", "dt", "div", "section", "aside", "h2", "h3", "h4", "h5",
-    "h6", "table", "tbody", "tr", "td", "th", "figure", "figcaption", "header", "footer", "nav",
+    "h6", "table", "tbody", "tr", "td", "th", "figure", "figcaption", "header", "footer",
     "center", "form", "blockquote", "menu",
 }
 _BLOCKY_CHILDREN = "p, div, ul, ol, h2, h3, h4, h5, h6, blockquote, table, section"
@@ -58,27 +57,21 @@ def _select(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
         raise ExtractionError("bad_rule", f"invalid CSS selector {selector!r}: {exc}") from exc
 
 
-def _is_link(node: LexborNode, page: str | None) -> bool:
-    """An anchor to another page (not a fragment, script or the page itself)."""
+def _is_link(node: LexborNode) -> bool:
+    """An anchor that leads somewhere (not a fragment of this page or a script)."""
     href = (node.attributes.get("href") or "").strip()
-    if not href or href.startswith(("#", "javascript:")):
-        return False
-    if page:
-        try:
-            target = urldefrag(urljoin(page, href)).url.rstrip("/")
-        except ValueError:
-            return True
-        return target != page
-    return True
+    return bool(href) and not href.startswith(("#", "javascript:"))
 
 
 def _chars(text: str) -> int:
     return len("".join(text.split()))
 
 
-def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> list[LexborNode]:
-    """The outermost blocks whose text is mostly links to other pages."""
-    page = urldefrag(page).url.rstrip("/") if page else None
+def link_dense_blocks(root: LexborNode, protect: set[int]) -> list[LexborNode]:
+    """The outermost blocks whose text is mostly links to other pages.
+
+    Any link counts, not only links to the same site: follow and share boxes link away.
+    """
     order: list[tuple[_Stats, int | None]] = []
     stats: dict[int, _Stats] = {}
     stack: list[tuple[LexborNode, int | None, bool]] = [(root, None, False)]
@@ -94,7 +87,7 @@ def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> 
         if not node.is_element_node or node.tag in _SKIP:
             continue
         st = _Stats(node)
-        if node.tag == "a" and not in_link and _is_link(node, page):
+        if node.tag == "a" and not in_link and _is_link(node):
             in_link = True
             st.anchors = 1
         stats[node.mem_id] = st
@@ -107,15 +100,15 @@ def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> 
             p.link += st.link
             p.anchors += st.anchors
     out: list[LexborNode] = []
-    gone: set[int] = set()
+    gone: set[int] = set()  # inside a block already taken (or a <nav>)
     for st, parent in order:  # parents before children: the outermost block wins
-        if parent in gone:
+        if parent in gone or st.node.tag == "nav":  # navigation is body extraction's own job
             gone.add(st.node.mem_id)
             continue
         if st.node.tag not in _BLOCKS or st.node.mem_id in protect or not st.total:
             continue
         rest = st.total - st.link
-        if (st.link >= 0.7 * st.total and rest <= SHORT_REST) or (
+        if (st.link >= 0.5 * st.total and rest <= SHORT_REST) or (
             st.anchors >= 3 and st.link >= 0.5 * st.total and rest <= LIST_REST
         ):
             out.append(st.node)
@@ -160,6 +153,13 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
     for sel in rules.keep if rules else ():
         for node in _select(tree, sel):
             keep.update(paragraphs_of(node))
+            # body extraction judges by links and class names ('related', 'promo'): a kept
+            # element shows it neither
+            for inner in [node, *node.css("*")]:
+                for attr in ("class", "id"):
+                    if attr in inner.attributes:
+                        del inner.attrs[attr]
+            node.unwrap_tags(["a"])
             protect.update(n.mem_id for n in node.traverse())
             parent = node.parent
             while parent is not None:
@@ -167,7 +167,7 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
                 parent = parent.parent
     root = tree.body or tree.root
     if root is not None:
-        for node in link_dense_blocks(root, url, protect):
+        for node in link_dense_blocks(root, protect):
             text = normalize_text(node.text(deep=True, separator=" "))
             if text:
                 dropped.append(Dropped(text, DropReason.link_dense))

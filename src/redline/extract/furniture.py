@@ -32,8 +32,8 @@ _PATTERNS = [
 ]
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
-_OPEN = r"^[\s\[(«“\"'►▶»•*]*"
-_SEP = r"\s*(?:[:|»›>\-–—•]+|\.{3}|…)\s*"
+_OPEN = r"^[\s\[(«“\"'►▶»•*-]*"
+_SEP = r"\s*(?:[:：|｜»›>\-–—•]+|\.{3}|…)\s*"
 _LABEL = "|".join(kind("label"))
 # 'Read more: Headline', '[Related: Headline]', 'Leia também | Headline', or the label alone
 LABEL_RE = re.compile(rf"{_OPEN}(?:{_LABEL})(?:{_SEP}(?P<rest>.*)|\s*[\])]?\s*$)", re.I | re.S)
@@ -43,8 +43,18 @@ _LABEL_SPACED = re.compile(
     re.I | re.S,
 )
 _LEAD = re.compile(rf"{_OPEN}(?:{'|'.join(kind('lead'))})", re.I)
-_WHOLE = re.compile(rf"{_OPEN}(?:{'|'.join(kind('whole'))})\s*[:.!)\]]?\s*$", re.I)
+_WHOLE = re.compile(
+    rf"{_OPEN}(?:{'|'.join(kind('whole'))})\s*(?:\(\d+\))?\s*[:.!)\]]?\s*$", re.I
+)
 _SHARE_TAIL = re.compile(r"\s*(?:click to tweet|tweet this|tweet this quote)\s*$", re.I)
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    "|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?"
+    "|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|am|pm|a\\.m|p\\.m|gmt|utc|bst|cet"
+    "|[ecmp][sd]?t|updated|published|posted|last|on|at"
+)
+# a line that is only a date or a time ('12:03 pm |', 'Dec. 29, 2014 5:00 a.m. ET'): a field
+_DATE_ONLY = re.compile(rf"^(?:[\W\d_]|\b(?:{_MONTHS})\b)*$", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _KEY_WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
@@ -98,7 +108,7 @@ def classify(paragraph: str, rules: ExtractRules | None = None) -> DropReason | 
     rest = teaser_rest(p)
     if rest is not None and _size(rest) <= MAX_TEASER_WORDS:
         return DropReason.teaser_label
-    if _WHOLE.match(p) or is_furniture(p):
+    if _WHOLE.match(p) or is_furniture(p) or (len(p) <= 60 and _DATE_ONLY.match(p)):
         return DropReason.boilerplate_phrase
     if size <= MAX_LEAD_WORDS and (_LEAD.match(p) or (_EMAIL.search(p) and size <= 12)):
         return DropReason.boilerplate_phrase
@@ -113,14 +123,20 @@ def drop_furniture(
     """(kept paragraphs, what was dropped and why); paragraphs in `keep` are never dropped."""
     kept: list[str] = []
     dropped: list[Dropped] = []
+    tags = False  # after 'Filed under:' / 'Tags:', the short list items are the tags
     for p in paragraphs:
         if p in keep:
             kept.append(p)
+            tags = False
             continue
         reason = classify(p, rules)
+        if reason is None and tags and p.startswith("- ") and len(p.split()) <= 6:
+            reason = DropReason.boilerplate_phrase
         if reason is not None:
             dropped.append(Dropped(p, reason))
+            tags = tags or (reason is DropReason.boilerplate_phrase and p.rstrip().endswith(":"))
             continue
+        tags = False
         tail = _SHARE_TAIL.search(p)
         if tail and tail.start() > 0:
             dropped.append(Dropped(tail.group().strip(), DropReason.boilerplate_phrase))

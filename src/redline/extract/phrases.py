@@ -29,7 +29,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             r"follow (?:us|me|him|her|them|@\w+|[\w .'-]{1,40}? on (?:twitter|facebook|instagram|x|google\+?))",
             r"sign up (?:for|to|here)", r"subscribe (?:to|now|here|for)", r"get (?:our|the) [\w ]{0,30}newsletter",
             r"(?:our|the) [\w ]{0,20}newsletter", r"newsletter\b", r"reprints?\b", r"for reprint",
-            r"click to tweet", r"tweet this", r"share (?:this|on|via)\b", r"email this", r"print this",
+            r"click to tweet", r"tweet this", r"share (?:this|on|via)\b", r"(?:link|digg|email|print|save) this\b", r"email this", r"print this",
             r"filed under", r"posted in", r"tags?:", r"topics?:", r"categories:", r"more about:",
             r"contact (?:the )?(?:author|reporter|writer|us|editor)", r"to contact", r"email (?:the )?(?:author|reporter)",
             r"(?:photo|image|picture|video)s?(?: credits?)?\s*:", r"credits?:", r"copyright\b", r"©",
@@ -38,7 +38,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "whole": (
             r"comments?", r"\d+ comments?", r"comments? \(\d+\)", r"share", r"tweet", r"email", r"print",
-            r"advertisement", r"sponsored", r"tags", r"topics", r"related", r"more",
+            r"advertisement", r"sponsored", r"tags", r"topics", r"related", r"more", r"permalink",
         ),
     },
     "pt": {
