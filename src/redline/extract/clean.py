@@ -15,6 +15,7 @@ block too). What it removes is recorded with its reason, so learning can count t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -30,6 +31,7 @@ _BLOCKS = {
     "center", "form", "blockquote", "menu",
 }
 _BLOCKY_CHILDREN = "p, div, ul, ol, h2, h3, h4, h5, h6, blockquote, table, section"
+_SENTENCE_END = (".", "!", "?", "”", '"', "。", "»")
 SHORT_REST = 40  # characters of non-link text a link line may carry ('Read more: ', a date)
 LIST_REST = 200  # ... and a list of three or more links (dates, bylines, a short blurb)
 MIN_PROSE_WORDS = 12  # a table cell this long (and not links) is article text
@@ -41,6 +43,8 @@ class _Stats:
     total: int = 0
     link: int = 0
     anchors: int = 0
+    site_link: int = 0  # text of links within the site
+    site_anchors: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,24 +61,46 @@ def _select(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
         raise ExtractionError("bad_rule", f"invalid CSS selector {selector!r}: {exc}") from exc
 
 
-def _is_link(node: LexborNode) -> bool:
-    """An anchor that leads somewhere (not a fragment of this page or a script)."""
+def _site(host: str) -> str:
+    """'www.bbc.co.uk' -> 'bbc.co.uk', 'edition.cnn.com' -> 'cnn.com' (close enough to tell a
+    site's own links from links away)."""
+    labels = host.lower().removeprefix("www.").split(".")
+    n = 3 if len(labels) > 2 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-n:])
+
+
+def _link_kind(node: LexborNode, site: str | None) -> int:
+    """0: not a link (fragment, script); 1: a link away; 2: a link within the site."""
     href = (node.attributes.get("href") or "").strip()
-    return bool(href) and not href.startswith(("#", "javascript:"))
+    if not href or href.startswith(("#", "javascript:")):
+        return 0
+    if href.startswith(("mailto:", "tel:")):
+        return 1
+    if "//" not in href[:8]:
+        return 2  # relative
+    try:
+        host = urlsplit(href if not href.startswith("//") else "http:" + href).hostname
+    except ValueError:
+        return 1
+    return 2 if host and site and _site(host) == site else 1
 
 
 def _chars(text: str) -> int:
     return len("".join(text.split()))
 
 
-def link_dense_blocks(root: LexborNode, protect: set[int]) -> list[LexborNode]:
+def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> list[LexborNode]:
     """The outermost blocks whose text is mostly links to other pages.
 
-    Any link counts, not only links to the same site: follow and share boxes link away.
+    Links must stay within the site (other articles, tags, authors): a list of sources is
+    part of the article. Only a very short line may link away ('@handle', 'Facebook').
+    A line ending like a sentence is text with a link in it, not a teaser.
     """
+    host = urlsplit(page).hostname if page else None
+    site = _site(host) if host else None
     order: list[tuple[_Stats, int | None]] = []
     stats: dict[int, _Stats] = {}
-    stack: list[tuple[LexborNode, int | None, bool]] = [(root, None, False)]
+    stack: list[tuple[LexborNode, int | None, int]] = [(root, None, 0)]
     while stack:
         node, parent, in_link = stack.pop()
         if node.is_text_node:
@@ -83,13 +109,15 @@ def link_dense_blocks(root: LexborNode, protect: set[int]) -> list[LexborNode]:
                 st = stats[parent]
                 st.total += n
                 st.link += n if in_link else 0
+                st.site_link += n if in_link == 2 else 0
             continue
         if not node.is_element_node or node.tag in _SKIP:
             continue
         st = _Stats(node)
-        if node.tag == "a" and not in_link and _is_link(node):
-            in_link = True
-            st.anchors = 1
+        if node.tag == "a" and not in_link:
+            in_link = _link_kind(node, site)
+            st.anchors = int(in_link > 0)
+            st.site_anchors = int(in_link == 2)
         stats[node.mem_id] = st
         order.append((st, parent))
         stack.extend((c, node.mem_id, in_link) for c in reversed(list(node.iter(include_text=True))))
@@ -99,6 +127,8 @@ def link_dense_blocks(root: LexborNode, protect: set[int]) -> list[LexborNode]:
             p.total += st.total
             p.link += st.link
             p.anchors += st.anchors
+            p.site_link += st.site_link
+            p.site_anchors += st.site_anchors
     out: list[LexborNode] = []
     gone: set[int] = set()  # inside a block already taken (or a <nav>)
     for st, parent in order:  # parents before children: the outermost block wins
@@ -108,9 +138,14 @@ def link_dense_blocks(root: LexborNode, protect: set[int]) -> list[LexborNode]:
         if st.node.tag not in _BLOCKS or st.node.mem_id in protect or not st.total:
             continue
         rest = st.total - st.link
-        if (st.link >= 0.5 * st.total and rest <= SHORT_REST) or (
-            st.anchors >= 3 and st.link >= 0.5 * st.total and rest <= LIST_REST
-        ):
+        line = rest <= SHORT_REST and (
+            st.site_link >= 0.5 * st.total or (st.link >= 0.5 * st.total and st.total <= SHORT_REST)
+        )
+        if line and st.anchors == 1:
+            text = st.node.text(deep=True).strip()
+            line = not (text.endswith(_SENTENCE_END) and len(text.split()) >= 4)
+        teasers = st.site_anchors >= 3 and st.site_link >= 0.5 * st.total and rest <= LIST_REST
+        if line or teasers:
             out.append(st.node)
             gone.add(st.node.mem_id)
     return out
@@ -137,6 +172,18 @@ def _open_tables(root: LexborNode) -> None:
         new = LexborHTMLParser(f"<div>{''.join(parts)}</div>").body
         if new is not None and new.child is not None:
             table.replace_with(new.child)
+
+
+def page_url(tree: LexborHTMLParser, url: str | None) -> str | None:
+    """The page's own address: the one it was fetched from, else the one it declares."""
+    if url:
+        return url
+    for sel, attr in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        node = tree.css_first(sel)
+        value = (node.attributes.get(attr) or "").strip() if node is not None else ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return None
 
 
 def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cleaned:
@@ -167,7 +214,7 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
                 parent = parent.parent
     root = tree.body or tree.root
     if root is not None:
-        for node in link_dense_blocks(root, protect):
+        for node in link_dense_blocks(root, page_url(tree, url), protect):
             text = normalize_text(node.text(deep=True, separator=" "))
             if text:
                 dropped.append(Dropped(text, DropReason.link_dense))
