@@ -55,6 +55,8 @@ _MONTHS = (
 )
 # a line that is only a date or a time ('12:03 pm |', 'Dec. 29, 2014 5:00 a.m. ET'): a field
 _DATE_ONLY = re.compile(rf"^(?:[\W\d_]|\b(?:{_MONTHS})\b)*$", re.I)
+# ... when it is a stamp ('12:03 pm |', '19:49'), not an air date written out in the text
+_STAMP = re.compile(r"\||^[\W\d_]*$")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _KEY_WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
@@ -108,7 +110,7 @@ def classify(paragraph: str, rules: ExtractRules | None = None) -> DropReason | 
     rest = teaser_rest(p)
     if rest is not None and _size(rest) <= MAX_TEASER_WORDS:
         return DropReason.teaser_label
-    if _WHOLE.match(p) or is_furniture(p) or (len(p) <= 60 and _DATE_ONLY.match(p)):
+    if _WHOLE.match(p) or is_furniture(p) or (len(p) <= 60 and _DATE_ONLY.match(p) and _STAMP.search(p)):
         return DropReason.boilerplate_phrase
     if size <= MAX_LEAD_WORDS and (_LEAD.match(p) or (_EMAIL.search(p) and size <= 12)):
         return DropReason.boilerplate_phrase
