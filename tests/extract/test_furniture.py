@@ -80,10 +80,11 @@ def test_furniture_inside_the_article_is_kept_out(inside: str) -> None:
 
 
 def test_tag_boxes_after_the_article_are_kept_out() -> None:
-    # vanityfair.com: <dl><dt>Filed under:</dt><dd><a>…</a></dd>…; reuters: FILED UNDER: buttons
+    # vanityfair.com: <dl class="keywords"><dt>Filed under:</dt><dd class="tag">…</dd>…;
+    # reuters.com: FILED UNDER: buttons
     after = (
-        "<dl class='tags'><dt>Filed under:</dt><dd><a href='/tag/bus'>bus network</a></dd>"
-        "<dd><a href='/tag/council'>city council</a></dd></dl>"
+        "<dl class='keywords'><dt>Filed under:</dt><dd class='tag'>bus network</dd>"
+        "<dd class='tag'>city council</dd><dd class='tag'>maria lopez</dd></dl>"
         "<div class='relatedTopicButtons'><div class='file_under'>FILED UNDER: </div>"
         "<a href='/topic/transport'>Transport</a> <a href='/topic/politics'>Politics</a></div>"
     )
@@ -210,3 +211,10 @@ def test_drop_furniture_reports_reasons_and_keeps_protected_lines() -> None:
     assert [d.text for d in dropped] == ["Comments", "Tags:", "- bus", "- council"]
     kept, _ = drop_furniture(["Comments", BODY[0]], keep=frozenset({"Comments"}))
     assert kept == ("Comments", BODY[0])
+
+
+def test_wordpress_more_marker_does_not_cost_its_paragraph() -> None:
+    # pewresearch.org: '<p><span id="more-265087"></span>The new policy …</p>' after the teaser
+    # part of a WordPress post; body extraction took the marker for a 'read more' widget
+    html = page().replace(f"<p>{BODY[2]}", f'<p><span id="more-265087"></span>{BODY[2]}')
+    assert extract(html, URL).paragraphs == tuple(BODY)

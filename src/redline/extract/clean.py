@@ -8,6 +8,7 @@ block too). What it removes is recorded with its reason, so learning can count t
 - Link-dense blocks: a block whose text is mostly the text of links to other pages (teaser
   lists, 'Read more: …' lines, hover cards, follow and tag boxes). The budget of text that is
   not a link is absolute, so no container of the article itself can qualify.
+- Empty marker elements that body extraction mistakes for 'read more' widgets go.
 - A stray <table> holding prose (CMS output wraps article paragraphs in one) is rewritten as
   plain blocks; body extraction skips tables, and would lose that text.
 """
@@ -220,4 +221,9 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
                 dropped.append(Dropped(text, DropReason.link_dense))
             node.decompose()
         _open_tables(root)
+        # empty markers ('<span id="more-265087"></span>', WordPress's "read more" anchor) make
+        # body extraction drop the whole paragraph around them
+        for span in root.css("span[id], span[class]"):
+            if span.child is None:
+                span.decompose()
     return Cleaned(tree.html or html, frozenset(keep), tuple(dropped))
