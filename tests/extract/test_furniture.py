@@ -30,9 +30,12 @@ def page(inside: str = "", after: str = "", body: list[str] = BODY, head: str = 
         f"<html lang='en'><head><title>Council expands bus network | City Post</title>{head}</head>"
         "<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article>"
         "<h1>Council expands bus network</h1><p class='byline'>By Maria Lopez</p>"
-        + "".join(paras[:2]) + inside + "".join(paras[2:]) + after
+        + "".join(paras[:2])
+        + inside
+        + "".join(paras[2:])
+        + after
         + "</article><footer>© 2014 City Post</footer></body></html>"
-    )  # fmt: skip
+    )
 
 
 def teaser(label: str, headline: str, href: str = "/news/2014/12/other-story") -> str:
@@ -164,7 +167,8 @@ def test_keep_selectors_protect_what_looks_like_furniture() -> None:
 
 
 def test_exclude_selectors_are_recorded() -> None:
-    ext = extract(page(inside="<div class='promo'><p>Win a trip to Paris with the City Post quiz this week!</p></div>"), URL, ExtractRules(drop=(".promo",)))  # fmt: skip
+    promo = "<div class='promo'><p>Win a trip to Paris with the City Post quiz this week!</p></div>"
+    ext = extract(page(inside=promo), URL, ExtractRules(drop=(".promo",)))
     assert ext.paragraphs == tuple(BODY)
     assert [d.reason for d in ext.dropped] == [DropReason.selector]
 

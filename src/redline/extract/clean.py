@@ -27,9 +27,34 @@ from redline.extract.normalize import normalize_text
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "title"}
 _BLOCKS = {
-    "p", "li", "ul", "ol", "dl", "dd", "dt", "div", "section", "aside", "h2", "h3", "h4", "h5",
-    "h6", "table", "tbody", "tr", "td", "th", "figure", "figcaption", "header", "footer",
-    "center", "form", "blockquote", "menu",
+    "p",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dd",
+    "dt",
+    "div",
+    "section",
+    "aside",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "center",
+    "form",
+    "blockquote",
+    "menu",
 }
 _BLOCKY_CHILDREN = "p, div, ul, ol, h2, h3, h4, h5, h6, blockquote, table, section"
 _SENTENCE_END = (".", "!", "?", "”", '"', "。", "»")
@@ -121,7 +146,9 @@ def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> 
             st.site_anchors = int(in_link == 2)
         stats[node.mem_id] = st
         order.append((st, parent))
-        stack.extend((c, node.mem_id, in_link) for c in reversed(list(node.iter(include_text=True))))
+        stack.extend(
+            (c, node.mem_id, in_link) for c in reversed(list(node.iter(include_text=True)))
+        )
     for st, parent in reversed(order):  # children before parents
         if parent is not None:
             p = stats[parent]

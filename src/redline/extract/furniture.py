@@ -43,9 +43,7 @@ _LABEL_SPACED = re.compile(
     re.I | re.S,
 )
 _LEAD = re.compile(rf"{_OPEN}(?:{'|'.join(kind('lead'))})", re.I)
-_WHOLE = re.compile(
-    rf"{_OPEN}(?:{'|'.join(kind('whole'))})\s*(?:\(\d+\))?\s*[:.!)\]]?\s*$", re.I
-)
+_WHOLE = re.compile(rf"{_OPEN}(?:{'|'.join(kind('whole'))})\s*(?:\(\d+\))?\s*[:.!)\]]?\s*$", re.I)
 _SHARE_TAIL = re.compile(r"\s*(?:click to tweet|tweet this|tweet this quote)\s*$", re.I)
 _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -110,7 +108,11 @@ def classify(paragraph: str, rules: ExtractRules | None = None) -> DropReason | 
     rest = teaser_rest(p)
     if rest is not None and _size(rest) <= MAX_TEASER_WORDS:
         return DropReason.teaser_label
-    if _WHOLE.match(p) or is_furniture(p) or (len(p) <= 60 and _DATE_ONLY.match(p) and _STAMP.search(p)):
+    if (
+        _WHOLE.match(p)
+        or is_furniture(p)
+        or (len(p) <= 60 and _DATE_ONLY.match(p) and _STAMP.search(p))
+    ):
         return DropReason.boilerplate_phrase
     if size <= MAX_LEAD_WORDS and (_LEAD.match(p) or (_EMAIL.search(p) and size <= 12)):
         return DropReason.boilerplate_phrase
