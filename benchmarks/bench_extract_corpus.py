@@ -80,8 +80,11 @@ def title_evidence(html: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    shared = next((p / "shared" for p in REPO.parents if (p / "shared" / "corpus").is_dir()), None)
     ap.add_argument(
-        "corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus" / "newspaper-2014")
+        "corpus",
+        nargs="?",
+        default=str((shared or REPO.parent / "shared") / "corpus" / "newspaper-2014"),
     )
     ap.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
     ap.add_argument("--show-worst", type=int, default=10)

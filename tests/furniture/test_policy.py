@@ -53,7 +53,7 @@ def test_apply_learned_drops_template_and_teasers_but_keeps_protected() -> None:
     paras = (STORY[0], "Sign up for our BRIEFING", "Read more: Rail line opens at last", STORY[1])
     kept, dropped = apply_learned(paras, rules)
     assert kept == (STORY[0], STORY[1])
-    assert [d.reason for d in dropped] == [DropReason.TEMPLATE, DropReason.TEASER]
+    assert [d.reason for d in dropped] == [DropReason.LEARNED_TEXT, DropReason.TEASER_TITLE]
     kept, _ = apply_learned(paras, rules, frozenset({furniture_key("Sign up for our briefing")}))
     assert "Sign up for our BRIEFING" in kept
 

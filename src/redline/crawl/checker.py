@@ -500,9 +500,9 @@ def _fired(ext: Extraction, learned: Learned | None) -> tuple[tuple[RuleKind, Bl
     out: list[tuple[RuleKind, Block]] = []
     for d in ext.dropped:
         key = furniture_key(d.text)
-        if d.reason is DropReason.TEMPLATE and key in learned.texts:
+        if d.reason is DropReason.LEARNED_TEXT and key in learned.texts:
             out.append((learned.texts[key], Block(key, d.text[:500])))
-        elif d.reason is DropReason.TEASER:
+        elif d.reason is DropReason.TEASER_TITLE:
             title = teaser_match(key, learned.titles)
             if title is not None:
                 out.append((RuleKind.TEASER, Block(title, d.text[:500])))

@@ -7,7 +7,9 @@ before it wins; furniture lines are dropped from whichever wins.
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+import re
+
+from selectolax.lexbor import LexborHTMLParser
 
 from redline.dates import parse_date
 from redline.errors import ExtractionError
@@ -19,7 +21,8 @@ from redline.extract.body import (
     same_text,
     words,
 )
-from redline.extract.furniture import apply_learned, furniture_key, split_furniture
+from redline.extract.clean import clean_for_body
+from redline.extract.furniture import drop_furniture
 from redline.extract.metadata import (
     byline_from_markup,
     canonical_url,
@@ -28,7 +31,7 @@ from redline.extract.metadata import (
     node_text,
     strip_site_name,
 )
-from redline.extract.model import Extraction, ExtractRules
+from redline.extract.model import Dropped, DropReason, Extraction, ExtractRules
 from redline.extract.normalize import normalize_text
 from redline.settings import ExtractSettings
 
@@ -56,6 +59,28 @@ def _without_heading(
     return tuple(out)
 
 
+_BY_LINE = re.compile(r"^(?:by|par|von|por|door|di|de)\s+", re.IGNORECASE)
+
+
+def _without_byline(
+    paragraphs: tuple[str, ...], byline: str | None
+) -> tuple[tuple[str, ...], tuple[Dropped, ...]]:
+    """A 'By Jane Doe' line anywhere in the body is the byline (a field), not article text."""
+    if not byline:
+        return paragraphs, ()
+    names = {byline.casefold(), f"by {byline}".casefold()}
+    kept, dropped = [], []
+    for p in paragraphs:
+        bare = _BY_LINE.sub("", p).strip(" .,|·-–—").casefold()
+        if (p.casefold() in names or (bare in names and bare != p.casefold())) or (
+            _BY_LINE.match(p) and len(p.split()) <= 8 and byline.casefold() in p.casefold()
+        ):
+            dropped.append(Dropped(p, DropReason.BYLINE))
+        else:
+            kept.append(p)
+    return tuple(kept), tuple(dropped)
+
+
 def extract(
     html: str,
     url: str | None = None,
@@ -65,11 +90,11 @@ def extract(
     """Extract the article from a page, or raise ExtractionError(reason)."""
     tree = parse(html, limits.max_html_chars)
     min_words = limits.min_body_words
-    protected = _protect(tree, rules)
+    cleaned = clean_for_body(html, url, rules)
     for sel in rules.drop if rules else ():
         for node in tree.css(sel):
-            if not _inside(node, protected[1]):
-                node.decompose()
+            node.decompose()
+    body_tree = LexborHTMLParser(cleaned.html)
     ld = jsonld_articles(tree)
     ld_main = ld[0] if ld else None
 
@@ -78,7 +103,7 @@ def extract(
     method = ""
     language = None
     if rules and rules.body:
-        paragraphs = body_from_rules(tree, rules.body)
+        paragraphs = body_from_rules(body_tree, rules.body)
         method = "rules"
     if words(paragraphs) < min_words and ld_main and ld_main.body:
         candidate = body_from_jsonld(ld_main.body)
@@ -86,7 +111,7 @@ def extract(
             paragraphs, method = candidate, "jsonld"
     if method != "rules" or words(paragraphs) < min_words:
         try:
-            traf, language = body_from_trafilatura(tree.html or html, url, limits.short_body_words)
+            traf, language = body_from_trafilatura(cleaned.html, url, limits.short_body_words)
         except ExtractionError:
             traf = ()
         if method == "jsonld":
@@ -96,9 +121,7 @@ def extract(
                 paragraphs, method = traf, "trafilatura"
         elif words(traf) >= words(paragraphs):
             paragraphs, method = traf, "trafilatura"
-    paragraphs, dropped = split_furniture(paragraphs)
-    paragraphs, learned = apply_learned(paragraphs, rules, protected[0])
-    dropped += learned
+    paragraphs, dropped = drop_furniture(paragraphs, rules, cleaned.keep)
     if not paragraphs:
         raise ExtractionError("no_body", "no article body found on the page")
 
@@ -150,6 +173,7 @@ def extract(
         published = parse_date(t.attributes.get("datetime")) if t is not None else None
 
     paragraphs = _without_heading(paragraphs, {title, h1}, byline)
+    paragraphs, by_lines = _without_byline(paragraphs, byline)
     if not paragraphs:
         raise ExtractionError("no_body", "no article body found on the page")
     if language is None:
@@ -158,28 +182,5 @@ def extract(
     return Extraction(
         title=title, byline=byline, published=published, modified=modified, paragraphs=paragraphs,
         method=method, canonical_url=canonical_url(tree, url), language=language, title_method=title_method,
-        dropped=dropped,
+        dropped=cleaned.dropped + dropped + by_lines,
     )  # fmt: skip
-
-
-def _protect(tree: LexborHTMLParser, rules: ExtractRules | None) -> tuple[frozenset[str], set[int]]:
-    """The block keys and node ids under the source's ``keep_selectors``: never furniture."""
-    keys: set[str] = set()
-    ids: set[int] = set()
-    for sel in rules.keep if rules else ():
-        for node in tree.css(sel):
-            ids.add(node.mem_id)
-            keys.update(furniture_key(p) for p in paragraphs_of(node))
-    return frozenset(keys), ids
-
-
-def _inside(node: LexborNode, ids: set[int]) -> bool:
-    """Whether ``node`` is, or is inside, or contains one of the nodes ``ids``."""
-    if not ids:
-        return False
-    cur: LexborNode | None = node
-    while cur is not None:
-        if cur.mem_id in ids:
-            return True
-        cur = cur.parent
-    return any(n.mem_id in ids for n in node.css("*"))

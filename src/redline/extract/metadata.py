@@ -143,10 +143,26 @@ _BYLINE_SELECTORS = (
 )  # fmt: skip
 
 
+_BLOCK_TAGS = {"p", "div", "ul", "ol", "table", "section", "article", "h2", "h3", "h4", "figure"}
+
+
+def _leading_text(node: LexborNode) -> str:
+    """The text of a node up to its first block child: all of a byline whose element was never
+    closed (`<div class="byline">By Jane Doe</span><p>…`), which swallowed the article."""
+    parts = []
+    for child in node.iter(include_text=True):
+        if child.is_element_node and child.tag in _BLOCK_TAGS:
+            break
+        parts.append(child.text(deep=True, separator=" ") or "")
+    return normalize_text(" ".join(parts))
+
+
 def byline_from_markup(scope: LexborNode | LexborHTMLParser) -> str | None:
     for sel in _BYLINE_SELECTORS:
         node = scope.css_first(sel)
         text = node_text(node)
+        if node is not None and len(text) > 120:
+            text = _leading_text(node)
         if text and len(text) <= 120:
             return normalize_text(_BY.sub("", text))
     return None

@@ -10,27 +10,33 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ExtractRules:
-    """Per-source CSS rules, tried before anything else, and what was learned about the source."""
+    """Per-source rules, tried before anything else; the learned ones come from other articles.
+
+    `drop` (sources file `exclude_selectors`) and `keep` (`keep_selectors`) are CSS selectors:
+    dropped elements never reach the body, kept ones are never taken for furniture.
+    `furniture_texts` and `teaser_titles` hold `furniture_key()`s: block texts known to be this
+    source's template furniture, and the headlines of its other tracked articles.
+    """
 
     title: str | None = None
     byline: str | None = None
     body: str | None = None
     drop: tuple[str, ...] = ()
-    """CSS selectors removed before extraction (the sources file's ``exclude_selectors``)."""
     keep: tuple[str, ...] = ()
-    """CSS selectors whose text is never dropped as furniture (``keep_selectors``)."""
     furniture_texts: frozenset[str] = frozenset()
-    """``furniture_key``s of block texts known to be this source's template furniture."""
     teaser_titles: frozenset[str] = frozenset()
-    """``furniture_key``s of the headlines of the source's other tracked articles."""
 
 
 class DropReason(StrEnum):
-    """Why a block of the body was left out."""
+    """Why a block was kept out of the body (each rule that fires is counted by learning)."""
 
-    PATTERN = "pattern"  # furniture by its words ('312 comments', 'Sign up for …')
-    TEMPLATE = "template"  # a learned block of the source's template (or pinned by the operator)
-    TEASER = "teaser"  # the headline of another article of the source, maybe after a label
+    SELECTOR = "selector"  # an exclude selector of the source
+    LINK_DENSE = "link_dense"  # mostly links to other pages of the site
+    TEASER_LABEL = "teaser_label"  # 'Read more: …', '[Related: …]', 'Leia também …'
+    BOILERPLATE_PHRASE = "boilerplate_phrase"  # follow/subscribe/share/comments/credit lines
+    LEARNED_TEXT = "learned_text"  # in the source's learned (or pinned) furniture_texts
+    TEASER_TITLE = "teaser_title"  # the headline of another tracked article of the source
+    BYLINE = "byline"  # a 'By …' line: the byline is a field, not body text
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class Extraction:
     canonical_url: str | None
     language: str | None = None
     title_method: str = ""
-    dropped: tuple[Dropped, ...] = ()
+    dropped: tuple[Dropped, ...] = ()  # what was kept out of the body, and why
 
     @property
     def text(self) -> str:

@@ -1,0 +1,256 @@
+"""The page tree made ready for body extraction: furniture blocks out, stray tables opened.
+
+Runs on its own copy of the page (metadata reads the untouched one: a byline is a link-dense
+block too). What it removes is recorded with its reason, so learning can count the rules.
+
+- Exclude selectors of the source go first; keep selectors protect their elements (and the
+  elements around them) from everything here.
+- Link-dense blocks: a block whose text is mostly the text of links to other pages (teaser
+  lists, 'Read more: …' lines, hover cards, follow and tag boxes). The budget of text that is
+  not a link is absolute, so no container of the article itself can qualify.
+- Empty marker elements that body extraction mistakes for 'read more' widgets go.
+- A stray <table> holding prose (CMS output wraps article paragraphs in one) is rewritten as
+  plain blocks; body extraction skips tables, and would lose that text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from redline.errors import ExtractionError
+from redline.extract.body import paragraphs_of
+from redline.extract.model import Dropped, DropReason, ExtractRules
+from redline.extract.normalize import normalize_text
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "title"}
+_BLOCKS = {
+    "p",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dd",
+    "dt",
+    "div",
+    "section",
+    "aside",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "center",
+    "form",
+    "blockquote",
+    "menu",
+}
+_BLOCKY_CHILDREN = "p, div, ul, ol, h2, h3, h4, h5, h6, blockquote, table, section"
+_SENTENCE_END = (".", "!", "?", "”", '"', "。", "»")
+SHORT_REST = 40  # characters of non-link text a link line may carry ('Read more: ', a date)
+LIST_REST = 200  # ... and a list of three or more links (dates, bylines, a short blurb)
+MIN_PROSE_WORDS = 12  # a table cell this long (and not links) is article text
+
+
+@dataclass
+class _Stats:
+    node: LexborNode
+    total: int = 0
+    link: int = 0
+    anchors: int = 0
+    site_link: int = 0  # text of links within the site
+    site_anchors: int = 0
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    html: str
+    keep: frozenset[str]  # paragraph texts under keep selectors
+    dropped: tuple[Dropped, ...]
+
+
+def _select(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
+    try:
+        return list(tree.css(selector))
+    except Exception as exc:
+        raise ExtractionError("bad_rule", f"invalid CSS selector {selector!r}: {exc}") from exc
+
+
+def _site(host: str) -> str:
+    """'www.bbc.co.uk' -> 'bbc.co.uk', 'edition.cnn.com' -> 'cnn.com' (close enough to tell a
+    site's own links from links away)."""
+    labels = host.lower().removeprefix("www.").split(".")
+    n = 3 if len(labels) > 2 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-n:])
+
+
+def _link_kind(node: LexborNode, site: str | None) -> int:
+    """0: not a link (fragment, script); 1: a link away; 2: a link within the site."""
+    href = (node.attributes.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return 0
+    if href.startswith(("mailto:", "tel:")):
+        return 1
+    if "//" not in href[:8]:
+        return 2  # relative
+    try:
+        host = urlsplit(href if not href.startswith("//") else "http:" + href).hostname
+    except ValueError:
+        return 1
+    return 2 if host and site and _site(host) == site else 1
+
+
+def _chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> list[LexborNode]:
+    """The outermost blocks whose text is mostly links to other pages.
+
+    Links must stay within the site (other articles, tags, authors): a list of sources is
+    part of the article. Only a very short line may link away ('@handle', 'Facebook').
+    A line ending like a sentence is text with a link in it, not a teaser.
+    """
+    host = urlsplit(page).hostname if page else None
+    site = _site(host) if host else None
+    order: list[tuple[_Stats, int | None]] = []
+    stats: dict[int, _Stats] = {}
+    stack: list[tuple[LexborNode, int | None, int]] = [(root, None, 0)]
+    while stack:
+        node, parent, in_link = stack.pop()
+        if node.is_text_node:
+            n = _chars(node.text_content or "")
+            if parent is not None and n:
+                st = stats[parent]
+                st.total += n
+                st.link += n if in_link else 0
+                st.site_link += n if in_link == 2 else 0
+            continue
+        if not node.is_element_node or node.tag in _SKIP:
+            continue
+        st = _Stats(node)
+        if node.tag == "a" and not in_link:
+            in_link = _link_kind(node, site)
+            st.anchors = int(in_link > 0)
+            st.site_anchors = int(in_link == 2)
+        stats[node.mem_id] = st
+        order.append((st, parent))
+        stack.extend(
+            (c, node.mem_id, in_link) for c in reversed(list(node.iter(include_text=True)))
+        )
+    for st, parent in reversed(order):  # children before parents
+        if parent is not None:
+            p = stats[parent]
+            p.total += st.total
+            p.link += st.link
+            p.anchors += st.anchors
+            p.site_link += st.site_link
+            p.site_anchors += st.site_anchors
+    out: list[LexborNode] = []
+    gone: set[int] = set()  # inside a block already taken (or a <nav>)
+    for st, parent in order:  # parents before children: the outermost block wins
+        if parent in gone or st.node.tag == "nav":  # navigation is body extraction's own job
+            gone.add(st.node.mem_id)
+            continue
+        if st.node.tag not in _BLOCKS or st.node.mem_id in protect or not st.total:
+            continue
+        rest = st.total - st.link
+        line = rest <= SHORT_REST and (
+            st.site_link >= 0.5 * st.total or (st.link >= 0.5 * st.total and st.total <= SHORT_REST)
+        )
+        if line and st.anchors == 1:
+            text = st.node.text(deep=True).strip()
+            line = not (text.endswith(_SENTENCE_END) and len(text.split()) >= 4)
+        teasers = st.site_anchors >= 3 and st.site_link >= 0.5 * st.total and rest <= LIST_REST
+        if line or teasers:
+            out.append(st.node)
+            gone.add(st.node.mem_id)
+    return out
+
+
+def _open_tables(root: LexborNode) -> None:
+    """Tables whose cells hold prose become blocks, one per cell, in reading order."""
+    for table in reversed(list(root.css("table"))):  # inner tables first
+        cells = table.css("td, th")
+        prose = False
+        for cell in cells:
+            text = cell.text(deep=True, separator=" ")
+            links = sum(len(a.text(deep=True).split()) for a in cell.css("a"))
+            if len(text.split()) - links >= MIN_PROSE_WORDS:
+                prose = True
+                break
+        if not prose:
+            continue
+        parts = []
+        for cell in cells:
+            inner = cell.inner_html or ""
+            tag = "div" if cell.css_first(_BLOCKY_CHILDREN) is not None else "p"
+            parts.append(f"<{tag}>{inner}</{tag}>")
+        new = LexborHTMLParser(f"<div>{''.join(parts)}</div>").body
+        if new is not None and new.child is not None:
+            table.replace_with(new.child)
+
+
+def page_url(tree: LexborHTMLParser, url: str | None) -> str | None:
+    """The page's own address: the one it was fetched from, else the one it declares."""
+    if url:
+        return url
+    for sel, attr in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        node = tree.css_first(sel)
+        value = (node.attributes.get(attr) or "").strip() if node is not None else ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return None
+
+
+def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cleaned:
+    tree = LexborHTMLParser(html)
+    dropped: list[Dropped] = []
+    for sel in rules.drop if rules else ():
+        for node in _select(tree, sel):
+            text = normalize_text(node.text(deep=True, separator=" "))
+            if text:
+                dropped.append(Dropped(text, DropReason.SELECTOR))
+            node.decompose()
+    protect: set[int] = set()
+    keep: set[str] = set()
+    for sel in rules.keep if rules else ():
+        for node in _select(tree, sel):
+            keep.update(paragraphs_of(node))
+            # body extraction judges by links and class names ('related', 'promo'): a kept
+            # element shows it neither
+            for inner in [node, *node.css("*")]:
+                for attr in ("class", "id"):
+                    if attr in inner.attributes:
+                        del inner.attrs[attr]
+            node.unwrap_tags(["a"])
+            protect.update(n.mem_id for n in node.traverse())
+            parent = node.parent
+            while parent is not None:
+                protect.add(parent.mem_id)
+                parent = parent.parent
+    root = tree.body or tree.root
+    if root is not None:
+        for node in link_dense_blocks(root, page_url(tree, url), protect):
+            text = normalize_text(node.text(deep=True, separator=" "))
+            if text:
+                dropped.append(Dropped(text, DropReason.LINK_DENSE))
+            node.decompose()
+        _open_tables(root)
+        # empty markers ('<span id="more-265087"></span>', WordPress's "read more" anchor) make
+        # body extraction drop the whole paragraph around them
+        for span in root.css("span[id], span[class]"):
+            if span.child is None:
+                span.decompose()
+    return Cleaned(tree.html or html, frozenset(keep), tuple(dropped))

@@ -1,0 +1,224 @@
+"""Real-site furniture inside and around the article never reaches the stored body.
+
+The fixtures copy markup patterns of real pages (shared/corpus): teasers glued into the body
+behind a label, link lists, follow and tag boxes, hover cards, stray tables and broken bylines.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redline.extract import ExtractRules, extract
+from redline.extract.furniture import classify, drop_furniture, furniture_key
+from redline.extract.model import DropReason
+
+BODY = [
+    "The city council voted on Tuesday to expand the bus network across the northern districts, officials said after a long session.",
+    "The plan adds four new routes and will cost about 12 million dollars over the next three years, according to the budget office.",
+    "Opponents argued that the money should go to road repairs instead, but the motion passed by seven votes to two on Tuesday night.",
+    "Residents of the eastern suburbs said they had waited a decade for a direct line to the hospital and the university campus.",
+    "The transport authority expects the first buses to run in the spring, once drivers have been hired and trained for the new routes.",
+]
+URL = "https://www.citypost.test/news/2014/12/council-expands-bus-network"
+
+
+def page(inside: str = "", after: str = "", body: list[str] = BODY, head: str = "") -> str:
+    """An article page; `inside` goes between the second and third paragraph (where CMSs put
+    their 'Read more' boxes), `after` right after the last paragraph, still inside <article>."""
+    paras = [f"<p>{p}</p>" for p in body]
+    return (
+        f"<html lang='en'><head><title>Council expands bus network | City Post</title>{head}</head>"
+        "<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article>"
+        "<h1>Council expands bus network</h1><p class='byline'>By Maria Lopez</p>"
+        + "".join(paras[:2])
+        + inside
+        + "".join(paras[2:])
+        + after
+        + "</article><footer>© 2014 City Post</footer></body></html>"
+    )
+
+
+def teaser(label: str, headline: str, href: str = "/news/2014/12/other-story") -> str:
+    return f"<p><strong>{label}</strong> <a href='{href}'>{headline}</a></p>"
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        # label-prefixed teasers, as NBC/HuffPost/Fox glue them into the body
+        teaser("Read more:", "Mayor says the city will cut property taxes for the third year"),
+        teaser("SEE MORE:", "Ten photos of the winter storm that closed the airport"),
+        "<p>[Related: <a href='/news/2014/12/storm'>Storm closes the airport for a second day</a>]</p>",
+        teaser("Also on HuffPost:", "The best dog costumes of the year, ranked by our readers"),
+        teaser("DON'T MISS", "School board approves the new calendar after heated meeting"),
+        "<p>Most read in Politics: <a href='/politics/1'>Governor signs the budget</a></p>",
+        # the same labels in the other languages of the corpus
+        teaser("Leia também:", "Prefeitura anuncia novas linhas de ônibus para a zona norte"),
+        teaser("Lee también:", "El ayuntamiento aprueba el nuevo plan de transporte urbano"),
+        teaser("Lesen Sie auch:", "Stadtrat beschließt neue Buslinien für den Norden der Stadt"),
+        teaser("Читайте также:", "Мэрия объявила о новых автобусных маршрутах в городе"),
+        teaser("関連記事：", "市議会、北部地区のバス路線拡大を可決"),
+        # a related list (cntraveler/about.com 'Popular' link lists)
+        "<div class='related'><h3>Related</h3><ul>"
+        "<li><a href='/news/a'>Storm closes the airport for a second day running</a></li>"
+        "<li><a href='/news/b'>Governor signs the budget after a long night</a></li>"
+        "<li><a href='/news/c'>Ten things to do in the city this weekend</a></li></ul></div>",
+        # follow / newsletter / reprint boxes and share prompts
+        "<p>Follow Maria Lopez on Twitter <a href='https://twitter.com/mlopez'>@mlopez</a></p>",
+        "<p>Sign up for our daily newsletter to get the top stories in your inbox every morning.</p>",
+        "<p><a href='/reprints'>Reprints</a> and <a href='/permissions'>permissions</a></p>",
+        "<p>Siga-nos no <a href='https://twitter.com/x'>Twitter</a> e no Facebook</p>",
+        # a hover card: a politician's name next to an unrelated headline
+        "<div class='hovercard'><a href='/people/john-smith'>John Smith</a>"
+        "<a href='/news/2014/12/smith-votes'>Smith votes against the farm bill</a></div>",
+        # comment counters and labels
+        "<p>Comentários (12)</p>",
+        "<p>Kommentare</p>",
+    ],
+)
+def test_furniture_inside_the_article_is_kept_out(inside: str) -> None:
+    ext = extract(page(inside=inside), URL)
+    assert ext.paragraphs == tuple(BODY)
+    assert ext.dropped, "what was kept out is recorded, with its reason"
+
+
+def test_tag_boxes_after_the_article_are_kept_out() -> None:
+    # vanityfair.com: <dl class="keywords"><dt>Filed under:</dt><dd class="tag">…</dd>…;
+    # reuters.com: FILED UNDER: buttons
+    after = (
+        "<dl class='keywords'><dt>Filed under:</dt><dd class='tag'>bus network</dd>"
+        "<dd class='tag'>city council</dd><dd class='tag'>maria lopez</dd></dl>"
+        "<div class='relatedTopicButtons'><div class='file_under'>FILED UNDER: </div>"
+        "<a href='/topic/transport'>Transport</a> <a href='/topic/politics'>Politics</a></div>"
+    )
+    ext = extract(page(after=after), URL)
+    assert ext.paragraphs == tuple(BODY)
+
+
+def test_subheadings_pull_quotes_and_inline_links_stay() -> None:
+    body = [
+        *BODY[:2],
+        "<h2>What the new routes mean</h2>",
+        "“We have waited long enough for this,” said <a href='/people/ana-ruiz'>Ana Ruiz</a>, who "
+        "leads the residents' association in the eastern suburbs and campaigned for the line.",
+        *BODY[2:],
+    ]
+    html = page(body=body).replace("<p><h2>", "<h2>").replace("</h2></p>", "</h2>")
+    ext = extract(html, URL)
+    assert "What the new routes mean" in ext.paragraphs
+    assert any(p.startswith("“We have waited long enough") for p in ext.paragraphs)
+    assert ext.paragraphs[-1] == BODY[-1]
+
+
+def test_click_to_tweet_prompt_is_cut_from_its_quote() -> None:
+    quote = "The bus is the fastest way to get people to work, and we will prove it this spring."
+    body = [*BODY[:3], f"{quote} <a href='https://twitter.com/intent/tweet'>Click to tweet</a>"]
+    ext = extract(page(body=body), URL)
+    assert ext.paragraphs[-1] == quote
+
+
+def test_prose_in_a_stray_table_is_kept() -> None:
+    inside = f"<table><tr><td>{BODY[2]}</td></tr><tr><td>{BODY[3]}</td></tr></table>"
+    html = page(inside=inside, body=[BODY[0], BODY[1], BODY[4]])
+    ext = extract(html, URL)
+    assert ext.paragraphs == tuple(BODY)
+
+
+def test_unclosed_byline_gives_the_byline_and_no_by_paragraph() -> None:
+    html = page().replace(
+        "<p class='byline'>By Maria Lopez</p>", "<div class='byline'>By Maria Lopez</span>"
+    )
+    ext = extract(html, URL)
+    assert ext.byline == "Maria Lopez"
+    assert ext.paragraphs == tuple(BODY)
+
+
+def test_by_line_inside_the_body_becomes_the_byline_only() -> None:
+    body = [BODY[0], "By Maria Lopez", *BODY[1:]]
+    html = page(body=body).replace("<p class='byline'>By Maria Lopez</p>", "")
+    html = html.replace("<head>", "<head><meta name='author' content='Maria Lopez'>")
+    ext = extract(html, URL)
+    assert ext.byline == "Maria Lopez"
+    assert ext.paragraphs == tuple(BODY)
+    by = [d.text for d in ext.dropped if d.reason is DropReason.BYLINE]
+    assert by == ["By Maria Lopez"]
+
+
+def test_learned_rules_drop_template_lines_and_other_articles_headlines() -> None:
+    promo = "Get unlimited access to City Post for just 1 dollar a week, cancel anytime you like."
+    other = "Storm closes the airport for a second day as snow keeps falling"
+    html = page(inside=f"<p>{promo}</p><p>{other}</p>")
+    assert promo in extract(html, URL).paragraphs  # nothing on the page says it is furniture
+    rules = ExtractRules(
+        furniture_texts=frozenset({furniture_key(promo.replace("1 dollar", "2 dollar"))}),
+        teaser_titles=frozenset({furniture_key(other)}),
+    )
+    ext = extract(html, URL, rules)
+    assert ext.paragraphs == tuple(BODY)
+    assert {d.reason for d in ext.dropped} >= {DropReason.LEARNED_TEXT, DropReason.TEASER_TITLE}
+
+
+def test_keep_selectors_protect_what_looks_like_furniture() -> None:
+    box = "<div class='factbox'><p><a href='/routes/n4'>Route N4: Central station to Northgate</a></p></div>"
+    html = page(inside=box)
+    assert "Route N4: Central station to Northgate" not in extract(html, URL).paragraphs
+    ext = extract(html, URL, ExtractRules(keep=(".factbox",)))
+    assert "Route N4: Central station to Northgate" in ext.paragraphs
+
+
+def test_exclude_selectors_are_recorded() -> None:
+    promo = "<div class='promo'><p>Win a trip to Paris with the City Post quiz this week!</p></div>"
+    ext = extract(page(inside=promo), URL, ExtractRules(drop=(".promo",)))
+    assert ext.paragraphs == tuple(BODY)
+    assert [d.reason for d in ext.dropped] == [DropReason.SELECTOR]
+
+
+def test_furniture_key_folds_case_space_punctuation_and_numbers() -> None:
+    assert furniture_key("12  Comments!") == furniture_key("3 comments") == "0 comments"
+    assert furniture_key("Leia TAMBÉM: Lula") == "leia também lula"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Read more: Obama signs the bill", DropReason.TEASER_LABEL),
+        ("- Related: Obama signs the bill", DropReason.TEASER_LABEL),
+        ("Veja também: Lula visita Paris", DropReason.TEASER_LABEL),
+        ("Ver también: El rey visita Chile", DropReason.TEASER_LABEL),
+        ("Mehr zum Thema: Merkel in Paris", DropReason.TEASER_LABEL),
+        ("Читайте также Путин посетил Китай", DropReason.TEASER_LABEL),
+        ("あわせて読みたい 東京の天気", DropReason.TEASER_LABEL),
+        ("Síguenos en Twitter", DropReason.BOILERPLATE_PHRASE),
+        ("Folgen Sie uns auf Facebook", DropReason.BOILERPLATE_PHRASE),
+        ("12 Kommentare", DropReason.BOILERPLATE_PHRASE),
+        ("Comentários", DropReason.BOILERPLATE_PHRASE),
+        ("Комментарии", DropReason.BOILERPLATE_PHRASE),
+        ("コメント", DropReason.BOILERPLATE_PHRASE),
+        ("Filed under:", DropReason.BOILERPLATE_PHRASE),
+        ("Photo: Jane Roe/Reuters", DropReason.BOILERPLATE_PHRASE),
+        ("Contact the author at maria@citypost.test", DropReason.BOILERPLATE_PHRASE),
+        ("Dec. 29, 2014 5:00 a.m. ET |", DropReason.BOILERPLATE_PHRASE),
+        ("12:03", DropReason.BOILERPLATE_PHRASE),
+        ("Monday, November 25, 2013 at 3:00 PM", None),
+        ("Related stories show the council was divided for years.", None),
+        ("The vote was 7-2.", None),
+        ("Watch the council debate and decide for yourself, the mayor told reporters.", None),
+    ],
+)
+def test_line_classification(line: str, reason: DropReason | None) -> None:
+    assert classify(line) == reason
+
+
+def test_drop_furniture_reports_reasons_and_keeps_protected_lines() -> None:
+    kept, dropped = drop_furniture(["Comments", BODY[0], "Tags:", "- bus", "- council", BODY[1]])
+    assert kept == (BODY[0], BODY[1])
+    assert [d.text for d in dropped] == ["Comments", "Tags:", "- bus", "- council"]
+    kept, _ = drop_furniture(["Comments", BODY[0]], keep=frozenset({"Comments"}))
+    assert kept == ("Comments", BODY[0])
+
+
+def test_wordpress_more_marker_does_not_cost_its_paragraph() -> None:
+    # pewresearch.org: '<p><span id="more-265087"></span>The new policy …</p>' after the teaser
+    # part of a WordPress post; body extraction took the marker for a 'read more' widget
+    html = page().replace(f"<p>{BODY[2]}", f'<p><span id="more-265087"></span>{BODY[2]}')
+    assert extract(html, URL).paragraphs == tuple(BODY)
