@@ -102,7 +102,9 @@ def test_rotating_block_and_template_box_never_make_versions(
         assert again.new_versions == 0, again.line()
     src = store.get_source("daily")
     kinds = {r.kind for r in store.furniture_rules(src.id, 3)}
-    assert kinds >= {RuleKind.TEXT, RuleKind.ROTATING}
+    # The rotating "Also read" block is caught in the page already (a teaser label) or learned
+    # as rotating; either way it never made a version (above). The template box is learned.
+    assert RuleKind.TEXT in kinds
     box = next(r for r in store.furniture_rules(src.id, 3) if r.kind is RuleKind.TEXT)
     assert box.sample == BOX and box.articles >= 3 and box.fired > 0
     art = store.find_article(f"{base}/a0.html")

@@ -23,7 +23,9 @@ SCRIPT = [
 
 @pytest.fixture
 def room() -> Newsroom:
-    return Newsroom(n_articles=5, seed=3, script=SCRIPT)
+    # Furniture has its own tests (test_newsroom_integration, test_furniture_learning): here the
+    # pages carry none, so each stored text is exactly the story's.
+    return Newsroom(n_articles=5, seed=3, script=SCRIPT, in_body_furniture=False)
 
 
 @pytest.fixture

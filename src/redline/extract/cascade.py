@@ -17,7 +17,6 @@ from redline.extract.body import (
     body_from_jsonld,
     body_from_rules,
     body_from_trafilatura,
-    paragraphs_of,
     same_text,
     words,
 )

@@ -57,18 +57,16 @@ _DATE_ONLY = re.compile(rf"^(?:[\W\d_]|\b(?:{_MONTHS})\b)*$", re.I)
 _STAMP = re.compile(r"\||^[\W\d_]*$")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _KEY_WORD = re.compile(r"\w+")
-_DIGITS = re.compile(r"\d+")
 MAX_TEASER_WORDS = 30
 MAX_LEAD_WORDS = 25
 
 
 def furniture_key(text: str) -> str:
-    """A block's text as learning compares it: case, spacing, punctuation and numbers folded.
-
-    '12 Comments' and '3 comments' share a key, as do a headline and its copy in a teaser.
-    """
+    """A block's text as learning compares it: case, spacing and punctuation folded, so a
+    headline and its copy in a teaser share a key. Numbers are kept: the rotation rule compares
+    blocks by key, and '$17 billion' → '$27 billion' is an edit, never furniture."""
     t = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_DIGITS.sub("0", w) for w in _KEY_WORD.findall(t))
+    return " ".join(_KEY_WORD.findall(t))
 
 
 def _size(text: str) -> int:

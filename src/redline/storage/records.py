@@ -63,7 +63,7 @@ class VersionRow:
     url: str | None
     extractor: str
     extractor_version: str
-    origin: str | None = None  # None: Redline's own capture; 'archive': backfilled (0009)
+    origin: str | None = None  # None: Redline's own capture; 'archive': backfilled (0007)
     memento_url: str | None = None
     memento_datetime: datetime | None = None
 

@@ -160,7 +160,7 @@ versions = Table(
     Column("url", Text),  # the URL the page was fetched from
     Column("extractor", String(32), nullable=False),  # which step of the cascade won
     Column("extractor_version", String(32), nullable=False),
-    # 0009: where the version comes from. NULL: a capture of Redline's own; 'archive': backfilled
+    # 0007: where the version comes from. NULL: a capture of Redline's own; 'archive': backfilled
     # from a web archive's memento (numbered 0, -1, ... before version 1; docs/archive.md).
     Column("origin", String(16)),
     Column("memento_url", Text),
@@ -213,7 +213,7 @@ captures = Table(
     Index("ix_captures_outcome_time", "outcome", "captured_at"),
 )
 
-# 0009: WARC records of captures (request, response, revisit) and of backfilled mementos. The
+# 0007: WARC records of captures (request, response, revisit) and of backfilled mementos. The
 # head (WARC headers + HTTP headers, zstd) is stored here; the payload is the raw page in
 # ``blobs`` (content-addressed by SHA-256), so a record is head + payload + CRLF CRLF.
 warc_records = Table(
@@ -274,7 +274,7 @@ api_tokens = Table(
     Column("last_used", UTCDateTime),
 )
 
-# 0006: what Redline learned about each source's furniture (redline.furniture). A ``text`` row
+# 0008: what Redline learned about each source's furniture (redline.furniture). A ``text`` row
 # counts the different articles whose first version had that block (a rule once ``articles``
 # reaches FurnitureSettings.min_articles); ``rotating`` and ``teaser`` rows are rules at once.
 # ``fired``: how many extractions dropped a block because of the rule.
@@ -294,7 +294,7 @@ furniture_rules = Table(
     Index("ix_furniture_rules_active", "source_id", "kind", "articles"),
 )
 
-# ---- notifications (0008) -------------------------------------------------------------------
+# ---- notifications (0009) -------------------------------------------------------------------
 
 # A subscription: a rule (JSON of notify.rules.Rule) and a destination (an apprise URL or an
 # http(s) webhook signed with ``secret``). ``retry_at`` pauses a failing destination as a whole,

@@ -1,7 +1,7 @@
 """workers record their progress, not only that they are alive
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-01 12:00:00
 
 A worker stuck in a slow discovery went on heartbeating, so `redline status` called it healthy.
@@ -18,7 +18,7 @@ from alembic import op
 import redline.storage.schema
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """per-source article counters kept by triggers
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-01 12:00:00
 
 The sources page counted every article of every source on each request (a scan of all

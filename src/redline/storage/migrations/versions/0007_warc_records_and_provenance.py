@@ -1,7 +1,7 @@
 """WARC records of captures and version provenance
 
-Revision ID: 0009
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 12:00:00
 
 Adds ``warc_records`` (one row per WARC record: its head, zstd-compressed; its payload is the
@@ -17,8 +17,8 @@ from alembic import op
 
 from redline.storage.schema import UTCDateTime
 
-revision = "0009"
-down_revision = "0007"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """notifications: subscriptions and the delivery outbox
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from redline.storage.schema import UTCDateTime
 
-revision = "0008"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """learned furniture per source
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 12:00:00
 
 One table, ``furniture_rules``: per source, the block texts its template repeats (counted over
@@ -16,8 +16,8 @@ from alembic import op
 
 from redline.storage.schema import UTCDateTime
 
-revision = "0006"
-down_revision = "0009"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
