@@ -146,7 +146,9 @@ def test_rechecks_use_the_fast_path_and_changes_are_classified(
     v2 = store.versions(fixed.id)[1]
     change = store.changes(fixed.id)[v2.id]
     # the newsroom bumps dateModified with every edit; that rides along and stays cosmetic
-    assert set(change.classes) == {"typo"} and change.level == "cosmetic"  # a new modified time adds no tag
+    assert (
+        set(change.classes) == {"typo"} and change.level == "cosmetic"
+    )  # a new modified time adds no tag
     grown = store.find_article(site + room.article_path(room.articles[1].slug))
     assert grown is not None
     change = store.changes(grown.id)[store.versions(grown.id)[1].id]
