@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from redline.web.deps import now_of
+from redline.web.session import COOKIE as SESSION_COOKIE
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,10 @@ def validator(
     """A weak ETag over the URL (path and query) and ``state``; ``updated`` becomes
     Last-Modified (never later than now)."""
     now = now_of(request)
-    parts = [request.url.path, request.url.query, *(str(s) for s in state)]
+    # A signed-in operator's pages carry controls an anonymous reader's do not: the session
+    # cookie is part of the validator (and responses say Vary: Cookie).
+    session = request.cookies.get(SESSION_COOKIE, "")
+    parts = [request.url.path, request.url.query, session, *(str(s) for s in state)]
     if per_minute:
         parts.append(now.strftime("%Y%m%d%H%M"))
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
@@ -69,7 +73,7 @@ def not_modified(
 
 
 def headers(v: Validator, cache_control: str = "no-cache") -> dict[str, str]:
-    out = {"etag": v.etag, "cache-control": cache_control}
+    out = {"etag": v.etag, "cache-control": cache_control, "vary": "Cookie"}
     if v.last_modified is not None:
         out["last-modified"] = format_datetime(v.last_modified.astimezone(UTC), usegmt=True)
     return out

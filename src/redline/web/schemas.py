@@ -38,6 +38,7 @@ class Source(_Shape):
     schedule_jitter: float | None = None
     discover_every: str | None = None
     rules: dict[str, Any] | None = None
+    paused: bool = Field(False, description="Paused: neither discovered nor its articles checked")
     strip_params: list[str] | None = None
     stats: SourceStats | None = None
 
@@ -65,6 +66,20 @@ class Change(_Shape):
     stealth: bool
 
 
+class Provenance(_Shape):
+    """Where a version comes from (docs/archive.md)."""
+
+    kind: Literal["capture", "archive"] = Field(description="Redline's own capture or a memento")
+    captured_at: str | None
+    status: int | None = Field(description="HTTP status of the capture")
+    final_url: str | None
+    sha256: str | None = Field(description="SHA-256 of the raw response body")
+    warc_record_id: str | None
+    memento_url: str | None = None
+    memento_datetime: str | None = None
+    note: str | None = Field(None, description="Why there is no WARC record, when there is none")
+
+
 class VersionMeta(_Shape):
     number: int
     captured_at: str
@@ -88,6 +103,7 @@ class Version(_Shape):
     extractor: str
     raw_sha256: str | None
     change: Change | None = None
+    provenance: Provenance | None = None
 
 
 class Event(_Shape):
