@@ -54,3 +54,48 @@ def test_0005_gives_stored_identity_keys_their_port(database_url: str) -> None:
         assert store.find_article("http://127.0.0.1:32785/news/a.html") is None
     finally:
         store.close()
+
+
+def test_upgrading_a_database_from_before_0006_keeps_every_article_s_source(
+    database_url: str,
+) -> None:
+    """Adding a column to ``sources`` must not rebuild the table on SQLite: dropping the old
+    table would set every ``articles.source_id`` to NULL (ON DELETE SET NULL)."""
+    import json
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import MetaData, Table, func, insert, select
+
+    from redline.storage.database import _alembic_config, create_db_engine
+
+    engine = create_db_engine(database_url)
+    command.upgrade(_alembic_config(engine), "0005")
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        old = MetaData()
+        sources = Table("sources", old, autoload_with=conn)
+        articles = Table("articles", old, autoload_with=conn)
+        config = json.dumps({"name": "daily", "homepage": "https://daily.example/"})
+        row = insert(sources).values(name="daily", config=config, created_at=now)
+        src = conn.execute(row).inserted_primary_key[0]
+        for i in range(3):
+            conn.execute(
+                insert(articles).values(
+                    url=f"https://daily.example/a{i}", source_id=src, status="live",
+                    first_seen=now, version_count=0, check_count=0, missing_count=0,
+                )
+            )  # fmt: skip
+    engine.dispose()
+    store = Store.open(database_url)  # migrates to head
+    try:
+        with store.engine.connect() as conn:
+            from redline.storage.schema import articles as new_articles
+
+            linked = conn.execute(
+                select(func.count()).where(new_articles.c.source_id == src)
+            ).scalar_one()
+        assert linked == 3
+        assert store.get_source("daily").config.name == "daily"
+    finally:
+        store.close()

@@ -20,10 +20,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sources") as batch:
-        batch.add_column(
-            sa.Column("paused", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN, never a batch rebuild: on SQLite rebuilding ``sources`` drops the old
+    # table, and ON DELETE SET NULL would detach every article from its source.
+    op.add_column(
+        "sources", sa.Column("paused", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
