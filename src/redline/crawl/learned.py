@@ -30,10 +30,19 @@ def furniture_policy(settings: FurnitureSettings) -> FurniturePolicy:
 
 @dataclass(frozen=True)
 class Learned:
-    """What applies to one source: block keys dropped (with their rule kind) and headlines."""
+    """What applies to one source: block keys dropped (with their rule kind: text, rotating or
+    slot, whose key is a tag/class path) and headlines."""
 
     texts: dict[str, RuleKind] = field(default_factory=dict)
     titles: frozenset[str] = frozenset()
+
+    @property
+    def slots(self) -> frozenset[str]:
+        return frozenset(k for k, kind in self.texts.items() if kind is RuleKind.SLOT)
+
+    @property
+    def block_texts(self) -> frozenset[str]:
+        return frozenset(k for k, kind in self.texts.items() if kind is not RuleKind.SLOT)
 
 
 def rules_for(
@@ -55,8 +64,9 @@ def rules_for(
         body=r.get("body"),
         drop=(*(r.get("drop") or ()), *source.exclude_selectors),
         keep=source.keep_selectors,
-        furniture_texts=frozenset(learned.texts) if learned else frozenset(),
+        furniture_texts=learned.block_texts if learned else frozenset(),
         teaser_titles=titles,
+        slots=learned.slots if learned else frozenset(),
     )
     return None if rules == ExtractRules() else rules
 

@@ -79,6 +79,9 @@ class FurnitureMixin(_Base):
         for block in upd.rotating:
             n = self._upsert(conn, upd.source_id, RuleKind.ROTATING, block, now, articles=1)
             changed |= n == 1
+        for block in upd.slots:
+            n = self._upsert(conn, upd.source_id, RuleKind.SLOT, block, now, articles=1)
+            changed |= n == 1
         fr = t.furniture_rules
         for kind, block in upd.fired:
             if kind is RuleKind.TEASER:
@@ -101,15 +104,15 @@ class FurnitureMixin(_Base):
     def active_furniture(
         self, source_id: int, min_articles: int
     ) -> list[tuple[RuleKind, str, int]]:
-        """(kind, key, articles) of the rules extraction may apply: rotating blocks, and text
-        blocks seen in at least ``min_articles`` articles."""
+        """(kind, key, articles) of the rules extraction may apply: rotating blocks, template
+        slots, and text blocks seen in at least ``min_articles`` articles."""
         fr = t.furniture_rules
         with self._read() as conn:
             rows = conn.execute(
                 select(fr.c.kind, fr.c.key, fr.c.articles).where(
                     fr.c.source_id == source_id,
                     or_(
-                        fr.c.kind == str(RuleKind.ROTATING),
+                        fr.c.kind.in_([str(RuleKind.ROTATING), str(RuleKind.SLOT)]),
                         (fr.c.kind == str(RuleKind.TEXT)) & (fr.c.articles >= min_articles),
                     ),
                 )

@@ -194,12 +194,13 @@ class FurnitureUpdate:
     source_id: int
     first_blocks: tuple[Block, ...] = ()  # blocks of an article's first version (template evidence)
     rotating: tuple[Block, ...] = ()  # blocks seen rotating between two fetches
+    slots: tuple[Block, ...] = ()  # template places of furniture seen in this capture (key: path)
     fired: tuple[tuple[RuleKind, Block], ...] = ()  # rules that dropped a block of this capture
     min_articles: int = 3  # FurnitureSettings.min_articles: when a text block becomes a rule
 
     @property
     def empty(self) -> bool:
-        return not (self.first_blocks or self.rotating or self.fired)
+        return not (self.first_blocks or self.rotating or self.slots or self.fired)
 
 
 @dataclass(frozen=True)
