@@ -13,7 +13,7 @@ import json
 import logging
 import secrets
 from base64 import b64encode
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -101,14 +101,21 @@ class Senders:
         await self._http.aclose()
 
     async def send(self, sub: Subscription, msg: Message) -> SendResult:
+        """Send; an error never carries the destination's password or tokens (it is stored,
+        listed and served)."""
+        from redline.notify.subscribe import redact
+
         try:
             if sub.kind == DestinationKind.WEBHOOK:
                 coro = self._webhook(sub, msg)
             else:
                 coro = self._apprise(sub, msg)
-            return await asyncio.wait_for(coro, self.timeout + 1)
+            result = await asyncio.wait_for(coro, self.timeout + 1)
         except TimeoutError:
             return SendResult(False, error=f"timed out after {self.timeout:g}s")
+        if result.error:
+            result = replace(result, error=redact(result.error, sub.destination))
+        return result
 
     async def _webhook(self, sub: Subscription, msg: Message) -> SendResult:
         from standardwebhooks import Webhook
