@@ -58,13 +58,20 @@ def test_add_list_remove_and_errors(tmp_path: Path) -> None:
     apprise = redline(tmp_path, "notify", "add", "chat", "json://127.0.0.1:9/x", "--class",
                       "headline", "--no-removals", "--digest", "30", "--json", check=True)  # fmt: skip
     assert json.loads(apprise.stdout)["secret"] is None
+    pw = redline(tmp_path, "notify", "add", "pw", "json://editor:pa55word@127.0.0.1:9/x",
+                 check=True).stdout  # fmt: skip
+    assert "pa55word" not in pw and "json://editor:****@127.0.0.1:9/x" in pw
     table = redline(tmp_path, "notify", "list", check=True).stdout
+    listed = redline(tmp_path, "notify", "list", "--json", check=True).stdout
+    assert "pa55word" not in table + listed and "editor:****@" in listed
     assert "≥minor; class headline; no removals; digest 30 min" in table
     assert "≥minor; removals" in table
     for args, message in (
         (["add", "hook", "http://127.0.0.1:9/"], "already exists"),
         (["add", "x", "nonsense://what"], "not a destination apprise knows"),
         (["add", "x", "http://127.0.0.1:9/", "--class", "gossip"], "unknown change class"),
+        (["add", "no/slash", "http://127.0.0.1:9/"], "invalid subscription name"),
+        (["add", "x", "http://127.0.0.1:9/", "--source", "nowhere"], "no source named 'nowhere'"),
         (["remove", "nope"], "no subscription named"),
     ):
         error = one_line_error(redline(tmp_path, "notify", *args))
@@ -73,6 +80,6 @@ def test_add_list_remove_and_errors(tmp_path: Path) -> None:
     assert failing.returncode == 1 and failing.stdout.startswith("hook: ")
     redline(tmp_path, "notify", "remove", "hook", check=True)
     names = [s["name"] for s in json.loads(redline(tmp_path, "notify", "list", "--json").stdout)]
-    assert names == ["chat"]
+    assert names == ["chat", "pw"]
     deliver = redline(tmp_path, "notify", "deliver", check=True)
     assert deliver.stdout.strip() == "notifications: 0 delivered in 0 message(s)"

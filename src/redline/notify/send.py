@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import secrets
 from base64 import b64encode
 from dataclasses import dataclass, replace
@@ -163,5 +164,9 @@ def _apprise_send(destination: str, msg: Message, timeout: float) -> SendResult:
         ok = ap.notify(body=msg.text, title=msg.title, attach=attach)
     if ok:
         return SendResult(True)
-    lines = [line.strip() for line in logs.getvalue().splitlines() if line.strip()]
+    lines = [_LOG_PREFIX.sub("", line.strip()) for line in logs.getvalue().splitlines()]
+    lines = [line for line in lines if line]
     return SendResult(False, error=(lines[-1] if lines else "apprise reported a failure")[:300])
+
+
+_LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ - [A-Z]+ - ")  # apprise's own log format
