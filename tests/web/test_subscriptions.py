@@ -241,3 +241,17 @@ def test_list_test_log_and_masking_on_the_pages(site: Site, rx: Receiver) -> Non
     r = c.post("/manage/subscriptions/chat/test", data={"csrf": csrf})
     assert 'class="problem" role="status" id="test-result"' in r.text and PASSWORD not in r.text
     assert c.get("/manage/subscriptions/nope").status_code == 404
+
+
+def test_a_name_from_before_names_were_checked_still_works(site: Site, rx: Receiver) -> None:
+    from datetime import UTC, datetime
+
+    from redline.notify.rules import Rule
+
+    site.store.add_subscription("old desk", rx.url, Rule(), datetime.now(UTC), secret="whsec_x")
+    c, csrf = _signed_in(site)
+    page = c.get("/manage/subscriptions").text
+    assert 'href="/manage/subscriptions/old%20desk"' in page
+    assert c.get("/manage/subscriptions/old%20desk").status_code == 200
+    r = c.post("/manage/subscriptions/old%20desk/remove", data={"csrf": csrf})
+    assert r.status_code == 303 and site.store.subscriptions() == []

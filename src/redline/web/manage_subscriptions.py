@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote_plus
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -128,7 +129,9 @@ async def add_subscription(request: Request) -> Response:
             sf.errors.update(exc.fields)
         else:
             if secret is None:
-                return RedirectResponse(f"{LIST}?done=added+{sub.name}", status_code=303)
+                return RedirectResponse(
+                    f"{LIST}?done=added+{quote_plus(sub.name)}", status_code=303
+                )
             # The secret is on this answer only: never in a URL, never cached.
             page = _list(request, op, done=f"added {sub.name}", created=sub.name, secret=secret)
             page.headers["cache-control"] = "no-store"
@@ -176,4 +179,4 @@ async def remove_subscription(request: Request, name: str) -> Response:
     require_form_operator(request, _text(form, CSRF_FIELD))
     sub = _subscription(request, name)
     store_of(request).remove_subscription(sub.name)
-    return RedirectResponse(f"{LIST}?done=removed+{sub.name}", status_code=303)
+    return RedirectResponse(f"{LIST}?done=removed+{quote_plus(sub.name)}", status_code=303)
