@@ -83,3 +83,32 @@ def test_add_list_remove_and_errors(tmp_path: Path) -> None:
     assert names == ["chat", "pw"]
     deliver = redline(tmp_path, "notify", "deliver", check=True)
     assert deliver.stdout.strip() == "notifications: 0 delivered in 0 message(s)"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_secret_key_seals_what_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    key = "cli-test-key-0123456789abcdefghijklmnop"
+    monkeypatch.setenv("REDLINE_NOTIFY__SECRET_KEY", key)
+    with Receiver() as rx:
+        added = json.loads(redline(tmp_path, "notify", "add", "hook", rx.url, "--json",
+                                   check=True).stdout)  # fmt: skip
+        rx.secret = added["secret"]
+        db = sqlite3.connect(tmp_path / "data" / "redline.sqlite3")
+        raw = db.execute("SELECT destination, secret FROM subscriptions").fetchone()
+        db.close()
+        assert all(v.startswith("fernet:") for v in raw) and rx.url not in "".join(raw)
+        test = redline(tmp_path, "notify", "test", "hook", check=True)
+        assert test.stdout.strip() == "hook: delivered (HTTP 200)" and rx.received[0].verified
+        shown = redline(tmp_path, "config", "show", check=True).stdout
+        as_json = redline(tmp_path, "config", "show", "--json", check=True).stdout
+        assert key not in shown + as_json
+        assert json.loads(as_json)["settings"]["notify.secret_key"]["value"] == "****"
+        monkeypatch.delenv("REDLINE_NOTIFY__SECRET_KEY")
+        (listed,) = json.loads(redline(tmp_path, "notify", "list", "--json", check=True).stdout)
+        assert listed["destination"].startswith("(encrypted: ") and listed["encrypted"]
+        failing = redline(tmp_path, "notify", "test", "hook")
+        assert failing.returncode == 1 and "no notify.secret_key" in failing.stdout
+        assert len(rx.received) == 1

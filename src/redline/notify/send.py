@@ -106,6 +106,8 @@ class Senders:
         listed and served)."""
         from redline.notify.subscribe import redact
 
+        if sub.unreadable:
+            return SendResult(False, error=f"cannot send: the destination is {sub.unreadable}")
         try:
             if sub.kind == DestinationKind.WEBHOOK:
                 coro = self._webhook(sub, msg)

@@ -14,12 +14,13 @@ from redline.storage.records import DeliveryRow
 
 def subscription_json(health: dict[str, Any]) -> dict[str, Any]:
     """One row of ``Store.subscription_health()`` as the API and ``notify list --json`` show it."""
-    dest = health["destination"]
+    dest, unreadable = health["destination"], health.get("unreadable")
     failing = health["failing_since"] is not None
     return {
         "name": health["name"],
-        "kind": str(destination_kind(dest)),
-        "destination": shown_destination(dest),
+        "kind": health.get("kind") or str(destination_kind(dest)),
+        "destination": f"(encrypted: {unreadable})" if unreadable else shown_destination(dest),
+        "encrypted": bool(health.get("encrypted")),
         "rule": health["rule"],
         "digest_minutes": health["digest_minutes"],
         "status": "failing" if failing else "ok",

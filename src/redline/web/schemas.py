@@ -260,6 +260,7 @@ class Subscription(_Shape):
     name: str
     kind: Literal["webhook", "apprise"]
     destination: str = Field(description="Masked: passwords, query values and tokens are ****")
+    encrypted: bool = Field(False, description="Stored encrypted with `notify.secret_key`")
     rule: SubscriptionRule
     digest_minutes: int | None = Field(description="At most one message per this many minutes")
     status: Literal["ok", "failing"]

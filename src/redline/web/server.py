@@ -96,6 +96,7 @@ def worker_app() -> FastAPI:
     worker, so the database URL and base URL travel in the environment)."""
     store = Store.open(os.environ[_ENV_URL], run_migrations=False)
     notify = TypeAdapter(NotifySettings).validate_json(os.environ.get(_ENV_NOTIFY) or "{}")
+    store.notify_key = notify.secret_key
     return create_app(
         store, settings=WebSettings(base_url=os.environ.get(_ENV_BASE) or None), notify=notify
     )
