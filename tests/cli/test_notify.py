@@ -58,8 +58,9 @@ def test_add_list_remove_and_errors(tmp_path: Path) -> None:
     apprise = redline(tmp_path, "notify", "add", "chat", "json://127.0.0.1:9/x", "--class",
                       "headline", "--no-removals", "--digest", "30", "--json", check=True)  # fmt: skip
     assert json.loads(apprise.stdout)["secret"] is None
-    pw = redline(tmp_path, "notify", "add", "pw", "json://editor:pa55word@127.0.0.1:9/x",
-                 check=True).stdout  # fmt: skip
+    pw = redline(
+        tmp_path, "notify", "add", "pw", "json://editor:pa55word@127.0.0.1:9/x", check=True
+    ).stdout
     assert "pa55word" not in pw and "json://editor:****@127.0.0.1:9/x" in pw
     table = redline(tmp_path, "notify", "list", check=True).stdout
     listed = redline(tmp_path, "notify", "list", "--json", check=True).stdout
@@ -93,8 +94,9 @@ def test_secret_key_seals_what_is_stored(tmp_path: Path, monkeypatch: pytest.Mon
     key = "cli-test-key-0123456789abcdefghijklmnop"
     monkeypatch.setenv("REDLINE_NOTIFY__SECRET_KEY", key)
     with Receiver() as rx:
-        added = json.loads(redline(tmp_path, "notify", "add", "hook", rx.url, "--json",
-                                   check=True).stdout)  # fmt: skip
+        added = json.loads(
+            redline(tmp_path, "notify", "add", "hook", rx.url, "--json", check=True).stdout
+        )
         rx.secret = added["secret"]
         db = sqlite3.connect(tmp_path / "data" / "redline.sqlite3")
         raw = db.execute("SELECT destination, secret FROM subscriptions").fetchone()

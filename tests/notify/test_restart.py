@@ -64,8 +64,12 @@ def test_a_postgresql_restart_mid_batch_loses_nothing(postgres_url: str) -> None
             edit(store, a, n)
         ids = {r.message_id for r in store.delivery_log(limit=1000)}
         assert len(ids) == N
-        proc = subprocess.Popen([sys.executable, "-c", DELIVERER, postgres_url], text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-c", DELIVERER, postgres_url],
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             wait_for(lambda: len(rx.received) >= 20, 60, "the first deliveries")
             before = len(rx.received)
@@ -74,8 +78,11 @@ def test_a_postgresql_restart_mid_batch_loses_nothing(postgres_url: str) -> None
             assert after < N, "the batch was over before the restart: nothing tested"
             store.engine.dispose()
             # Well within the lease: recovery must not wait for leases to run out.
-            wait_for(lambda: {r.webhook_id for r in rx.received} >= ids, LEASE / 2,
-                     "every delivery after the restart")  # fmt: skip
+            wait_for(
+                lambda: {r.webhook_id for r in rx.received} >= ids,
+                LEASE / 2,
+                "every delivery after the restart",
+            )
             wait_for(
                 lambda: {r.status for r in store.delivery_log(limit=1000)} == {"delivered"},
                 10,
@@ -95,6 +102,8 @@ def test_a_postgresql_restart_mid_batch_loses_nothing(postgres_url: str) -> None
         assert by_body.setdefault(r.body["id"], r.webhook_id) == r.webhook_id
     dupes = sum(counts.values()) - len(ids)
     assert dupes <= 10, f"{dupes} redeliveries: more than the batch in flight"
-    print(f"received {len(received)} ({dupes} redelivered); {before} before the restart began, "
-          f"{after} when it was over")  # fmt: skip
+    print(
+        f"received {len(received)} ({dupes} redelivered); {before} before the restart began, "
+        f"{after} when it was over"
+    )
     store.close()

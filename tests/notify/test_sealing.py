@@ -53,8 +53,11 @@ def test_credentials_are_stored_sealed_and_used_in_clear(store: Store) -> None:
         _, secret = subscribe(store, SubscriptionSpec("hook", rx.url), datetime.now(UTC))
         assert secret is not None
         rx.secret = secret
-        subscribe(store, SubscriptionSpec("chat", f"json://editor:{PASSWORD}@127.0.0.1:9/x"),
-                  datetime.now(UTC))  # fmt: skip
+        subscribe(
+            store,
+            SubscriptionSpec("chat", f"json://editor:{PASSWORD}@127.0.0.1:9/x"),
+            datetime.now(UTC),
+        )
         raw = stored(store)
         assert len(raw) == 3 and all(v.startswith(PREFIX) for v in raw)
         assert not any(x in v for v in raw for x in (secret, rx.url, PASSWORD, "127.0.0.1"))

@@ -54,9 +54,11 @@ def test_api_needs_a_bearer_token(site: Site, rx: Receiver) -> None:
     assert anon.get("/api/v1/subscriptions").status_code == 401
     assert anon.post("/api/v1/subscriptions", json=body).status_code == 401
     site.api().post("/api/v1/subscriptions", json=body)
-    for method, path in (("DELETE", "/api/v1/subscriptions/hook"),
-                         ("POST", "/api/v1/subscriptions/hook/test"),
-                         ("GET", "/api/v1/subscriptions/hook/deliveries")):  # fmt: skip
+    for method, path in (
+        ("DELETE", "/api/v1/subscriptions/hook"),
+        ("POST", "/api/v1/subscriptions/hook/test"),
+        ("GET", "/api/v1/subscriptions/hook/deliveries"),
+    ):
         r = anon.request(method, path)
         assert r.status_code == 401 and "Bearer" in r.json()["error"]["message"], path
     c, _ = _signed_in(site)  # a browser's cookie is no API credential
@@ -67,8 +69,15 @@ def test_api_needs_a_bearer_token(site: Site, rx: Receiver) -> None:
 
 def test_api_adds_tests_lists_logs_and_removes(site: Site, rx: Receiver) -> None:
     api = site.api()
-    r = api.post("/api/v1/subscriptions", json={"name": "hook", "destination": rx.url,
-                                                "min_level": "cosmetic", "classes": ["headline"]})  # fmt: skip
+    r = api.post(
+        "/api/v1/subscriptions",
+        json={
+            "name": "hook",
+            "destination": rx.url,
+            "min_level": "cosmetic",
+            "classes": ["headline"],
+        },
+    )
     assert r.status_code == 201, r.text
     assert r.headers["cache-control"] == "no-store"
     created = SubscriptionCreated.model_validate(r.json())
@@ -77,17 +86,24 @@ def test_api_adds_tests_lists_logs_and_removes(site: Site, rx: Receiver) -> None
     assert created.subscription.kind == "webhook" and created.subscription.status == "ok"
     assert created.subscription.rule.min_level == "cosmetic"
     rx.secret = secret  # the receiver now refuses anything not signed with it
-    r = api.post("/api/v1/subscriptions", json={"name": "chat", "destination": APPRISE,
-                                                "removals": False, "digest_minutes": 30})  # fmt: skip
+    r = api.post(
+        "/api/v1/subscriptions",
+        json={"name": "chat", "destination": APPRISE, "removals": False, "digest_minutes": 30},
+    )
     assert r.status_code == 201 and r.json()["secret"] is None
     assert PASSWORD not in r.text and "editor:****@127.0.0.1:9" in r.text
-    assert api.post("/api/v1/subscriptions", json={"name": "hook",
-                                                   "destination": rx.url}).status_code == 409  # fmt: skip
+    assert (
+        api.post("/api/v1/subscriptions", json={"name": "hook", "destination": rx.url}).status_code
+        == 409
+    )
 
     r = api.post("/api/v1/subscriptions/hook/test")
     assert r.status_code == 200 and r.json() == {
-        "ok": True, "status": 200, "error": None, "line": "delivered (HTTP 200)"
-    }  # fmt: skip
+        "ok": True,
+        "status": 200,
+        "error": None,
+        "line": "delivered (HTTP 200)",
+    }
     assert len(rx.received) == 1 and rx.received[0].verified and rx.rejected == 0
     failing = api.post("/api/v1/subscriptions/chat/test").json()
     assert failing["ok"] is False and failing["error"] and PASSWORD not in failing["error"]
@@ -119,20 +135,40 @@ def test_api_adds_tests_lists_logs_and_removes(site: Site, rx: Receiver) -> None
 
 def test_api_validation_names_each_field_and_stores_nothing(site: Site) -> None:
     api = site.api()
-    r = api.post("/api/v1/subscriptions", json={
-        "name": "bad name!", "destination": "nonsense://what", "sources": ["nowhere"],
-        "min_level": "huge", "classes": ["gossip"], "digest_minutes": 0,
-    })  # fmt: skip
+    r = api.post(
+        "/api/v1/subscriptions",
+        json={
+            "name": "bad name!",
+            "destination": "nonsense://what",
+            "sources": ["nowhere"],
+            "min_level": "huge",
+            "classes": ["gossip"],
+            "digest_minutes": 0,
+        },
+    )
     assert r.status_code == 422
     fields = r.json()["error"]["fields"]
-    assert set(fields) == {"name", "destination", "sources", "min_level", "classes",
-                           "digest_minutes"}  # fmt: skip
+    assert set(fields) == {
+        "name",
+        "destination",
+        "sources",
+        "min_level",
+        "classes",
+        "digest_minutes",
+    }
     assert "not a destination apprise knows" in fields["destination"]
     assert "no source named 'nowhere'" in fields["sources"]
     assert "unknown change class" in fields["classes"]
-    r = api.post("/api/v1/subscriptions", json={"name": "x", "destination": "http://h.example/",
-                                                "removals": "yes", "classes": "headline",
-                                                "colour": "red"})  # fmt: skip
+    r = api.post(
+        "/api/v1/subscriptions",
+        json={
+            "name": "x",
+            "destination": "http://h.example/",
+            "removals": "yes",
+            "classes": "headline",
+            "colour": "red",
+        },
+    )
     assert r.status_code == 422
     assert set(r.json()["error"]["fields"]) == {"removals", "classes", "colour"}
     assert api.post("/api/v1/subscriptions", json=["x"]).status_code == 422
@@ -164,8 +200,11 @@ def test_forms_without_the_csrf_token_or_from_another_site_are_refused(
     c, csrf = _signed_in(site)
     assert c.post("/manage/subscriptions/hook/remove", data={}).status_code == 403
     assert c.post("/manage/subscriptions/hook/test", data={"csrf": csrf + "0"}).status_code == 403
-    r = c.post("/manage/subscriptions/hook/remove", data={"csrf": csrf},
-               headers={"origin": "https://evil.example"})  # fmt: skip
+    r = c.post(
+        "/manage/subscriptions/hook/remove",
+        data={"csrf": csrf},
+        headers={"origin": "https://evil.example"},
+    )
     assert r.status_code == 403
     form = {"csrf": "", "name": "other", "destination": rx.url, "removals": "on"}
     assert c.post("/manage/subscriptions", data=form).status_code == 403
@@ -181,9 +220,16 @@ def test_a_bad_form_comes_back_with_a_message_per_field(site: Site, rx: Receiver
     c, csrf = _signed_in(site)
     page = c.get("/manage/subscriptions/new")
     assert page.status_code == 200 and 'name="removals" checked' in page.text.replace("\n", " ")
-    form = {"csrf": csrf, "name": "desk", "destination": "nonsense://what", "sources": "nowhere",
-            "classes": "headline gossip", "digest_minutes": "hourly", "min_level": "minor",
-            "removals": "on"}  # fmt: skip
+    form = {
+        "csrf": csrf,
+        "name": "desk",
+        "destination": "nonsense://what",
+        "sources": "nowhere",
+        "classes": "headline gossip",
+        "digest_minutes": "hourly",
+        "min_level": "minor",
+        "removals": "on",
+    }
     r = c.post("/manage/subscriptions", data=form)
     assert r.status_code == 422
     assert re.search(r'id="e-digest_minutes"[^>]*>digest minutes must be a whole number', r.text)
@@ -214,12 +260,27 @@ def test_a_bad_form_comes_back_with_a_message_per_field(site: Site, rx: Receiver
 
 def test_list_test_log_and_masking_on_the_pages(site: Site, rx: Receiver) -> None:
     c, csrf = _signed_in(site)
-    r = c.post("/manage/subscriptions", data={"csrf": csrf, "name": "chat",
-                                              "destination": APPRISE, "min_level": "minor",
-                                              "stealth_only": "on"})  # fmt: skip
+    r = c.post(
+        "/manage/subscriptions",
+        data={
+            "csrf": csrf,
+            "name": "chat",
+            "destination": APPRISE,
+            "min_level": "minor",
+            "stealth_only": "on",
+        },
+    )
     assert r.status_code == 303 and r.headers["location"] == "/manage/subscriptions?done=added+chat"
-    c.post("/manage/subscriptions", data={"csrf": csrf, "name": "hook", "destination": rx.url,
-                                          "min_level": "minor", "removals": "on"})  # fmt: skip
+    c.post(
+        "/manage/subscriptions",
+        data={
+            "csrf": csrf,
+            "name": "hook",
+            "destination": rx.url,
+            "min_level": "minor",
+            "removals": "on",
+        },
+    )
     rx.secret = site.store.subscription("hook").secret
     a_change(site.store)
     deliver(site.store)

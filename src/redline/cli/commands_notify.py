@@ -42,16 +42,29 @@ def add(
 
     env: Env = ctx.obj
     spec = SubscriptionSpec(
-        name=name, destination=destination, sources=tuple(source or ()),
-        articles=tuple(article or ()), url_pattern=url_pattern, min_level=min_level,
-        classes=tuple(class_ or ()), stealth_only=stealth_only, removals=removals,
+        name=name,
+        destination=destination,
+        sources=tuple(source or ()),
+        articles=tuple(article or ()),
+        url_pattern=url_pattern,
+        min_level=min_level,
+        classes=tuple(class_ or ()),
+        stealth_only=stealth_only,
+        removals=removals,
         digest_minutes=digest,
-    )  # fmt: skip
+    )
     sub, secret = subscribe(env.store(), spec, datetime.now(UTC))
     if as_json:
-        print_json({"name": sub.name, "destination": shown_destination(destination),
-                    "kind": str(sub.kind), "rule": _rule(sub.rule), "digest_minutes": digest,
-                    "secret": secret})  # fmt: skip
+        print_json(
+            {
+                "name": sub.name,
+                "destination": shown_destination(destination),
+                "kind": str(sub.kind),
+                "rule": _rule(sub.rule),
+                "digest_minutes": digest,
+                "secret": secret,
+            }
+        )
         return
     out.print(
         f"subscription {name} added ({sub.kind} → {shown_destination(destination)})", markup=False

@@ -144,8 +144,11 @@ class Deliverer:
             try:
                 self._unsettled[0]()
             except StorageError as exc:
-                log.warning("notify: database still away (%s); %d outcome(s) queued", exc,
-                            len(self._unsettled))  # fmt: skip
+                log.warning(
+                    "notify: database still away (%s); %d outcome(s) queued",
+                    exc,
+                    len(self._unsettled),
+                )
                 return False
             self._unsettled.popleft()
         return True

@@ -32,8 +32,18 @@ if TYPE_CHECKING:
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_DIGEST = 7 * 24 * 60  # a week, in minutes
 MASK = "****"
-FIELDS = ("name", "destination", "sources", "articles", "url_pattern", "min_level", "classes",
-          "stealth_only", "removals", "digest_minutes")  # fmt: skip
+FIELDS = (
+    "name",
+    "destination",
+    "sources",
+    "articles",
+    "url_pattern",
+    "min_level",
+    "classes",
+    "stealth_only",
+    "removals",
+    "digest_minutes",
+)
 
 
 class InvalidSubscription(ConfigError):

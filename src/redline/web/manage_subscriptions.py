@@ -48,8 +48,18 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _read_form(form: Mapping[str, Any]) -> tuple[SubscriptionForm, SubscriptionSpec | None]:
-    keys = ("name", "destination", "sources", "articles", "url_pattern", "min_level", "classes",
-            "stealth_only", "removals", "digest_minutes")  # fmt: skip
+    keys = (
+        "name",
+        "destination",
+        "sources",
+        "articles",
+        "url_pattern",
+        "min_level",
+        "classes",
+        "stealth_only",
+        "removals",
+        "digest_minutes",
+    )
     sf = SubscriptionForm(values={k: _text(form, k).strip() for k in keys})
     v = sf.values
     digest = None
@@ -79,11 +89,16 @@ def _read_form(form: Mapping[str, Any]) -> tuple[SubscriptionForm, SubscriptionS
 
 def _show_form(request: Request, op: Operator, sf: SubscriptionForm, status: int = 200) -> Response:
     return render_page(
-        request, "manage/subscription_form.html", status_code=status, form=sf, csrf=op.csrf,
-        levels=list(Level), classes=list(CLASS_LABELS),
+        request,
+        "manage/subscription_form.html",
+        status_code=status,
+        form=sf,
+        csrf=op.csrf,
+        levels=list(Level),
+        classes=list(CLASS_LABELS),
         sources=[s.name for s in store_of(request).list_sources()],
         page_title="Add a subscription",
-    )  # fmt: skip
+    )
 
 
 def _rows(request: Request) -> list[dict[str, Any]]:
@@ -96,8 +111,14 @@ def _rows(request: Request) -> list[dict[str, Any]]:
 def _list(request: Request, op: Operator, **context: Any) -> Response:
     for key in ("done", "created", "secret"):
         context.setdefault(key, None)
-    return render_page(request, "manage/subscriptions.html", rows=_rows(request), csrf=op.csrf,
-                       page_title="Manage subscriptions", **context)  # fmt: skip
+    return render_page(
+        request,
+        "manage/subscriptions.html",
+        rows=_rows(request),
+        csrf=op.csrf,
+        page_title="Manage subscriptions",
+        **context,
+    )
 
 
 @router.get(LIST, response_class=HTMLResponse)
@@ -113,8 +134,9 @@ def new_subscription_form(request: Request) -> Response:
     op = _signed_in(request)
     if isinstance(op, Response):
         return op
-    return _show_form(request, op, SubscriptionForm(values={"removals": "on",
-                                                            "min_level": DEFAULT_LEVEL}))  # fmt: skip
+    return _show_form(
+        request, op, SubscriptionForm(values={"removals": "on", "min_level": DEFAULT_LEVEL})
+    )
 
 
 @router.post(LIST)
@@ -151,8 +173,15 @@ def _detail(request: Request, op: Operator, sub: Subscription, **context: Any) -
     row = next(r for r in _rows(request) if r["name"] == sub.name)
     log = [delivery_json(r, sub.destination) for r in store.delivery_log(sub.name, _LOG_ROWS)]
     context.setdefault("test", None)
-    return render_page(request, "manage/subscription.html", sub=row, log=log, csrf=op.csrf,
-                       page_title=f"Subscription {sub.name}", **context)  # fmt: skip
+    return render_page(
+        request,
+        "manage/subscription.html",
+        sub=row,
+        log=log,
+        csrf=op.csrf,
+        page_title=f"Subscription {sub.name}",
+        **context,
+    )
 
 
 @router.get(LIST + "/{name}", response_class=HTMLResponse)

@@ -66,9 +66,12 @@ def list_subscriptions(request: Request) -> schemas.SubscriptionList:
     "/subscriptions",
     summary="Add a subscription (a webhook's secret is in this answer only)",
     status_code=201,
-    responses={**_AUTH, 409: {"description": "The name is taken"},
-               422: {"description": "A bad value: `error.fields` per key"}},
-)  # fmt: skip
+    responses={
+        **_AUTH,
+        409: {"description": "The name is taken"},
+        422: {"description": "A bad value: `error.fields` per key"},
+    },
+)
 def add_subscription(
     request: Request, body: Annotated[Any, Body(openapi_examples={"webhook": {"value": _EXAMPLE}})]
 ) -> schemas.SubscriptionCreated:
