@@ -16,10 +16,11 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic import TypeAdapter
 from uvicorn.supervisors import Multiprocess
 
 from redline.errors import ConfigError
-from redline.settings import WebSettings
+from redline.settings import NotifySettings, WebSettings
 from redline.storage import Store
 from redline.web.app import create_app
 
@@ -67,6 +68,7 @@ class _Server(uvicorn.Server):
 
 _ENV_URL = "REDLINE_SERVE_DATABASE_URL"
 _ENV_BASE = "REDLINE_SERVE_BASE_URL"
+_ENV_NOTIFY = "REDLINE_SERVE_NOTIFY"  # the notify settings, as JSON, for test sends
 
 
 def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
@@ -83,23 +85,33 @@ def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
     )
 
 
-def _server(store: Store, host: str, port: int, settings: WebSettings) -> uvicorn.Server:
-    return _Server(_config(create_app(store, settings=settings), host, port))
+def _server(
+    store: Store, host: str, port: int, settings: WebSettings, notify: NotifySettings | None
+) -> uvicorn.Server:
+    return _Server(_config(create_app(store, settings=settings, notify=notify), host, port))
 
 
 def worker_app() -> FastAPI:
     """The app of one `redline serve --workers N` process (uvicorn imports it by name in each
     worker, so the database URL and base URL travel in the environment)."""
     store = Store.open(os.environ[_ENV_URL], run_migrations=False)
-    return create_app(store, settings=WebSettings(base_url=os.environ.get(_ENV_BASE) or None))
+    notify = TypeAdapter(NotifySettings).validate_json(os.environ.get(_ENV_NOTIFY) or "{}")
+    store.notify_key = notify.secret_key
+    return create_app(
+        store, settings=WebSettings(base_url=os.environ.get(_ENV_BASE) or None), notify=notify
+    )
 
 
 def start_in_thread(
-    store: Store, host: str, port: int, settings: WebSettings | None = None
+    store: Store,
+    host: str,
+    port: int,
+    settings: WebSettings | None = None,
+    notify: NotifySettings | None = None,
 ) -> Callable[[], None]:
     """Serve in a daemon thread; returns a function that stops the server and waits for it."""
     sock = bind(host, port)
-    server = _server(store, host, port, settings or WebSettings())
+    server = _server(store, host, port, settings or WebSettings(), notify)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="redline-web", daemon=True
     )
@@ -120,7 +132,12 @@ def start_in_thread(
 
 
 def serve_socket(
-    store: Store, sock: socket.socket, host: str, port: int, settings: WebSettings | None = None
+    store: Store,
+    sock: socket.socket,
+    host: str,
+    port: int,
+    settings: WebSettings | None = None,
+    notify: NotifySettings | None = None,
 ) -> None:
     """Serve on an already bound socket until Ctrl-C / SIGTERM (uvicorn handles both,
     finishing requests in flight). With ``workers`` > 1, that many processes share the socket,
@@ -130,17 +147,25 @@ def serve_socket(
         if settings.workers > 1:
             os.environ[_ENV_URL] = store.engine.url.render_as_string(hide_password=False)
             os.environ[_ENV_BASE] = settings.base_url or ""
+            notify_json = TypeAdapter(NotifySettings).dump_json(notify or NotifySettings())
+            os.environ[_ENV_NOTIFY] = notify_json.decode()
             store.close()
             config = _config(
                 "redline.web.server:worker_app", host, port, factory=True, workers=settings.workers
             )
             Multiprocess(config, sockets=[sock]).run()
         else:
-            _server(store, host, port, settings).run(sockets=[sock])
+            _server(store, host, port, settings, notify).run(sockets=[sock])
     finally:
         sock.close()
 
 
-def serve(store: Store, host: str, port: int, settings: WebSettings | None = None) -> None:
+def serve(
+    store: Store,
+    host: str,
+    port: int,
+    settings: WebSettings | None = None,
+    notify: NotifySettings | None = None,
+) -> None:
     """Serve in the foreground until Ctrl-C / SIGTERM."""
-    serve_socket(store, bind(host, port), host, port, settings)
+    serve_socket(store, bind(host, port), host, port, settings, notify)
