@@ -83,6 +83,7 @@ def test_operator_subscribes_a_webhook_tests_it_and_reads_the_log(
     copy the secret shown once, send a test the receiver verifies, then see a real change's
     delivery in the log."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from tests.notify.helpers import article, edit, source
 
@@ -124,7 +125,10 @@ def test_operator_subscribes_a_webhook_tests_it_and_reads_the_log(
         assert len(rx.received) == 1 and rx.received[0].verified and rx.rejected == 0
         a = article(store, "https://daily.example/news/a.html", source(store))
         edit(store, a, 1)
-        asyncio.run(Deliverer(store, NotifySettings(poll_every=0.05)).deliver_pending(10))
+        # the browser's sync API holds this thread's event loop: deliver from another thread
+        deliverer = Deliverer(store, NotifySettings(poll_every=0.05))
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(lambda: asyncio.run(deliverer.deliver_pending(10))).result()
         p.goto(base + "/manage/subscriptions/desk")
         row = p.locator("#log tbody tr")
         assert row.count() == 1
