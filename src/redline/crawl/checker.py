@@ -539,12 +539,17 @@ def _learning(
         furniture += [b.sample for b in rotating]
         if furniture:
             slots = new_slots(html, furniture, rules.slots if rules else frozenset())
+    counted = (
+        ctx.learned.tally(article.source_id, fired)
+        if ctx.learned
+        else tuple((kind, block, 1) for kind, block in fired)
+    )
     return FurnitureUpdate(
         source_id=article.source_id,
         first_blocks=template_blocks(ext.paragraphs, policy) if learn and first else (),
         rotating=rotating,
         slots=slots,
-        fired=fired,
+        fired=counted,
         min_articles=ctx.furniture.min_articles,
     )
 

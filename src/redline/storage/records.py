@@ -195,7 +195,8 @@ class FurnitureUpdate:
     first_blocks: tuple[Block, ...] = ()  # blocks of an article's first version (template evidence)
     rotating: tuple[Block, ...] = ()  # blocks seen rotating between two fetches
     slots: tuple[Block, ...] = ()  # template places of furniture seen in this capture (key: path)
-    fired: tuple[tuple[RuleKind, Block], ...] = ()  # rules that dropped a block of this capture
+    # rules that dropped blocks, with how many times: a worker's tally since its last write
+    fired: tuple[tuple[RuleKind, Block, int], ...] = ()
     min_articles: int = 3  # FurnitureSettings.min_articles: when a text block becomes a rule
 
     @property
