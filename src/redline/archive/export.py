@@ -131,7 +131,7 @@ def write_wacz(
     store: Store, f: ArchiveFilter, out_path: Path, progress: Progress | None = None,
     title: str = "Redline export",
 ) -> ExportStats:  # fmt: skip
-    """A WACZ 1.1 package: archive/data.warc.gz, indexes/index.cdxj, pages/pages.jsonl,
+    """A WACZ 1.1 package: archive/data.warc.gz, indexes/index.cdx, pages/pages.jsonl,
     datapackage.json (SHA-256 of each file) and datapackage-digest.json."""
     with tempfile.TemporaryDirectory(prefix="redline-wacz-") as tmpdir:
         tmp = Path(tmpdir)
@@ -162,7 +162,7 @@ def write_wacz(
             ):
                 digest, size = _copy_hashed(src, dst)
             resources.append(("data.warc.gz", "archive/data.warc.gz", digest, size))
-            info = zipfile.ZipInfo("indexes/index.cdxj", _now_tuple())
+            info = zipfile.ZipInfo("indexes/index.cdx", _now_tuple())
             info.compress_type = zipfile.ZIP_DEFLATED
             h, n = hashlib.sha256(), 0
             with zf.open(info, "w", force_zip64=True) as dst:
@@ -171,7 +171,7 @@ def write_wacz(
                     h.update(b)
                     n += len(b)
                     dst.write(b)
-            resources.append(("index.cdxj", "indexes/index.cdxj", "sha256:" + h.hexdigest(), n))
+            resources.append(("index.cdx", "indexes/index.cdx", "sha256:" + h.hexdigest(), n))
             info = zipfile.ZipInfo("pages/pages.jsonl", _now_tuple())
             info.compress_type = zipfile.ZIP_DEFLATED
             with pages_path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
