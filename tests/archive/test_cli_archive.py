@@ -80,6 +80,10 @@ def test_capture_export_verify_and_backfill(tmp_path: Path) -> None:
     assert old["provenance"]["memento_url"].startswith(f"{wb}/web/")
     assert old["provenance"]["memento_datetime"] < newer["provenance"]["memento_datetime"]
     assert newer["change"] is not None and tracked["change"] is not None  # neighbours diffed
+    args = ("diff", url, "--from", "-1", "--to", "0", "--json")
+    diff = json.loads(redline(tmp_path, *args, check=True).stdout)
+    assert (diff["from"], diff["to"], diff["stored"]) == (-1, 0, True)
+    assert "headline" in diff["change"]["classes"]  # the draft's title was rewritten
     # a second backfill finds nothing new: never a duplicate
     with serve_newsroom(room), serve_wayback(archive) as wb2:
         again = redline(tmp_path, "backfill", url, "--archive", wb2, check=True).stdout

@@ -220,6 +220,18 @@ class ChecksMixin(FurnitureMixin):
             raise ArticleNotFound(f"article has no version {number}")
         return _version(row)
 
+    def version_span(self, article_id: int) -> tuple[int, int] | None:
+        """(lowest, highest) version number held: the lowest is below 1 once a backfill added
+        versions from a web archive (docs/archive.md)."""
+        v = t.versions
+        with self._read() as conn:
+            row = conn.execute(
+                select(func.min(v.c.number), func.max(v.c.number)).where(
+                    v.c.article_id == article_id
+                )
+            ).first()
+        return (int(row[0]), int(row[1])) if row is not None and row[0] is not None else None
+
     def latest_version(self, article_id: int) -> VersionRow | None:
         with self._read() as conn:
             row = conn.execute(
