@@ -43,7 +43,7 @@ def _check(store: Store, art: Any, fr: FetchResult, n: int, title: str, at: date
     store.record_check(CheckRecord(
         article_id=art.id, captured_at=at, url=art.url, outcome="new_version", final_url=fr.final_url,
         http_status=200, version=_version(title, fr.body), expected_version_count=n,
-        warc=capture_records(fr, store.payload_held),
+        warc=capture_records(fr),
     ))  # fmt: skip
 
 
@@ -117,7 +117,7 @@ def test_archive_versions_are_numbered_before_version_one(store: Store) -> None:
                        memento_datetime=T0 - timedelta(days=10 - i))
         for i in range(2)
     ]  # fmt: skip
-    store.insert_archive_versions(art.id, items, None)
+    store.insert_archive_versions(art.id, items, None, expected_first=1)
     vs = store.versions(art.id)
     assert [(v.number, v.title) for v in vs] == [(-1, "old 0"), (0, "old 1"), (1, "now")]
     assert store.get_article(art.id).version_count == 1  # the tracked count is the CAS guard
@@ -128,6 +128,71 @@ def test_archive_versions_are_numbered_before_version_one(store: Store) -> None:
     _check(store, art, _fetch(art.url, b"<html>later</html>", T0 + timedelta(hours=1)), 1, "later", T0 + timedelta(hours=1))  # fmt: skip
     assert store.latest_version(art.id).number == 2  # type: ignore[union-attr]
     # a further backfill extends history backwards only
-    with pytest.raises(StorageError):
-        store.insert_archive_versions(art.id, [items[1]], None)
+    with pytest.raises(StorageError, match="older than every version held"):
+        store.insert_archive_versions(art.id, [items[1]], None, expected_first=-1)
+    # ... and only below the earliest version it planned against (compare-and-set)
+    with pytest.raises(StorageError, match="changed while backfilling"):
+        store.insert_archive_versions(art.id, items[:1], None, expected_first=1)
     assert len(store.versions(art.id)) == 4
+
+
+def test_one_payload_captured_at_the_same_moment_is_one_response_and_one_revisit(
+    database_url: str,
+) -> None:
+    """Two checkers recording the same page for two articles at once (a site-wide 404 page
+    marking two deletions): the response/revisit choice is made in each writing transaction,
+    serialised per payload, so exactly one response holds the payload and the other capture is
+    a revisit of it (a lookup made before the transaction let both become responses)."""
+    import threading
+
+    stores = [Store.open(database_url) for _ in range(2)]
+    errors: list[BaseException] = []
+    try:
+        for i in range(10):
+            body = f"<html>the same page {i}</html>".encode()
+            arts = [
+                stores[0].add_article(f"https://x.example/{i}/{side}", None, T0)[0] for side in "ab"
+            ]
+            barrier = threading.Barrier(2)
+
+            def write(s: Store, art: Any, barrier: threading.Barrier, body: bytes) -> None:
+                warc = capture_records(_fetch(art.url, body, T0))
+                gone = CheckRecord(
+                    article_id=art.id,
+                    captured_at=T0,
+                    url=art.url,
+                    outcome="missing",
+                    http_status=404,
+                    status="deleted",
+                    warc=warc,
+                )
+                try:
+                    barrier.wait()
+                    s.record_check(gone)
+                except BaseException as exc:  # reported below, with the trial
+                    errors.append(exc)
+
+            threads = [
+                threading.Thread(target=write, args=(s, art, barrier, body))
+                for s, art in zip(stores, arts, strict=True)
+            ]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            assert errors == []
+            kinds = sorted(
+                r.record_type
+                for art in arts
+                for r in stores[0].iter_warc_records(ArchiveFilter(article_id=art.id))
+                if r.record_type != "request"
+            )
+            assert kinds == ["response", "revisit"], (i, kinds)
+        # and the export of it all still checks (each revisit refers to a response held)
+        buf = io.BytesIO()
+        write_warc(stores[0], ArchiveFilter(), buf)
+        buf.seek(0)
+        assert sum(1 for _ in ArchiveIterator(buf, check_digests=True)) == 1 + 10 * 4
+    finally:
+        for s in stores:
+            s.close()

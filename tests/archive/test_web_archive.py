@@ -32,7 +32,7 @@ def test_version_page_provenance_download_and_api(store: Store) -> None:
         version=_version("archived", b"<html>archived</html>"), final_url=art.url,
         memento_url="https://web.example/web/20261020000000/https://x.example/c",
         memento_datetime=T0 - timedelta(days=10),
-    )], None)  # fmt: skip
+    )], None, expected_first=1)  # fmt: skip
 
     page = client.get(f"/articles/{art.id}/versions/1")
     assert page.status_code == 200
@@ -82,6 +82,7 @@ def test_backfilled_versions_have_pages_diffs_and_links_over_http(store: Store) 
         art.id,
         [_archived(art, "oldest", 9, None), _archived(art, "older", 5, between)],
         change_between_docs(older, store.version(art.id, 1)),
+        expected_first=1,
     )
     with serve_asgi(create_app(store)) as base, httpx.Client(base_url=base, timeout=30) as http:
         timeline = http.get(f"/articles/{art.id}").text

@@ -193,9 +193,7 @@ class _Found:
     warc: tuple[WarcRecordData, ...]
 
 
-async def _fetch(
-    client: WaybackClient, store: Store, row: CdxRow, stats: BackfillStats
-) -> _Found | None:
+async def _fetch(client: WaybackClient, row: CdxRow, stats: BackfillStats) -> _Found | None:
     url = client.raw_url(row)
     resp = await client.get(url)
     stats.fetched += 1
@@ -229,7 +227,7 @@ async def _fetch(
         text="\n\n".join(ext.paragraphs), content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
         extractor=ext.method, extractor_version=__version__, raw_html=body,
     )  # fmt: skip
-    warc = tuple(exchange_records(exchange_of(resp), body, store.payload_held))
+    warc = tuple(exchange_records(exchange_of(resp), body))
     return _Found(row, when, version, warc)
 
 
@@ -237,56 +235,35 @@ async def backfill_article(
     store: Store, client: WaybackClient, article: ArticleRow, *, since: datetime | None = None,
     until: datetime | None = None, progress: Callable[[str, int], None] | None = None,
 ) -> BackfillStats:  # fmt: skip
-    """Insert the article's distinct archived versions older than every version held."""
+    """Insert the article's distinct archived versions older than every version held.
+
+    Version numbers never change, so only what is older than the earliest version held can
+    become a version (numbered 0, -1 ... below it); captures dated within the history held (a
+    first backfill narrowed by ``--to``, tracking paused) are listed and counted, not inserted.
+    A later run with an earlier ``since`` extends the history further back."""
     stats = BackfillStats()
     earliest = store.earliest_version(article.id)
     limit = earliest[1] if earliest else None
-    if limit is not None and (until is None or until > limit):
-        until = limit
+    held = store.memento_times(article.id)
     rows: dict[tuple[str, str], CdxRow] = {}
     for variant in store.article_variants(article.id):
         for r in await client.cdx(variant, since, until):
             rows.setdefault((r.timestamp, r.original), r)
     ordered = sorted(rows.values(), key=lambda r: r.timestamp)
     stats.seen = len(ordered)
+    todo = plan_fetches(ordered, limit, held, stats)
     if progress:
-        progress("seen", len(ordered))
-    todo: list[CdxRow] = []
-    last_digest = None
-    for r in ordered:
-        if limit is not None and r.when >= limit:
-            stats.skip("not older than the versions held")
-        elif r.status.startswith("3"):
-            stats.skip("redirect")
-        elif r.status != "200":
-            stats.skip("error" if r.status != "-" else "no status")
-        elif r.digest == last_digest:
-            stats.skip("duplicate")
-        else:
-            todo.append(r)
-        if r.status == "200":
-            last_digest = r.digest
+        progress("todo", len(todo))
 
     async def one(r: CdxRow) -> _Found | None:
         try:
-            return await _fetch(client, store, r, stats)
+            return await _fetch(client, r, stats)
         finally:
             if progress:
                 progress("fetched", 1)
 
     found = [f for f in await asyncio.gather(*(one(r) for r in todo)) if f is not None]
-    found.sort(key=lambda f: f.when)
-    kept: list[_Found] = []
-    for f in found:
-        if limit is not None and f.when >= limit:
-            stats.skip("not older than the versions held")
-        elif kept and kept[-1].version.content_hash == f.version.content_hash:
-            stats.skip("same article text")
-        else:
-            kept.append(f)
-    if kept and earliest is not None and kept[-1].version.content_hash == earliest[2]:
-        kept.pop()
-        stats.skip("same as the earliest version held")
+    kept = distinct_versions(found, limit, earliest[2] if earliest else None, stats)
     items = []
     for i, f in enumerate(kept):
         change = (
@@ -302,6 +279,52 @@ async def backfill_article(
     if items and earliest is not None:
         first = store.version(article.id, earliest[0])
         successor = as_new_change(compare(as_doc(kept[-1].version), as_doc(first)))
-    store.insert_archive_versions(article.id, items, successor)
+    store.insert_archive_versions(
+        article.id, items, successor, expected_first=earliest[0] if earliest else None
+    )
     stats.kept = len(items)
     return stats
+
+
+def plan_fetches(
+    ordered: list[CdxRow], limit: datetime | None, held: set[datetime], stats: BackfillStats
+) -> list[CdxRow]:
+    """The CDX rows worth fetching (oldest first); why the others are not, counted in
+    ``stats``. Pure: rows at or after the earliest version held cannot become versions."""
+    todo: list[CdxRow] = []
+    last_digest = None
+    for r in ordered:
+        if r.when in held:
+            stats.skip("already held")
+        elif limit is not None and r.when >= limit:
+            stats.skip("within the history held")
+        elif r.status.startswith("3"):
+            stats.skip("redirect")
+        elif r.status != "200":
+            stats.skip("error" if r.status != "-" else "no status")
+        elif r.digest == last_digest:
+            stats.skip("duplicate")
+        else:
+            todo.append(r)
+        if r.status == "200":
+            last_digest = r.digest
+    return todo
+
+
+def distinct_versions(
+    found: list[_Found], limit: datetime | None, earliest_hash: str | None, stats: BackfillStats
+) -> list[_Found]:
+    """The fetched mementos that are versions: older than every version held, each differing
+    from the one before it and the newest from the earliest version held (never a duplicate)."""
+    kept: list[_Found] = []
+    for f in sorted(found, key=lambda f: f.when):
+        if limit is not None and f.when >= limit:
+            stats.skip("within the history held")
+        elif kept and kept[-1].version.content_hash == f.version.content_hash:
+            stats.skip("same article text")
+        else:
+            kept.append(f)
+    if kept and earliest_hash is not None and kept[-1].version.content_hash == earliest_hash:
+        kept.pop()
+        stats.skip("same as the earliest version held")
+    return kept

@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import zstandard
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from redline.errors import ArticleNotFound, StorageError
 from redline.storage import schema as t
 from redline.storage._common import _Base
-from redline.storage.records import ArchiveVersion, ChangeRow, WarcRecordData
+from redline.storage.records import ArchiveVersion, ChangeRow, HeldPayload, WarcRecordData
 
 _BATCH = 200  # records read per query: bounds memory by the batch, not by the export
 
@@ -42,15 +42,6 @@ class StoredRecord:
     payload_sha256: str | None
     head: bytes
     payload: bytes
-
-
-@dataclass(frozen=True)
-class HeldPayload:
-    """The first response record holding a payload: what a revisit record refers to."""
-
-    record_id: str
-    target_uri: str
-    warc_date: datetime
 
 
 @dataclass(frozen=True)
@@ -83,12 +74,49 @@ class ArchiveFilter:
     since: datetime | None = None
 
 
+_PAYLOAD_LOCKS = 7013  # advisory lock namespace of payload digests (PostgreSQL)
+
+
+def lock_payloads(conn: Connection, records: Sequence[WarcRecordData]) -> None:
+    """Serialise the writers of one payload: the first statement of a transaction that will
+    write response records. On PostgreSQL a transaction-scoped advisory lock per payload digest
+    (sorted, so two writers never wait on each other crosswise); a second writer of the same
+    payload waits for the first to commit and then sees its response (READ COMMITTED reads
+    afresh per statement). SQLite has one writer at a time, and ``held_payload`` runs after the
+    transaction's first write, so it needs nothing here."""
+    if conn.dialect.name != "postgresql":
+        return
+    for digest in sorted({r.payload_digest for r in records if r.revisit and r.payload_digest}):
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, hashtext(:d))"),
+            {"ns": _PAYLOAD_LOCKS, "d": digest},
+        )
+
+
+def held_payload(conn: Connection, payload_digest: str) -> HeldPayload | None:
+    """The response record already holding this payload, if any (what a revisit refers to)."""
+    w = t.warc_records
+    row = conn.execute(
+        select(w.c.record_id, w.c.target_uri, w.c.warc_date)
+        .where(w.c.payload_digest == payload_digest, w.c.record_type == "response")
+        .order_by(w.c.id)
+        .limit(1)
+    ).first()
+    return HeldPayload(row.record_id, row.target_uri, row.warc_date) if row else None
+
+
 def put_warc(
     conn: Connection, records: Sequence[WarcRecordData], *, put_blob: Callable[[Connection, bytes], str],
     compress: Callable[[bytes], bytes], article_id: int, capture_id: int | None, version_id: int | None,
 ) -> None:  # fmt: skip
-    """Insert a capture's records in the caller's transaction (the capture's own)."""
+    """Insert a capture's records in the caller's transaction (the capture's own, which took
+    ``lock_payloads`` first and has written before this). A response whose payload is already
+    held is written as its revisit record instead: decided here, in the writing transaction."""
     for r in records:
+        if r.revisit is not None and r.payload_digest:
+            original = held_payload(conn, r.payload_digest)
+            if original is not None:
+                r = r.revisit(original)
         sha = put_blob(conn, r.payload) if r.payload is not None else None
         conn.execute(
             insert(t.warc_records).values(
@@ -110,18 +138,6 @@ class ArchiveMixin(_Base):
 
         def _put_blob(self, conn: Connection, raw: bytes) -> str:
             """Store a raw page once per SHA-256 (``ChecksMixin``)."""
-
-    def payload_held(self, payload_digest: str) -> HeldPayload | None:
-        """The response record already holding this payload, if any (revisit records)."""
-        w = t.warc_records
-        with self._read() as conn:
-            row = conn.execute(
-                select(w.c.record_id, w.c.target_uri, w.c.warc_date)
-                .where(w.c.payload_digest == payload_digest, w.c.record_type == "response")
-                .order_by(w.c.id)
-                .limit(1)
-            ).first()
-        return HeldPayload(row.record_id, row.target_uri, row.warc_date) if row else None
 
     def _filtered(self, q: Any, f: ArchiveFilter) -> Any:
         w = t.warc_records
@@ -283,23 +299,39 @@ class ArchiveMixin(_Base):
         return out
 
     def insert_archive_versions(
-        self, article_id: int, items: Sequence[ArchiveVersion], successor: ChangeRow | None
-    ) -> list[int]:
+        self, article_id: int, items: Sequence[ArchiveVersion], successor: ChangeRow | None,
+        *, expected_first: int | None,
+    ) -> list[int]:  # fmt: skip
         """Insert backfilled versions (oldest first) before the earliest version held, numbered
         down from it (0, -1, ... before version 1): numbers of versions already held never
         change. ``successor`` is the change of that earliest version against the newest item.
-        One transaction; nothing is written if another backfill inserted first."""
+
+        One transaction, and a compare-and-set: the earliest version held must still be number
+        ``expected_first`` (None: no version), the one the caller planned against; otherwise
+        (another backfill, or a first check, wrote meanwhile) nothing is written."""
         if not items:
             return []
         v = t.versions
         ids: list[int] = []
         with self._tx() as conn:
+            lock_payloads(conn, [r for item in items for r in item.warc])
+            # the first write: takes the article's row (PostgreSQL) or the write lock (SQLite),
+            # so the earliest version read next cannot change before this commits
+            conn.execute(
+                update(t.articles)
+                .where(t.articles.c.id == article_id)
+                .values(version_count=t.articles.c.version_count)
+            )
             first = conn.execute(
                 select(v.c.id, v.c.number, v.c.captured_at)
                 .where(v.c.article_id == article_id)
                 .order_by(v.c.number)
                 .limit(1)
             ).first()
+            if (first.number if first is not None else None) != expected_first:
+                raise StorageError(
+                    "the article's history changed while backfilling it: run backfill again"
+                )
             if first is not None and items[-1].memento_datetime >= first.captured_at:
                 raise StorageError("backfilled versions must be older than every version held")
             top = first.number if first is not None else 1
@@ -328,6 +360,18 @@ class ArchiveMixin(_Base):
                 conn.execute(delete(t.changes).where(t.changes.c.version_id == first.id))
                 _put_change(conn, article_id, first.id, first.captured_at, successor)
         return ids
+
+    def memento_times(self, article_id: int) -> set[datetime]:
+        """When each backfilled version of an article was archived (what a backfill holds)."""
+        v = t.versions
+        with self._read() as conn:
+            return set(
+                conn.execute(
+                    select(v.c.memento_datetime).where(
+                        v.c.article_id == article_id, v.c.origin == "archive"
+                    )
+                ).scalars()
+            )
 
     def earliest_version(self, article_id: int) -> tuple[int, datetime, str] | None:
         """(number, captured_at, content_hash) of the earliest version held, if any."""

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from redline.errors import ArticleNotFound, RedlineError, StorageError
 from redline.storage import schema as t
 from redline.storage._common import _change, _storage_error, _version
-from redline.storage.archive_db import put_warc
+from redline.storage.archive_db import lock_payloads, put_warc
 from redline.storage.furniture_db import FurnitureMixin
 from redline.storage.notify_db import REMOVALS, enqueue
 from redline.storage.records import (
@@ -100,6 +100,7 @@ class ChecksMixin(FurnitureMixin):
         version_id: int | None = None
         learned = False
         with self.engine.begin() as conn:
+            lock_payloads(conn, rec.warc)  # first: revisit or response is decided in put_warc
             always: dict[str, Any] = {"check_count": a.c.check_count + 1}
             if rec.version is not None:
                 expected = rec.expected_version_count or 0
