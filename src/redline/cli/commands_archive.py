@@ -145,7 +145,7 @@ def backfill(
                 task = progress.add_task("mementos", total=0)
 
                 def hook(kind: str, n: int) -> None:
-                    if kind == "seen":
+                    if kind == "todo":
                         progress.update(task, total=(progress.tasks[0].total or 0) + n)
                     else:
                         progress.advance(task, n)
