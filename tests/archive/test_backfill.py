@@ -8,15 +8,18 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from redline import __version__
-from redline.archive.backfill import BackfillStats, WaybackClient, backfill_article
+from redline.archive.backfill import (
+    BackfillStats,
+    WaybackClient,
+    backfill_article,
+    memento_version,
+)
 from redline.extract import extract
 from redline.storage import ArticleRow, CheckRecord, NewVersion, Store
 from redline.testing.newsroom import Newsroom
 from redline.testing.newsroom.site import article_page
 from redline.testing.newsroom.wayback import WaybackArchive, serve_wayback
 from redline.versions.changes import change_between
-from redline.versions.policy import content_hash
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 BASE = "https://news.example"
@@ -24,18 +27,7 @@ DAY = timedelta(days=1)
 
 
 def _as_version(html: str, url: str) -> NewVersion:
-    ext = extract(html, url)
-    return NewVersion(
-        title=ext.title,
-        byline=ext.byline,
-        published=ext.published,
-        modified=ext.modified,
-        text="\n\n".join(ext.paragraphs),
-        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
-        extractor=ext.method,
-        extractor_version=__version__,
-        raw_html=html.encode(),
-    )
+    return memento_version(extract(html, url), html.encode())
 
 
 def _backfill(store: Store, wb: str, art: ArticleRow, since: datetime) -> BackfillStats:
@@ -69,9 +61,17 @@ def test_backfill_again_extends_history_back_and_never_renumbers(store: Store) -
         prev = store.latest_version(art.id)
         change = change_between(prev, new) if prev else None
         store.record_check(
-            CheckRecord(article_id=art.id, captured_at=at, url=url, outcome="new_version",
-                        http_status=200, version=new, change=change, expected_version_count=i)
-        )  # fmt: skip
+            CheckRecord(
+                article_id=art.id,
+                captured_at=at,
+                url=url,
+                outcome="new_version",
+                http_status=200,
+                version=new,
+                change=change,
+                expected_version_count=i,
+            )
+        )
 
     archive = WaybackArchive()
     archive.add(url, T0 - 20 * DAY, pages["A"])
@@ -85,13 +85,17 @@ def test_backfill_again_extends_history_back_and_never_renumbers(store: Store) -
     with serve_wayback(archive) as wb:
         first = _backfill(store, wb, art, since=T0 - 11 * DAY)
         assert (first.seen, first.fetched, first.kept) == (4, 3, 2)
-        assert first.skipped == {"same as the earliest version held": 1,
-                                 "within the history held": 1}  # fmt: skip
+        assert first.skipped == {
+            "same as the earliest version held": 1,
+            "within the history held": 1,
+        }
         before = {v.number: v for v in store.versions(art.id)}
         assert [(n, v.title) for n, v in before.items()] == [
-            (-1, f"{story.title} (C)"), (0, f"{story.title} (D)"),
-            (1, story.title), (2, story.title + " as costs rise"),
-        ]  # fmt: skip
+            (-1, f"{story.title} (C)"),
+            (0, f"{story.title} (D)"),
+            (1, story.title),
+            (2, story.title + " as costs rise"),
+        ]
         assert store.changes(art.id).get(before[-1].id) is None  # the oldest: nothing before it
 
         # a wider window: older versions go below -1; nothing held moves or repeats

@@ -24,36 +24,88 @@ T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 def _fetch(url: str, body: bytes, at: datetime, redirect_from: str | None = None) -> FetchResult:
     hops = []
     if redirect_from:
-        hops.append(HttpExchange(redirect_from, "GET", (("Host", "x.example"),), "HTTP/1.1", 301,
-                                 "Moved Permanently", (("Location", url),), at))  # fmt: skip
-    hops.append(HttpExchange(url, "GET", (("Host", "x.example"), ("Accept-Encoding", "gzip")),
-                             "HTTP/1.1", 200, "OK", (("Content-Type", "text/html"),
-                             ("Content-Encoding", "gzip"), ("Content-Length", "99")), at))  # fmt: skip
-    return FetchResult(url=redirect_from or url, final_url=url, status=200, body=body,
-                       content_type="text/html", etag=None, last_modified=None, duration_ms=3,
-                       redirects=(redirect_from,) if redirect_from else (), exchanges=tuple(hops))  # fmt: skip
+        hops.append(
+            HttpExchange(
+                redirect_from,
+                "GET",
+                (("Host", "x.example"),),
+                "HTTP/1.1",
+                301,
+                "Moved Permanently",
+                (("Location", url),),
+                at,
+            )
+        )
+    hops.append(
+        HttpExchange(
+            url,
+            "GET",
+            (("Host", "x.example"), ("Accept-Encoding", "gzip")),
+            "HTTP/1.1",
+            200,
+            "OK",
+            (("Content-Type", "text/html"), ("Content-Encoding", "gzip"), ("Content-Length", "99")),
+            at,
+        )
+    )
+    return FetchResult(
+        url=redirect_from or url,
+        final_url=url,
+        status=200,
+        body=body,
+        content_type="text/html",
+        etag=None,
+        last_modified=None,
+        duration_ms=3,
+        redirects=(redirect_from,) if redirect_from else (),
+        exchanges=tuple(hops),
+    )
 
 
 def _version(title: str, raw: bytes) -> NewVersion:
-    return NewVersion(title=title, byline=None, published=None, modified=None, text=f"{title} body.",
-                      content_hash=title, extractor="test", extractor_version="0", raw_html=raw)  # fmt: skip
+    return NewVersion(
+        title=title,
+        byline=None,
+        published=None,
+        modified=None,
+        text=f"{title} body.",
+        content_hash=title,
+        extractor="test",
+        extractor_version="0",
+        raw_html=raw,
+    )
 
 
 def _check(store: Store, art: Any, fr: FetchResult, n: int, title: str, at: datetime) -> None:
-    store.record_check(CheckRecord(
-        article_id=art.id, captured_at=at, url=art.url, outcome="new_version", final_url=fr.final_url,
-        http_status=200, version=_version(title, fr.body), expected_version_count=n,
-        warc=capture_records(fr),
-    ))  # fmt: skip
+    store.record_check(
+        CheckRecord(
+            article_id=art.id,
+            captured_at=at,
+            url=art.url,
+            outcome="new_version",
+            final_url=fr.final_url,
+            http_status=200,
+            version=_version(title, fr.body),
+            expected_version_count=n,
+            warc=capture_records(fr),
+        )
+    )
 
 
 def test_records_revisits_provenance_and_export(store: Store) -> None:
     art, _ = store.add_article("https://x.example/a", None, T0)
     old, _ = store.add_article("https://x.example/old", None, T0)
-    store.record_check(CheckRecord(article_id=old.id, captured_at=T0, url=old.url,
-                                   outcome="new_version", http_status=200,
-                                   version=_version("before", b"<html>old</html>"),
-                                   expected_version_count=0))  # fmt: skip
+    store.record_check(
+        CheckRecord(
+            article_id=old.id,
+            captured_at=T0,
+            url=old.url,
+            outcome="new_version",
+            http_status=200,
+            version=_version("before", b"<html>old</html>"),
+            expected_version_count=0,
+        )
+    )
     _check(
         store,
         art,
@@ -71,12 +123,26 @@ def test_records_revisits_provenance_and_export(store: Store) -> None:
         T0 + timedelta(hours=1),
     )
     # a revert to the first page: its payload is held, so a revisit record refers to it
-    _check(store, art, _fetch(art.url, b"<html>one</html>", T0 + timedelta(hours=2)), 2, "one again", T0 + timedelta(hours=2))  # fmt: skip
+    _check(
+        store,
+        art,
+        _fetch(art.url, b"<html>one</html>", T0 + timedelta(hours=2)),
+        2,
+        "one again",
+        T0 + timedelta(hours=2),
+    )
 
     recs = list(store.iter_warc_records(ArchiveFilter(article_id=art.id), batch=2))
     assert [r.record_type for r in recs] == [
-        "request", "response", "request", "response", "request", "response", "request", "revisit",
-    ]  # fmt: skip
+        "request",
+        "response",
+        "request",
+        "response",
+        "request",
+        "response",
+        "request",
+        "revisit",
+    ]
     assert recs[1].http_status == 301 and recs[3].payload == b"<html>one</html>"
     assert recs[7].payload == b"" and recs[7].payload_digest == recs[3].payload_digest
     assert all(check_record(r) == [] for r in recs)
@@ -112,11 +178,14 @@ def test_archive_versions_are_numbered_before_version_one(store: Store) -> None:
     art, _ = store.add_article("https://x.example/b", None, T0)
     _check(store, art, _fetch(art.url, b"<html>now</html>", T0), 0, "now", T0)
     items = [
-        ArchiveVersion(version=_version(f"old {i}", f"<html>{i}</html>".encode()),
-                       memento_url=f"https://web.example/web/2026010{i}/x", final_url=art.url,
-                       memento_datetime=T0 - timedelta(days=10 - i))
+        ArchiveVersion(
+            version=_version(f"old {i}", f"<html>{i}</html>".encode()),
+            memento_url=f"https://web.example/web/2026010{i}/x",
+            final_url=art.url,
+            memento_datetime=T0 - timedelta(days=10 - i),
+        )
         for i in range(2)
-    ]  # fmt: skip
+    ]
     store.insert_archive_versions(art.id, items, None, expected_first=1)
     vs = store.versions(art.id)
     assert [(v.number, v.title) for v in vs] == [(-1, "old 0"), (0, "old 1"), (1, "now")]
@@ -125,7 +194,14 @@ def test_archive_versions_are_numbered_before_version_one(store: Store) -> None:
     assert p["kind"] == "archive" and p["memento_url"].endswith("/x")
     assert p["memento_datetime"] == (T0 - timedelta(days=10)).isoformat()
     # later tracked versions keep counting from 1
-    _check(store, art, _fetch(art.url, b"<html>later</html>", T0 + timedelta(hours=1)), 1, "later", T0 + timedelta(hours=1))  # fmt: skip
+    _check(
+        store,
+        art,
+        _fetch(art.url, b"<html>later</html>", T0 + timedelta(hours=1)),
+        1,
+        "later",
+        T0 + timedelta(hours=1),
+    )
     assert store.latest_version(art.id).number == 2  # type: ignore[union-attr]
     # a further backfill extends history backwards only
     with pytest.raises(StorageError, match="older than every version held"):

@@ -23,24 +23,41 @@ def test_version_page_provenance_download_and_api(store: Store) -> None:
     legacy, _ = store.add_article("https://x.example/legacy", None, T0)
     from redline.storage import CheckRecord
 
-    store.record_check(CheckRecord(article_id=legacy.id, captured_at=T0, url=legacy.url,
-                                   outcome="new_version", http_status=200,
-                                   version=_version("legacy", b"<html>l</html>"),
-                                   expected_version_count=0))  # fmt: skip
+    store.record_check(
+        CheckRecord(
+            article_id=legacy.id,
+            captured_at=T0,
+            url=legacy.url,
+            outcome="new_version",
+            http_status=200,
+            version=_version("legacy", b"<html>l</html>"),
+            expected_version_count=0,
+        )
+    )
     _check(store, art, _fetch(art.url, b"<html>tracked</html>", T0), 0, "tracked", T0)
-    store.insert_archive_versions(art.id, [ArchiveVersion(
-        version=_version("archived", b"<html>archived</html>"), final_url=art.url,
-        memento_url="https://web.example/web/20261020000000/https://x.example/c",
-        memento_datetime=T0 - timedelta(days=10),
-    )], None, expected_first=1)  # fmt: skip
+    store.insert_archive_versions(
+        art.id,
+        [
+            ArchiveVersion(
+                version=_version("archived", b"<html>archived</html>"),
+                final_url=art.url,
+                memento_url="https://web.example/web/20261020000000/https://x.example/c",
+                memento_datetime=T0 - timedelta(days=10),
+            )
+        ],
+        None,
+        expected_first=1,
+    )
 
     page = client.get(f"/articles/{art.id}/versions/1")
     assert page.status_code == 200
     assert "captured by Redline" in page.text and f"/articles/{art.id}/versions/1/warc" in page.text
     warc = client.get(f"/articles/{art.id}/versions/1/warc")
     assert warc.status_code == 200 and warc.headers["content-type"] == "application/warc"
-    recs = [(r.rec_type, r.content_stream().read())
-            for r in ArchiveIterator(io.BytesIO(warc.content), check_digests=True)]  # fmt: skip
+    recs = [
+        (r.rec_type, r.content_stream().read())
+        for r in ArchiveIterator(io.BytesIO(warc.content), check_digests=True)
+    ]
     assert [t for t, _ in recs] == ["warcinfo", "response"]
     assert recs[1][1] == b"<html>tracked</html>"
 

@@ -30,7 +30,7 @@ from redline import __version__
 from redline.archive.warc import exchange_records
 from redline.diff import compare
 from redline.errors import ExtractionError, FetchError
-from redline.extract import extract
+from redline.extract import Extraction, extract
 from redline.extract.decode import decode_html
 from redline.fetch.result import exchange_of
 from redline.settings import USER_AGENT, ArchiveSettings
@@ -106,8 +106,10 @@ class WaybackClient:
         self._slots = asyncio.Semaphore(self.settings.backfill_concurrency)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": USER_AGENT.replace("Redline/", "Redline-backfill/")},
-            timeout=httpx.Timeout(self.settings.timeout), follow_redirects=False, trust_env=False,
-        )  # fmt: skip
+            timeout=httpx.Timeout(self.settings.timeout),
+            follow_redirects=False,
+            trust_env=False,
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -222,19 +224,34 @@ async def _fetch(client: WaybackClient, row: CdxRow, stats: BackfillStats) -> _F
     except ExtractionError as exc:
         stats.skip(f"not an article ({exc.reason})")
         return None
-    version = NewVersion(
-        title=ext.title, byline=ext.byline, published=ext.published, modified=ext.modified,
-        text="\n\n".join(ext.paragraphs), content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
-        extractor=ext.method, extractor_version=__version__, raw_html=body,
-    )  # fmt: skip
     warc = tuple(exchange_records(exchange_of(resp), body))
-    return _Found(row, when, version, warc)
+    return _Found(row, when, memento_version(ext, body), warc)
+
+
+def memento_version(ext: Extraction, raw: bytes) -> NewVersion:
+    """The version a memento's extraction makes (what the checker would store for that page)."""
+    return NewVersion(
+        title=ext.title,
+        byline=ext.byline,
+        published=ext.published,
+        modified=ext.modified,
+        text="\n\n".join(ext.paragraphs),
+        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
+        extractor=ext.method,
+        extractor_version=__version__,
+        raw_html=raw,
+    )
 
 
 async def backfill_article(
-    store: Store, client: WaybackClient, article: ArticleRow, *, since: datetime | None = None,
-    until: datetime | None = None, progress: Callable[[str, int], None] | None = None,
-) -> BackfillStats:  # fmt: skip
+    store: Store,
+    client: WaybackClient,
+    article: ArticleRow,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> BackfillStats:
     """Insert the article's distinct archived versions older than every version held.
 
     Version numbers never change, so only what is older than the earliest version held can
@@ -271,10 +288,14 @@ async def backfill_article(
         )
         items.append(
             ArchiveVersion(
-                version=f.version, memento_url=client.memento_url(f.row), memento_datetime=f.when,
-                final_url=f.row.original, change=change, warc=f.warc,
+                version=f.version,
+                memento_url=client.memento_url(f.row),
+                memento_datetime=f.when,
+                final_url=f.row.original,
+                change=change,
+                warc=f.warc,
             )
-        )  # fmt: skip
+        )
     successor = None
     if items and earliest is not None:
         first = store.version(article.id, earliest[0])

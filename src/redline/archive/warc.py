@@ -64,21 +64,33 @@ def exchange_records(ex: HttpExchange, body: bytes) -> list[WarcRecordData]:
     date = warc_date(ex)
     path = ex.url.split("://", 1)[-1]
     path = "/" + path.split("/", 1)[1] if "/" in path else "/"
-    req_http = StatusAndHeaders(f"{ex.method} {path} {ex.http_version}", list(ex.request_headers),
-                                protocol="", is_http_request=True)  # fmt: skip
+    req_http = StatusAndHeaders(
+        f"{ex.method} {path} {ex.http_version}",
+        list(ex.request_headers),
+        protocol="",
+        is_http_request=True,
+    )
     request = writer.create_warc_record(
-        ex.url, "request", payload=io.BytesIO(b""), length=0, http_headers=req_http,
+        ex.url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=req_http,
         warc_headers_dict={"WARC-Date": date},
-    )  # fmt: skip
+    )
     resp_http = StatusAndHeaders(
         f"{ex.status} {ex.reason}".strip(),
         _response_headers(ex, len(body)),
         protocol=ex.http_version,
     )
     response = writer.create_warc_record(
-        ex.url, "response", payload=io.BytesIO(body), length=len(body), http_headers=resp_http,
+        ex.url,
+        "response",
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=resp_http,
         warc_headers_dict={"WARC-Date": date},
-    )  # fmt: skip
+    )
     digest = response.rec_headers.get_header("WARC-Payload-Digest")
     content_type = next((v for k, v in ex.response_headers if k.lower() == "content-type"), None)
     resp_id = response.rec_headers.get_header("WARC-Record-ID")
@@ -87,28 +99,48 @@ def exchange_records(ex: HttpExchange, body: bytes) -> list[WarcRecordData]:
         """This response as a revisit of ``original``, the response already holding its payload."""
         w = BufferWARCWriter(gzip=False, warc_version="1.1")
         record = w.create_revisit_record(
-            ex.url, digest, original.target_uri,
+            ex.url,
+            digest,
+            original.target_uri,
             original.warc_date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             http_headers=resp_http,
-            warc_headers_dict={"WARC-Date": date, "WARC-Record-ID": resp_id,
-                               "WARC-Refers-To": original.record_id},
-        )  # fmt: skip
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Record-ID": resp_id,
+                "WARC-Refers-To": original.record_id,
+            },
+        )
         return WarcRecordData(
-            record_id=resp_id, record_type=RecordType.REVISIT, target_uri=ex.url, warc_date=ex.at,
-            head=_split(w, record, b""), http_status=ex.status, content_type=content_type,
+            record_id=resp_id,
+            record_type=RecordType.REVISIT,
+            target_uri=ex.url,
+            warc_date=ex.at,
+            head=_split(w, record, b""),
+            http_status=ex.status,
+            content_type=content_type,
             payload_digest=digest,
-        )  # fmt: skip
+        )
 
     second = WarcRecordData(
-        record_id=resp_id, record_type=RecordType.RESPONSE, target_uri=ex.url, warc_date=ex.at,
-        head=_split(writer, response, body), payload=body, http_status=ex.status,
-        content_type=content_type, payload_digest=digest, revisit=revisit if body else None,
-    )  # fmt: skip
+        record_id=resp_id,
+        record_type=RecordType.RESPONSE,
+        target_uri=ex.url,
+        warc_date=ex.at,
+        head=_split(writer, response, body),
+        payload=body,
+        http_status=ex.status,
+        content_type=content_type,
+        payload_digest=digest,
+        revisit=revisit if body else None,
+    )
     request.rec_headers.add_header("WARC-Concurrent-To", resp_id)
     first = WarcRecordData(
-        record_id=request.rec_headers.get_header("WARC-Record-ID"), record_type=RecordType.REQUEST,
-        target_uri=ex.url, warc_date=ex.at, head=_split(writer, request, b""),
-    )  # fmt: skip
+        record_id=request.rec_headers.get_header("WARC-Record-ID"),
+        record_type=RecordType.REQUEST,
+        target_uri=ex.url,
+        warc_date=ex.at,
+        head=_split(writer, request, b""),
+    )
     return [first, second]
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from redline.errors import ArticleNotFound, RedlineError, StorageError
 from redline.storage import schema as t
-from redline.storage._common import _change, _storage_error, _version
+from redline.storage._common import _change, _put_change, _storage_error, _version
 from redline.storage.archive_db import lock_payloads, put_warc
 from redline.storage.furniture_db import FurnitureMixin
 from redline.storage.notify_db import REMOVALS, enqueue
@@ -126,15 +126,7 @@ class ChecksMixin(FurnitureMixin):
                     .returning(t.versions.c.id)
                 ).scalar_one()  # fmt: skip
                 if rec.change is not None:
-                    c = rec.change
-                    conn.execute(
-                        insert(t.changes).values(
-                            version_id=version_id, article_id=rec.article_id, created_at=rec.captured_at,
-                            engine_version=c.engine_version, level=c.level, score=c.score,
-                            classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
-                            headline_changed="headline" in c.classes, data=json.dumps(c.data),
-                        )
-                    )  # fmt: skip
+                    _put_change(conn, rec.article_id, version_id, rec.captured_at, rec.change)
                 # What belongs to the version goes with it, lease or not.
                 always["title"] = v.title
                 if rec.last_changed is not None:
@@ -339,22 +331,7 @@ class ChecksMixin(FurnitureMixin):
                     )
                 )
                 if k.change is not None:
-                    ch = k.change
-                    conn.execute(
-                        insert(t.changes).values(
-                            version_id=k.version_id,
-                            article_id=rw.article_id,
-                            created_at=row.captured_at,
-                            engine_version=ch.engine_version,
-                            level=ch.level,
-                            score=ch.score,
-                            classes=json.dumps(ch.classes),
-                            summary=ch.summary,
-                            stealth=ch.stealth,
-                            headline_changed="headline" in ch.classes,
-                            data=json.dumps(ch.data),
-                        )
-                    )
+                    _put_change(conn, rw.article_id, k.version_id, row.captured_at, k.change)
             if rw.kept:
                 last = max(rw.kept, key=lambda k: k.number)
                 conn.execute(update(a).where(a.c.id == rw.article_id).values(title=last.title))
