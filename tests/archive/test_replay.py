@@ -119,3 +119,39 @@ def _html(text: str) -> str:
     from html import escape
 
     return escape(text, quote=False)
+
+
+@pytest.mark.timeout(600)
+def test_a_revisit_replays_the_payload_it_refers_to(tmp_path: Path) -> None:
+    """A page reverted to an earlier text is stored as a revisit record; pywb replays it at its
+    own time with the payload of the response it refers to."""
+    from datetime import timedelta
+
+    from redline.archive.export import write_wacz
+    from redline.storage import ArchiveFilter, Store
+    from tests.archive.test_store_archive import T0, _check, _fetch
+
+    store = Store.open(f"sqlite:///{tmp_path}/redline.sqlite3")
+    try:
+        art, _ = store.add_article("https://news.example/story", None, T0)
+        first, edit = b"<html><h1>Original</h1></html>", b"<html><h1>Edited</h1></html>"
+        for n, (body, hours) in enumerate(((first, 0), (edit, 1), (first, 2))):
+            at = T0 + timedelta(hours=hours)
+            _check(store, art, _fetch(art.url, body, at), n, f"v{n}", at)
+        kinds = [r.record_type for r in store.iter_warc_records(ArchiveFilter())]
+        assert kinds.count("revisit") == 1
+        write_wacz(store, ArchiveFilter(), tmp_path / "r.wacz")
+    finally:
+        store.close()
+    root = tmp_path / "pywb"
+    root.mkdir()
+    for cmd in (["init", "c"], ["add", "--unpack-wacz", "c", str(tmp_path / "r.wacz")]):
+        proc = subprocess.run([_tool("wb-manager"), *cmd], cwd=root, capture_output=True, text=True)
+        assert proc.returncode == 0 and "WARNING" not in proc.stderr, proc.stderr
+    with _wayback(root) as wb:
+        for hours, body in ((0, first), (1, edit), (2, first)):
+            ts = (T0 + timedelta(hours=hours)).strftime("%Y%m%d%H%M%S")
+            resp = httpx.get(f"{wb}/c/{ts}id_/{art.url}", timeout=30)
+            assert resp.status_code == 200, (hours, resp.text[:300])
+            assert _ts_of(resp.headers["memento-datetime"]) == ts
+            assert resp.content == body, hours

@@ -108,6 +108,7 @@ def test_backfilled_versions_have_pages_diffs_and_links_over_http(store: Store) 
         for n in (-1, 0, 1, 2):
             assert f'href="/articles/{art.id}/versions/{n}"' in timeline
         assert "First version captured: “oldest”" in timeline
+        assert "<dd>2 + 2 from a web archive</dd>" in timeline
 
         page = http.get(f"/articles/{art.id}/versions/0")
         assert page.status_code == 200 and "web archive memento" in page.text
