@@ -163,7 +163,7 @@ def _warc(ctx: CheckContext, fr: FetchResult) -> tuple[WarcRecordData, ...]:
     """The WARC records of a capture worth keeping as evidence (docs/archive.md)."""
     if not ctx.settings.record_warc:
         return ()
-    return capture_records(fr, ctx.store.payload_held)
+    return capture_records(fr)
 
 
 def _record(
