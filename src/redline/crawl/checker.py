@@ -538,7 +538,12 @@ def _learning(
         furniture = [b.sample for k, b in fired if k in (RuleKind.TEXT, RuleKind.ROTATING)]
         furniture += [b.sample for b in rotating]
         if furniture:
-            slots = new_slots(html, furniture, rules.slots if rules else frozenset())
+            slots = new_slots(
+                html,
+                furniture,
+                rules.slots if rules else frozenset(),
+                rules.furniture_texts if rules else frozenset(),
+            )
     counted = (
         ctx.learned.tally(article.source_id, fired)
         if ctx.learned
