@@ -48,6 +48,7 @@ from redline.storage import (
 )
 from redline.versions.changes import change_between
 from redline.versions.policy import content_hash, judge
+from redline.vocabulary import ArticleStatus, EventKind, Outcome
 
 log = logging.getLogger(__name__)
 EXTRACTOR_VERSION = __version__
@@ -56,7 +57,7 @@ EXTRACTOR_VERSION = __version__
 @dataclass(frozen=True)
 class CheckOutcome:
     url: str
-    outcome: str
+    outcome: Outcome
     reason: str | None = None
     version: int | None = None
     http_status: int | None = None
@@ -113,7 +114,7 @@ async def check_article(
             scope=address_policy(source, article.url),
         )
     except FetchError as exc:
-        outcome = _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")
+        outcome = _record(ctx, article, now, outcome=Outcome.ERROR, reason=f"{exc.kind}: {exc}")
         _log_fetch(article.url, exc.status, None, None, outcome)
         return outcome
     metrics.FETCH_SECONDS.observe(fr.duration_ms / 1000)
@@ -121,7 +122,7 @@ async def check_article(
         outcome = await _judge_response(ctx, article, source, fr, now)
     except VersionConflict as exc:
         log.info("version conflict on %s: %s", article.url, exc)
-        outcome = CheckOutcome(article.url, "conflict", str(exc))
+        outcome = CheckOutcome(article.url, Outcome.CONFLICT, str(exc))
     _log_fetch(article.url, fr.status, len(fr.body), fr.duration_ms, outcome)
     return outcome
 
@@ -144,12 +145,12 @@ def record_internal_error(
     rescheduled, not retried in a loop); when even that fails, only the outcome is returned."""
     reason = "internal: " + " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
     try:
-        return _record(ctx, article, now, outcome="error", reason=reason)
+        return _record(ctx, article, now, outcome=Outcome.ERROR, reason=reason)
     except StorageError:
         raise
     except Exception:
         log.exception("could not record the internal error of %s", article.url)
-        return CheckOutcome(article.url, "error", reason)
+        return CheckOutcome(article.url, Outcome.ERROR, reason)
 
 
 def _next_check(
@@ -167,7 +168,7 @@ def _warc(ctx: CheckContext, fr: FetchResult) -> tuple[WarcRecordData, ...]:
 
 
 def _record(
-    ctx: CheckContext, article: ArticleRow, now: datetime, *, outcome: str, fr: FetchResult | None = None,
+    ctx: CheckContext, article: ArticleRow, now: datetime, *, outcome: Outcome, fr: FetchResult | None = None,
     reason: str | None = None, **fields: Any,
 ) -> CheckOutcome:  # fmt: skip
     next_check = fields.pop("next_check", _next_check(ctx, article, now, None))
@@ -224,21 +225,21 @@ def _judge_status(
 ) -> CheckOutcome | None:
     """The answers whose status alone settles the check: 304, 404/410, other errors."""
     if fr.not_modified:
-        return _record(ctx, article, now, outcome="not_modified", fr=fr, missing_count=0)
+        return _record(ctx, article, now, outcome=Outcome.NOT_MODIFIED, fr=fr, missing_count=0)
     if fr.status in (404, 410):
         missing = article.missing_count + 1
         status, gone_events = None, []
         if missing >= ctx.settings.missing_checks_for_deletion and article.status == "live":
-            status = "gone" if fr.status == 410 else "deleted"
+            status = ArticleStatus.GONE if fr.status == 410 else ArticleStatus.DELETED
             gone_events.append((status, f"HTTP {fr.status} on {missing} consecutive checks"))
         return _record(
-            ctx, article, now, outcome="missing", fr=fr, reason=f"http_status: {fr.status}",
+            ctx, article, now, outcome=Outcome.MISSING, fr=fr, reason=f"http_status: {fr.status}",
             missing_count=missing, status=status, events=gone_events,
             warc=_warc(ctx, fr) if status else (),
         )  # fmt: skip
     if not fr.ok:
         return _record(
-            ctx, article, now, outcome="error", fr=fr, reason=f"http_status: {fr.status}"
+            ctx, article, now, outcome=Outcome.ERROR, fr=fr, reason=f"http_status: {fr.status}"
         )
     return None
 
@@ -277,7 +278,7 @@ async def _judge_response(
         store.move_article(article.id, fr.final_url, now)
     must_confirm = redirect.kind in (Redirect.UNDECIDED, Redirect.INTO_OTHER)
 
-    restored = article.status in ("deleted", "gone")
+    restored = article.status in (ArticleStatus.DELETED, ArticleStatus.GONE)
     known_fp = article.region_fp if article.version_count and not restored else None
 
     # Decoding, fingerprinting and extraction are CPU work: a thread keeps the event loop (and
@@ -295,7 +296,13 @@ async def _judge_response(
     if isinstance(extracted, ExtractionError):
         reason = extracted.reason
         return _record(
-            ctx, article, now, outcome="suspect", fr=fr, reason=reason, events=[("suspect", reason)]
+            ctx,
+            article,
+            now,
+            outcome=Outcome.SUSPECT,
+            fr=fr,
+            reason=reason,
+            events=[(EventKind.SUSPECT, reason)],
         )
     # The latest version is read only off the fast path (the common check costs no extra query).
     latest = (
@@ -311,7 +318,7 @@ async def _judge_response(
             kept = _merge_moved(ctx, article, redirect.other, now)
             if kept.id != article.id:  # the other record was seen first and carries on
                 reason = f"moved to {kept.url}; merged into article {kept.id}"
-                return _record(ctx, kept, now, outcome="merged", fr=fr, reason=reason)
+                return _record(ctx, kept, now, outcome=Outcome.MERGED, fr=fr, reason=reason)
             # One record now: judge the page against the merged history.
             article, restored = kept, False
             latest = store.latest_version(kept.id) if extracted is not None else None
@@ -320,14 +327,14 @@ async def _judge_response(
     if extracted is None:
         # Fast path: the article's own region is byte-for-byte what we saw last time.
         return _record(
-            ctx, article, now, outcome="unchanged", fr=fr, etag=fr.etag,
+            ctx, article, now, outcome=Outcome.UNCHANGED, fr=fr, etag=fr.etag,
             last_modified=fr.last_modified, missing_count=0,
         )  # fmt: skip
     ext = extracted
     merged = _follow_canonical(ctx, article, source, ext.canonical_url, now)
     if merged is not None:
         return _record(
-            ctx, merged, now, outcome="merged", fr=fr, reason=f"same article as {merged.url}"
+            ctx, merged, now, outcome=Outcome.MERGED, fr=fr, reason=f"same article as {merged.url}"
         )
     seen = _Seen(ext, fp, html, rules, learned)
     return _judge_content(ctx, article, fr, now, seen, latest, restored)
@@ -365,39 +372,39 @@ def _judge_content(
     )  # fmt: skip
     fired = _fired(ext, learned)
     furnished: OnlyFurniture | None = None
-    if verdict.outcome == "new_version" and latest is not None:
+    if verdict.outcome == Outcome.NEW_VERSION and latest is not None:
         furnished = _only_furniture(ctx, article, latest, ext, rules, html)
     furniture = _learning(
         ctx, article, ext, fired, furnished, first=latest is None, html=html, rules=rules
     )
-    events: list[tuple[str, str | None]] = []
-    if restored and verdict.outcome != "suspect":
-        events.append(("restored", f"HTTP {fr.status} after {article.status}"))
+    events: list[tuple[EventKind, str | None]] = []
+    if restored and verdict.outcome != Outcome.SUSPECT:
+        events.append((EventKind.RESTORED, f"HTTP {fr.status} after {article.status}"))
     common: dict[str, Any] = dict(
         etag=fr.etag,
         last_modified=fr.last_modified,
         missing_count=0,
-        status="live" if restored else None,
+        status=ArticleStatus.LIVE if restored else None,
     )
-    if verdict.outcome == "suspect":
-        events.append(("suspect", verdict.reason))
+    if verdict.outcome == Outcome.SUSPECT:
+        events.append((EventKind.SUSPECT, verdict.reason))
         return _record(
             ctx,
             article,
             now,
-            outcome="suspect",
+            outcome=Outcome.SUSPECT,
             fr=fr,
             reason=verdict.reason,
             events=events,
             **common,
         )
-    if verdict.outcome == "unchanged" or furnished is not None:
+    if verdict.outcome == Outcome.UNCHANGED or furnished is not None:
         why = furnished.reason if furnished else None
         return _record(
             ctx,
             article,
             now,
-            outcome="unchanged",
+            outcome=Outcome.UNCHANGED,
             fr=fr,
             region_fp=fp,
             events=events,
@@ -420,7 +427,7 @@ def _judge_content(
     if latest is None:
         changed_at = min(d for d in (now, ext.modified or ext.published or now) if d is not None)
     rec = CheckRecord(
-        article_id=article.id, captured_at=now, url=article.url, outcome="new_version",
+        article_id=article.id, captured_at=now, url=article.url, outcome=Outcome.NEW_VERSION,
         final_url=fr.final_url, http_status=fr.status, duration_ms=fr.duration_ms, bytes=len(fr.body),
         region_fp=fp, next_check=_next_check(ctx, article, now, changed_at),
         expected_version_count=article.version_count, version=version, change=change,
@@ -431,7 +438,7 @@ def _judge_content(
         ctx.learned.add_title(article.source_id, ext.title)
     return CheckOutcome(
         article.url,
-        "new_version",
+        Outcome.NEW_VERSION,
         None,
         version=article.version_count + 1,
         http_status=fr.status,
@@ -462,8 +469,8 @@ def _redirected(
 ) -> CheckOutcome:
     """The article redirects to something that is not it: recorded, never checked again."""
     return _record(
-        ctx, article, now, outcome="redirected", fr=fr, reason=f"redirect to {fr.final_url}",
-        status="redirected", next_check=None, events=[("redirected", fr.final_url)],
+        ctx, article, now, outcome=Outcome.REDIRECTED, fr=fr, reason=f"redirect to {fr.final_url}",
+        status=ArticleStatus.REDIRECTED, next_check=None, events=[(EventKind.REDIRECTED, fr.final_url)],
         warc=_warc(ctx, fr),
     )  # fmt: skip
 

@@ -38,6 +38,7 @@ from redline.frontier.schedule import SchedulePolicy
 from redline.settings import Settings
 from redline.sources.model import SourceConfig
 from redline.storage import ArticleRow, SourceRow, Store
+from redline.vocabulary import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -56,23 +57,23 @@ class CrawlSummary:
 
     @property
     def new_versions(self) -> int:
-        return self.outcomes["new_version"]
+        return self.outcomes[Outcome.NEW_VERSION]
 
     @property
     def errors(self) -> int:
-        return self.outcomes["error"] + len(self.discovery_errors)
+        return self.outcomes[Outcome.ERROR] + len(self.discovery_errors)
 
     @property
     def eventful(self) -> bool:
         """Worth a line in a long-running log: something other than unchanged checks."""
-        quiet = {"unchanged", "not_modified"}
+        quiet = {Outcome.UNCHANGED, Outcome.NOT_MODIFIED}
         return bool(self.discovered or self.discovery_errors or set(self.outcomes) - quiet)
 
     def line(self) -> str:
         extra = ", ".join(
             f"{k} {v}"
             for k, v in sorted(self.outcomes.items())
-            if k not in ("new_version", "error")
+            if k not in (Outcome.NEW_VERSION, Outcome.ERROR)
         )
         return (
             f"discovered {self.discovered}, checked {self.checked}, new versions {self.new_versions}, "
@@ -239,17 +240,17 @@ class Crawler:
                     # The database is away: the rest of the batch ends the same way, the next
                     # claim fails and the worker backs off; the lease returns the article.
                     log.warning("could not record the check of %s: %s", article.url, exc)
-                    outcome = CheckOutcome(article.url, "error", f"storage: {exc}")
+                    outcome = CheckOutcome(article.url, Outcome.ERROR, f"storage: {exc}")
             self._held.discard(article.id)
             self._last_check = self._last_progress = self.clock()
             summary.checked += 1
             summary.outcomes[outcome.outcome] += 1
             self._checks_total += 1
-            self._errors_total += outcome.outcome == "error"
+            self._errors_total += outcome.outcome == Outcome.ERROR
             metrics.CHECKS.labels(outcome.outcome).inc()
-            if outcome.outcome == "new_version":
+            if outcome.outcome == Outcome.NEW_VERSION:
                 metrics.VERSIONS.inc()
-            elif outcome.outcome == "error" and outcome.reason:
+            elif outcome.outcome == Outcome.ERROR and outcome.reason:
                 metrics.FETCH_ERRORS.labels(outcome.reason.split(":", 1)[0]).inc()
             if progress:
                 progress("check", summary.checked, summary.checked)

@@ -16,6 +16,7 @@ from redline.frontier.urls import canonicalize_url, identity_key
 from redline.storage import schema as t
 from redline.storage._common import _ARTICLE_COLS, _ARTICLE_FROM, _article, _Base
 from redline.storage.records import ArticleRow, MovedMerge
+from redline.vocabulary import ArticleStatus, EventKind
 
 
 def _refuse_if_versioned(conn: Connection, article_id: int, action: str) -> None:
@@ -79,7 +80,7 @@ class ArticlesMixin(_Base):
                 article_id = conn.execute(
                     insert(t.articles)
                     .values(
-                        source_id=source_id, url=canon, status="live", title=title,
+                        source_id=source_id, url=canon, status=ArticleStatus.LIVE, title=title,
                         first_seen=now, next_check=now, version_count=0, check_count=0,
                         missing_count=0,
                     )
@@ -92,7 +93,7 @@ class ArticlesMixin(_Base):
                 )
                 conn.execute(
                     insert(t.events).values(
-                        article_id=article_id, at=now, kind="first_seen", detail=canon
+                        article_id=article_id, at=now, kind=EventKind.FIRST_SEEN, detail=canon
                     )
                 )
         except IntegrityError:
@@ -165,7 +166,9 @@ class ArticlesMixin(_Base):
                 return True
             conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(url=canon))
             conn.execute(
-                insert(t.events).values(article_id=article_id, at=now, kind="moved", detail=canon)
+                insert(t.events).values(
+                    article_id=article_id, at=now, kind=EventKind.MOVED, detail=canon
+                )
             )
         return True
 
@@ -212,7 +215,7 @@ class ArticlesMixin(_Base):
                 )
             conn.execute(
                 update(t.events)
-                .where(t.events.c.article_id == gone, t.events.c.kind != "first_seen")
+                .where(t.events.c.article_id == gone, t.events.c.kind != EventKind.FIRST_SEEN)
                 .values(article_id=keep)
             )
             conn.execute(delete(t.events).where(t.events.c.article_id == gone))
@@ -235,7 +238,7 @@ class ArticlesMixin(_Base):
             conn.execute(update(a).where(a.c.id == keep).values(**values))
             conn.execute(
                 insert(t.events).values(
-                    article_id=keep, at=now, kind="moved",
+                    article_id=keep, at=now, kind=EventKind.MOVED,
                     detail=f"{plan.url} (merged with the record first seen there)",
                 )
             )  # fmt: skip

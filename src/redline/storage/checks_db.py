@@ -29,6 +29,7 @@ from redline.storage.records import (
     HistoryRewrite,
     VersionRow,
 )
+from redline.vocabulary import Outcome
 
 _ZSTD_LEVEL = 6
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def _as_conflict(rec: CheckRecord) -> CheckRecord:
     """The capture of a check whose new version another checker wrote first: kept as history,
     without the version, and without validators or fingerprint (the next check re-extracts)."""
     return replace(
-        rec, outcome="conflict", version=None, change=None, region_fp=None, etag=None,
+        rec, outcome=Outcome.CONFLICT, version=None, change=None, region_fp=None, etag=None,
         last_modified=None, last_changed=None, status=None, events=[], furniture=None,
         reason=f"another checker wrote version {(rec.expected_version_count or 0) + 1} first",
     )  # fmt: skip
@@ -148,7 +149,7 @@ class ChecksMixin(FurnitureMixin):
             frontier: dict[str, Any] = {
                 "last_checked": rec.captured_at, "next_check": rec.next_check,
                 "lease_owner": None, "lease_expires": None,
-                "last_error": rec.reason if rec.outcome in ("error", "suspect") else None,
+                "last_error": rec.reason if rec.outcome in (Outcome.ERROR, Outcome.SUSPECT) else None,
             }  # fmt: skip
             if rec.region_fp is not None:
                 frontier["region_fp"] = rec.region_fp
@@ -312,7 +313,9 @@ class ChecksMixin(FurnitureMixin):
                 conn.execute(
                     update(c)
                     .where(c.c.version_id == version_id)
-                    .values(outcome="unchanged", reason=f"reextract: {reason}", version_id=None)
+                    .values(
+                        outcome=Outcome.UNCHANGED, reason=f"reextract: {reason}", version_id=None
+                    )
                 )
                 conn.execute(delete(v).where(v.c.id == version_id))
             for k in sorted(rw.kept, key=lambda k: k.number):

@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from redline.errors import ConfigError
 from redline.notify.rules import (
     ItemKind,
-    Removal,
     Rule,
     Subscription,
     matches_change,
@@ -32,9 +31,10 @@ from redline.notify.sealing import Unreadable, is_sealed, seal, unseal
 from redline.storage import schema as t
 from redline.storage._common import _Base, _lease
 from redline.storage.records import ChangeRow, DeliveryRow, NotifyItem, StreamItem
+from redline.vocabulary import RemovalKind
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
-REMOVALS = frozenset(Removal)  # event kinds announced as removals
+REMOVALS = frozenset(RemovalKind)  # event kinds announced as removals
 
 
 def _subscription(r: Any, key: str | None) -> Subscription:
