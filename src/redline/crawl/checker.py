@@ -168,16 +168,30 @@ def _warc(ctx: CheckContext, fr: FetchResult) -> tuple[WarcRecordData, ...]:
 
 
 def _record(
-    ctx: CheckContext, article: ArticleRow, now: datetime, *, outcome: Outcome, fr: FetchResult | None = None,
-    reason: str | None = None, **fields: Any,
-) -> CheckOutcome:  # fmt: skip
+    ctx: CheckContext,
+    article: ArticleRow,
+    now: datetime,
+    *,
+    outcome: Outcome,
+    fr: FetchResult | None = None,
+    reason: str | None = None,
+    **fields: Any,
+) -> CheckOutcome:
     next_check = fields.pop("next_check", _next_check(ctx, article, now, None))
     rec = CheckRecord(
-        article_id=article.id, captured_at=now, url=article.url, outcome=outcome, reason=reason,
-        final_url=fr.final_url if fr else None, http_status=fr.status if fr else None,
-        duration_ms=fr.duration_ms if fr else None, bytes=len(fr.body) if fr else None,
-        next_check=next_check, worker=ctx.worker, **fields,
-    )  # fmt: skip
+        article_id=article.id,
+        captured_at=now,
+        url=article.url,
+        outcome=outcome,
+        reason=reason,
+        final_url=fr.final_url if fr else None,
+        http_status=fr.status if fr else None,
+        duration_ms=fr.duration_ms if fr else None,
+        bytes=len(fr.body) if fr else None,
+        next_check=next_check,
+        worker=ctx.worker,
+        **fields,
+    )
     ctx.store.record_check(rec)
     return CheckOutcome(article.url, outcome, reason, http_status=fr.status if fr else None)
 
@@ -208,9 +222,11 @@ def _plan_redirect(
     other = store.find_article(fr.final_url)
     other = other if other is not None and other.id != article.id else None
     verdict = judge_redirect(
-        article.url, fr.final_url, homepages=_homepages(source),
+        article.url,
+        fr.final_url,
+        homepages=_homepages(source),
         target_is_other_article=other is not None and article.version_count == 0,
-    )  # fmt: skip
+    )
     if verdict == "away":
         return RedirectPlan(Redirect.AWAY)
     if other is not None:  # the story may have moved to a URL already tracked on its own
@@ -233,10 +249,17 @@ def _judge_status(
             status = ArticleStatus.GONE if fr.status == 410 else ArticleStatus.DELETED
             gone_events.append((status, f"HTTP {fr.status} on {missing} consecutive checks"))
         return _record(
-            ctx, article, now, outcome=Outcome.MISSING, fr=fr, reason=f"http_status: {fr.status}",
-            missing_count=missing, status=status, events=gone_events,
+            ctx,
+            article,
+            now,
+            outcome=Outcome.MISSING,
+            fr=fr,
+            reason=f"http_status: {fr.status}",
+            missing_count=missing,
+            status=status,
+            events=gone_events,
             warc=_warc(ctx, fr) if status else (),
-        )  # fmt: skip
+        )
     if not fr.ok:
         return _record(
             ctx, article, now, outcome=Outcome.ERROR, fr=fr, reason=f"http_status: {fr.status}"
@@ -245,17 +268,24 @@ def _judge_status(
 
 
 def _same_story(
-    ctx: CheckContext, article: ArticleRow, fr: FetchResult, ext: Extraction,
+    ctx: CheckContext,
+    article: ArticleRow,
+    fr: FetchResult,
+    ext: Extraction,
     latest: VersionRow | None,
-) -> bool:  # fmt: skip
+) -> bool:
     """For an undecided redirect or one into another tracked article: is the page it led to
     the story this article holds?"""
     return same_story_page(
-        article.url, fr.final_url, canonical=ext.canonical_url, title=ext.title,
-        previous_title=latest.title if latest else None, text="\n\n".join(ext.paragraphs),
+        article.url,
+        fr.final_url,
+        canonical=ext.canonical_url,
+        title=ext.title,
+        previous_title=latest.title if latest else None,
+        text="\n\n".join(ext.paragraphs),
         previous_text=latest.text if latest else None,
         threshold=ctx.settings.same_story_similarity,
-    )  # fmt: skip
+    )
 
 
 async def _judge_response(
@@ -327,9 +357,15 @@ async def _judge_response(
     if extracted is None:
         # Fast path: the article's own region is byte-for-byte what we saw last time.
         return _record(
-            ctx, article, now, outcome=Outcome.UNCHANGED, fr=fr, etag=fr.etag,
-            last_modified=fr.last_modified, missing_count=0,
-        )  # fmt: skip
+            ctx,
+            article,
+            now,
+            outcome=Outcome.UNCHANGED,
+            fr=fr,
+            etag=fr.etag,
+            last_modified=fr.last_modified,
+            missing_count=0,
+        )
     ext = extracted
     merged = _follow_canonical(ctx, article, source, ext.canonical_url, now)
     if merged is not None:
@@ -366,10 +402,13 @@ def _judge_content(
     store = ctx.store
     ext, fp, html, rules, learned = seen.ext, seen.fp, seen.html, seen.rules, seen.learned
     verdict = judge(
-        title=ext.title, byline=ext.byline, paragraphs=ext.paragraphs,
+        title=ext.title,
+        byline=ext.byline,
+        paragraphs=ext.paragraphs,
         previous_hash=latest.content_hash if latest else None,
-        previous_words=len(latest.text.split()) if latest else None, settings=ctx.settings,
-    )  # fmt: skip
+        previous_words=len(latest.text.split()) if latest else None,
+        settings=ctx.settings,
+    )
     fired = _fired(ext, learned)
     furnished: OnlyFurniture | None = None
     if verdict.outcome == Outcome.NEW_VERSION and latest is not None:
@@ -414,10 +453,16 @@ def _judge_content(
         )
 
     version = NewVersion(
-        title=ext.title, byline=ext.byline, published=ext.published, modified=ext.modified,
-        text="\n\n".join(ext.paragraphs), content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
-        extractor=ext.method, extractor_version=EXTRACTOR_VERSION, raw_html=fr.body,
-    )  # fmt: skip
+        title=ext.title,
+        byline=ext.byline,
+        published=ext.published,
+        modified=ext.modified,
+        text="\n\n".join(ext.paragraphs),
+        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
+        extractor=ext.method,
+        extractor_version=EXTRACTOR_VERSION,
+        raw_html=fr.body,
+    )
     # The change is what a reader would call the edit: against the latest version seen with
     # today's learned rules, so furniture learned since then is not reported as removed text.
     before = _seen_today(latest, rules, ext.paragraphs) if latest else None
@@ -427,12 +472,26 @@ def _judge_content(
     if latest is None:
         changed_at = min(d for d in (now, ext.modified or ext.published or now) if d is not None)
     rec = CheckRecord(
-        article_id=article.id, captured_at=now, url=article.url, outcome=Outcome.NEW_VERSION,
-        final_url=fr.final_url, http_status=fr.status, duration_ms=fr.duration_ms, bytes=len(fr.body),
-        region_fp=fp, next_check=_next_check(ctx, article, now, changed_at),
-        expected_version_count=article.version_count, version=version, change=change,
-        last_changed=now, events=events, worker=ctx.worker, warc=_warc(ctx, fr), furniture=furniture, **common,
-    )  # fmt: skip
+        article_id=article.id,
+        captured_at=now,
+        url=article.url,
+        outcome=Outcome.NEW_VERSION,
+        final_url=fr.final_url,
+        http_status=fr.status,
+        duration_ms=fr.duration_ms,
+        bytes=len(fr.body),
+        region_fp=fp,
+        next_check=_next_check(ctx, article, now, changed_at),
+        expected_version_count=article.version_count,
+        version=version,
+        change=change,
+        last_changed=now,
+        events=events,
+        worker=ctx.worker,
+        warc=_warc(ctx, fr),
+        furniture=furniture,
+        **common,
+    )
     store.record_check(rec)
     if ctx.learned is not None and article.source_id is not None:
         ctx.learned.add_title(article.source_id, ext.title)
@@ -469,10 +528,17 @@ def _redirected(
 ) -> CheckOutcome:
     """The article redirects to something that is not it: recorded, never checked again."""
     return _record(
-        ctx, article, now, outcome=Outcome.REDIRECTED, fr=fr, reason=f"redirect to {fr.final_url}",
-        status=ArticleStatus.REDIRECTED, next_check=None, events=[(EventKind.REDIRECTED, fr.final_url)],
+        ctx,
+        article,
+        now,
+        outcome=Outcome.REDIRECTED,
+        fr=fr,
+        reason=f"redirect to {fr.final_url}",
+        status=ArticleStatus.REDIRECTED,
+        next_check=None,
+        events=[(EventKind.REDIRECTED, fr.final_url)],
         warc=_warc(ctx, fr),
-    )  # fmt: skip
+    )
 
 
 _Analysed = tuple[
@@ -610,9 +676,12 @@ def _homepages(source: SourceConfig | None) -> tuple[str, ...]:
 
 
 def _follow_canonical(
-    ctx: CheckContext, article: ArticleRow, source: SourceConfig | None, canonical: str | None,
+    ctx: CheckContext,
+    article: ArticleRow,
+    source: SourceConfig | None,
+    canonical: str | None,
     now: datetime,
-) -> ArticleRow | None:  # fmt: skip
+) -> ArticleRow | None:
     """Apply the page's own canonical URL (when ``usable_canonical`` trusts it). Returns the
     article this one was merged into, if any."""
     canon = usable_canonical(article.url, canonical, homepages=_homepages(source))

@@ -42,9 +42,13 @@ async def _get(
     when unchanged (304), the validators sent)."""
     etag, last_modified = store.discovery_validators(source.id, url, kind)
     fr = await fetcher.fetch(
-        url, etag=etag, last_modified=last_modified, respect_robots=source.config.respect_robots,
-        max_bytes=max_bytes, scope=address_policy(source.config),
-    )  # fmt: skip
+        url,
+        etag=etag,
+        last_modified=last_modified,
+        respect_robots=source.config.respect_robots,
+        max_bytes=max_bytes,
+        scope=address_policy(source.config),
+    )
     if fr.not_modified:
         return None, etag, last_modified
     if not fr.ok:
@@ -53,10 +57,15 @@ async def _get(
 
 
 async def discover_source(
-    store: Store, fetcher: Fetcher, source: SourceRow, now: datetime,
-    limits: DiscoverySettings = DiscoverySettings(), *,
-    document_timeout: float | None = None, source_timeout: float | None = None,
-) -> DiscoveryReport:  # fmt: skip
+    store: Store,
+    fetcher: Fetcher,
+    source: SourceRow,
+    now: datetime,
+    limits: DiscoverySettings = DiscoverySettings(),
+    *,
+    document_timeout: float | None = None,
+    source_timeout: float | None = None,
+) -> DiscoveryReport:
     """Poll one source's documents. Each document gets ``document_timeout`` seconds in all, the
     source ``source_timeout``: documents not reached by then are tried at the next poll, and
     the links of those read are kept. Parsing runs in a thread, off the event loop."""
@@ -135,9 +144,14 @@ async def discover_source(
                 failed(url, kind, partial)  # links kept; validators cleared: refetched in full
             else:
                 store.save_discovery_state(
-                    source.id, url, kind, now, etag=fr.etag, last_modified=fr.last_modified,
+                    source.id,
+                    url,
+                    kind,
+                    now,
+                    etag=fr.etag,
+                    last_modified=fr.last_modified,
                     error=None,
-                )  # fmt: skip
+                )
             if mode == "sitemap":  # one level of index only
                 for child in children:
                     await attempt(child, "child-sitemap")

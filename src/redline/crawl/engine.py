@@ -127,10 +127,16 @@ class Crawler:
     def _context(self, fetcher: Fetcher, cfg: SourceConfig | None) -> CheckContext:
         policy = cfg.schedule if cfg and cfg.schedule else self.default_policy
         return CheckContext(
-            store=self.store, fetcher=fetcher, settings=self.settings.crawl, policy=policy,
-            rng=self._rng, worker=self.worker_id, limits=self.settings.extract,
-            furniture=self.settings.furniture, learned=self.learned,
-        )  # fmt: skip
+            store=self.store,
+            fetcher=fetcher,
+            settings=self.settings.crawl,
+            policy=policy,
+            rng=self._rng,
+            worker=self.worker_id,
+            limits=self.settings.extract,
+            furniture=self.settings.furniture,
+            learned=self.learned,
+        )
 
     async def discover(
         self, fetcher: Fetcher, *, source: str | None = None, force: bool = False
@@ -146,17 +152,25 @@ class Crawler:
             # A small batch at a time, each leased from the current clock: a long discovery
             # round never holds (or outlives) leases on sources it has not reached yet.
             rows = self.store.claim_sources(
-                self.clock(), worker=self.worker_id, lease=self.settings.crawl.lease,
-                name=source, limit=self.settings.crawl.source_batch, due_before=started,
-            )  # fmt: skip
+                self.clock(),
+                worker=self.worker_id,
+                lease=self.settings.crawl.lease,
+                name=source,
+                limit=self.settings.crawl.source_batch,
+                due_before=started,
+            )
             if not rows:
                 return reports
             await self._discover_rows(fetcher, rows, reports, worker=self.worker_id)
 
     async def _discover_rows(
-        self, fetcher: Fetcher, rows: list[SourceRow], reports: list[DiscoveryReport], *,
+        self,
+        fetcher: Fetcher,
+        rows: list[SourceRow],
+        reports: list[DiscoveryReport],
+        *,
         worker: str | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Discover ``rows``, ``discovery_sources`` at a time, each within its deadlines."""
         sem = asyncio.Semaphore(max(self.settings.crawl.discovery_sources, 1))
 
@@ -182,10 +196,14 @@ class Crawler:
             for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
                 self._configure(fetcher, cfg, url)
             report = await discover_source(
-                self.store, fetcher, row, now, self.settings.discovery,
+                self.store,
+                fetcher,
+                row,
+                now,
+                self.settings.discovery,
                 document_timeout=crawl.discovery_document_timeout,
                 source_timeout=crawl.discovery_source_timeout,
-            )  # fmt: skip
+            )
         except StorageError:
             raise  # run_forever backs off; the source lease expires meanwhile
         except asyncio.CancelledError:
@@ -205,10 +223,15 @@ class Crawler:
         return report
 
     async def check_due(
-        self, fetcher: Fetcher, *, source: str | None = None, all_live: bool = False,
-        progress: ProgressHook | None = None, summary: CrawlSummary | None = None,
+        self,
+        fetcher: Fetcher,
+        *,
+        source: str | None = None,
+        all_live: bool = False,
+        progress: ProgressHook | None = None,
+        summary: CrawlSummary | None = None,
         stop: asyncio.Event | None = None,
-    ) -> CrawlSummary:  # fmt: skip
+    ) -> CrawlSummary:
         """Claim and check due articles batch by batch; with ``stop`` set, unstarted claims are
         released and in-flight checks finish (graceful shutdown)."""
         summary = summary or CrawlSummary()
@@ -273,18 +296,30 @@ class Crawler:
         return summary
 
     async def _claim_and_check(
-        self, one: Callable[[ArticleRow], Awaitable[None]], started: datetime, batch_size: int, *,
-        source_id: int | None, all_live: bool, stop: asyncio.Event | None,
-    ) -> None:  # fmt: skip
+        self,
+        one: Callable[[ArticleRow], Awaitable[None]],
+        started: datetime,
+        batch_size: int,
+        *,
+        source_id: int | None,
+        all_live: bool,
+        stop: asyncio.Event | None,
+    ) -> None:
         after_id = 0
         while stop is None or not stop.is_set():
             # `started` bounds the round: an article checked in it is rescheduled after `started`
             # (or still leased), so it is never claimed twice in a round and nothing per-article
             # needs remembering. The lease runs from the claim itself, not from `started`.
             batch = self.store.claim_articles(
-                self.clock(), batch_size, worker=self.worker_id, lease=self.settings.crawl.lease,
-                source_id=source_id, all_live=all_live, after_id=after_id, due_before=started,
-            )  # fmt: skip
+                self.clock(),
+                batch_size,
+                worker=self.worker_id,
+                lease=self.settings.crawl.lease,
+                source_id=source_id,
+                all_live=all_live,
+                after_id=after_id,
+                due_before=started,
+            )
             if not batch:
                 self._last_progress = self.clock()  # nothing (more) due: idle is progress too
                 break
@@ -305,9 +340,13 @@ class Crawler:
             return await check_article(self._context(fetcher, cfg), article, cfg, self.clock())
 
     async def run_once(
-        self, *, source: str | None = None, all_live: bool = False, progress: ProgressHook | None = None,
+        self,
+        *,
+        source: str | None = None,
+        all_live: bool = False,
+        progress: ProgressHook | None = None,
         force_discovery: bool = True,
-    ) -> CrawlSummary:  # fmt: skip
+    ) -> CrawlSummary:
         t0 = time.monotonic()
         summary = CrawlSummary()
         async with Fetcher(self.settings.fetch) as fetcher:
@@ -330,9 +369,12 @@ class Crawler:
             log.warning("fired counters not written: %s", exc)
 
     async def run_forever(
-        self, stop: asyncio.Event, *, source: str | None = None,
+        self,
+        stop: asyncio.Event,
+        *,
+        source: str | None = None,
         on_round: Callable[[CrawlSummary], None] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Discover due sources and check due articles, side by side, until ``stop``.
 
         Discovery runs in its own task on its own fetcher (``discovery_concurrency``), so a feed
@@ -380,9 +422,12 @@ class Crawler:
             self._flush_fired()
 
     async def _check_loop(
-        self, fetcher: Fetcher, source: str | None, stop: asyncio.Event,
+        self,
+        fetcher: Fetcher,
+        source: str | None,
+        stop: asyncio.Event,
         on_round: Callable[[CrawlSummary], None] | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         backoff = 1.0
         while not stop.is_set():
             try:
@@ -402,9 +447,12 @@ class Crawler:
                 backoff = min(backoff * 2, 30.0)
 
     async def _discovery_loop(
-        self, fetcher: Fetcher, source: str | None, stop: asyncio.Event,
+        self,
+        fetcher: Fetcher,
+        source: str | None,
+        stop: asyncio.Event,
         on_round: Callable[[CrawlSummary], None] | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         backoff = 1.0
         while not stop.is_set():
             try:
@@ -436,10 +484,16 @@ class Crawler:
 
     def _heartbeat(self, started: datetime) -> None:
         self.store.heartbeat(
-            self.worker_id, socket.gethostname(), os.getpid(), started, self.clock(),
-            self._checks_total, self._errors_total, last_check=self._last_check,
+            self.worker_id,
+            socket.gethostname(),
+            os.getpid(),
+            started,
+            self.clock(),
+            self._checks_total,
+            self._errors_total,
+            last_check=self._last_check,
             last_progress=self._last_progress,
-        )  # fmt: skip
+        )
 
     def _renew_leases(self) -> None:
         """Extend the leases of the articles this worker holds (claimed, not yet recorded), so

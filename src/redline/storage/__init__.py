@@ -45,4 +45,4 @@ __all__ = [
     "create_db_engine",
     "default_database_url",
     "migrate",
-]  # fmt: skip
+]
