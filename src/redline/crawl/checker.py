@@ -19,6 +19,7 @@ from redline import __version__, metrics
 from redline.archive.warc import capture_records
 from redline.crawl.learned import Learned, LearnedCache, furniture_policy, rules_for
 from redline.crawl.moves import plan_moved_merge
+from redline.discovery.methods import source_documents
 from redline.errors import ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
@@ -91,7 +92,7 @@ def address_policy(source: SourceConfig | None, article_url: str | None = None) 
     were all added by hand, so the permission covers the host of the article being checked."""
     if source is None or not source.allow_private:
         return PUBLIC_ONLY
-    own = (*source.feeds, *source.sitemaps, *([source.homepage] if source.homepage else []))
+    own = tuple(url for _, url in source_documents(source))
     if not own and article_url:
         own = (article_url,)
     return AddressPolicy.private_for(own)

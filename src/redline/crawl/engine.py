@@ -32,6 +32,7 @@ from redline.crawl.checker import (
 )
 from redline.crawl.discover import DiscoveryReport, discover_source
 from redline.crawl.learned import LearnedCache
+from redline.discovery.methods import source_documents
 from redline.errors import StorageError
 from redline.fetch.client import Fetcher
 from redline.frontier.schedule import SchedulePolicy
@@ -193,7 +194,7 @@ class Crawler:
         if worker is not None:
             self._held_sources.add(row.id)
         try:
-            for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
+            for _, url in source_documents(cfg):
                 self._configure(fetcher, cfg, url)
             report = await discover_source(
                 self.store,
