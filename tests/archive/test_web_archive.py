@@ -148,6 +148,8 @@ def test_backfilled_versions_have_pages_diffs_and_links_over_http(store: Store) 
         assert http.get(f"/api/v1/articles/{art.id}/diff", params={"from": -5}).status_code == 404
         history = http.get(f"/api/v1/articles/{art.id}/history").json()["versions"]
         assert [("change" in v) for v in history] == [False, True, True, True]
+        found = http.get("/search", params={"q": "oldest"}).text
+        assert "version -1 (from before tracking)" in found and "version -1 of" not in found
 
 
 def change_between_docs(old: NewVersion | VersionRow, new: NewVersion | VersionRow) -> ChangeRow:
