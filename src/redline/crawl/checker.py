@@ -400,7 +400,6 @@ def _judge_content(
 ) -> CheckOutcome:
     """The extracted article against its latest version: suspect, unchanged, only furniture
     changed (unchanged, with the reason), or a new version."""
-    store = ctx.store
     ext, fp, html, rules, learned = seen.ext, seen.fp, seen.html, seen.rules, seen.learned
     verdict = judge(
         title=ext.title,
@@ -452,7 +451,23 @@ def _judge_content(
             furniture=furniture,
             **common,
         )
+    return _store_new_version(ctx, article, fr, now, seen, latest, events, furniture, common)
 
+
+def _store_new_version(
+    ctx: CheckContext,
+    article: ArticleRow,
+    fr: FetchResult,
+    now: datetime,
+    seen: _Seen,
+    latest: VersionRow | None,
+    events: list[tuple[EventKind, str | None]],
+    furniture: FurnitureUpdate | None,
+    common: dict[str, Any],
+) -> CheckOutcome:
+    """Write the capture as the article's next version, with its change against the latest one
+    (compare-and-set on the version count: a worker that wrote it first wins)."""
+    ext, fp, rules = seen.ext, seen.fp, seen.rules
     version = NewVersion(
         title=ext.title,
         byline=ext.byline,
@@ -493,7 +508,7 @@ def _judge_content(
         furniture=furniture,
         **common,
     )
-    store.record_check(rec)
+    ctx.store.record_check(rec)
     if ctx.learned is not None and article.source_id is not None:
         ctx.learned.add_title(article.source_id, ext.title)
     return CheckOutcome(
