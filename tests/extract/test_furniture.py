@@ -278,3 +278,23 @@ def test_an_embedded_social_post_is_not_a_share_box() -> None:
     )
     ext = extract(page(inside=post), URL)
     assert any(p.startswith("The new routes are a disgrace") for p in ext.paragraphs)
+
+
+def test_a_timeline_short_dated_sentences_and_a_tag_line_stay() -> None:
+    timeline = (
+        "<ul class='key-events'><li><time>09:14</time> Polls open across the country</li>"
+        "<li><time>11:02</time> Turnout passes forty percent by late morning</li>"
+        "<li><time>13:45</time> The first results come in from the north</li></ul>"
+    )
+    short = "<p>The vote is on <time datetime='2015-01-08'>Thursday</time>.</p>"
+    tagline = (
+        "<p class='tag-line'>Four new routes, twelve million dollars and a decade of waiting.</p>"
+    )
+    for block, texts in (
+        (timeline, ("Polls open across the country", "The first results come in from the north")),
+        (short, ("The vote is on",)),  # (trafilatura itself leaves the <time> text out)
+        (tagline, ("Four new routes, twelve million dollars",)),
+    ):
+        kept = " ".join(extract(page(inside=block), URL).paragraphs)
+        for text in texts:
+            assert text in kept, text

@@ -65,3 +65,16 @@ def test_a_slot_never_drops_a_story_sized_block() -> None:
     ext = extract(page(inside=PROMO.format(long_text)), URL, rules)
     assert long_text in ext.paragraphs
     assert DropReason.LEARNED_SLOT not in {d.reason for d in ext.dropped}
+
+
+def test_a_short_article_never_makes_the_story_s_place_a_slot() -> None:
+    """Two story paragraphs and a known sign-up line share a path: three elements, few enough
+    for a box, but the story's own paragraphs are there, so it is no slot (and a ten-paragraph
+    article of the source keeps its body)."""
+    signup = "Sign up to our newsletter for the morning briefing every weekday."
+    short = page(body=[*BODY[:2], signup]).replace("<p>", "<p class='story'>")
+    assert new_slots(short, [signup], frozenset(), body=BODY[:2]) == ()
+    # even if such a slot were a rule (an old database, a pinned path), it never takes the body
+    rules = ExtractRules(slots=frozenset({"article>p.story"}), furniture_texts=frozenset())
+    long_page = page(body=BODY * 2).replace("<p>", "<p class='story'>")
+    assert extract(long_page, URL, rules).paragraphs == tuple(BODY * 2)
