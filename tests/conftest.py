@@ -79,8 +79,8 @@ def postgres_url() -> Iterator[str]:
 
 def postgres_cluster(url: str) -> tuple[str, str] | str:
     """(version, name) of the local PostgreSQL cluster serving ``url``, or why it cannot be
-    restarted from here (needs pg_ctlcluster and root). Found by port, so a test can restart a
-    throwaway cluster rather than the one everyone shares."""
+    restarted from here (needs pg_ctlcluster and root). Found by port: the cluster restarted
+    is the one serving the test URL (point it at a throwaway cluster to spare a shared one)."""
     from sqlalchemy.engine import make_url
 
     if not shutil.which("pg_ctlcluster") or not shutil.which("pg_lsclusters"):
@@ -97,10 +97,19 @@ def postgres_cluster(url: str) -> tuple[str, str] | str:
 
 
 def restartable_postgres(url: str) -> tuple[str, str]:
-    """The cluster to restart, or a skip (a failure with REDLINE_REQUIRE_PG_RESTART=1)."""
+    """The cluster to restart, or a skip (a failure with REDLINE_REQUIRE_PG_RESTART=1).
+
+    Restarting cuts every connection to that cluster, other sessions' too, so it is opt-in:
+    REDLINE_REQUIRE_PG_RESTART=1 (CI) or REDLINE_PG_RESTART=1."""
+    required = os.environ.get("REDLINE_REQUIRE_PG_RESTART") == "1"
+    if not required and os.environ.get("REDLINE_PG_RESTART") != "1":
+        pytest.skip(
+            "restarts the PostgreSQL cluster of the test URL, cutting everyone's connections: "
+            "set REDLINE_PG_RESTART=1 to allow it (CI sets REDLINE_REQUIRE_PG_RESTART=1)"
+        )
     found = postgres_cluster(url)
     if isinstance(found, str):
-        if os.environ.get("REDLINE_REQUIRE_PG_RESTART") == "1":
+        if required:
             pytest.fail(f"REDLINE_REQUIRE_PG_RESTART=1 but {found}")
         pytest.skip(found)
     return found
