@@ -104,8 +104,12 @@ def write_warc_file(
     """``write_warc`` to a file, written as ``NAME.part`` and renamed when complete (like the
     WACZ), so an interrupted export never leaves a truncated file under the asked name."""
     part = out_path.with_name(out_path.name + ".part")
-    with part.open("wb") as fh:
-        stats = write_warc(store, f, fh, progress)
+    try:
+        with part.open("wb") as fh:
+            stats = write_warc(store, f, fh, progress)
+    except BaseException:
+        part.unlink(missing_ok=True)  # a failed export leaves nothing behind
+        raise
     part.replace(out_path)
     return stats
 
@@ -173,52 +177,63 @@ def write_wacz(
                     pages.write(json.dumps(page, ensure_ascii=False) + "\n")
 
             stats = write_warc(store, f, warc, progress, on_page)
-        resources = []
         tmp_zip = out_path.with_name(out_path.name + ".part")
-        with zipfile.ZipFile(tmp_zip, "w", allowZip64=True) as zf:
-            with (
-                warc_path.open("rb") as src,
-                zf.open(
-                    zipfile.ZipInfo("archive/data.warc.gz", _now_tuple()), "w", force_zip64=True
-                ) as dst,
-            ):
-                digest, size = _copy_hashed(src, dst)
-            resources.append(("data.warc.gz", "archive/data.warc.gz", digest, size))
-            info = zipfile.ZipInfo("indexes/index.cdx", _now_tuple())
-            info.compress_type = zipfile.ZIP_DEFLATED
-            h, n = hashlib.sha256(), 0
-            with zf.open(info, "w", force_zip64=True) as dst:
-                for line in index:
-                    b = line.encode("utf-8")
-                    h.update(b)
-                    n += len(b)
-                    dst.write(b)
-            resources.append(("index.cdx", "indexes/index.cdx", "sha256:" + h.hexdigest(), n))
-            info = zipfile.ZipInfo("pages/pages.jsonl", _now_tuple())
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with pages_path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-                digest, size = _copy_hashed(src, dst)
-            resources.append(("pages.jsonl", "pages/pages.jsonl", digest, size))
-            package = {
-                "profile": "data-package",
-                "wacz_version": WACZ_VERSION,
-                "title": title,
-                "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "software": f"Redline/{__version__}",
-                "resources": [
-                    {"name": name, "path": path, "hash": digest, "bytes": size}
-                    for name, path, digest, size in resources
-                ],
-            }
-            data = json.dumps(package, indent=2).encode("utf-8")
-            zf.writestr(_info("datapackage.json"), data)
-            digest_doc = {
-                "path": "datapackage.json",
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-            }
-            zf.writestr(_info("datapackage-digest.json"), json.dumps(digest_doc, indent=2))
+        try:
+            _zip_wacz(tmp_zip, warc_path, pages_path, index, title)
+        except BaseException:
+            tmp_zip.unlink(missing_ok=True)  # a failed export leaves nothing behind
+            raise
         tmp_zip.replace(out_path)  # same directory: an atomic rename
     return stats
+
+
+def _zip_wacz(
+    tmp_zip: Path, warc_path: Path, pages_path: Path, index: _SortedLines, title: str
+) -> None:
+    """The WACZ package itself: the WARC, the CDXJ index, the pages and the data package."""
+    resources: list[tuple[str, str, str, int]] = []
+    with zipfile.ZipFile(tmp_zip, "w", allowZip64=True) as zf:
+        with (
+            warc_path.open("rb") as src,
+            zf.open(
+                zipfile.ZipInfo("archive/data.warc.gz", _now_tuple()), "w", force_zip64=True
+            ) as dst,
+        ):
+            digest, size = _copy_hashed(src, dst)
+        resources.append(("data.warc.gz", "archive/data.warc.gz", digest, size))
+        info = zipfile.ZipInfo("indexes/index.cdx", _now_tuple())
+        info.compress_type = zipfile.ZIP_DEFLATED
+        h, n = hashlib.sha256(), 0
+        with zf.open(info, "w", force_zip64=True) as dst:
+            for line in index:
+                b = line.encode("utf-8")
+                h.update(b)
+                n += len(b)
+                dst.write(b)
+        resources.append(("index.cdx", "indexes/index.cdx", "sha256:" + h.hexdigest(), n))
+        info = zipfile.ZipInfo("pages/pages.jsonl", _now_tuple())
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with pages_path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+            digest, size = _copy_hashed(src, dst)
+        resources.append(("pages.jsonl", "pages/pages.jsonl", digest, size))
+        package = {
+            "profile": "data-package",
+            "wacz_version": WACZ_VERSION,
+            "title": title,
+            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "software": f"Redline/{__version__}",
+            "resources": [
+                {"name": name, "path": path, "hash": digest, "bytes": size}
+                for name, path, digest, size in resources
+            ],
+        }
+        data = json.dumps(package, indent=2).encode("utf-8")
+        zf.writestr(_info("datapackage.json"), data)
+        digest_doc = {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        }
+        zf.writestr(_info("datapackage-digest.json"), json.dumps(digest_doc, indent=2))
 
 
 def _now_tuple() -> tuple[int, int, int, int, int, int]:

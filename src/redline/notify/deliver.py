@@ -158,9 +158,7 @@ class Deliverer:
 
     def _start_due(self, tasks: dict[int, asyncio.Task[None]]) -> None:
         try:
-            due = self.store.due_subscriptions(
-                self.clock(), exclude=[*tasks, *self._unreadable]
-            )
+            due = self.store.due_subscriptions(self.clock(), exclude=[*tasks, *self._unreadable])
         except RedlineError as exc:  # database away: try again next time round
             log.warning("notify: cannot read the outbox: %s", exc)
             return
