@@ -256,11 +256,15 @@ async def backfill_article(
 
     Version numbers never change, so only what is older than the earliest version held can
     become a version (numbered 0, -1 ... below it); captures dated within the history held (a
-    first backfill narrowed by ``--to``, tracking paused) are listed and counted, not inserted.
-    A later run with an earlier ``since`` extends the history further back."""
+    first backfill narrowed by ``--to``, tracking paused) are never inserted, and the archive is
+    not even asked for them: its capture list is requested up to the earliest version held only,
+    which keeps a ``--source`` run small for the archive. A later run with an earlier ``since``
+    extends the history further back."""
     stats = BackfillStats()
     earliest = store.earliest_version(article.id)
     limit = earliest[1] if earliest else None
+    if limit is not None and (until is None or until > limit):
+        until = limit
     held = store.memento_times(article.id)
     rows: dict[tuple[str, str], CdxRow] = {}
     for variant in store.article_variants(article.id):
