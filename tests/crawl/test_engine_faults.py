@@ -128,12 +128,15 @@ def test_an_article_due_again_after_its_check_waits_for_the_next_round(
 def test_a_source_that_crashes_discovery_is_a_recorded_error(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import dataclasses
+
     import redline.crawl.discover as discover
+    from redline.discovery.methods import METHODS, SITEMAP
 
     def broken(body: bytes, url: str, *limits: Any) -> Any:
         raise ValueError("Invalid IPv6 URL")
 
-    monkeypatch.setattr(discover, "parse_sitemap", broken)
+    monkeypatch.setitem(METHODS, "sitemap", dataclasses.replace(SITEMAP, parse=broken))
     monkeypatch.setattr(discover, "_get", _fake_get)
     store.save_source(SourceConfig(name="bad", sitemaps=("https://ex.example/s.xml",)), T0)
     store.save_source(SourceConfig(name="good", feeds=("https://ex.example/f.xml",)), T0)
