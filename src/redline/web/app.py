@@ -17,6 +17,7 @@ from redline.settings import WebSettings
 from redline.storage import Store
 from redline.web import api, archive, errors, feeds, manage, notify, pages
 from redline.web.middleware import WebMiddleware
+from redline.web.pagecache import PageCache
 from redline.web.templating import make_env
 
 STATIC = Path(__file__).with_name("static")
@@ -53,6 +54,7 @@ def create_app(
     app.state.clock = clock
     app.state.web = settings or WebSettings()
     app.state.env = make_env()
+    app.state.pages = PageCache()  # renderings by validator and viewer (pagecache.py)
     errors.install(app)
     app.add_middleware(WebMiddleware)
 

@@ -3,12 +3,14 @@
 A validator is computed before the page is built, from a few primary-key and index look-ups
 (``stream_state``, ``articles_state``, the article row), so a client that already has the
 current representation costs one small query and no rendering. Pages that show relative
-times ("3 min ago") also change their validator each minute.
+times ("3 min ago") also change their validator each minute. ``respond`` also keeps what it
+renders (pagecache.py), so a plain GET of an unchanged page costs the same small query.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -16,8 +18,10 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import Request
 from fastapi.responses import Response
 
-from redline.web.deps import now_of
+from redline.web.deps import now_of, public_base
+from redline.web.pagecache import PageCache
 from redline.web.session import COOKIE as SESSION_COOKIE
+from redline.web.session import operator_of
 
 
 @dataclass(frozen=True)
@@ -29,13 +33,14 @@ class Validator:
 def validator(
     request: Request, *state: object, updated: datetime | None = None, per_minute: bool = False
 ) -> Validator:
-    """A weak ETag over the URL (path and query) and ``state``; ``updated`` becomes
-    Last-Modified (never later than now)."""
+    """A weak ETag over the URL (path and query), the public base URL absolute links are built
+    from, and ``state``; ``updated`` becomes Last-Modified (never later than now)."""
     now = now_of(request)
     # A signed-in operator's pages carry controls an anonymous reader's do not: the session
     # cookie is part of the validator (and responses say Vary: Cookie).
     session = request.cookies.get(SESSION_COOKIE, "")
-    parts = [request.url.path, request.url.query, session, *(str(s) for s in state)]
+    base = public_base(request)[0]
+    parts = [request.url.path, request.url.query, base, session, *(str(s) for s in state)]
     if per_minute:
         parts.append(now.strftime("%Y%m%d%H%M"))
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
@@ -82,3 +87,30 @@ def headers(v: Validator, cache_control: str = "no-cache") -> dict[str, str]:
 def stamp(response: Response, v: Validator, cache_control: str = "no-cache") -> Response:
     response.headers.update(headers(v, cache_control))
     return response
+
+
+def _viewer(request: Request) -> str:
+    """Who a rendering is for: '' for anonymous readers (no cookie, or one that is not a valid
+    session), else the session's own CSRF token (unique to that session)."""
+    if SESSION_COOKIE not in request.cookies:
+        return ""
+    op = operator_of(request)
+    return op.csrf if op is not None else ""
+
+
+def respond(
+    request: Request, v: Validator, build: Callable[[], Response], cache_control: str = "no-cache"
+) -> Response:
+    """The answer for a page whose validator is ``v``: 304 when the client's copy is current,
+    else this process's kept rendering for the same validator and viewer, else ``build()``
+    (kept for the next request when it is a 200)."""
+    if (fresh := not_modified(request, v, cache_control)) is not None:
+        return fresh
+    cache: PageCache = request.app.state.pages
+    key = (v.etag, _viewer(request))
+    kept = cache.get(key)
+    if kept is not None:
+        return stamp(kept.response(), v, cache_control)
+    response = build()
+    cache.put(key, response)
+    return stamp(response, v, cache_control)

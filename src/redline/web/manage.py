@@ -82,7 +82,7 @@ def login(
         )  # fmt: skip
     resp = RedirectResponse(_safe_next(next), status_code=303)
     resp.set_cookie(
-        COOKIE, new_session(store, token_id, now_of(request)), max_age=session_max_age(),
+        COOKIE, new_session(store, token_id, now_of(request)), max_age=session_max_age(request),
         path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https",
     )  # fmt: skip
     return resp

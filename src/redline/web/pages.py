@@ -29,9 +29,9 @@ from redline.storage.browse import (
     version_timeline,
 )
 from redline.storage.browse.articles import articles_state
-from redline.storage.browse.stream import stream_state
+from redline.storage.browse.stream import data_revision, stream_state
 from redline.versions.changes import refresh_changes
-from redline.web.conditional import not_modified, stamp, validator
+from redline.web.conditional import respond, validator
 from redline.web.deps import (
     MAX_ID,
     STREAM_CLASSES,
@@ -42,6 +42,7 @@ from redline.web.deps import (
     parse_cursor,
     parse_int_cursor,
     parse_source,
+    public_base,
     render_page,
     store_of,
     stream_filter,
@@ -86,20 +87,25 @@ def front(
     store = store_of(request)
     state = stream_state(store)
     v = validator(request, state.token, updated=state.updated, per_minute=True)
-    if (cached := not_modified(request, v)) is not None:
-        return cached
+    return respond(request, v, lambda: _front(request, store, source, level, klass, before))
+
+
+def _front(
+    request: Request, store: Store, source: str | None, level: str | None, klass: str | None,
+    before: str | None,
+) -> Response:  # fmt: skip
     f, src = stream_filter(store, source=source, level=level, klass=klass)
     page = recent_changes(store, f, before=parse_cursor(before), limit=PAGE)
     filters = {"source": src.name if src else None, "level": blank(level), "class": f.klass}
     feed_q = _query(**filters)
-    return stamp(render_page(
+    return render_page(
         request, "front.html", page=page, filters=filters, src=src, before=blank(before),
         sources=[s.name for s in store.list_sources()], levels=LEVELS, classes=STREAM_CLASSES,
         next_url=("/" + _query(**filters, before=page.next.encode())) if page.next else None,
         first_url="/" + _query(**filters),
         feeds=[FeedLink("Redline: changes" + (f" ({src.name})" if src else ""), f"/feeds/changes.atom{feed_q}")],
         page_title="Recent changes",
-    ), v)  # fmt: skip
+    )  # fmt: skip
 
 
 @router.get("/sources", response_class=HTMLResponse)
@@ -107,10 +113,12 @@ def sources(request: Request) -> Response:
     store = store_of(request)
     state = stream_state(store)
     v = validator(request, state.token, *articles_state(store), per_minute=True)
-    if (cached := not_modified(request, v)) is not None:
-        return cached
-    rows = source_summaries(store, changed_since(now_of(request)))
-    return stamp(render_page(request, "sources.html", rows=rows, page_title="Sources"), v)
+
+    def build() -> Response:
+        rows = source_summaries(store, changed_since(now_of(request)))
+        return render_page(request, "sources.html", rows=rows, page_title="Sources")
+
+    return respond(request, v, build)
 
 
 @router.get("/sources/{name}", response_class=HTMLResponse)
@@ -134,8 +142,15 @@ def _article_list(
 ) -> Response:  # fmt: skip
     store = store_of(request)
     v = validator(request, *articles_state(store), stream_state(store).token, per_minute=True)
-    if (cached := not_modified(request, v)) is not None:
-        return cached
+    return respond(
+        request, v, lambda: _list_page(request, store, source, status, order, before, base)
+    )
+
+
+def _list_page(
+    request: Request, store: Store, source: str | None, status: str | None, order: str | None,
+    before: str | None, base: str,
+) -> Response:  # fmt: skip
     src = parse_source(store, source)
     status = blank(status)
     if status is not None and status not in ARTICLE_STATUSES:
@@ -151,7 +166,7 @@ def _article_list(
     if base == "/articles":
         params["source"] = src.name if src else None
     feeds = [FeedLink(f"Redline: {src.name}", f"/feeds/sources/{src.name}.atom")] if src else []
-    return stamp(render_page(
+    return render_page(
         request, "articles.html", page=page, src=src, status=status, order=order, base=base,
         statuses=ARTICLE_STATUSES, params=params, feeds=feeds,
         sources=[s.name for s in store.list_sources()],
@@ -159,7 +174,7 @@ def _article_list(
         first_url=base + _query(**params), before=blank(before),
         page_title=f"{src.name}: articles" if src else "Articles",
         furniture_rules=_furniture_rules(store, src) if src and base != "/articles" else [],
-    ), v)  # fmt: skip
+    )  # fmt: skip
 
 
 def _furniture_rules(store: Store, src: SourceRow) -> list[dict[str, Any]]:
@@ -177,19 +192,22 @@ def article_page(request: Request, article_id: Id, cosmetic: str | None = None) 
         raise bad_param("cosmetic must be show or hide")
     store = store_of(request)
     art = _article(request, article_id)
-    v = validator(request, _article_state(art), updated=art.last_checked, per_minute=True)
-    if (cached := not_modified(request, v)) is not None:
-        return cached
+    v = validator(request, _article_state(art), data_revision(store), updated=art.last_checked,
+                  per_minute=True)  # fmt: skip
+    return respond(request, v, lambda: _article_page(request, store, art, cosmetic))
+
+
+def _article_page(request: Request, store: Store, art: ArticleRow, cosmetic: str) -> Response:
     refresh_changes(store, art.id)  # summaries written by an older diff engine
     versions = version_timeline(store, art.id)
     shown = versions if cosmetic == "show" else [v for v in versions if v.level != "cosmetic"]
     items = timeline(shown, store.events(art.id))
-    return stamp(render_page(
+    return render_page(
         request, "article.html", article=art, versions=versions, items=items, cosmetic=cosmetic,
         hidden=len(versions) - len(shown), cosmetic_count=sum(v.level == "cosmetic" for v in versions),
         feeds=[FeedLink(f"Redline: {art.title or art.url}", f"/feeds/articles/{art.id}.atom")],
         page_title=art.title or art.url,
-    ), v)  # fmt: skip
+    )  # fmt: skip
 
 
 @router.get("/articles/{article_id}/versions/{number}", response_class=HTMLResponse)
@@ -248,9 +266,15 @@ def diff_page(
         return RedirectResponse(f"/articles/{article_id}/diff/{b}/{a}" + _query(view=view), 303)
     store = store_of(request)
     art = _article(request, article_id)
-    v = validator(request, _article_state(art), DIFF_ENGINE_VERSION, updated=art.last_changed)
-    if (cached := not_modified(request, v)) is not None:
-        return cached
+    v = validator(request, _article_state(art), DIFF_ENGINE_VERSION, data_revision(store),
+                  updated=art.last_changed)  # fmt: skip
+    return respond(request, v, lambda: _diff_page(request, store, art, a, b, view, cosmetic))
+
+
+def _diff_page(
+    request: Request, store: Store, art: ArticleRow, a: int, b: int, view: str,
+    cosmetic: str | None,
+) -> Response:  # fmt: skip
     dv = diff_view(store, art, a, b)
     # cosmetic edits are hidden by default, unless they are all the change there is
     cosmetic = cosmetic or ("show" if dv.result.level in ("cosmetic", "none") else "hide")
@@ -258,14 +282,15 @@ def diff_page(
     dates = [f for f in dv.result.fields if f.field in DATE_FIELDS]
     rest = replace(dv.result, fields=[f for f in dv.result.fields if f.field not in DATE_FIELDS])
     html = render_side_by_side_html(rest) if view == "side" else render_inline_html(rest)
-    return stamp(render_page(
+    base = public_base(request)[0].rstrip("/")
+    return render_page(
         request, "diff.html", article=art, dv=dv, view=view, cosmetic=cosmetic,
         diff_html=Markup(html), date_fields=dates, versions=version_timeline(store, art.id),
         page_title=f"Diff: {dv.new.title} (v{a} → v{b})",
-        card_image=card_url(str(request.base_url), art.id, b),
-        page_url=f"{str(request.base_url).rstrip('/')}/articles/{art.id}/diff/{a}/{b}",
+        card_image=card_url(base, art.id, b),
+        page_url=f"{base}/articles/{art.id}/diff/{a}/{b}",
         feeds=[FeedLink(f"Redline: {art.title or art.url}", f"/feeds/articles/{art.id}.atom")],
-    ), v)  # fmt: skip
+    )  # fmt: skip
 
 
 @router.get("/find", response_class=HTMLResponse)
