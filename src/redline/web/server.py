@@ -78,6 +78,7 @@ def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
         lifespan="off",
         proxy_headers=True,
         server_header=False,
+        access_log=False,
         timeout_graceful_shutdown=5,
         **extra,
     )
