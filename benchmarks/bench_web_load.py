@@ -40,7 +40,6 @@ import bench_web
 from redline.storage import Store
 from redline.testing.asgi import free_port, wait_http
 
-
 _LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
 _ETAG = re.compile(rb"\r\netag:[ \t]*([^\r\n]+)", re.IGNORECASE)
 
