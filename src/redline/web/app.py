@@ -15,7 +15,7 @@ from redline import __version__
 from redline.diff import DIFF_CSS
 from redline.settings import WebSettings
 from redline.storage import Store
-from redline.web import api, archive, errors, feeds, manage, notify, pages
+from redline.web import api, archive, errors, fastpath, feeds, manage, notify, pages
 from redline.web.middleware import WebMiddleware
 from redline.web.pagecache import PageCache
 from redline.web.templating import make_env
@@ -55,7 +55,9 @@ def create_app(
     app.state.web = settings or WebSettings()
     app.state.env = make_env()
     app.state.pages = PageCache()  # renderings by validator and viewer (pagecache.py)
+    app.state.fast = fastpath.new_cache()  # readers' pages by URL and data version
     errors.install(app)
+    app.add_middleware(fastpath.FastPath)  # inside WebMiddleware: it adds the headers
     app.add_middleware(WebMiddleware)
 
     @app.get("/static/diff.css", include_in_schema=False)

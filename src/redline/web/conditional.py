@@ -12,14 +12,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from redline.web.deps import now_of, public_base
-from redline.web.pagecache import PageCache
+from redline.web.fastpath import SCOPE_KEY, Kept, key_of
+from redline.web.pagecache import PageCache, Rendered
 from redline.web.session import COOKIE as SESSION_COOKIE
 from redline.web.session import operator_of
 
@@ -28,6 +29,7 @@ from redline.web.session import operator_of
 class Validator:
     etag: str
     last_modified: datetime | None
+    until: datetime | None = None  # the end of its minute, for pages with relative times
 
 
 def validator(
@@ -41,11 +43,13 @@ def validator(
     session = request.cookies.get(SESSION_COOKIE, "")
     base = public_base(request)[0]
     parts = [request.url.path, request.url.query, base, session, *(str(s) for s in state)]
+    until = None
     if per_minute:
         parts.append(now.strftime("%Y%m%d%H%M"))
+        until = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
     last = min(updated, now) if updated is not None else None
-    return Validator(f'W/"{digest}"', last)
+    return Validator(f'W/"{digest}"', last, until)
 
 
 def _matches(header: str, etag: str) -> bool:
@@ -104,13 +108,30 @@ def respond(
     """The answer for a page whose validator is ``v``: 304 when the client's copy is current,
     else this process's kept rendering for the same validator and viewer, else ``build()``
     (kept for the next request when it is a 200)."""
-    if (fresh := not_modified(request, v, cache_control)) is not None:
-        return fresh
-    cache: PageCache = request.app.state.pages
+    fresh = not_modified(request, v, cache_control)
+    cache: PageCache[Rendered] = request.app.state.pages
     key = (v.etag, _viewer(request))
-    kept = cache.get(key)
-    if kept is not None:
-        return stamp(kept.response(), v, cache_control)
-    response = build()
-    cache.put(key, response)
-    return stamp(response, v, cache_control)
+    rendered = cache.get(key) if fresh is None else None
+    if fresh is None and rendered is None:
+        response = build()
+        rendered = Rendered.of(response)
+        if rendered is None:
+            return stamp(response, v, cache_control)
+        cache.put(key, rendered)
+    _keep_for_fast_path(request, v, cache_control, rendered or cache.get(key))
+    if fresh is not None:
+        return fresh
+    assert rendered is not None
+    return stamp(rendered.response(), v, cache_control)
+
+
+def _keep_for_fast_path(
+    request: Request, v: Validator, cache_control: str, rendered: Rendered | None
+) -> None:
+    version = request.scope.get(SCOPE_KEY)
+    fast_key = key_of(request)
+    if rendered is None or version is None or fast_key is None:
+        return
+    sent = tuple((k.encode("latin-1"), val.encode("latin-1"))
+                 for k, val in headers(v, cache_control).items())  # fmt: skip
+    request.app.state.fast.put(fast_key, Kept(version, v.etag, v.until, sent, rendered))

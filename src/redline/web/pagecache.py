@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from fastapi.responses import Response
 
@@ -25,28 +26,47 @@ MAX_ENTRY = 2 * 1024 * 1024  # larger bodies are rebuilt each time, never kept
 @dataclass(frozen=True)
 class Rendered:
     body: bytes
-    media_type: str | None
-    headers: tuple[tuple[str, str], ...]
+    content_type: str
+    headers: tuple[tuple[str, str], ...]  # other headers of the response worth keeping
 
     def response(self) -> Response:
-        return Response(self.body, media_type=self.media_type, headers=dict(self.headers))
+        return Response(
+            self.body, headers={"content-type": self.content_type, **dict(self.headers)}
+        )
+
+    @classmethod
+    def of(cls, response: Response) -> Rendered | None:
+        """What to keep of a rendered 200 response; None for anything else."""
+        body = response.body
+        if response.status_code != 200 or not isinstance(body, bytes) or len(body) > MAX_ENTRY:
+            return None
+        headers = tuple((k, v) for k, v in response.headers.items() if k in _KEPT_HEADERS)
+        return cls(body, response.headers.get("content-type", "application/octet-stream"), headers)
 
 
 _KEPT_HEADERS = ("content-security-policy", "content-disposition")
 
 
-class PageCache:
-    """A bounded LRU of rendered 200 responses (thread-safe: sync routes run in a pool)."""
+class _Sized(Protocol):
+    @property
+    def body(self) -> bytes: ...
+
+
+T = TypeVar("T", bound=_Sized)
+
+
+class PageCache(Generic[T]):
+    """A bounded LRU of rendered bodies, by size (thread-safe: sync routes run in a pool)."""
 
     def __init__(self, max_bytes: int = MAX_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple[str, ...], Rendered] = OrderedDict()
+        self._items: OrderedDict[tuple[str, ...], T] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: tuple[str, ...]) -> Rendered | None:
+    def get(self, key: tuple[str, ...]) -> T | None:
         with self._lock:
             hit = self._items.get(key)
             if hit is None:
@@ -56,13 +76,8 @@ class PageCache:
             self.hits += 1
             return hit
 
-    def put(self, key: tuple[str, ...], response: Response) -> Rendered | None:
-        """Keep a rendered 200 response; None (not kept) for anything else."""
-        body = response.body
-        if response.status_code != 200 or not isinstance(body, bytes) or len(body) > MAX_ENTRY:
-            return None
-        headers = tuple((k, v) for k, v in response.headers.items() if k in _KEPT_HEADERS)
-        item = Rendered(body, response.media_type, headers)
+    def put(self, key: tuple[str, ...], item: T) -> None:
+        body = item.body
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
@@ -72,7 +87,6 @@ class PageCache:
             while self._bytes > self.max_bytes and self._items:
                 _, dropped = self._items.popitem(last=False)
                 self._bytes -= len(dropped.body)
-        return item
 
     def __len__(self) -> int:
         return len(self._items)
