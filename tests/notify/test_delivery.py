@@ -21,11 +21,12 @@ from redline.storage import Store
 from redline.testing.receiver import Receiver
 from tests.notify.helpers import article, edit, remove, source
 
-FAST = NotifySettings(poll_every=0.05, backoff=0.2, timeout=2.0, base_url="https://redline.example")
+FAST = NotifySettings(poll_every=0.05, backoff=0.2, timeout=2.0)
+BASE = "https://redline.example"
 
 
 def deliver(store: Store, settings: NotifySettings = FAST, wait: float = 10) -> Deliverer:
-    d = Deliverer(store, settings)
+    d = Deliverer(store, settings, base_url=BASE)
     asyncio.run(d.deliver_pending(wait))
     return d
 
@@ -114,7 +115,9 @@ def test_a_failing_or_hanging_destination_does_not_hold_up_a_healthy_one(store: 
             edit(store, a, n)
 
         async def run() -> None:
-            task = asyncio.create_task(Deliverer(store, patient).run(asyncio.Event()))
+            task = asyncio.create_task(
+                Deliverer(store, patient, base_url=BASE).run(asyncio.Event())
+            )
 
             def delivered() -> int:  # received is not yet marked: wait for the mark too
                 return next(

@@ -51,7 +51,7 @@ def crawl(
                 progress.update(task, completed=done)
 
             summary = asyncio.run(crawler.run_once(source=source, all_live=all_, progress=hook))
-        deliver_due(store, env.settings.notify)
+        deliver_due(store, env.settings)
         _print_summary(summary)
         return
     out.print("crawling until Ctrl-C (summaries per round below)")

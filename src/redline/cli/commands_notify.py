@@ -15,6 +15,7 @@ from redline.errors import ConfigError
 from redline.frontier.urls import canonicalize_url
 from redline.notify.rules import DEFAULT_LEVEL, DestinationKind, Level, Rule, unknown_classes
 from redline.serialize import iso
+from redline.settings import links_base
 
 notify_app = typer.Typer(
     help="Tell people when a story changes: subscriptions and their deliveries.",
@@ -139,7 +140,8 @@ def test(
     """Send a sample change now and report the destination's answer (exit 1 if it failed)."""
     from redline.notify.deliver import send_test
 
-    result = asyncio.run(send_test(ctx.obj.store(), name))
+    s = ctx.obj.settings
+    result = asyncio.run(send_test(ctx.obj.store(), name, s.notify, links_base(s.web)))
     out.print(f"{name}: {result.line()}", markup=False)
     if not result.ok:
         raise typer.Exit(1)
@@ -187,7 +189,9 @@ def deliver(ctx: typer.Context) -> None:
     """Send everything pending that is due, then exit."""
     from redline.notify.deliver import Deliverer
 
-    summary = asyncio.run(Deliverer(ctx.obj.store(), ctx.obj.settings.notify).deliver_pending())
+    s = ctx.obj.settings
+    deliverer = Deliverer(ctx.obj.store(), s.notify, base_url=links_base(s.web))
+    summary = asyncio.run(deliverer.deliver_pending())
     out.print(summary.line(), markup=False)
 
 

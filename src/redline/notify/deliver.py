@@ -56,17 +56,22 @@ class DeliverySummary:
         return s + (f", {self.failed} failed (will retry)" if self.failed else "")
 
 
+LOCAL_BASE = "http://127.0.0.1:8000/"  # the default listening address, when nothing else is known
+
+
 class Deliverer:
     def __init__(
         self,
         store: Store,
         settings: NotifySettings | None = None,
         *,
+        base_url: str = LOCAL_BASE,
         worker: str | None = None,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.store = store
         self.settings = settings or NotifySettings()
+        self.base_url = base_url  # where messages link to: `links_base(settings.web)`
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:notify"
         self.clock = clock
         self.summary = DeliverySummary()
@@ -221,7 +226,7 @@ class Deliverer:
             send, batch = rows, f"msg_{sub.id}_digest_{rows[0].id}"
             self.store.set_batch([r.id for r in send], batch, self.worker)
         rest = [r for r in rows if r not in send]
-        msg = payload.digest(batch, [items[r.id] for r in send], self.settings.base_url, now)
+        msg = payload.digest(batch, [items[r.id] for r in send], self.base_url, now)
         result = await self.senders.send(sub, msg)
         if not result.ok:
             self._failed(sub, send, rest, result)
@@ -251,19 +256,21 @@ class Deliverer:
         self.summary.failed += len(attempted)
 
     def _message(self, sub: Subscription, message_id: str, item: NotifyItem) -> payload.Message:
-        msg = payload.single(message_id, item, self.settings.base_url)
+        msg = payload.single(message_id, item, self.base_url)
         if sub.kind == DestinationKind.APPRISE and item.kind == ItemKind.CHANGE:
             card = render_card(CardData.from_item(item))
             msg = payload.Message(**{**msg.__dict__, "attachments": (("change.png", card),)})
         return msg
 
 
-async def send_test(store: Store, name: str, settings: NotifySettings | None = None) -> SendResult:
+async def send_test(
+    store: Store, name: str, settings: NotifySettings | None = None, base_url: str | None = None
+) -> SendResult:
     """``redline notify test``: a sample change sent now, outside the outbox."""
     settings = settings or NotifySettings()
     sub = store.subscription(name)
     item = payload.sample(_utcnow())
-    deliverer = Deliverer(store, settings)
+    deliverer = Deliverer(store, settings, base_url=base_url or LOCAL_BASE)
     msg = deliverer._message(sub, f"msg_{sub.id}_test_{int(time.time() * 1000)}", item)
     try:
         return await deliverer.senders.send(sub, msg)
