@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import re
 import statistics
@@ -128,6 +129,21 @@ async def load(
     return len(latencies), latencies, errors
 
 
+def _committer(url: str, per_second: float) -> None:
+    """A writer beside the server, as a crawler is: a commit that changes no page (a worker
+    heartbeat) ``per_second`` times a second. On SQLite every commit moves the data version,
+    so the server's fast path gives way to its ordinary path (query, kept rendering)."""
+    from datetime import UTC, datetime
+
+    store = Store.open(url, run_migrations=False)
+    started = datetime.now(UTC)
+    n = 0
+    while True:
+        n += 1
+        store.heartbeat("bench", "localhost", os.getpid(), started, datetime.now(UTC), n, 0)
+        time.sleep(1 / per_second)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--versions", type=int, default=1_000_000)
@@ -137,6 +153,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--workers", type=int, default=1, help="redline serve --workers")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    ap.add_argument(
+        "--commits", type=float, default=0, help="commits per second by a writer beside the server"
+    )
     args = ap.parse_args()
     bench_web.VERSIONS = args.versions
     bench_web.ARTICLES = max(args.versions // 5, 1)
@@ -159,10 +178,18 @@ def main() -> None:
     server = subprocess.Popen(cmd, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    writer = None
+    if args.commits:
+        writer = multiprocessing.get_context("spawn").Process(
+            target=_committer, args=(url, args.commits), daemon=True
+        )
+        writer.start()
     try:
         wait_http(base + "/", server, timeout=120)
         print(
-            f"{args.connections} concurrent connections, {args.seconds:g} s per page, server pid {server.pid}"
+            f"{args.connections} concurrent connections, {args.seconds:g} s per page, server pid {server.pid}, "
+            f"{args.workers} worker(s), {args.commits:g} commits/s beside, load average "
+            + " ".join(f"{x:.1f}" for x in os.getloadavg())
         )
         pages = (
             ("front page", "/"),
@@ -189,6 +216,8 @@ def main() -> None:
                     + (f"   refreshed {refreshed}" if conditional else "")
                 )
     finally:
+        if writer is not None:
+            writer.terminate()
         server.terminate()
         server.wait(timeout=20)
         tmp.cleanup()
