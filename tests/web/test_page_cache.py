@@ -161,3 +161,19 @@ def test_a_write_by_another_process_is_seen_at_once(site: Site) -> None:
         assert run.returncode == 0, run.stderr
         after = c.get("/sources", headers={"if-none-match": first.headers["etag"]})
         assert after.status_code == 200 and "gazette" in after.text
+
+
+def test_the_fast_path_answers_repeat_readers_on_sqlite_only(site: Site) -> None:
+    fast = site.app.state.fast  # type: ignore[attr-defined]
+    with site.client() as c:
+        first = c.get("/")
+        before = fast.hits
+        plain = c.get("/")
+        cond = c.get("/", headers={"if-none-match": first.headers["etag"]})
+        head = c.head("/")
+    assert plain.content == first.content and cond.status_code == 304 and head.content == b""
+    for r in (plain, cond, head):
+        assert r.headers["etag"] == first.headers["etag"] and r.headers["vary"] == "Cookie"
+        assert "content-security-policy" in r.headers or r.status_code == 304
+    served = fast.hits - before
+    assert served == (3 if site.store.dialect == "sqlite" else 0)
