@@ -129,6 +129,19 @@ async def load(
     return len(latencies), latencies, errors
 
 
+# One server process whose store reports no data version: every request takes the ordinary
+# path (routing, validator query, kept rendering), as it does on PostgreSQL.
+_ORDINARY_PATH = """
+import sys, uvicorn
+from redline.storage import Store
+from redline.web import create_app
+store = Store.open(sys.argv[1], run_migrations=False)
+store.data_version = lambda: None
+uvicorn.run(create_app(store), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
+            access_log=False, lifespan="off")
+"""
+
+
 def _committer(url: str, per_second: float) -> None:
     """A writer beside the server, as a crawler is: a commit that changes no page (a worker
     heartbeat) ``per_second`` times a second. On SQLite every commit moves the data version,
@@ -154,6 +167,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="redline serve --workers")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw")
     ap.add_argument(
+        "--no-fast-path",
+        action="store_true",
+        help="serve every request through the routes (as on PostgreSQL); one process",
+    )
+    ap.add_argument(
         "--commits", type=float, default=0, help="commits per second by a writer beside the server"
     )
     args = ap.parse_args()
@@ -175,6 +193,8 @@ def main() -> None:
     cmd = [sys.executable, "-m", "redline", "serve", "--port", str(port)]
     if args.workers > 1:
         cmd += ["--workers", str(args.workers)]
+    if args.no_fast_path:
+        cmd = [sys.executable, "-c", _ORDINARY_PATH, url, str(port)]
     server = subprocess.Popen(cmd, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
