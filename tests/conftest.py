@@ -8,6 +8,8 @@ REDLINE_REQUIRE_POSTGRES=1, which turns a missing server into a failure instead 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -73,3 +75,38 @@ def postgres_url() -> Iterator[str]:
     """A fresh schema on the test PostgreSQL server (for multi-process tests)."""
     _require_postgres()
     yield from _pg_schema_url(PG_URL)
+
+
+def postgres_cluster(url: str) -> tuple[str, str] | str:
+    """(version, name) of the local PostgreSQL cluster serving ``url``, or why it cannot be
+    restarted from here (needs pg_ctlcluster and root). Found by port, so a test can restart a
+    throwaway cluster rather than the one everyone shares."""
+    from sqlalchemy.engine import make_url
+
+    if not shutil.which("pg_ctlcluster") or not shutil.which("pg_lsclusters"):
+        return "restarting PostgreSQL needs pg_ctlcluster"
+    if os.geteuid() != 0:
+        return "restarting PostgreSQL needs root"
+    port = str(make_url(url).port or 5432)
+    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True)
+    for line in listing.stdout.splitlines():
+        cols = line.split()
+        if len(cols) >= 3 and cols[2] == port:
+            return cols[0], cols[1]
+    return f"no local PostgreSQL cluster listens on port {port}"
+
+
+def restartable_postgres(url: str) -> tuple[str, str]:
+    """The cluster to restart, or a skip (a failure with REDLINE_REQUIRE_PG_RESTART=1)."""
+    found = postgres_cluster(url)
+    if isinstance(found, str):
+        if os.environ.get("REDLINE_REQUIRE_PG_RESTART") == "1":
+            pytest.fail(f"REDLINE_REQUIRE_PG_RESTART=1 but {found}")
+        pytest.skip(found)
+    return found
+
+
+def restart_postgres(cluster: tuple[str, str]) -> None:
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "restart"], check=True, timeout=120
+    )

@@ -302,6 +302,9 @@ class NotifySettings:
     """Tries of one delivery before it is marked failed for good (about a day of backoff)."""
     once_wait: NonNegativeFloat = 30.0
     """Seconds `redline crawl --once` waits for the deliveries its round made due."""
+    secret_key: str | None = None
+    """Encrypts webhook secrets and destination URLs stored from then on (a long random string;
+    every process that delivers or lists needs the same). Unset: stored in clear."""
 
 
 def links_base(web: WebSettings) -> str:

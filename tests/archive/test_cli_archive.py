@@ -19,16 +19,19 @@ from redline.storage.database import default_database_url
 from redline.testing.newsroom import Newsroom, serve_newsroom
 from redline.testing.newsroom.wayback import WaybackArchive, serve_wayback
 from tests.cli.test_check import load_source
-from tests.cli.test_cli import redline
+from tests.cli.test_cli import one_line_error, redline
 
 
 def _records(path: Path) -> list[tuple[str, str | None, int | None]]:
     with path.open("rb") as fh:
         return [
-            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
-             int(r.http_headers.get_statuscode()) if r.rec_type == "response" else None)
+            (
+                r.rec_type,
+                r.rec_headers.get_header("WARC-Target-URI"),
+                int(r.http_headers.get_statuscode()) if r.rec_type == "response" else None,
+            )
             for r in ArchiveIterator(fh, check_digests=True)
-        ]  # fmt: skip
+        ]
 
 
 @pytest.mark.timeout(600)
@@ -56,8 +59,11 @@ def test_capture_export_verify_and_backfill(tmp_path: Path) -> None:
         recs = _records(warc)
         assert [r[0] for r in recs] == ["warcinfo", "request", "response"]
         assert recs[2][1:] == (url, 200)
-        check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(warc)],
-                               capture_output=True, text=True)  # fmt: skip
+        check = subprocess.run(
+            [str(Path(sys.executable).parent / "warcio"), "check", str(warc)],
+            capture_output=True,
+            text=True,
+        )
         assert check.returncode == 0, check.stdout + check.stderr
 
         assert redline(tmp_path, "verify", check=True).stdout.strip().endswith("0 mismatch(es)")
@@ -80,6 +86,10 @@ def test_capture_export_verify_and_backfill(tmp_path: Path) -> None:
     assert old["provenance"]["memento_url"].startswith(f"{wb}/web/")
     assert old["provenance"]["memento_datetime"] < newer["provenance"]["memento_datetime"]
     assert newer["change"] is not None and tracked["change"] is not None  # neighbours diffed
+    args = ("diff", url, "--from", "-1", "--to", "0", "--json")
+    diff = json.loads(redline(tmp_path, *args, check=True).stdout)
+    assert (diff["from"], diff["to"], diff["stored"]) == (-1, 0, True)
+    assert "headline" in diff["change"]["classes"]  # the draft's title was rewritten
     # a second backfill finds nothing new: never a duplicate
     with serve_newsroom(room), serve_wayback(archive) as wb2:
         again = redline(tmp_path, "backfill", url, "--archive", wb2, check=True).stdout
@@ -109,8 +119,6 @@ def test_verify_reports_a_tampered_page(tmp_path: Path) -> None:
     assert "MISMATCH raw page" in proc.stdout and "MISMATCH WARC record" in proc.stdout
 
 
-@pytest.mark.skipif(shutil.which("wacz", path=str(Path(sys.executable).parent)) is None,
-                    reason="the wacz tool is not installed (pip install -e '.[test]')")  # fmt: skip
 @pytest.mark.timeout(600)
 def test_wacz_export_is_valid(tmp_path: Path) -> None:
     room = Newsroom(n_articles=3, seed=4)
@@ -121,15 +129,22 @@ def test_wacz_export_is_valid(tmp_path: Path) -> None:
     wacz = tmp_path / "out.wacz"
     out = redline(tmp_path, "export", "wacz", "--out", str(wacz), check=True).stdout
     assert "3 captures" in out, out
-    tool = str(Path(sys.executable).parent / "wacz")
+    tool = shutil.which("wacz", path=str(Path(sys.executable).parent))
+    if tool is None:  # a failure, not a skip: the `test` extra installs it
+        pytest.fail("the wacz tool is not installed: pip install -e '.[test]'")
     proc = subprocess.run([tool, "validate", "-f", str(wacz)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     with zipfile.ZipFile(wacz) as zf:
         names = set(zf.namelist())
-        assert {"archive/data.warc.gz", "indexes/index.cdxj", "pages/pages.jsonl",
-                "datapackage.json", "datapackage-digest.json"} <= names  # fmt: skip
+        assert {
+            "archive/data.warc.gz",
+            "indexes/index.cdx",
+            "pages/pages.jsonl",
+            "datapackage.json",
+            "datapackage-digest.json",
+        } <= names
         assert zf.getinfo("archive/data.warc.gz").compress_type == zipfile.ZIP_STORED
-        index = zf.read("indexes/index.cdxj").decode().splitlines()
+        index = zf.read("indexes/index.cdx").decode().splitlines()
         pages = zf.read("pages/pages.jsonl").decode().splitlines()
         warc = zf.read("archive/data.warc.gz")
     assert len(index) == 3 and index == sorted(index)
@@ -161,7 +176,26 @@ def test_deletion_and_redirect_captures_are_recorded(tmp_path: Path) -> None:
     warc = tmp_path / "all.warc.gz"
     redline(tmp_path, "export", "warc", "--out", str(warc), check=True)
     recs = [r for r in _records(warc) if r[0] != "request"][1:]  # without warcinfo
-    assert sorted(recs, key=str) == sorted([
-        ("response", gone, 200), ("response", moved, 200), ("response", gone, 404),
-        ("response", moved, 301), ("response", base + "/", 200),
-    ], key=str)  # fmt: skip
+    assert sorted(recs, key=str) == sorted(
+        [
+            ("response", gone, 200),
+            ("response", moved, 200),
+            ("response", gone, 404),
+            ("response", moved, 301),
+            ("response", base + "/", 200),
+        ],
+        key=str,
+    )
+
+
+def test_export_to_a_path_it_cannot_write_is_a_one_line_error(tmp_path: Path) -> None:
+    for kind, out in (
+        ("warc", tmp_path / "nope" / "x.warc.gz"),
+        ("wacz", tmp_path / "nope" / "x.wacz"),
+    ):
+        proc = redline(tmp_path, "export", kind, "--out", str(out))
+        assert "--out: no directory" in one_line_error(proc), proc.stderr
+    (tmp_path / "adir").mkdir()
+    for kind in ("warc", "wacz"):  # a directory where the file should go
+        proc = redline(tmp_path, "export", kind, "--out", str(tmp_path / "adir"))
+        assert "is a directory" in one_line_error(proc), proc.stderr

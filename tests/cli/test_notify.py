@@ -58,13 +58,21 @@ def test_add_list_remove_and_errors(tmp_path: Path) -> None:
     apprise = redline(tmp_path, "notify", "add", "chat", "json://127.0.0.1:9/x", "--class",
                       "headline", "--no-removals", "--digest", "30", "--json", check=True)  # fmt: skip
     assert json.loads(apprise.stdout)["secret"] is None
+    pw = redline(
+        tmp_path, "notify", "add", "pw", "json://editor:pa55word@127.0.0.1:9/x", check=True
+    ).stdout
+    assert "pa55word" not in pw and "json://editor:****@127.0.0.1:9/x" in pw
     table = redline(tmp_path, "notify", "list", check=True).stdout
+    listed = redline(tmp_path, "notify", "list", "--json", check=True).stdout
+    assert "pa55word" not in table + listed and "editor:****@" in listed
     assert "≥minor; class headline; no removals; digest 30 min" in table
     assert "≥minor; removals" in table
     for args, message in (
         (["add", "hook", "http://127.0.0.1:9/"], "already exists"),
         (["add", "x", "nonsense://what"], "not a destination apprise knows"),
         (["add", "x", "http://127.0.0.1:9/", "--class", "gossip"], "unknown change class"),
+        (["add", "no/slash", "http://127.0.0.1:9/"], "invalid subscription name"),
+        (["add", "x", "http://127.0.0.1:9/", "--source", "nowhere"], "no source named 'nowhere'"),
         (["remove", "nope"], "no subscription named"),
     ):
         error = one_line_error(redline(tmp_path, "notify", *args))
@@ -73,6 +81,36 @@ def test_add_list_remove_and_errors(tmp_path: Path) -> None:
     assert failing.returncode == 1 and failing.stdout.startswith("hook: ")
     redline(tmp_path, "notify", "remove", "hook", check=True)
     names = [s["name"] for s in json.loads(redline(tmp_path, "notify", "list", "--json").stdout)]
-    assert names == ["chat"]
+    assert names == ["chat", "pw"]
     deliver = redline(tmp_path, "notify", "deliver", check=True)
     assert deliver.stdout.strip() == "notifications: 0 delivered in 0 message(s)"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_secret_key_seals_what_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    key = "cli-test-key-0123456789abcdefghijklmnop"
+    monkeypatch.setenv("REDLINE_NOTIFY__SECRET_KEY", key)
+    with Receiver() as rx:
+        added = json.loads(
+            redline(tmp_path, "notify", "add", "hook", rx.url, "--json", check=True).stdout
+        )
+        rx.secret = added["secret"]
+        db = sqlite3.connect(tmp_path / "data" / "redline.sqlite3")
+        raw = db.execute("SELECT destination, secret FROM subscriptions").fetchone()
+        db.close()
+        assert all(v.startswith("fernet:") for v in raw) and rx.url not in "".join(raw)
+        test = redline(tmp_path, "notify", "test", "hook", check=True)
+        assert test.stdout.strip() == "hook: delivered (HTTP 200)" and rx.received[0].verified
+        shown = redline(tmp_path, "config", "show", check=True).stdout
+        as_json = redline(tmp_path, "config", "show", "--json", check=True).stdout
+        assert key not in shown + as_json
+        assert json.loads(as_json)["settings"]["notify.secret_key"]["value"] == "****"
+        monkeypatch.delenv("REDLINE_NOTIFY__SECRET_KEY")
+        (listed,) = json.loads(redline(tmp_path, "notify", "list", "--json", check=True).stdout)
+        assert listed["destination"].startswith("(encrypted: ") and listed["encrypted"]
+        failing = redline(tmp_path, "notify", "test", "hook")
+        assert failing.returncode == 1 and "no notify.secret_key" in failing.stdout
+        assert len(rx.received) == 1

@@ -35,6 +35,7 @@ class Site:
     def __init__(self) -> None:
         self.requests = 0
         self.edits: dict[int, str] = {}
+        self.box = BOX
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         self.requests += 1
@@ -50,7 +51,7 @@ class Site:
             other = ELSEWHERE[self.requests % len(ELSEWHERE)]
             rotating = f'<p><b>Also read</b> <a href="/elsewhere/{self.requests}">{other}</a></p>'
             html = "".join(f"<p>{p}</p>" for p in paras[:2]) + rotating
-            html += f"<div class='box'><p>{BOX}</p></div>"
+            html += f"<div class='box'><p>{self.box}</p></div>"
             html += "".join(f"<p>{p}</p>" for p in paras[2:])
             status, body = (
                 200,
@@ -136,3 +137,31 @@ def test_sources_file_vetoes_and_pins(store: Store, site: tuple[Site, str]) -> N
             assert BOX in text  # vetoed: never learned away
     a0 = store.find_article(f"{base}/a0.html")
     assert a0 is not None and story(0)[3] not in store.versions(a0.id)[0].text  # pinned
+
+
+def test_a_learned_box_s_place_catches_its_next_words(store: Store, site: tuple[Site, str]) -> None:
+    """The template box is learned by its text; where it sits becomes a slot rule, so when the
+    site puts a new promotion in the box, that is furniture too, and no version."""
+    s, base = site
+    crawler = setup(store, base, 4)
+    for _ in range(3):
+        asyncio.run(crawler.run_once(all_live=True))
+    src = store.get_source("daily")
+    assert src is not None
+    slots = [r for r in store.furniture_rules(src.id, 3) if r.kind is RuleKind.SLOT]
+    assert [r.key for r in slots] == ["article>div.box>p"] and slots[0].sample == BOX
+    s.box = "Win a weekend for two in the mountains: enter our reader competition today."
+    again = asyncio.run(crawler.run_once(all_live=True))
+    assert again.new_versions == 0, again.line()
+    art = store.find_article(f"{base}/a1.html")
+    assert art is not None and len(store.versions(art.id)) == 1
+    slot = next(r for r in store.furniture_rules(src.id, 3) if r.kind is RuleKind.SLOT)
+    assert slot.fired >= 4
+    # a real edit next to it is still a version, without the box
+    s.edits[1] = (
+        "Story 1: the council voted on Wednesday to reject the budget after a day of debate."
+    )
+    asyncio.run(crawler.run_once(all_live=True))
+    versions = store.versions(art.id)
+    assert len(versions) == 2 and "reject the budget" in versions[1].text
+    assert s.box not in versions[1].text

@@ -224,3 +224,57 @@ def test_wordpress_more_marker_does_not_cost_its_paragraph() -> None:
     # part of a WordPress post; body extraction took the marker for a 'read more' widget
     html = page().replace(f"<p>{BODY[2]}", f'<p><span id="more-265087"></span>{BODY[2]}')
     assert extract(html, URL).paragraphs == tuple(BODY)
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        # wired.com's entry header (an author link and a <time>), with more words than links
+        "<ul class='entry-header'><li class='author'>By <a rel='author' href='/author/mlopez/'>"
+        "Maria Lopez</a> for the metro desk</li><li><time datetime='2014-12-22T12:03'>12.22.14"
+        "</time> updated at 12:03 pm Eastern</li></ul>",
+        # a relative time that changes on every fetch
+        "<div class='meta'><span>Updated</span> <time datetime='2014-12-22'>5 minutes ago</time></div>",
+    ],
+)
+def test_dateline_and_byline_blocks_are_fields_not_body(inside: str) -> None:
+    ext = extract(page(inside=inside), URL)
+    assert ext.paragraphs == tuple(BODY)
+    assert DropReason.METADATA in {d.reason for d in ext.dropped}
+
+
+def test_a_sentence_mentioning_a_date_stays() -> None:
+    body = [
+        *BODY[:2],
+        "The first vote on the plan is set for <time datetime='2015-01-06'>January 6</time>, "
+        "when the council meets again after the holiday recess to settle the budget.",
+        *BODY[2:],
+    ]
+    ext = extract(page(body=body), URL)
+    assert any(p.startswith("The first vote on the plan") for p in ext.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # reuters.com: share buttons are spans with onclick, not links; words no phrase list knows
+        "<div class='module shareLinks horizontal'><ul><li><span onclick='x()'>Gadsden politics</span>"
+        "</li><li><span onclick='y()'>Lakers approach</span></li></ul></div>",
+        # a tag list without a label and without links
+        "<dl class='keywords'><dd class='tag'>gwyneth paltrow</dd><dd class='tag'>brad pitt</dd></dl>",
+    ],
+)
+def test_share_and_tag_boxes_go_by_their_class_whatever_their_words(box: str) -> None:
+    ext = extract(page(inside=box), URL)
+    assert ext.paragraphs == tuple(BODY)
+    assert DropReason.BOX_NAME in {d.reason for d in ext.dropped}
+
+
+def test_an_embedded_social_post_is_not_a_share_box() -> None:
+    post = (
+        "<blockquote class='social-embed twitter-tweet'><p>The new routes are a disgrace to "
+        "the eastern suburbs and everyone who waited for them, the association said tonight.</p>"
+        "</blockquote>"
+    )
+    ext = extract(page(inside=post), URL)
+    assert any(p.startswith("The new routes are a disgrace") for p in ext.paragraphs)

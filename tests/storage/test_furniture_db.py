@@ -77,7 +77,7 @@ def test_a_block_becomes_a_rule_in_enough_articles(store: Store) -> None:
                 url=art.url,
                 outcome="unchanged",
                 furniture=FurnitureUpdate(
-                    source_id=src.id, fired=((RuleKind.TEXT, BOX), (RuleKind.TEASER, teaser))
+                    source_id=src.id, fired=((RuleKind.TEXT, BOX, 1), (RuleKind.TEASER, teaser, 1))
                 ),
             )
         )

@@ -278,7 +278,7 @@ def test_source_page_lists_furniture_rules_with_counts(fresh: Web) -> None:
                 url=art.url,
                 outcome="unchanged",
                 furniture=FurnitureUpdate(
-                    source_id=src.id, rotating=(box,), fired=((RuleKind.ROTATING, box),)
+                    source_id=src.id, rotating=(box,), fired=((RuleKind.ROTATING, box, 1),)
                 ),
             )
         )

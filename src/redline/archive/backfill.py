@@ -30,7 +30,7 @@ from redline import __version__
 from redline.archive.warc import exchange_records
 from redline.diff import compare
 from redline.errors import ExtractionError, FetchError
-from redline.extract import extract
+from redline.extract import Extraction, extract
 from redline.extract.decode import decode_html
 from redline.fetch.result import exchange_of
 from redline.settings import USER_AGENT, ArchiveSettings
@@ -106,8 +106,10 @@ class WaybackClient:
         self._slots = asyncio.Semaphore(self.settings.backfill_concurrency)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": USER_AGENT.replace("Redline/", "Redline-backfill/")},
-            timeout=httpx.Timeout(self.settings.timeout), follow_redirects=False, trust_env=False,
-        )  # fmt: skip
+            timeout=httpx.Timeout(self.settings.timeout),
+            follow_redirects=False,
+            trust_env=False,
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -193,9 +195,7 @@ class _Found:
     warc: tuple[WarcRecordData, ...]
 
 
-async def _fetch(
-    client: WaybackClient, store: Store, row: CdxRow, stats: BackfillStats
-) -> _Found | None:
+async def _fetch(client: WaybackClient, row: CdxRow, stats: BackfillStats) -> _Found | None:
     url = client.raw_url(row)
     resp = await client.get(url)
     stats.fetched += 1
@@ -224,38 +224,101 @@ async def _fetch(
     except ExtractionError as exc:
         stats.skip(f"not an article ({exc.reason})")
         return None
-    version = NewVersion(
-        title=ext.title, byline=ext.byline, published=ext.published, modified=ext.modified,
-        text="\n\n".join(ext.paragraphs), content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
-        extractor=ext.method, extractor_version=__version__, raw_html=body,
-    )  # fmt: skip
-    warc = tuple(exchange_records(exchange_of(resp), body, store.payload_held))
-    return _Found(row, when, version, warc)
+    warc = tuple(exchange_records(exchange_of(resp), body))
+    return _Found(row, when, memento_version(ext, body), warc)
+
+
+def memento_version(ext: Extraction, raw: bytes) -> NewVersion:
+    """The version a memento's extraction makes (what the checker would store for that page)."""
+    return NewVersion(
+        title=ext.title,
+        byline=ext.byline,
+        published=ext.published,
+        modified=ext.modified,
+        text="\n\n".join(ext.paragraphs),
+        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
+        extractor=ext.method,
+        extractor_version=__version__,
+        raw_html=raw,
+    )
 
 
 async def backfill_article(
-    store: Store, client: WaybackClient, article: ArticleRow, *, since: datetime | None = None,
-    until: datetime | None = None, progress: Callable[[str, int], None] | None = None,
-) -> BackfillStats:  # fmt: skip
-    """Insert the article's distinct archived versions older than every version held."""
+    store: Store,
+    client: WaybackClient,
+    article: ArticleRow,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> BackfillStats:
+    """Insert the article's distinct archived versions older than every version held.
+
+    Version numbers never change, so only what is older than the earliest version held can
+    become a version (numbered 0, -1 ... below it); captures dated within the history held (a
+    first backfill narrowed by ``--to``, tracking paused) are listed and counted, not inserted.
+    A later run with an earlier ``since`` extends the history further back."""
     stats = BackfillStats()
     earliest = store.earliest_version(article.id)
     limit = earliest[1] if earliest else None
-    if limit is not None and (until is None or until > limit):
-        until = limit
+    held = store.memento_times(article.id)
     rows: dict[tuple[str, str], CdxRow] = {}
     for variant in store.article_variants(article.id):
         for r in await client.cdx(variant, since, until):
             rows.setdefault((r.timestamp, r.original), r)
     ordered = sorted(rows.values(), key=lambda r: r.timestamp)
     stats.seen = len(ordered)
+    todo = plan_fetches(ordered, limit, held, stats)
     if progress:
-        progress("seen", len(ordered))
+        progress("todo", len(todo))
+
+    async def one(r: CdxRow) -> _Found | None:
+        try:
+            return await _fetch(client, r, stats)
+        finally:
+            if progress:
+                progress("fetched", 1)
+
+    found = [f for f in await asyncio.gather(*(one(r) for r in todo)) if f is not None]
+    kept = distinct_versions(found, limit, earliest[2] if earliest else None, stats)
+    items = []
+    for i, f in enumerate(kept):
+        change = (
+            as_new_change(compare(as_doc(kept[i - 1].version), as_doc(f.version))) if i else None
+        )
+        items.append(
+            ArchiveVersion(
+                version=f.version,
+                memento_url=client.memento_url(f.row),
+                memento_datetime=f.when,
+                final_url=f.row.original,
+                change=change,
+                warc=f.warc,
+            )
+        )
+    successor = None
+    if items and earliest is not None:
+        first = store.version(article.id, earliest[0])
+        successor = as_new_change(compare(as_doc(kept[-1].version), as_doc(first)))
+    store.insert_archive_versions(
+        article.id, items, successor, expected_first=earliest[0] if earliest else None
+    )
+    stats.kept = len(items)
+    return stats
+
+
+def plan_fetches(
+    ordered: list[CdxRow], limit: datetime | None, held: set[datetime], stats: BackfillStats
+) -> list[CdxRow]:
+    """The CDX rows worth fetching (oldest first); why the others are not, counted in
+    ``stats``. Pure: rows at or after the earliest version held cannot become versions."""
     todo: list[CdxRow] = []
     last_digest = None
     for r in ordered:
-        if limit is not None and r.when >= limit:
-            stats.skip("not older than the versions held")
+        if r.when in held:
+            stats.skip("already held")
+        elif limit is not None and r.when >= limit:
+            stats.skip("within the history held")
         elif r.status.startswith("3"):
             stats.skip("redirect")
         elif r.status != "200":
@@ -266,42 +329,23 @@ async def backfill_article(
             todo.append(r)
         if r.status == "200":
             last_digest = r.digest
+    return todo
 
-    async def one(r: CdxRow) -> _Found | None:
-        try:
-            return await _fetch(client, store, r, stats)
-        finally:
-            if progress:
-                progress("fetched", 1)
 
-    found = [f for f in await asyncio.gather(*(one(r) for r in todo)) if f is not None]
-    found.sort(key=lambda f: f.when)
+def distinct_versions(
+    found: list[_Found], limit: datetime | None, earliest_hash: str | None, stats: BackfillStats
+) -> list[_Found]:
+    """The fetched mementos that are versions: older than every version held, each differing
+    from the one before it and the newest from the earliest version held (never a duplicate)."""
     kept: list[_Found] = []
-    for f in found:
+    for f in sorted(found, key=lambda f: f.when):
         if limit is not None and f.when >= limit:
-            stats.skip("not older than the versions held")
+            stats.skip("within the history held")
         elif kept and kept[-1].version.content_hash == f.version.content_hash:
             stats.skip("same article text")
         else:
             kept.append(f)
-    if kept and earliest is not None and kept[-1].version.content_hash == earliest[2]:
+    if kept and earliest_hash is not None and kept[-1].version.content_hash == earliest_hash:
         kept.pop()
         stats.skip("same as the earliest version held")
-    items = []
-    for i, f in enumerate(kept):
-        change = (
-            as_new_change(compare(as_doc(kept[i - 1].version), as_doc(f.version))) if i else None
-        )
-        items.append(
-            ArchiveVersion(
-                version=f.version, memento_url=client.memento_url(f.row), memento_datetime=f.when,
-                final_url=f.row.original, change=change, warc=f.warc,
-            )
-        )  # fmt: skip
-    successor = None
-    if items and earliest is not None:
-        first = store.version(article.id, earliest[0])
-        successor = as_new_change(compare(as_doc(kept[-1].version), as_doc(first)))
-    store.insert_archive_versions(article.id, items, successor)
-    stats.kept = len(items)
-    return stats
+    return kept

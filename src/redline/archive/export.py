@@ -11,7 +11,6 @@ import hashlib
 import heapq
 import io
 import json
-import shutil
 import tempfile
 import uuid
 import zipfile
@@ -59,20 +58,25 @@ def _cdxj(r: StoredRecord, offset: int, length: int, filename: str) -> str:
         key = r.target_uri
     fields = {
         "url": r.target_uri,
-        "mime": "warc/revisit" if r.record_type == RecordType.REVISIT else (r.content_type or "unk").split(";")[0].strip(),
+        "mime": "warc/revisit"
+        if r.record_type == RecordType.REVISIT
+        else (r.content_type or "unk").split(";")[0].strip(),
         "status": str(r.http_status or ""),
         "digest": r.payload_digest or "",
         "length": str(length),
         "offset": str(offset),
         "filename": filename,
-    }  # fmt: skip
+    }
     return f"{key} {_ts(r.warc_date)} {json.dumps(fields, ensure_ascii=False)}\n"
 
 
 def write_warc(
-    store: Store, f: ArchiveFilter, out: IO[bytes], progress: Progress | None = None,
+    store: Store,
+    f: ArchiveFilter,
+    out: IO[bytes],
+    progress: Progress | None = None,
     on_page: Callable[[StoredRecord, int, int], None] | None = None,
-) -> ExportStats:  # fmt: skip
+) -> ExportStats:
     """Write every record the filter covers to ``out`` as one .warc.gz; ``on_page`` gets each
     response/revisit record with its offset and length (for the CDXJ index and pages.jsonl)."""
     stats = ExportStats()
@@ -91,6 +95,18 @@ def write_warc(
         if progress is not None:
             progress(1)
     stats.bytes = offset
+    return stats
+
+
+def write_warc_file(
+    store: Store, f: ArchiveFilter, out_path: Path, progress: Progress | None = None
+) -> ExportStats:
+    """``write_warc`` to a file, written as ``NAME.part`` and renamed when complete (like the
+    WACZ), so an interrupted export never leaves a truncated file under the asked name."""
+    part = out_path.with_name(out_path.name + ".part")
+    with part.open("wb") as fh:
+        stats = write_warc(store, f, fh, progress)
+    part.replace(out_path)
     return stats
 
 
@@ -128,10 +144,13 @@ def _copy_hashed(src: IO[bytes], dst: IO[bytes]) -> tuple[str, int]:
 
 
 def write_wacz(
-    store: Store, f: ArchiveFilter, out_path: Path, progress: Progress | None = None,
+    store: Store,
+    f: ArchiveFilter,
+    out_path: Path,
+    progress: Progress | None = None,
     title: str = "Redline export",
-) -> ExportStats:  # fmt: skip
-    """A WACZ 1.1 package: archive/data.warc.gz, indexes/index.cdxj, pages/pages.jsonl,
+) -> ExportStats:
+    """A WACZ 1.1 package: archive/data.warc.gz, indexes/index.cdx, pages/pages.jsonl,
     datapackage.json (SHA-256 of each file) and datapackage-digest.json."""
     with tempfile.TemporaryDirectory(prefix="redline-wacz-") as tmpdir:
         tmp = Path(tmpdir)
@@ -146,8 +165,11 @@ def write_wacz(
             def on_page(r: StoredRecord, offset: int, length: int) -> None:
                 index.add(_cdxj(r, offset, length, "data.warc.gz"))
                 if r.http_status is not None and 200 <= r.http_status < 300:
-                    page = {"id": uuid.uuid5(uuid.NAMESPACE_URL, r.record_id).hex,
-                            "url": r.target_uri, "ts": r.warc_date.astimezone(UTC).isoformat()}  # fmt: skip
+                    page = {
+                        "id": uuid.uuid5(uuid.NAMESPACE_URL, r.record_id).hex,
+                        "url": r.target_uri,
+                        "ts": r.warc_date.astimezone(UTC).isoformat(),
+                    }
                     pages.write(json.dumps(page, ensure_ascii=False) + "\n")
 
             stats = write_warc(store, f, warc, progress, on_page)
@@ -162,7 +184,7 @@ def write_wacz(
             ):
                 digest, size = _copy_hashed(src, dst)
             resources.append(("data.warc.gz", "archive/data.warc.gz", digest, size))
-            info = zipfile.ZipInfo("indexes/index.cdxj", _now_tuple())
+            info = zipfile.ZipInfo("indexes/index.cdx", _now_tuple())
             info.compress_type = zipfile.ZIP_DEFLATED
             h, n = hashlib.sha256(), 0
             with zf.open(info, "w", force_zip64=True) as dst:
@@ -171,7 +193,7 @@ def write_wacz(
                     h.update(b)
                     n += len(b)
                     dst.write(b)
-            resources.append(("index.cdxj", "indexes/index.cdxj", "sha256:" + h.hexdigest(), n))
+            resources.append(("index.cdx", "indexes/index.cdx", "sha256:" + h.hexdigest(), n))
             info = zipfile.ZipInfo("pages/pages.jsonl", _now_tuple())
             info.compress_type = zipfile.ZIP_DEFLATED
             with pages_path.open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
@@ -195,7 +217,7 @@ def write_wacz(
                 "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
             }
             zf.writestr(_info("datapackage-digest.json"), json.dumps(digest_doc, indent=2))
-        shutil.move(tmp_zip, out_path)
+        tmp_zip.replace(out_path)  # same directory: an atomic rename
     return stats
 
 

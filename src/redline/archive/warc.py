@@ -10,7 +10,6 @@ so replay tools (pywb, ReplayWeb.page) do not try to decode the payload a second
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import UTC
 from enum import StrEnum
 
@@ -18,8 +17,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import BufferWARCWriter
 
 from redline.fetch.result import FetchResult, HttpExchange
-from redline.storage.archive_db import HeldPayload
-from redline.storage.records import WarcRecordData
+from redline.storage.records import HeldPayload, WarcRecordData
 
 _CRLF2 = b"\r\n\r\n"
 _REWRITTEN = {"content-encoding", "transfer-encoding", "content-length"}
@@ -57,69 +55,102 @@ def _split(writer: BufferWARCWriter, record: object, payload: bytes) -> bytes:
     return raw[: end - len(payload)]
 
 
-def exchange_records(
-    ex: HttpExchange, body: bytes, held: Callable[[str], HeldPayload | None] | None = None
-) -> list[WarcRecordData]:
-    """The request record and the response (or, when ``held`` knows its payload digest, the
-    revisit) record of one exchange. ``body`` is empty for redirect hops."""
+def exchange_records(ex: HttpExchange, body: bytes) -> list[WarcRecordData]:
+    """The request record and the response record of one exchange; ``body`` is empty for
+    redirect hops. A response with a body carries how to become a revisit record (same record
+    id, so the request's ``WARC-Concurrent-To`` still names it): storage picks one or the other
+    in the transaction that writes them (``archive_db.put_warc``)."""
     writer = BufferWARCWriter(gzip=False, warc_version="1.1")
     date = warc_date(ex)
     path = ex.url.split("://", 1)[-1]
     path = "/" + path.split("/", 1)[1] if "/" in path else "/"
-    req_http = StatusAndHeaders(f"{ex.method} {path} {ex.http_version}", list(ex.request_headers),
-                                protocol="", is_http_request=True)  # fmt: skip
+    req_http = StatusAndHeaders(
+        f"{ex.method} {path} {ex.http_version}",
+        list(ex.request_headers),
+        protocol="",
+        is_http_request=True,
+    )
     request = writer.create_warc_record(
-        ex.url, "request", payload=io.BytesIO(b""), length=0, http_headers=req_http,
+        ex.url,
+        "request",
+        payload=io.BytesIO(b""),
+        length=0,
+        http_headers=req_http,
         warc_headers_dict={"WARC-Date": date},
-    )  # fmt: skip
+    )
     resp_http = StatusAndHeaders(
         f"{ex.status} {ex.reason}".strip(),
         _response_headers(ex, len(body)),
         protocol=ex.http_version,
     )
     response = writer.create_warc_record(
-        ex.url, "response", payload=io.BytesIO(body), length=len(body), http_headers=resp_http,
+        ex.url,
+        "response",
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=resp_http,
         warc_headers_dict={"WARC-Date": date},
-    )  # fmt: skip
+    )
     digest = response.rec_headers.get_header("WARC-Payload-Digest")
     content_type = next((v for k, v in ex.response_headers if k.lower() == "content-type"), None)
-    original = held(digest) if held is not None and body else None
     resp_id = response.rec_headers.get_header("WARC-Record-ID")
-    if original is not None:
-        revisit = writer.create_revisit_record(
-            ex.url, digest, original.target_uri,
+
+    def revisit(original: HeldPayload) -> WarcRecordData:
+        """This response as a revisit of ``original``, the response already holding its payload."""
+        w = BufferWARCWriter(gzip=False, warc_version="1.1")
+        record = w.create_revisit_record(
+            ex.url,
+            digest,
+            original.target_uri,
             original.warc_date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            http_headers=resp_http, warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": original.record_id},
-        )  # fmt: skip
-        resp_id = revisit.rec_headers.get_header("WARC-Record-ID")
-        second = WarcRecordData(
-            record_id=resp_id, record_type=RecordType.REVISIT, target_uri=ex.url, warc_date=ex.at,
-            head=_split(writer, revisit, b""), http_status=ex.status, content_type=content_type,
+            http_headers=resp_http,
+            warc_headers_dict={
+                "WARC-Date": date,
+                "WARC-Record-ID": resp_id,
+                "WARC-Refers-To": original.record_id,
+            },
+        )
+        return WarcRecordData(
+            record_id=resp_id,
+            record_type=RecordType.REVISIT,
+            target_uri=ex.url,
+            warc_date=ex.at,
+            head=_split(w, record, b""),
+            http_status=ex.status,
+            content_type=content_type,
             payload_digest=digest,
-        )  # fmt: skip
-    else:
-        second = WarcRecordData(
-            record_id=resp_id, record_type=RecordType.RESPONSE, target_uri=ex.url, warc_date=ex.at,
-            head=_split(writer, response, body), payload=body, http_status=ex.status,
-            content_type=content_type, payload_digest=digest,
-        )  # fmt: skip
+        )
+
+    second = WarcRecordData(
+        record_id=resp_id,
+        record_type=RecordType.RESPONSE,
+        target_uri=ex.url,
+        warc_date=ex.at,
+        head=_split(writer, response, body),
+        payload=body,
+        http_status=ex.status,
+        content_type=content_type,
+        payload_digest=digest,
+        revisit=revisit if body else None,
+    )
     request.rec_headers.add_header("WARC-Concurrent-To", resp_id)
     first = WarcRecordData(
-        record_id=request.rec_headers.get_header("WARC-Record-ID"), record_type=RecordType.REQUEST,
-        target_uri=ex.url, warc_date=ex.at, head=_split(writer, request, b""),
-    )  # fmt: skip
+        record_id=request.rec_headers.get_header("WARC-Record-ID"),
+        record_type=RecordType.REQUEST,
+        target_uri=ex.url,
+        warc_date=ex.at,
+        head=_split(writer, request, b""),
+    )
     return [first, second]
 
 
-def capture_records(
-    fr: FetchResult, held: Callable[[str], HeldPayload | None] | None = None
-) -> tuple[WarcRecordData, ...]:
+def capture_records(fr: FetchResult) -> tuple[WarcRecordData, ...]:
     """Records of every hop of a fetch (redirects first, the final answer with its body last);
     empty when the fetcher did not report its exchanges."""
     out: list[WarcRecordData] = []
     for i, ex in enumerate(fr.exchanges):
         last = i == len(fr.exchanges) - 1
-        out += exchange_records(ex, fr.body if last else b"", held)
+        out += exchange_records(ex, fr.body if last else b"")
     return tuple(out)
 
 

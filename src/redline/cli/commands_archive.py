@@ -46,44 +46,58 @@ def _progress() -> Progress:
     return Progress(console=err, transient=True, disable=not err.is_terminal)
 
 
-@export_app.command("warc")
-def export_warc(
+def _export(
     ctx: typer.Context,
-    out_path: Annotated[Path, typer.Option("--out", help="The .warc.gz file to write.")],
-    source: SourceOpt = None, article: ArticleOpt = None, since: SinceOpt = None,
-) -> None:  # fmt: skip
-    """Write the stored WARC records (request, response, revisit) as one .warc.gz."""
-    from redline.archive.export import write_warc
+    kind: str,
+    out_path: Path,
+    source: str | None,
+    article: str | None,
+    since: str | None,
+) -> None:
+    """One export, WARC or WACZ: the filter, a progress bar, the summary line."""
+    from redline.archive.export import write_wacz, write_warc_file
 
+    write = write_wacz if kind == "wacz" else write_warc_file
     store: Store = ctx.obj.store()
     f = _filter(store, source, article, since)
+    if not out_path.parent.is_dir():
+        raise ConfigError(f"--out: no directory {out_path.parent}: create it or write elsewhere")
+    if out_path.is_dir():
+        raise ConfigError(f"--out: {out_path} is a directory: give the file to write")
     total = store.count_warc_records(f)
-    part = out_path.with_name(out_path.name + ".part")
-    with _progress() as progress, part.open("wb") as fh:
-        task = progress.add_task("exporting records", total=total)
-        stats = write_warc(store, f, fh, lambda n: progress.advance(task, n))
-    part.replace(out_path)
-    out.print(
-        f"{out_path}: {stats.records:,} records, {stats.captures:,} captures, {stats.bytes:,} bytes"
-    )
+    try:
+        with _progress() as progress:
+            task = progress.add_task("exporting records", total=total)
+            stats = write(store, f, out_path, lambda n: progress.advance(task, n))
+    except OSError as exc:  # permissions, a full disk ...
+        raise ConfigError(f"--out: cannot write {out_path}: {exc.strerror or exc}") from exc
+    size = out_path.stat().st_size
+    out.print(f"{out_path}: {stats.records:,} records, {stats.captures:,} captures, {size:,} bytes")
 
 
-@export_app.command("wacz")
-def export_wacz(
-    ctx: typer.Context,
-    out_path: Annotated[Path, typer.Option("--out", help="The .wacz file to write.")],
-    source: SourceOpt = None, article: ArticleOpt = None, since: SinceOpt = None,
-) -> None:  # fmt: skip
-    """Write a WACZ 1.1 package (WARC, CDXJ index, pages.jsonl, datapackage.json)."""
-    from redline.archive.export import write_wacz
+OutOpt = Annotated[Path, typer.Option("--out", help="The file to write (.warc.gz or .wacz).")]
 
-    store: Store = ctx.obj.store()
-    f = _filter(store, source, article, since)
-    total = store.count_warc_records(f)
-    with _progress() as progress:
-        task = progress.add_task("exporting records", total=total)
-        stats = write_wacz(store, f, out_path, lambda n: progress.advance(task, n))
-    out.print(f"{out_path}: {stats.records:,} records, {stats.captures:,} captures")
+
+def _export_command(kind: str, doc: str) -> None:
+    def command(
+        ctx: typer.Context,
+        out_path: OutOpt,
+        source: SourceOpt = None,
+        article: ArticleOpt = None,
+        since: SinceOpt = None,
+    ) -> None:
+        _export(ctx, kind, out_path, source, article, since)
+
+    command.__doc__ = doc
+    export_app.command(kind)(command)
+
+
+_export_command(
+    "warc", "Write the stored WARC records (request, response, revisit) as one .warc.gz."
+)
+_export_command(
+    "wacz", "Write a WACZ 1.1 package (WARC, CDXJ index, pages.jsonl, datapackage.json)."
+)
 
 
 def verify(ctx: typer.Context, source: SourceOpt = None, article: ArticleOpt = None) -> None:
@@ -114,10 +128,17 @@ def backfill(
     ctx: typer.Context,
     url: Annotated[str | None, typer.Argument(help="Article URL (any variant).")] = None,
     source: SourceOpt = None,
-    archive: Annotated[str | None, typer.Option("--archive", help="Wayback-compatible archive base URL (default: the Internet Archive).")] = None,
-    from_: Annotated[str | None, typer.Option("--from", help="Only mementos from this date on.")] = None,
+    archive: Annotated[
+        str | None,
+        typer.Option(
+            "--archive", help="Wayback-compatible archive base URL (default: the Internet Archive)."
+        ),
+    ] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Only mementos from this date on.")
+    ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Only mementos up to this date.")] = None,
-) -> None:  # fmt: skip
+) -> None:
     """Add an article's versions from before tracking began, from a web archive."""
     from redline.archive.backfill import BackfillStats, WaybackClient, backfill_article
 
@@ -145,7 +166,7 @@ def backfill(
                 task = progress.add_task("mementos", total=0)
 
                 def hook(kind: str, n: int) -> None:
-                    if kind == "seen":
+                    if kind == "todo":
                         progress.update(task, total=(progress.tasks[0].total or 0) + n)
                     else:
                         progress.advance(task, n)

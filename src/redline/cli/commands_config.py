@@ -14,6 +14,9 @@ from redline.cli.env import Env, out, print_json
 from redline.frontier.schedule import format_duration
 from redline.settings import flat, format_value
 
+SECRET = frozenset({"notify.secret_key"})  # shown as set or unset, never printed
+MASK = "****"
+
 config_app = typer.Typer(
     help="The settings in effect (defaults < config file < REDLINE_* env < flags).",
     no_args_is_help=True,
@@ -37,7 +40,9 @@ def show(
 ) -> None:
     """Print every setting, its value and where it came from (default, file, env, command line)."""
     env: Env = ctx.obj
-    values = flat(env.settings)
+    values = {
+        k: (MASK if k in SECRET and v is not None else v) for k, v in flat(env.settings).items()
+    }
     origins = env.loaded.origins
     if as_json:
         print_json(

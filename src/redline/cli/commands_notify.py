@@ -12,9 +12,7 @@ from rich.table import Table
 
 from redline.cli.env import Env, out, print_json
 from redline.errors import ConfigError
-from redline.frontier.urls import canonicalize_url
-from redline.notify.rules import DEFAULT_LEVEL, DestinationKind, Level, Rule, unknown_classes
-from redline.serialize import iso
+from redline.notify.rules import DEFAULT_LEVEL, Level, Rule
 from redline.settings import links_base
 
 notify_app = typer.Typer(
@@ -41,29 +39,37 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:  # fmt: skip
     """Subscribe a destination to changes; a webhook's signing secret is printed once."""
-    from redline.notify.send import check_destination, new_secret
+    from redline.notify.subscribe import SubscriptionSpec, shown_destination, subscribe
 
     env: Env = ctx.obj
-    store = env.store()
-    kind = check_destination(destination)
-    if bad := unknown_classes(class_ or []):
-        raise ConfigError(f"unknown change class(es): {', '.join(bad)} (see docs/diff.md)")
-    for s in source or []:
-        store.get_source(s)
-    rule = Rule(
-        sources=tuple(source or ()), articles=tuple(canonicalize_url(u) for u in article or ()),
-        url_pattern=url_pattern, min_level=min_level, classes=tuple(class_ or ()),
-        stealth_only=stealth_only, removals=removals,
-    )  # fmt: skip
-    secret = new_secret() if kind == DestinationKind.WEBHOOK else None
-    sub = store.add_subscription(
-        name, destination, rule, datetime.now(UTC), secret=secret, digest_minutes=digest
+    spec = SubscriptionSpec(
+        name=name,
+        destination=destination,
+        sources=tuple(source or ()),
+        articles=tuple(article or ()),
+        url_pattern=url_pattern,
+        min_level=min_level,
+        classes=tuple(class_ or ()),
+        stealth_only=stealth_only,
+        removals=removals,
+        digest_minutes=digest,
     )
+    sub, secret = subscribe(env.store(), spec, datetime.now(UTC))
     if as_json:
-        print_json({"name": sub.name, "destination": destination, "kind": str(kind),
-                    "rule": _rule(rule), "digest_minutes": digest, "secret": secret})  # fmt: skip
+        print_json(
+            {
+                "name": sub.name,
+                "destination": shown_destination(destination),
+                "kind": str(sub.kind),
+                "rule": _rule(sub.rule),
+                "digest_minutes": digest,
+                "secret": secret,
+            }
+        )
         return
-    out.print(f"subscription {name} added ({kind} → {destination})", markup=False)
+    out.print(
+        f"subscription {name} added ({sub.kind} → {shown_destination(destination)})", markup=False
+    )
     if secret:
         out.print(f"signing secret (shown once): {secret}", markup=False)
 
@@ -81,13 +87,11 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Subscriptions with their outbox counts; a failing destination says since when and why."""
-    rows = ctx.obj.store().subscription_health()
+    from redline.notify.shapes import describe_rule, subscription_json
+
+    rows = [subscription_json(r) for r in ctx.obj.store().subscription_health()]
     if as_json:
-        print_json([
-            {**r, "failing": r["failing_since"] is not None,
-             **{k: iso(r[k]) for k in ("created_at", "last_sent", "failing_since", "retry_at")}}
-            for r in rows
-        ])  # fmt: skip
+        print_json(rows)
         return
     if not rows:
         out.print("no subscriptions; add one with `redline notify add NAME DESTINATION`")
@@ -97,30 +101,15 @@ def list_(
     )
     for r in rows:
         state = (
-            f"[red]failing since {r['failing_since']:%Y-%m-%d %H:%M}: {escape(r['last_error'] or '')}[/]"
-            if r["failing_since"]
+            f"[red]failing since {r['failing_since'][:16].replace('T', ' ')}: {escape(r['last_error'] or '')}[/]"
+            if r["failing"]
             else "ok"
         )
         table.add_row(
-            escape(r["name"]), escape(r["destination"]), escape(_describe(r["rule"], r["digest_minutes"])),
+            escape(r["name"]), escape(r["destination"]), escape(describe_rule(r["rule"], r["digest_minutes"])),
             str(r["pending"]), str(r["delivered"]), str(r["failed"]), state,
         )  # fmt: skip
     out.print(table)
-
-
-def _describe(rule: dict[str, Any], digest: int | None) -> str:
-    parts = [f"≥{rule['min_level']}"]
-    for key, label in (("sources", "source"), ("articles", "article"), ("classes", "class")):
-        if rule.get(key):
-            parts.append(f"{label} {','.join(rule[key])}")
-    if rule.get("url_pattern"):
-        parts.append(f"url {rule['url_pattern']}")
-    if rule.get("stealth_only"):
-        parts.append("stealth only")
-    parts.append("removals" if rule.get("removals", True) else "no removals")
-    if digest:
-        parts.append(f"digest {digest} min")
-    return "; ".join(parts)
 
 
 @notify_app.command("remove")
@@ -155,31 +144,27 @@ def log_(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:  # fmt: skip
     """Deliveries, newest first: status, attempts, last error, and the change or event."""
+    from redline.notify.shapes import delivery_json
+
     store = ctx.obj.store()
     if name is not None:
         store.subscription(name)  # a clear error for an unknown name
-    rows = store.delivery_log(name, limit)
+    dest = {s.name: s.destination for s in store.subscriptions()}
+    rows = [delivery_json(r, dest.get(r.subscription, "")) for r in store.delivery_log(name, limit)]
     if as_json:
-        print_json([
-            {"id": r.id, "subscription": r.subscription, "message_id": r.message_id, "type": r.kind,
-             "article_id": r.article_id, "change_id": r.version_id, "event_id": r.event_id,
-             "status": r.status, "attempts": r.attempts, "last_error": r.last_error,
-             "last_status": r.last_status, "created_at": iso(r.created_at),
-             "next_attempt": iso(r.next_attempt), "delivered_at": iso(r.delivered_at)}
-            for r in rows
-        ])  # fmt: skip
+        print_json(rows)
         return
     table = Table("id", "subscription", "type", "of", "status", "attempts", "last error", box=None)
     for r in rows:
-        of = f"change {r.version_id}" if r.version_id is not None else f"event {r.event_id}"
+        of = f"change {r['change_id']}" if r["change_id"] is not None else f"event {r['event_id']}"
         table.add_row(
-            str(r.id),
-            escape(r.subscription),
-            r.kind,
+            str(r["id"]),
+            escape(r["subscription"]),
+            r["type"],
             of,
-            r.status,
-            str(r.attempts),
-            escape(r.last_error or ""),
+            r["status"],
+            str(r["attempts"]),
+            escape(r["last_error"] or ""),
         )
     out.print(table)
 

@@ -125,12 +125,13 @@ def diff(
 
     store = ctx.obj.store()
     a = store.require_article(url)
-    if a.version_count < 2 and (from_ is None or to is None):
-        raise ConfigError(f"{a.url} has {a.version_count} version(s): nothing to compare yet")
-    new_n = a.version_count if to is None else to
+    first, last = store.version_span(a.id) or (1, 0)  # first < 1: backfilled versions
+    if last - first < 1:
+        raise ConfigError(f"{a.url} has {last - first + 1} version(s): nothing to compare yet")
+    new_n = last if to is None else to
     old_n = new_n - 1 if from_ is None else from_
-    if not (1 <= old_n <= a.version_count and 1 <= new_n <= a.version_count):
-        raise ConfigError(f"version numbers must be between 1 and {a.version_count}")
+    if not (first <= old_n <= last and first <= new_n <= last):
+        raise ConfigError(f"version numbers must be between {first} and {last}")
     if old_n >= new_n:
         raise ConfigError(f"--from ({old_n}) must be an older version than --to ({new_n})")
     old, new = store.version(a.id, old_n), store.version(a.id, new_n)

@@ -48,7 +48,7 @@ def serve(
     store = env.store()
     sock = bind(host, port)  # a taken port is a one-line error before anything else
     out.print(f"Redline web UI: {_url(host, port)}  (API docs at /api/docs) — Ctrl-C to stop")
-    serve_socket(store, sock, host, port, web)
+    serve_socket(store, sock, host, port, web, env.settings.notify)
     out.print("stopped")
 
 
@@ -69,9 +69,9 @@ def run(
     host, port = web.host, web.port
     store = env.store()
     if web.workers > 1:
-        stop_web = start_processes(store, host, port, web)
+        stop_web = start_processes(store, host, port, web, env.settings.notify)
     else:
-        stop_web = start_in_thread(store, host, port, web)
+        stop_web = start_in_thread(store, host, port, web, env.settings.notify)
     out.print(f"Redline web UI: {_url(host, port)}  — crawling until Ctrl-C")
     crawler = Crawler(store, env.settings)
 

@@ -59,6 +59,7 @@ class Env:
             if self.database_url is None:  # only the default SQLite database lives in the data dir
                 prepare_data_dir(self.data_dir)
             self._store = Store.open(self.url)
+            self._store.notify_key = self.settings.notify.secret_key
         return self._store
 
     def close(self) -> None:

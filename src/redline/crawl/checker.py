@@ -33,6 +33,7 @@ from redline.frontier.urls import identity_key
 from redline.furniture import RuleKind, template_blocks
 from redline.furniture.compare import Body, OnlyFurniture, only_furniture, without_learned
 from redline.furniture.policy import Block
+from redline.furniture.slots import new_slots
 from redline.settings import CrawlSettings, ExtractSettings, FurnitureSettings
 from redline.sources.model import SourceConfig
 from redline.storage import (
@@ -162,7 +163,7 @@ def _warc(ctx: CheckContext, fr: FetchResult) -> tuple[WarcRecordData, ...]:
     """The WARC records of a capture worth keeping as evidence (docs/archive.md)."""
     if not ctx.settings.record_warc:
         return ()
-    return capture_records(fr, ctx.store.payload_held)
+    return capture_records(fr)
 
 
 def _record(
@@ -366,7 +367,9 @@ def _judge_content(
     furnished: OnlyFurniture | None = None
     if verdict.outcome == "new_version" and latest is not None:
         furnished = _only_furniture(ctx, article, latest, ext, rules, html)
-    furniture = _learning(ctx, article, ext, fired, furnished, first=latest is None)
+    furniture = _learning(
+        ctx, article, ext, fired, furnished, first=latest is None, html=html, rules=rules
+    )
     events: list[tuple[str, str | None]] = []
     if restored and verdict.outcome != "suspect":
         events.append(("restored", f"HTTP {fr.status} after {article.status}"))
@@ -502,6 +505,8 @@ def _fired(ext: Extraction, learned: Learned | None) -> tuple[tuple[RuleKind, Bl
         key = furniture_key(d.text)
         if d.reason is DropReason.LEARNED_TEXT and key in learned.texts:
             out.append((learned.texts[key], Block(key, d.text[:500])))
+        elif d.reason is DropReason.LEARNED_SLOT and d.rule:
+            out.append((RuleKind.SLOT, Block(d.rule, d.text[:500])))
         elif d.reason is DropReason.TEASER_TITLE:
             title = teaser_match(key, learned.titles)
             if title is not None:
@@ -517,18 +522,34 @@ def _learning(
     same: OnlyFurniture | None,
     *,
     first: bool,
+    html: str | None = None,
+    rules: ExtractRules | None = None,
 ) -> FurnitureUpdate | None:
     """What this capture teaches about its source (written with it): the blocks of a first
-    version (template evidence), rotating blocks, and which rules fired."""
+    version (template evidence), rotating blocks, the template slots where template or
+    rotating blocks sat, and which rules fired."""
     if article.source_id is None:
         return None
     learn = ctx.furniture.learn
     policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
+    rotating = same.rotating if same and learn else ()
+    slots: tuple[Block, ...] = ()
+    if learn and html:
+        furniture = [b.sample for k, b in fired if k in (RuleKind.TEXT, RuleKind.ROTATING)]
+        furniture += [b.sample for b in rotating]
+        if furniture:
+            slots = new_slots(html, furniture, rules.slots if rules else frozenset())
+    counted = (
+        ctx.learned.tally(article.source_id, fired)
+        if ctx.learned
+        else tuple((kind, block, 1) for kind, block in fired)
+    )
     return FurnitureUpdate(
         source_id=article.source_id,
         first_blocks=template_blocks(ext.paragraphs, policy) if learn and first else (),
-        rotating=same.rotating if same and learn else (),
-        fired=fired,
+        rotating=rotating,
+        slots=slots,
+        fired=counted,
         min_articles=ctx.furniture.min_articles,
     )
 

@@ -317,8 +317,16 @@ class Crawler:
             await self.check_due(
                 fetcher, source=source, all_live=all_live, progress=progress, summary=summary
             )
+        self._flush_fired()
         summary.seconds = time.monotonic() - t0
         return summary
+
+    def _flush_fired(self) -> None:
+        """Write the learned rules' fired tallies this worker still holds."""
+        try:
+            self.learned.flush(self.store, self.clock())
+        except StorageError as exc:  # counters only: never fail a round or a stop for them
+            log.warning("fired counters not written: %s", exc)
 
     async def run_forever(
         self, stop: asyncio.Event, *, source: str | None = None,
@@ -368,6 +376,7 @@ class Crawler:
                 await beat
             with contextlib.suppress(StorageError):
                 self._heartbeat(started)
+            self._flush_fired()
 
     async def _check_loop(
         self, fetcher: Fetcher, source: str | None, stop: asyncio.Event,

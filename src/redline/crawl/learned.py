@@ -2,6 +2,9 @@
 
 Learned rules and the source's headlines are read from storage once and kept per worker for
 ``FurnitureSettings.refresh_every`` seconds; what this worker learns itself applies at once.
+How often each rule fired is tallied here and written at most once per ``refresh_every`` per
+source (with a check, or by ``flush``): a template box fires on every check of its source, and
+one counter row bumped by every check of every worker would serialise them.
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from redline.extract import ExtractRules
 from redline.extract.furniture import furniture_key
-from redline.furniture import FurniturePolicy, RuleKind, active_texts, usable_titles
+from redline.furniture import Block, FurniturePolicy, RuleKind, active_texts, usable_titles
 from redline.settings import FurnitureSettings
 from redline.sources.model import SourceConfig
 from redline.storage import Store
@@ -30,10 +34,19 @@ def furniture_policy(settings: FurnitureSettings) -> FurniturePolicy:
 
 @dataclass(frozen=True)
 class Learned:
-    """What applies to one source: block keys dropped (with their rule kind) and headlines."""
+    """What applies to one source: block keys dropped (with their rule kind: text, rotating or
+    slot, whose key is a tag/class path) and headlines."""
 
     texts: dict[str, RuleKind] = field(default_factory=dict)
     titles: frozenset[str] = frozenset()
+
+    @property
+    def slots(self) -> frozenset[str]:
+        return frozenset(k for k, kind in self.texts.items() if kind is RuleKind.SLOT)
+
+    @property
+    def block_texts(self) -> frozenset[str]:
+        return frozenset(k for k, kind in self.texts.items() if kind is not RuleKind.SLOT)
 
 
 def rules_for(
@@ -55,8 +68,9 @@ def rules_for(
         body=r.get("body"),
         drop=(*(r.get("drop") or ()), *source.exclude_selectors),
         keep=source.keep_selectors,
-        furniture_texts=frozenset(learned.texts) if learned else frozenset(),
+        furniture_texts=learned.block_texts if learned else frozenset(),
         teaser_titles=titles,
+        slots=learned.slots if learned else frozenset(),
     )
     return None if rules == ExtractRules() else rules
 
@@ -80,6 +94,8 @@ class LearnedCache:
         self.policy = furniture_policy(settings)
         self._clock = clock
         self._entries: dict[int, _Entry] = {}
+        self._tally: dict[int, dict[tuple[RuleKind, str], tuple[Block, int]]] = {}
+        self._written: dict[int, float] = {}  # per source: when its tally was last handed out
 
     def get(self, store: Store, source: SourceConfig, source_id: int) -> Learned:
         entry = self._entries.get(source_id)
@@ -104,6 +120,31 @@ class LearnedCache:
         self, rows: list[tuple[RuleKind, str, int]], source: SourceConfig
     ) -> dict[str, RuleKind]:
         return active_texts(rows, self.policy, veto=source.furniture_veto, pin=source.furniture_pin)
+
+    def tally(
+        self, source_id: int, fired: tuple[tuple[RuleKind, Block], ...]
+    ) -> tuple[tuple[RuleKind, Block, int], ...]:
+        """Count this check's fired rules; the source's whole tally when it is due for writing
+        (the first time, then every ``refresh_every`` seconds), else nothing yet."""
+        counts = self._tally.setdefault(source_id, {})
+        for kind, block in fired:
+            _, n = counts.get((kind, block.key), (block, 0))
+            counts[(kind, block.key)] = (block, n + 1)
+        now = self._clock()
+        last = self._written.get(source_id)
+        if not counts or (last is not None and now - last < self.settings.refresh_every):
+            return ()
+        self._written[source_id] = now
+        return self._take(source_id)
+
+    def _take(self, source_id: int) -> tuple[tuple[RuleKind, Block, int], ...]:
+        counts = self._tally.pop(source_id, {})
+        return tuple((kind, block, n) for (kind, _), (block, n) in counts.items())
+
+    def flush(self, store: Store, now: datetime) -> None:
+        """Write every source's tally not written yet (a round's end, a worker's stop)."""
+        for source_id in list(self._tally):
+            store.count_fired(source_id, self._take(source_id), now)
 
     def add_title(self, source_id: int, title: str | None) -> None:
         """A headline this worker just stored: a teaser of it is recognised from now on."""

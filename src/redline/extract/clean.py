@@ -5,9 +5,17 @@ block too). What it removes is recorded with its reason, so learning can count t
 
 - Exclude selectors of the source go first; keep selectors protect their elements (and the
   elements around them) from everything here.
+- Learned template slots of the source (``rules.slots``, extract/slots.py): whatever sits
+  where known furniture sat, whatever its words; never a block longer than a box, and never a
+  slot that holds more than a few elements of this page.
 - Link-dense blocks: a block whose text is mostly the text of links to other pages (teaser
   lists, 'Read more: …' lines, hover cards, follow and tag boxes). The budget of text that is
   not a link is absolute, so no container of the article itself can qualify.
+- Dateline and byline lines: a short block holding a ``<time>`` or an author link ('By Jane
+  Doe | 12.22.14 | 12:03 pm'). They are fields (byline, dates), and their text changes with
+  relative times ('5 minutes ago') and page furniture; the metadata reads them elsewhere.
+- Share and tag boxes by their class or id ('shareLinks', 'entry-tags', 'keywords'): their
+  buttons are often not links at all ('Tweet this' on a span), so link density misses them.
 - Empty marker elements that body extraction mistakes for 'read more' widgets go.
 - A stray <table> holding prose (CMS output wraps article paragraphs in one) is rewritten as
   plain blocks; body extraction skips tables, and would lose that text.
@@ -15,6 +23,7 @@ block too). What it removes is recorded with its reason, so learning can count t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -24,6 +33,7 @@ from redline.errors import ExtractionError
 from redline.extract.body import paragraphs_of
 from redline.extract.model import Dropped, DropReason, ExtractRules
 from redline.extract.normalize import normalize_text
+from redline.extract.slots import MAX_IN_PAGE, slot_nodes, slot_of
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "title"}
 _BLOCKS = {
@@ -61,6 +71,23 @@ _SENTENCE_END = (".", "!", "?", "”", '"', "。", "»")
 SHORT_REST = 40  # characters of non-link text a link line may carry ('Read more: ', a date)
 LIST_REST = 200  # ... and a list of three or more links (dates, bylines, a short blurb)
 MIN_PROSE_WORDS = 12  # a table cell this long (and not links) is article text
+SLOT_WORDS = 80  # longest block a learned slot may drop (furniture.max_block_words)
+META_WORDS = 20  # longest dateline/byline block ('By … | date | time | Permalink')
+_META_MARKERS = 'time, [rel~="author"], [itemprop~="author"], a[href*="/author/"]'
+BOX_WORDS = 40  # longest share or tag box
+# class/id words of share and tag boxes ('social' is not one: embedded posts are article text)
+_BOX_WORDS = {
+    "share",
+    "sharing",
+    "sharebar",
+    "sharetools",
+    "bookmarking",
+    "tag",
+    "tags",
+    "keywords",
+}
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # 'shareLinks' -> share, Links
+_META_BLOCKS = {"p", "li", "ul", "ol", "div", "span", "header", "dl", "dd", "dt", "section"}
 
 
 @dataclass
@@ -179,6 +206,81 @@ def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> 
     return out
 
 
+def _in_slots(
+    root: LexborNode, slots: frozenset[str], protect: set[int]
+) -> list[tuple[LexborNode, str]]:
+    """The elements in learned slots (with their slot), unless the slot now holds more than a
+    box would."""
+    by_slot: dict[str, list[LexborNode]] = {}
+    for node in slot_nodes(root, slots):
+        by_slot.setdefault(slot_of(node) or "", []).append(node)
+    out: list[tuple[LexborNode, str]] = []
+    for slot, group in by_slot.items():
+        if len(group) > MAX_IN_PAGE:
+            continue
+        for node in group:
+            words = len(node.text(deep=True, separator=" ").split())
+            if node.mem_id not in protect and words <= SLOT_WORDS:
+                out.append((node, slot))
+    ids = {n.mem_id for n, _ in out}
+    return [(n, s) for n, s in out if not any(a.mem_id in ids for a in _ancestors(n))]
+
+
+def metadata_blocks(root: LexborNode, protect: set[int]) -> list[LexborNode]:
+    """The outermost short blocks around a ``<time>`` or an author link: datelines and bylines.
+
+    A block ending like a sentence is text that mentions a date ('The vote is on <time>…'),
+    unless it is as short as a dateline."""
+    out: list[LexborNode] = []
+    taken: set[int] = set()
+    for marker in root.css(_META_MARKERS):
+        best = None
+        node: LexborNode | None = marker
+        while node is not None and node.mem_id != root.mem_id:
+            if node.mem_id in protect:
+                break
+            if node.tag in _META_BLOCKS:
+                text = node.text(deep=True, separator=" ").strip()
+                n = len(text.split())
+                if n > META_WORDS or (n > 8 and text.endswith(_SENTENCE_END)):
+                    break
+                best = node
+            node = node.parent
+        if best is not None and best.mem_id not in taken:
+            out.append(best)
+            taken.add(best.mem_id)
+    return [n for n in out if not any(a.mem_id in taken for a in _ancestors(n))]
+
+
+def _box_words(node: LexborNode) -> set[str]:
+    names = " ".join(node.attributes.get(a) or "" for a in ("class", "id"))
+    return {w.lower() for w in _CLASS_WORD.findall(names)} & _BOX_WORDS
+
+
+def share_and_tag_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]:
+    """The outermost short blocks named as share or tag boxes by their class or id."""
+    out: list[LexborNode] = []
+    taken: set[int] = set()
+    for node in root.traverse():
+        if node.tag not in _BLOCKS or node.mem_id in protect or not _box_words(node):
+            continue
+        if any(a.mem_id in taken for a in _ancestors(node)):
+            continue
+        if len(node.text(deep=True, separator=" ").split()) <= BOX_WORDS:
+            out.append(node)
+            taken.add(node.mem_id)
+    return out
+
+
+def _ancestors(node: LexborNode) -> list[LexborNode]:
+    out = []
+    parent = node.parent
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parent
+    return out
+
+
 def _open_tables(root: LexborNode) -> None:
     """Tables whose cells hold prose become blocks, one per cell, in reading order."""
     for table in reversed(list(root.css("table"))):  # inner tables first
@@ -242,10 +344,25 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
                 parent = parent.parent
     root = tree.body or tree.root
     if root is not None:
+        for node, slot in _in_slots(root, rules.slots if rules else frozenset(), protect):
+            text = normalize_text(node.text(deep=True, separator=" "))
+            if text:
+                dropped.append(Dropped(text, DropReason.LEARNED_SLOT, slot))
+            node.decompose()
         for node in link_dense_blocks(root, page_url(tree, url), protect):
             text = normalize_text(node.text(deep=True, separator=" "))
             if text:
                 dropped.append(Dropped(text, DropReason.LINK_DENSE))
+            node.decompose()
+        for node in share_and_tag_boxes(root, protect):
+            text = normalize_text(node.text(deep=True, separator=" "))
+            if text:
+                dropped.append(Dropped(text, DropReason.BOX_NAME))
+            node.decompose()
+        for node in metadata_blocks(root, protect):
+            text = normalize_text(node.text(deep=True, separator=" "))
+            if text:
+                dropped.append(Dropped(text, DropReason.METADATA))
             node.decompose()
         _open_tables(root)
         # empty markers ('<span id="more-265087"></span>', WordPress's "read more" anchor) make

@@ -15,7 +15,8 @@ class ExtractRules:
     `drop` (sources file `exclude_selectors`) and `keep` (`keep_selectors`) are CSS selectors:
     dropped elements never reach the body, kept ones are never taken for furniture.
     `furniture_texts` and `teaser_titles` hold `furniture_key()`s: block texts known to be this
-    source's template furniture, and the headlines of its other tracked articles.
+    source's template furniture, and the headlines of its other tracked articles. `slots` are
+    the template places (tag/class paths) where such furniture was seen.
     """
 
     title: str | None = None
@@ -25,6 +26,7 @@ class ExtractRules:
     keep: tuple[str, ...] = ()
     furniture_texts: frozenset[str] = frozenset()
     teaser_titles: frozenset[str] = frozenset()
+    slots: frozenset[str] = frozenset()  # learned template slots (extract/slots.py)
 
 
 class DropReason(StrEnum):
@@ -34,15 +36,19 @@ class DropReason(StrEnum):
     LINK_DENSE = "link_dense"  # mostly links to other pages of the site
     TEASER_LABEL = "teaser_label"  # 'Read more: …', '[Related: …]', 'Leia também …'
     BOILERPLATE_PHRASE = "boilerplate_phrase"  # follow/subscribe/share/comments/credit lines
+    LEARNED_SLOT = "learned_slot"  # sits where the source's known furniture sat
     LEARNED_TEXT = "learned_text"  # in the source's learned (or pinned) furniture_texts
     TEASER_TITLE = "teaser_title"  # the headline of another tracked article of the source
     BYLINE = "byline"  # a 'By …' line: the byline is a field, not body text
+    BOX_NAME = "box_name"  # a share or tag box, by its class or id
+    METADATA = "metadata"  # a dateline or byline block (a <time> or an author link in it)
 
 
 @dataclass(frozen=True)
 class Dropped:
     text: str
     reason: DropReason
+    rule: str = ""  # the learned slot that dropped it (LEARNED_SLOT), so it is counted
 
 
 @dataclass(frozen=True)

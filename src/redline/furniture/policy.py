@@ -23,6 +23,7 @@ class RuleKind(StrEnum):
     TEASER = "teaser"  # the headline of another article of the source, maybe after a label
     SELECTOR = "selector"  # a CSS selector from the sources file (exclude_selectors)
     ROTATING = "rotating"  # a block seen changing between two fetches of one unchanged article
+    SLOT = "slot"  # a template place (tag/class path) where template or rotating blocks sat
 
 
 @dataclass(frozen=True)
@@ -134,14 +135,17 @@ def active_texts(
     veto: Iterable[str] = (),
     pin: Iterable[str] = (),
 ) -> dict[str, RuleKind]:
-    """The block keys extraction drops, with the kind of rule behind each: learned template
-    blocks seen in enough articles, rotating blocks, and the operator's pins; vetoed keys never."""
-    vetoed = {furniture_key(v) for v in veto}
+    """The rules extraction applies, with the kind behind each: learned template blocks seen in
+    enough articles, rotating blocks, template slots (keyed by their path), and the operator's
+    pins; vetoed keys (a block's text, or a slot's path as shown) never."""
+    vetoed = {furniture_key(v) for v in veto} | {v.strip() for v in veto}
     out: dict[str, RuleKind] = {}
     for kind, key, articles in rows:
         if key in vetoed:
             continue
-        if kind is RuleKind.ROTATING or (kind is RuleKind.TEXT and is_template(articles, policy)):
+        if kind in (RuleKind.ROTATING, RuleKind.SLOT) or (
+            kind is RuleKind.TEXT and is_template(articles, policy)
+        ):
             out[key] = kind
     for p in pin:
         out[furniture_key(p)] = RuleKind.TEXT

@@ -16,11 +16,12 @@ import logging
 import os
 import socket
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from redline.errors import RedlineError
+from redline.errors import RedlineError, StorageError
 from redline.notify import payload
 from redline.notify.cards import CardData, render_card
 from redline.notify.rules import DestinationKind, ItemKind, Subscription
@@ -30,6 +31,9 @@ from redline.storage import Store
 from redline.storage.records import DeliveryRow, NotifyItem
 
 log = logging.getLogger(__name__)
+
+
+SETTLE_QUEUE = 1000
 
 
 def _utcnow() -> datetime:
@@ -77,6 +81,10 @@ class Deliverer:
         self.summary = DeliverySummary()
         self._subs: dict[int, Subscription] = {}
         self._senders: Senders | None = None
+        # Outcomes the database did not take (it was away): written when it is back, oldest
+        # first, so a restart neither resends what arrived nor parks rows until their lease
+        # runs out. Bounded: past the cap, the oldest fall back to lease expiry.
+        self._unsettled: deque[Callable[[], None]] = deque(maxlen=SETTLE_QUEUE)
 
     # ---- loops ---------------------------------------------------------------------------
 
@@ -87,7 +95,8 @@ class Deliverer:
         stopping = asyncio.ensure_future(stop.wait())
         try:
             while not stop.is_set():
-                self._start_due(tasks)
+                if self._settle_pending():
+                    self._start_due(tasks)
                 waiting: set[asyncio.Future[object]] = {stopping, *tasks.values()}  # type: ignore[arg-type]
                 await asyncio.wait(
                     waiting, timeout=self.settings.poll_every, return_when=asyncio.FIRST_COMPLETED
@@ -108,7 +117,8 @@ class Deliverer:
         tasks: dict[int, asyncio.Task[None]] = {}
         try:
             while True:
-                self._start_due(tasks)
+                if self._settle_pending():
+                    self._start_due(tasks)
                 if not tasks:
                     break
                 left = None if deadline is None else deadline - time.monotonic()
@@ -121,8 +131,32 @@ class Deliverer:
         finally:
             for task in tasks.values():
                 task.cancel()
+            self._settle_pending()
             await self._close()
         return self.summary
+
+    def _settle(self, write: Callable[[], None]) -> None:
+        """Write an outcome now, or (database away) queue it for when it is back and raise."""
+        try:
+            write()
+        except StorageError:
+            self._unsettled.append(write)
+            raise
+
+    def _settle_pending(self) -> bool:
+        """Write the queued outcomes, oldest first; False while the database is still away."""
+        while self._unsettled:
+            try:
+                self._unsettled[0]()
+            except StorageError as exc:
+                log.warning(
+                    "notify: database still away (%s); %d outcome(s) queued",
+                    exc,
+                    len(self._unsettled),
+                )
+                return False
+            self._unsettled.popleft()
+        return True
 
     def _start_due(self, tasks: dict[int, asyncio.Task[None]]) -> None:
         try:
@@ -170,13 +204,28 @@ class Deliverer:
         )
         if not rows:
             return
+        open_ids = {r.id for r in rows}  # claimed and not yet settled
+        try:
+            await self._batch(sub, rows, open_ids)
+        except StorageError:
+            # The database went away mid-batch: what was sent is queued as delivered (by
+            # ``_settle``); the rest is given back when it returns, not when the lease ends.
+            if open_ids:
+                left, worker = sorted(open_ids), self.worker
+                self._unsettled.append(
+                    lambda: self.store.release_deliveries(left, worker, self.clock())
+                )
+            raise
+
+    async def _batch(self, sub: Subscription, rows: list[DeliveryRow], open_ids: set[int]) -> None:
+        sid, now = sub.id, self.clock()
         items = self.store.notify_items(rows)
         vanished = [r.id for r in rows if r.id not in items]  # its article was forgotten
         if vanished:
-            self.store.delivered(vanished, sid, now, None)
+            self._mark(vanished, sid, now, None, open_ids)
         rows = [r for r in rows if r.id in items]
         if sub.digest_minutes:
-            await self._digest(sub, rows, items)
+            await self._digest(sub, rows, items, open_ids)
             return
         # Sends go out ``parallel`` at a time and each group is marked in one transaction: a
         # crash between sending and marking means a redelivery (same id), never a loss.
@@ -197,17 +246,29 @@ class Deliverer:
             done = [r.id for r, res in zip(group, results, strict=True) if res.ok]
             if done:
                 status = next(res.status for res in results if res.ok)
-                self.store.delivered(done, sid, self.clock(), status)
                 self.summary.sent += len(done)
                 self.summary.messages += len(done)
+                self._mark(done, sid, self.clock(), status, open_ids)
             failed = [(r, res) for r, res in zip(group, results, strict=True) if not res.ok]
             if failed:
                 worst = max((res for _, res in failed), key=lambda res: res.retry_after or 0)
                 self._failed(sub, [r for r, _ in failed], rows[i + step :], worst)
+                open_ids.clear()
                 return
 
+    def _mark(
+        self, ids: list[int], sid: int, at: datetime, status: int | None, open_ids: set[int]
+    ) -> None:
+        """Rows that arrived: marked delivered now, or as soon as the database is back."""
+        open_ids.difference_update(ids)
+        self._settle(lambda: self.store.delivered(ids, sid, at, status))
+
     async def _digest(
-        self, sub: Subscription, rows: list[DeliveryRow], items: dict[int, NotifyItem]
+        self,
+        sub: Subscription,
+        rows: list[DeliveryRow],
+        items: dict[int, NotifyItem],
+        open_ids: set[int],
     ) -> None:
         """At most one message per ``digest_minutes``; a message's rows are fixed (``batch``)
         before it is sent, so a redelivery repeats exactly that message."""
@@ -222,6 +283,7 @@ class Deliverer:
             last = self.store.subscription_last_sent(sub.id)
             if last is not None and last + window > now:
                 self.store.release_deliveries([r.id for r in rows], self.worker, last + window)
+                open_ids.clear()
                 return
             send, batch = rows, f"msg_{sub.id}_digest_{rows[0].id}"
             self.store.set_batch([r.id for r in send], batch, self.worker)
@@ -230,12 +292,14 @@ class Deliverer:
         result = await self.senders.send(sub, msg)
         if not result.ok:
             self._failed(sub, send, rest, result)
+            open_ids.clear()
             return
         done = self.clock()
-        self.store.delivered([r.id for r in send], sub.id, done, result.status)
-        self.store.release_deliveries([r.id for r in rest], self.worker, done + window)
         self.summary.sent += len(send)
         self.summary.messages += 1
+        self._mark([r.id for r in send], sub.id, done, result.status, open_ids)
+        self.store.release_deliveries([r.id for r in rest], self.worker, done + window)
+        open_ids.clear()
 
     def _failed(
         self,

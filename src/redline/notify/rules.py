@@ -136,7 +136,10 @@ class Subscription:
     rule: Rule
     digest_minutes: int | None = None
     secret: str | None = field(default=None, repr=False)
+    unreadable: str | None = None  # why its stored credentials cannot be opened here
 
     @property
     def kind(self) -> DestinationKind:
+        if self.unreadable:  # the destination is sealed; only webhooks have a secret
+            return DestinationKind.WEBHOOK if self.secret else DestinationKind.APPRISE
         return destination_kind(self.destination)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import secrets
 from base64 import b64encode
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -101,14 +102,23 @@ class Senders:
         await self._http.aclose()
 
     async def send(self, sub: Subscription, msg: Message) -> SendResult:
+        """Send; an error never carries the destination's password or tokens (it is stored,
+        listed and served)."""
+        from redline.notify.subscribe import redact
+
+        if sub.unreadable:
+            return SendResult(False, error=f"cannot send: the destination is {sub.unreadable}")
         try:
             if sub.kind == DestinationKind.WEBHOOK:
                 coro = self._webhook(sub, msg)
             else:
                 coro = self._apprise(sub, msg)
-            return await asyncio.wait_for(coro, self.timeout + 1)
+            result = await asyncio.wait_for(coro, self.timeout + 1)
         except TimeoutError:
             return SendResult(False, error=f"timed out after {self.timeout:g}s")
+        if result.error:
+            result = replace(result, error=redact(result.error, sub.destination))
+        return result
 
     async def _webhook(self, sub: Subscription, msg: Message) -> SendResult:
         from standardwebhooks import Webhook
@@ -156,5 +166,9 @@ def _apprise_send(destination: str, msg: Message, timeout: float) -> SendResult:
         ok = ap.notify(body=msg.text, title=msg.title, attach=attach)
     if ok:
         return SendResult(True)
-    lines = [line.strip() for line in logs.getvalue().splitlines() if line.strip()]
+    lines = [_LOG_PREFIX.sub("", line.strip()) for line in logs.getvalue().splitlines()]
+    lines = [line for line in lines if line]
     return SendResult(False, error=(lines[-1] if lines else "apprise reported a failure")[:300])
+
+
+_LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ - [A-Z]+ - ")  # apprise's own log format

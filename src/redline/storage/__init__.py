@@ -1,6 +1,6 @@
 """Storage: the one layer that owns SQLAlchemy. See ``store.Store``."""
 
-from redline.storage.archive_db import ArchiveFilter, HeldPayload, Provenance, StoredRecord
+from redline.storage.archive_db import ArchiveFilter, Provenance, StoredRecord
 from redline.storage.database import create_db_engine, default_database_url, migrate
 from redline.storage.records import (
     ArchiveVersion,
@@ -11,6 +11,7 @@ from redline.storage.records import (
     EventRow,
     FurnitureRuleRow,
     FurnitureUpdate,
+    HeldPayload,
     MovedMerge,
     NewVersion,
     RemovalKind,

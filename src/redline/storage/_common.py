@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, insert, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DBAPIError
 
@@ -87,3 +87,24 @@ def _source(row: Row[Any]) -> SourceRow:
 # An article row with its source's name: select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM).
 _ARTICLE_COLS = [*t.articles.c, t.sources.c.name.label("source_name")]
 _ARTICLE_FROM = t.articles.outerjoin(t.sources, t.articles.c.source_id == t.sources.c.id)
+
+
+def _put_change(
+    conn: Connection, article_id: int, version_id: int, at: datetime, c: ChangeRow
+) -> None:
+    """Insert the stored change that made a version (checks, rewrites and backfills)."""
+    conn.execute(
+        insert(t.changes).values(
+            version_id=version_id,
+            article_id=article_id,
+            created_at=at,
+            engine_version=c.engine_version,
+            level=c.level,
+            score=c.score,
+            classes=json.dumps(c.classes),
+            summary=c.summary,
+            stealth=c.stealth,
+            headline_changed="headline" in c.classes,
+            data=json.dumps(c.data),
+        )
+    )

@@ -8,19 +8,18 @@ recording a capture costs about one compressed head per record. See docs/archive
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import zstandard
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from redline.errors import ArticleNotFound, StorageError
 from redline.storage import schema as t
-from redline.storage._common import _Base
-from redline.storage.records import ArchiveVersion, ChangeRow, WarcRecordData
+from redline.storage._common import _Base, _put_change
+from redline.storage.records import ArchiveVersion, ChangeRow, HeldPayload, WarcRecordData
 
 _BATCH = 200  # records read per query: bounds memory by the batch, not by the export
 
@@ -42,15 +41,6 @@ class StoredRecord:
     payload_sha256: str | None
     head: bytes
     payload: bytes
-
-
-@dataclass(frozen=True)
-class HeldPayload:
-    """The first response record holding a payload: what a revisit record refers to."""
-
-    record_id: str
-    target_uri: str
-    warc_date: datetime
 
 
 @dataclass(frozen=True)
@@ -83,21 +73,72 @@ class ArchiveFilter:
     since: datetime | None = None
 
 
+_PAYLOAD_LOCKS = 7013  # advisory lock namespace of payload digests (PostgreSQL)
+
+
+def lock_payloads(conn: Connection, records: Sequence[WarcRecordData]) -> None:
+    """Serialise the writers of one payload: the first statement of a transaction that will
+    write response records. On PostgreSQL a transaction-scoped advisory lock per payload digest
+    (sorted, so two writers never wait on each other crosswise); a second writer of the same
+    payload waits for the first to commit and then sees its response (READ COMMITTED reads
+    afresh per statement). SQLite has one writer at a time, and ``held_payload`` runs after the
+    transaction's first write, so it needs nothing here."""
+    if conn.dialect.name != "postgresql":
+        return
+    for digest in sorted({r.payload_digest for r in records if r.revisit and r.payload_digest}):
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, hashtext(:d))"),
+            {"ns": _PAYLOAD_LOCKS, "d": digest},
+        )
+
+
+def held_payload(conn: Connection, payload_digest: str) -> HeldPayload | None:
+    """The response record already holding this payload, if any (what a revisit refers to)."""
+    w = t.warc_records
+    row = conn.execute(
+        select(w.c.record_id, w.c.target_uri, w.c.warc_date)
+        .where(w.c.payload_digest == payload_digest, w.c.record_type == "response")
+        .order_by(w.c.id)
+        .limit(1)
+    ).first()
+    return HeldPayload(row.record_id, row.target_uri, row.warc_date) if row else None
+
+
 def put_warc(
-    conn: Connection, records: Sequence[WarcRecordData], *, put_blob: Callable[[Connection, bytes], str],
-    compress: Callable[[bytes], bytes], article_id: int, capture_id: int | None, version_id: int | None,
-) -> None:  # fmt: skip
-    """Insert a capture's records in the caller's transaction (the capture's own)."""
+    conn: Connection,
+    records: Sequence[WarcRecordData],
+    *,
+    put_blob: Callable[[Connection, bytes], str],
+    compress: Callable[[bytes], bytes],
+    article_id: int,
+    capture_id: int | None,
+    version_id: int | None,
+) -> None:
+    """Insert a capture's records in the caller's transaction (the capture's own, which took
+    ``lock_payloads`` first and has written before this). A response whose payload is already
+    held is written as its revisit record instead: decided here, in the writing transaction."""
     for r in records:
+        if r.revisit is not None and r.payload_digest:
+            original = held_payload(conn, r.payload_digest)
+            if original is not None:
+                r = r.revisit(original)
         sha = put_blob(conn, r.payload) if r.payload is not None else None
         conn.execute(
             insert(t.warc_records).values(
-                article_id=article_id, capture_id=capture_id, version_id=version_id,
-                record_id=r.record_id, record_type=r.record_type, target_uri=r.target_uri,
-                warc_date=r.warc_date, http_status=r.http_status, content_type=r.content_type,
-                payload_digest=r.payload_digest, payload_sha256=sha, head=compress(r.head),
+                article_id=article_id,
+                capture_id=capture_id,
+                version_id=version_id,
+                record_id=r.record_id,
+                record_type=r.record_type,
+                target_uri=r.target_uri,
+                warc_date=r.warc_date,
+                http_status=r.http_status,
+                content_type=r.content_type,
+                payload_digest=r.payload_digest,
+                payload_sha256=sha,
+                head=compress(r.head),
             )
-        )  # fmt: skip
+        )
 
 
 class ArchiveMixin(_Base):
@@ -111,59 +152,42 @@ class ArchiveMixin(_Base):
         def _put_blob(self, conn: Connection, raw: bytes) -> str:
             """Store a raw page once per SHA-256 (``ChecksMixin``)."""
 
-    def payload_held(self, payload_digest: str) -> HeldPayload | None:
-        """The response record already holding this payload, if any (revisit records)."""
-        w = t.warc_records
-        with self._read() as conn:
-            row = conn.execute(
-                select(w.c.record_id, w.c.target_uri, w.c.warc_date)
-                .where(w.c.payload_digest == payload_digest, w.c.record_type == "response")
-                .order_by(w.c.id)
-                .limit(1)
-            ).first()
-        return HeldPayload(row.record_id, row.target_uri, row.warc_date) if row else None
-
-    def _filtered(self, q: Any, f: ArchiveFilter) -> Any:
-        w = t.warc_records
-        if f.article_id is not None:
-            q = q.where(w.c.article_id == f.article_id)
-        if f.source_id is not None:
-            q = q.where(
-                w.c.article_id.in_(
-                    select(t.articles.c.id).where(t.articles.c.source_id == f.source_id)
-                )
-            )
-        if f.since is not None:
-            q = q.where(w.c.warc_date >= f.since)
-        return q
-
     def count_warc_records(self, f: ArchiveFilter) -> int:
         w = t.warc_records
+        q = _records_in(select(func.count()).select_from(w), f)
         with self._read() as conn:
-            return int(
-                conn.execute(self._filtered(select(func.count()).select_from(w), f)).scalar_one()
-            )
+            return int(conn.execute(q).scalar_one())
 
-    def iter_warc_records(self, f: ArchiveFilter, batch: int = _BATCH) -> Iterator[StoredRecord]:
-        """Every record the filter covers, in id order, read ``batch`` at a time (keyset)."""
-        w = t.warc_records
+    def _keyset(
+        self,
+        query: Callable[[int], Any],
+        id_col: Any,
+        sha_of: Callable[[Any], str | None],
+        batch: int,
+    ) -> Iterator[tuple[list[Any], dict[str, bytes]]]:
+        """Rows of ``query(after)`` in id order, ``batch`` at a time (keyset pagination, a short
+        read per batch), each batch with the compressed blobs its rows name."""
         after = 0
         while True:
             with self._read() as conn:
-                rows = conn.execute(
-                    self._filtered(select(w).where(w.c.id > after), f).order_by(w.c.id).limit(batch)
-                ).all()
-                shas = {r.payload_sha256 for r in rows if r.payload_sha256}
-                blobs = dict(
-                    conn.execute(
-                        select(t.blobs.c.sha256, t.blobs.c.data).where(t.blobs.c.sha256.in_(shas))
-                    ).all()
-                ) if shas else {}  # fmt: skip
+                rows = list(conn.execute(query(after).order_by(id_col).limit(batch)).all())
+                blobs = _blobs(conn, {s for r in rows if (s := sha_of(r))})
             if not rows:
                 return
+            yield rows, blobs
+            after = rows[-1].id
+
+    def iter_warc_records(self, f: ArchiveFilter, batch: int = _BATCH) -> Iterator[StoredRecord]:
+        """Every record the filter covers, in id order, read ``batch`` at a time."""
+        w = t.warc_records
+        for rows, blobs in self._keyset(
+            lambda after: _records_in(select(w).where(w.c.id > after), f),
+            w.c.id,
+            lambda r: r.payload_sha256,
+            batch,
+        ):
             for r in rows:
                 yield self._stored(r, blobs)
-            after = rows[-1].id
 
     def _stored(self, r: Any, blobs: dict[str, bytes]) -> StoredRecord:
         payload = b""
@@ -172,11 +196,20 @@ class ArchiveMixin(_Base):
                 raise StorageError(f"WARC record {r.record_id} lost its payload {r.payload_sha256}")
             payload = self._zd.decompress(blobs[r.payload_sha256])
         return StoredRecord(
-            id=r.id, article_id=r.article_id, version_id=r.version_id, record_id=r.record_id,
-            record_type=r.record_type, target_uri=r.target_uri, warc_date=r.warc_date,
-            http_status=r.http_status, content_type=r.content_type, payload_digest=r.payload_digest,
-            payload_sha256=r.payload_sha256, head=self._zd.decompress(r.head), payload=payload,
-        )  # fmt: skip
+            id=r.id,
+            article_id=r.article_id,
+            version_id=r.version_id,
+            record_id=r.record_id,
+            record_type=r.record_type,
+            target_uri=r.target_uri,
+            warc_date=r.warc_date,
+            http_status=r.http_status,
+            content_type=r.content_type,
+            payload_digest=r.payload_digest,
+            payload_sha256=r.payload_sha256,
+            head=self._zd.decompress(r.head),
+            payload=payload,
+        )
 
     def version_records(self, version_id: int) -> list[StoredRecord]:
         """The response (or revisit) record of a version's capture, and the response a revisit
@@ -199,43 +232,26 @@ class ArchiveMixin(_Base):
                     .limit(1)
                 ).all()
                 rows = [*original, *rows]
-            shas = {r.payload_sha256 for r in rows if r.payload_sha256}
-            blobs = dict(
-                conn.execute(
-                    select(t.blobs.c.sha256, t.blobs.c.data).where(t.blobs.c.sha256.in_(shas))
-                ).all()
-            ) if shas else {}  # fmt: skip
+            blobs = _blobs(conn, {r.payload_sha256 for r in rows if r.payload_sha256})
         return [self._stored(r, blobs) for r in rows]
 
     def iter_version_blobs(self, f: ArchiveFilter, batch: int = _BATCH) -> Iterator[StoredBlob]:
         """The raw page of every version the filter covers (for ``redline verify``)."""
         v = t.versions
-        after = 0
-        while True:
-            q = select(v.c.id, v.c.raw_sha256).where(v.c.id > after, v.c.raw_sha256.is_not(None))
-            if f.article_id is not None:
-                q = q.where(v.c.article_id == f.article_id)
-            if f.source_id is not None:
-                q = q.where(
-                    v.c.article_id.in_(
-                        select(t.articles.c.id).where(t.articles.c.source_id == f.source_id)
-                    )
-                )
-            with self._read() as conn:
-                rows = conn.execute(q.order_by(v.c.id).limit(batch)).all()
-                shas = {r.raw_sha256 for r in rows}
-                blobs = dict(
-                    conn.execute(
-                        select(t.blobs.c.sha256, t.blobs.c.data).where(t.blobs.c.sha256.in_(shas))
-                    ).all()
-                ) if shas else {}  # fmt: skip
-            if not rows:
-                return
+        for rows, blobs in self._keyset(
+            lambda after: _in_scope(
+                select(v.c.id, v.c.raw_sha256).where(v.c.id > after, v.c.raw_sha256.is_not(None)),
+                v.c.article_id,
+                f,
+            ),
+            v.c.id,
+            lambda r: r.raw_sha256,
+            batch,
+        ):
             for r in rows:
                 data = blobs.get(r.raw_sha256)
                 raw = self._zd.decompress(data) if data is not None else b""
                 yield StoredBlob(sha256=r.raw_sha256, data=raw, version_id=r.id)
-            after = rows[-1].id
 
     def provenance(self, article_id: int) -> dict[int, Provenance]:
         """Where each version of an article comes from, keyed by version id."""
@@ -243,10 +259,15 @@ class ArchiveMixin(_Base):
         with self._read() as conn:
             versions = conn.execute(
                 select(
-                    v.c.id, v.c.captured_at, v.c.url, v.c.raw_sha256, v.c.origin, v.c.memento_url,
+                    v.c.id,
+                    v.c.captured_at,
+                    v.c.url,
+                    v.c.raw_sha256,
+                    v.c.origin,
+                    v.c.memento_url,
                     v.c.memento_datetime,
                 ).where(v.c.article_id == article_id)
-            ).all()  # fmt: skip
+            ).all()
             caps = {
                 r.version_id: r
                 for r in conn.execute(
@@ -283,23 +304,43 @@ class ArchiveMixin(_Base):
         return out
 
     def insert_archive_versions(
-        self, article_id: int, items: Sequence[ArchiveVersion], successor: ChangeRow | None
+        self,
+        article_id: int,
+        items: Sequence[ArchiveVersion],
+        successor: ChangeRow | None,
+        *,
+        expected_first: int | None,
     ) -> list[int]:
         """Insert backfilled versions (oldest first) before the earliest version held, numbered
         down from it (0, -1, ... before version 1): numbers of versions already held never
         change. ``successor`` is the change of that earliest version against the newest item.
-        One transaction; nothing is written if another backfill inserted first."""
+
+        One transaction, and a compare-and-set: the earliest version held must still be number
+        ``expected_first`` (None: no version), the one the caller planned against; otherwise
+        (another backfill, or a first check, wrote meanwhile) nothing is written."""
         if not items:
             return []
         v = t.versions
         ids: list[int] = []
         with self._tx() as conn:
+            lock_payloads(conn, [r for item in items for r in item.warc])
+            # the first write: takes the article's row (PostgreSQL) or the write lock (SQLite),
+            # so the earliest version read next cannot change before this commits
+            conn.execute(
+                update(t.articles)
+                .where(t.articles.c.id == article_id)
+                .values(version_count=t.articles.c.version_count)
+            )
             first = conn.execute(
                 select(v.c.id, v.c.number, v.c.captured_at)
                 .where(v.c.article_id == article_id)
                 .order_by(v.c.number)
                 .limit(1)
             ).first()
+            if (first.number if first is not None else None) != expected_first:
+                raise StorageError(
+                    "the article's history changed while backfilling it: run backfill again"
+                )
             if first is not None and items[-1].memento_datetime >= first.captured_at:
                 raise StorageError("backfilled versions must be older than every version held")
             top = first.number if first is not None else 1
@@ -308,26 +349,55 @@ class ArchiveMixin(_Base):
                 number = top - len(items) + i
                 sha = self._put_blob(conn, nv.raw_html) if nv.raw_html is not None else None
                 vid = conn.execute(
-                    insert(v).values(
-                        article_id=article_id, number=number, captured_at=item.memento_datetime,
-                        title=nv.title, byline=nv.byline, published=nv.published, modified=nv.modified,
-                        text=nv.text, content_hash=nv.content_hash, raw_sha256=sha, url=item.final_url,
-                        extractor=nv.extractor, extractor_version=nv.extractor_version,
-                        origin="archive", memento_url=item.memento_url,
+                    insert(v)
+                    .values(
+                        article_id=article_id,
+                        number=number,
+                        captured_at=item.memento_datetime,
+                        title=nv.title,
+                        byline=nv.byline,
+                        published=nv.published,
+                        modified=nv.modified,
+                        text=nv.text,
+                        content_hash=nv.content_hash,
+                        raw_sha256=sha,
+                        url=item.final_url,
+                        extractor=nv.extractor,
+                        extractor_version=nv.extractor_version,
+                        origin="archive",
+                        memento_url=item.memento_url,
                         memento_datetime=item.memento_datetime,
-                    ).returning(v.c.id)
-                ).scalar_one()  # fmt: skip
+                    )
+                    .returning(v.c.id)
+                ).scalar_one()
                 ids.append(vid)
                 if item.change is not None:
                     _put_change(conn, article_id, vid, item.memento_datetime, item.change)
                 put_warc(
-                    conn, item.warc, put_blob=self._put_blob, compress=self._zc.compress,
-                    article_id=article_id, capture_id=None, version_id=vid,
-                )  # fmt: skip
+                    conn,
+                    item.warc,
+                    put_blob=self._put_blob,
+                    compress=self._zc.compress,
+                    article_id=article_id,
+                    capture_id=None,
+                    version_id=vid,
+                )
             if first is not None and successor is not None:
                 conn.execute(delete(t.changes).where(t.changes.c.version_id == first.id))
                 _put_change(conn, article_id, first.id, first.captured_at, successor)
         return ids
+
+    def memento_times(self, article_id: int) -> set[datetime]:
+        """When each backfilled version of an article was archived (what a backfill holds)."""
+        v = t.versions
+        with self._read() as conn:
+            return set(
+                conn.execute(
+                    select(v.c.memento_datetime).where(
+                        v.c.article_id == article_id, v.c.origin == "archive"
+                    )
+                ).scalars()
+            )
 
     def earliest_version(self, article_id: int) -> tuple[int, datetime, str] | None:
         """(number, captured_at, content_hash) of the earliest version held, if any."""
@@ -355,14 +425,29 @@ class ArchiveMixin(_Base):
             return list(dict.fromkeys([url, *more]))
 
 
-def _put_change(
-    conn: Connection, article_id: int, version_id: int, at: datetime, c: ChangeRow
-) -> None:
-    conn.execute(
-        insert(t.changes).values(
-            version_id=version_id, article_id=article_id, created_at=at,
-            engine_version=c.engine_version, level=c.level, score=c.score,
-            classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
-            headline_changed="headline" in c.classes, data=json.dumps(c.data),
+def _in_scope(q: Any, article_col: Any, f: ArchiveFilter) -> Any:
+    """``q`` narrowed to the filter's article or source (``article_col`` names the article)."""
+    if f.article_id is not None:
+        q = q.where(article_col == f.article_id)
+    if f.source_id is not None:
+        q = q.where(
+            article_col.in_(select(t.articles.c.id).where(t.articles.c.source_id == f.source_id))
         )
-    )  # fmt: skip
+    return q
+
+
+def _records_in(q: Any, f: ArchiveFilter) -> Any:
+    """``q`` over ``warc_records`` narrowed to what the filter covers."""
+    q = _in_scope(q, t.warc_records.c.article_id, f)
+    return q.where(t.warc_records.c.warc_date >= f.since) if f.since is not None else q
+
+
+def _blobs(conn: Connection, shas: set[str]) -> dict[str, bytes]:
+    """The compressed blobs of these SHA-256s (one query)."""
+    if not shas:
+        return {}
+    b = t.blobs
+    return {
+        r.sha256: r.data
+        for r in conn.execute(select(b.c.sha256, b.c.data).where(b.c.sha256.in_(shas)))
+    }

@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from redline.errors import ArticleNotFound, RedlineError, StorageError
 from redline.storage import schema as t
-from redline.storage._common import _change, _storage_error, _version
-from redline.storage.archive_db import put_warc
+from redline.storage._common import _change, _put_change, _storage_error, _version
+from redline.storage.archive_db import lock_payloads, put_warc
 from redline.storage.furniture_db import FurnitureMixin
 from redline.storage.notify_db import REMOVALS, enqueue
 from redline.storage.records import (
@@ -100,6 +100,7 @@ class ChecksMixin(FurnitureMixin):
         version_id: int | None = None
         learned = False
         with self.engine.begin() as conn:
+            lock_payloads(conn, rec.warc)  # first: revisit or response is decided in put_warc
             always: dict[str, Any] = {"check_count": a.c.check_count + 1}
             if rec.version is not None:
                 expected = rec.expected_version_count or 0
@@ -125,15 +126,7 @@ class ChecksMixin(FurnitureMixin):
                     .returning(t.versions.c.id)
                 ).scalar_one()  # fmt: skip
                 if rec.change is not None:
-                    c = rec.change
-                    conn.execute(
-                        insert(t.changes).values(
-                            version_id=version_id, article_id=rec.article_id, created_at=rec.captured_at,
-                            engine_version=c.engine_version, level=c.level, score=c.score,
-                            classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
-                            headline_changed="headline" in c.classes, data=json.dumps(c.data),
-                        )
-                    )  # fmt: skip
+                    _put_change(conn, rec.article_id, version_id, rec.captured_at, rec.change)
                 # What belongs to the version goes with it, lease or not.
                 always["title"] = v.title
                 if rec.last_changed is not None:
@@ -219,6 +212,18 @@ class ChecksMixin(FurnitureMixin):
         if row is None:
             raise ArticleNotFound(f"article has no version {number}")
         return _version(row)
+
+    def version_span(self, article_id: int) -> tuple[int, int] | None:
+        """(lowest, highest) version number held: the lowest is below 1 once a backfill added
+        versions from a web archive (docs/archive.md)."""
+        v = t.versions
+        with self._read() as conn:
+            row = conn.execute(
+                select(func.min(v.c.number), func.max(v.c.number)).where(
+                    v.c.article_id == article_id
+                )
+            ).first()
+        return (int(row[0]), int(row[1])) if row is not None and row[0] is not None else None
 
     def latest_version(self, article_id: int) -> VersionRow | None:
         with self._read() as conn:
@@ -326,22 +331,7 @@ class ChecksMixin(FurnitureMixin):
                     )
                 )
                 if k.change is not None:
-                    ch = k.change
-                    conn.execute(
-                        insert(t.changes).values(
-                            version_id=k.version_id,
-                            article_id=rw.article_id,
-                            created_at=row.captured_at,
-                            engine_version=ch.engine_version,
-                            level=ch.level,
-                            score=ch.score,
-                            classes=json.dumps(ch.classes),
-                            summary=ch.summary,
-                            stealth=ch.stealth,
-                            headline_changed="headline" in ch.classes,
-                            data=json.dumps(ch.data),
-                        )
-                    )
+                    _put_change(conn, rw.article_id, k.version_id, row.captured_at, k.change)
             if rw.kept:
                 last = max(rw.kept, key=lambda k: k.number)
                 conn.execute(update(a).where(a.c.id == rw.article_id).values(title=last.title))

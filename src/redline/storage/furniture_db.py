@@ -79,21 +79,41 @@ class FurnitureMixin(_Base):
         for block in upd.rotating:
             n = self._upsert(conn, upd.source_id, RuleKind.ROTATING, block, now, articles=1)
             changed |= n == 1
+        for block in upd.slots:
+            n = self._upsert(conn, upd.source_id, RuleKind.SLOT, block, now, articles=1)
+            changed |= n == 1
+        self._count_fired(conn, upd.source_id, upd.fired, now)
+        return changed
+
+    def _count_fired(
+        self,
+        conn: Connection,
+        source_id: int,
+        fired: tuple[tuple[RuleKind, Block, int], ...],
+        now: datetime,
+    ) -> None:
         fr = t.furniture_rules
-        for kind, block in upd.fired:
+        for kind, block, times in sorted(fired, key=lambda f: (f[0], f[1].key)):  # lock order
             if kind is RuleKind.TEASER:
-                self._upsert(conn, upd.source_id, kind, block, now, fired=1)
+                self._upsert(conn, source_id, kind, block, now, fired=times)
             else:
                 conn.execute(
                     update(fr)
                     .where(
-                        fr.c.source_id == upd.source_id,
+                        fr.c.source_id == source_id,
                         fr.c.kind == str(kind),
                         fr.c.key_hash == _hash(block.key),
                     )
-                    .values(fired=fr.c.fired + 1, last_fired=now)
+                    .values(fired=fr.c.fired + times, last_fired=now)
                 )
-        return changed
+
+    def count_fired(
+        self, source_id: int, fired: tuple[tuple[RuleKind, Block, int], ...], now: datetime
+    ) -> None:
+        """Add a worker's tally of fired rules outside any check (when it stops or flushes)."""
+        if fired:
+            with self._tx() as conn:
+                self._count_fired(conn, source_id, fired, now)
 
     def _furniture_changed(self, source_id: int) -> None:
         self._furniture_gen[source_id] = self._furniture_gen.get(source_id, 0) + 1
@@ -101,15 +121,15 @@ class FurnitureMixin(_Base):
     def active_furniture(
         self, source_id: int, min_articles: int
     ) -> list[tuple[RuleKind, str, int]]:
-        """(kind, key, articles) of the rules extraction may apply: rotating blocks, and text
-        blocks seen in at least ``min_articles`` articles."""
+        """(kind, key, articles) of the rules extraction may apply: rotating blocks, template
+        slots, and text blocks seen in at least ``min_articles`` articles."""
         fr = t.furniture_rules
         with self._read() as conn:
             rows = conn.execute(
                 select(fr.c.kind, fr.c.key, fr.c.articles).where(
                     fr.c.source_id == source_id,
                     or_(
-                        fr.c.kind == str(RuleKind.ROTATING),
+                        fr.c.kind.in_([str(RuleKind.ROTATING), str(RuleKind.SLOT)]),
                         (fr.c.kind == str(RuleKind.TEXT)) & (fr.c.articles >= min_articles),
                     ),
                 )

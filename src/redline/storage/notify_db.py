@@ -28,6 +28,7 @@ from redline.notify.rules import (
     matches_change,
     matches_removal,
 )
+from redline.notify.sealing import Unreadable, is_sealed, seal, unseal
 from redline.storage import schema as t
 from redline.storage._common import _Base, _lease
 from redline.storage.records import ChangeRow, DeliveryRow, NotifyItem, StreamItem
@@ -36,15 +37,30 @@ PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 REMOVALS = frozenset(Removal)  # event kinds announced as removals
 
 
-def _subscription(r: Any) -> Subscription:
+def _subscription(r: Any, key: str | None) -> Subscription:
+    """A stored subscription with its credentials opened (``notify.secret_key``); one this
+    process cannot open comes back ``unreadable`` (the deliverer reports it, never guesses)."""
+    try:
+        destination, secret, unreadable = unseal(r.destination, key), unseal(r.secret, key), None
+    except Unreadable as exc:
+        destination, secret, unreadable = "", r.secret, str(exc)
     return Subscription(
         id=r.id,
         name=r.name,
-        destination=r.destination,
+        destination=destination or "",
         rule=Rule.from_json(r.rule),
         digest_minutes=r.digest_minutes,
-        secret=r.secret,
+        secret=secret,
+        unreadable=unreadable,
     )
+
+
+def _opened(r: Any, key: str | None) -> tuple[str, str | None]:
+    """(destination, None) of a stored row, or ("", why it cannot be opened here)."""
+    try:
+        return unseal(r.destination, key) or "", None
+    except Unreadable as exc:
+        return "", str(exc)
 
 
 def _delivery(r: Any, name: str = "") -> DeliveryRow:
@@ -74,7 +90,8 @@ def enqueue(
     announce_change = version_id is not None and change is not None and change.level != "none"
     if not announce_change and not removals:
         return 0
-    subs = [_subscription(r) for r in conn.execute(select(t.subscriptions)).all()]
+    s = t.subscriptions
+    subs = [(r.id, Rule.from_json(r.rule)) for r in conn.execute(select(s.c.id, s.c.rule)).all()]
     if not subs:
         return 0
     art = conn.execute(
@@ -83,25 +100,25 @@ def enqueue(
         .where(t.articles.c.id == article_id)
     ).one()
     rows: list[dict[str, Any]] = []
-    for sub in subs:
+    for sub_id, rule in subs:
         if (
             announce_change
             and change is not None
             and version_id is not None
             and matches_change(
-                sub.rule, source=art.name, url=art.url, level=change.level,
+                rule, source=art.name, url=art.url, level=change.level,
                 classes=change.classes, stealth=change.stealth,
             )
         ):  # fmt: skip
             rows.append(
-                {"subscription_id": sub.id, "kind": ItemKind.CHANGE, "version_id": version_id,
-                 "event_id": None, "message_id": message_id(sub.id, "change", version_id)}
+                {"subscription_id": sub_id, "kind": ItemKind.CHANGE, "version_id": version_id,
+                 "event_id": None, "message_id": message_id(sub_id, "change", version_id)}
             )  # fmt: skip
         for event_id, kind in removals:
-            if matches_removal(sub.rule, source=art.name, url=art.url, kind=kind):
+            if matches_removal(rule, source=art.name, url=art.url, kind=kind):
                 rows.append(
-                    {"subscription_id": sub.id, "kind": ItemKind.REMOVAL, "version_id": None,
-                     "event_id": event_id, "message_id": message_id(sub.id, "removal", event_id)}
+                    {"subscription_id": sub_id, "kind": ItemKind.REMOVAL, "version_id": None,
+                     "event_id": event_id, "message_id": message_id(sub_id, "removal", event_id)}
                 )  # fmt: skip
     if rows:
         conn.execute(
@@ -139,6 +156,8 @@ def _changes(conn: Connection, version_ids: Sequence[int]) -> dict[int, Any]:
 class NotifyMixin(_Base):
     """``Store``'s subscriptions, delivery outbox and change stream."""
 
+    notify_key: str | None = None  # notify.secret_key: seals credentials (notify/sealing.py)
+
     # ---- subscriptions -------------------------------------------------------------------
 
     def add_subscription(
@@ -157,8 +176,8 @@ class NotifyMixin(_Base):
                     insert(t.subscriptions)
                     .values(
                         name=name,
-                        destination=destination,
-                        secret=secret,
+                        destination=seal(destination, self.notify_key),
+                        secret=seal(secret, self.notify_key),
                         rule=rule.to_json(),
                         digest_minutes=digest_minutes,
                         created_at=now,
@@ -172,7 +191,7 @@ class NotifyMixin(_Base):
     def subscriptions(self) -> list[Subscription]:
         with self._read() as conn:
             rows = conn.execute(select(t.subscriptions).order_by(t.subscriptions.c.name)).all()
-        return [_subscription(r) for r in rows]
+        return [_subscription(r, self.notify_key) for r in rows]
 
     def subscription(self, name: str) -> Subscription:
         with self._read() as conn:
@@ -181,7 +200,7 @@ class NotifyMixin(_Base):
             ).first()
         if row is None:
             raise ConfigError(f"no subscription named {name!r}; see `redline notify list`")
-        return _subscription(row)
+        return _subscription(row, self.notify_key)
 
     def remove_subscription(self, name: str) -> bool:
         """Delete a subscription and its outbox (pending deliveries are dropped with it)."""
@@ -207,10 +226,14 @@ class NotifyMixin(_Base):
         by: dict[int, dict[str, int]] = {}
         for sid, status, n in counts:
             by.setdefault(sid, {})[status] = int(n)
+        opened = {r.id: _opened(r, self.notify_key) for r in subs}
         return [
             {
                 "name": r.name,
-                "destination": r.destination,
+                "destination": opened[r.id][0],
+                "unreadable": opened[r.id][1],
+                "kind": "webhook" if r.secret is not None else "apprise",
+                "encrypted": is_sealed(r.destination),
                 "rule": json.loads(r.rule),
                 "digest_minutes": r.digest_minutes,
                 "created_at": r.created_at,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -147,9 +148,23 @@ class ArchiveVersion:
 
 
 @dataclass(frozen=True)
+class HeldPayload:
+    """The first response record holding a payload: what a revisit record refers to."""
+
+    record_id: str
+    target_uri: str
+    warc_date: datetime
+
+
+@dataclass(frozen=True)
 class WarcRecordData:
     """One WARC record as built by ``redline.archive.warc``: ``head`` is the record up to its
-    payload (WARC headers, blank line, HTTP headers); the record is head + payload + CRLF CRLF."""
+    payload (WARC headers, blank line, HTTP headers); the record is head + payload + CRLF CRLF.
+
+    A response record carries ``revisit``, which builds the revisit record that replaces it
+    when a response with the same payload is already held. Storage decides that in the
+    transaction that writes the record (decide-then-apply), so two captures of one payload
+    written at the same moment never both become responses."""
 
     record_id: str
     record_type: str  # request | response | revisit
@@ -160,6 +175,9 @@ class WarcRecordData:
     http_status: int | None = None
     content_type: str | None = None
     payload_digest: str | None = None
+    revisit: Callable[[HeldPayload], WarcRecordData] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True)
@@ -194,12 +212,14 @@ class FurnitureUpdate:
     source_id: int
     first_blocks: tuple[Block, ...] = ()  # blocks of an article's first version (template evidence)
     rotating: tuple[Block, ...] = ()  # blocks seen rotating between two fetches
-    fired: tuple[tuple[RuleKind, Block], ...] = ()  # rules that dropped a block of this capture
+    slots: tuple[Block, ...] = ()  # template places of furniture seen in this capture (key: path)
+    # rules that dropped blocks, with how many times: a worker's tally since its last write
+    fired: tuple[tuple[RuleKind, Block, int], ...] = ()
     min_articles: int = 3  # FurnitureSettings.min_articles: when a text block becomes a rule
 
     @property
     def empty(self) -> bool:
-        return not (self.first_blocks or self.rotating or self.fired)
+        return not (self.first_blocks or self.rotating or self.slots or self.fired)
 
 
 @dataclass(frozen=True)

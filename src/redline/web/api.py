@@ -287,25 +287,23 @@ def version(request: Request, article_id: Id, number: Number) -> dict[str, Any]:
 )
 def diff(
     request: Request, article_id: Id,
-    from_: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID, description="Older version (default: to − 1)")] = None,
-    to: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Newer version (default: the latest)")] = None,
+    from_: Annotated[int | None, Query(alias="from", ge=-MAX_ID, le=MAX_ID, description="Older version (default: to − 1; 0, -1 ... are backfilled)")] = None,
+    to: Annotated[int | None, Query(ge=-MAX_ID, le=MAX_ID, description="Newer version (default: the latest)")] = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The full change between two versions: level, score, classes, summary, field changes
     (headline, byline, dates) with word tokens, and `items`, the sentence alignment in reading
     order of the newer version (op: equal, edited, added, removed, moved). Stored for
     neighbouring versions; computed on request for any other pair."""
     art = _article(request, article_id)
-    b = to if to is not None else art.version_count
+    store = store_of(request)
+    first, last = store.version_span(art.id) or (1, 0)
+    b = to if to is not None else last
     a = from_ if from_ is not None else b - 1
-    if a < 1 or b < 1:
-        raise bad_param(
-            "this article has fewer than two versions"
-            if art.version_count < 2
-            else "from and to must be at least 1"
-        )
+    if last - first < 1:
+        raise bad_param("this article has fewer than two versions")
     if a >= b:
         raise bad_param("from must be an older version than to")
-    dv = diff_view(store_of(request), art, a, b)
+    dv = diff_view(store, art, a, b)
     return {
         "article_id": art.id, "from": a, "to": b, "stored": dv.stored,
         "change": dv.result.to_dict(),

@@ -13,9 +13,10 @@ from fastapi.staticfiles import StaticFiles
 
 from redline import __version__
 from redline.diff import DIFF_CSS
-from redline.settings import WebSettings
+from redline.settings import NotifySettings, WebSettings
 from redline.storage import Store
-from redline.web import api, archive, errors, fastpath, feeds, manage, notify, pages
+from redline.web import api, archive, errors, fastpath, feeds, manage, pages
+from redline.web import notify as notify_pages
 from redline.web.middleware import WebMiddleware
 from redline.web.pagecache import PageCache
 from redline.web.templating import make_env
@@ -37,8 +38,13 @@ def _docs_assets() -> Path | None:
 
 
 def create_app(
-    store: Store, *, clock: Callable[[], datetime] = _utcnow, settings: WebSettings | None = None
+    store: Store,
+    *,
+    clock: Callable[[], datetime] = _utcnow,
+    settings: WebSettings | None = None,
+    notify: NotifySettings | None = None,
 ) -> FastAPI:
+    """The app; ``notify`` (timeout, base URL) is what an operator's test sends use."""
     app = FastAPI(
         title="Redline API",
         version=__version__,
@@ -53,6 +59,7 @@ def create_app(
     app.state.store = store
     app.state.clock = clock
     app.state.web = settings or WebSettings()
+    app.state.notify = notify or NotifySettings()
     app.state.env = make_env()
     app.state.pages = PageCache()  # renderings by validator and viewer (pagecache.py)
     app.state.fast = fastpath.new_cache()  # readers' pages by URL and data version
@@ -97,7 +104,7 @@ def create_app(
     app.include_router(feeds.router)
     app.include_router(pages.router)
     app.include_router(archive.router)
-    app.include_router(notify.router)
+    app.include_router(notify_pages.router)
     manage.install(app)  # operator sign-in and forms; `operator(request)` in templates
     app.add_api_route("/metrics", _metrics, include_in_schema=False)
     return app

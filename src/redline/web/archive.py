@@ -29,6 +29,9 @@ def version_warc(
     if not records:
         raise not_found(f"version {number} has no WARC record (captured before 0.2)")
     return Response(
-        one_version_warc(records), media_type="application/warc",
-        headers={"content-disposition": f'attachment; filename="redline-{art.id}-v{number}.warc.gz"'},
-    )  # fmt: skip
+        one_version_warc(records),
+        media_type="application/warc",
+        headers={
+            "content-disposition": f'attachment; filename="redline-{art.id}-v{number}.warc.gz"'
+        },
+    )

@@ -42,11 +42,13 @@ _MAX_FIELD = 20_000
 
 def install(app: FastAPI) -> None:
     """Add the operator routes, and let every template ask ``operator(request)``."""
-    from redline.web import manage_api
+    from redline.web import manage_api, manage_subscriptions, subscriptions_api
 
     app.state.env.globals["operator"] = operator_of
     app.include_router(router)
     app.include_router(manage_api.router)
+    app.include_router(manage_subscriptions.router)
+    app.include_router(subscriptions_api.router)
 
 
 # ---- signing in ---------------------------------------------------------------------------

@@ -38,7 +38,7 @@ _SOURCE_EXAMPLE = {
 }
 
 
-def _invalid(errors: dict[str, str]) -> JSONResponse:
+def invalid(errors: dict[str, str]) -> JSONResponse:
     message = "; ".join(errors.values())
     return JSONResponse(
         {"error": {"status": 422, "message": message, "fields": errors}}, status_code=422
@@ -71,14 +71,14 @@ def add_source(
     paused = d.pop("paused", False)
     errors = field_errors(d)
     if errors:
-        return _invalid(errors)
+        return invalid(errors)
     store = store_of(request)
     try:
         cfg = SourceConfig.from_dict(d)
     except ConfigError as exc:
-        return _invalid({"source": str(exc)})
+        return invalid({"source": str(exc)})
     if not cfg.has_discovery:
-        return _invalid({"feeds": "give at least one feed, sitemap or homepage"})
+        return invalid({"feeds": "give at least one feed, sitemap or homepage"})
     try:
         store.get_source(cfg.name)
     except SourceError:
@@ -102,18 +102,18 @@ def edit_source(
     row = _row(store, name)
     paused = d.pop("paused", None)
     if paused is not None and not isinstance(paused, bool):
-        return _invalid({"paused": "paused must be true or false"})
+        return invalid({"paused": "paused must be true or false"})
     if d.get("name", row.name) != row.name:
-        return _invalid({"name": "cannot change name: remove the source and add it again"})
+        return invalid({"name": "cannot change name: remove the source and add it again"})
     changes = {k: v for k, v in d.items() if k != "name"}
     errors = field_errors({"name": row.name, **changes})
     if errors:
-        return _invalid(errors)
+        return invalid(errors)
     if changes:
         try:
             cfg = merge(row.config, d)
         except ConfigError as exc:
-            return _invalid({"source": str(exc)})
+            return invalid({"source": str(exc)})
         row = store.update_source(cfg, now_of(request))
     if paused is not None:
         row = store.set_paused(row.name, paused, now_of(request))
@@ -150,14 +150,14 @@ def track(
     201 with the new article, 200 with the article any variant of the URL already leads to."""
     url = _object(body).get("url")
     if not isinstance(url, str) or not url.strip():
-        return _invalid({"url": "url: the article's URL (a string)"})
+        return invalid({"url": "url: the article's URL (a string)"})
     try:
         canonicalize_url(url)
     except ConfigError as exc:
-        return _invalid({"url": str(exc)})
+        return invalid({"url": str(exc)})
     store = store_of(request)
     src = source_for_url(store.list_sources(), url)
     if src is None:
-        return _invalid({"url": "only URLs on the sites of configured sources can be tracked"})
+        return invalid({"url": "only URLs on the sites of configured sources can be tracked"})
     art, created = store.add_article(url, src.id, now_of(request))
     return JSONResponse({"article": article_json(art)}, status_code=201 if created else 200)

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Request, Response
 from redline.notify.cards import CardData, render_card
 from redline.web.deps import store_of
 from redline.web.errors import not_found
-from redline.web.pages import Id
+from redline.web.pages import Id, VersionNo
 
 router = APIRouter()
 
 
 @router.get("/articles/{article_id}/versions/{number}/card.png", include_in_schema=False)
-def card(request: Request, article_id: Id, number: Id) -> Response:
+def card(request: Request, article_id: Id, number: VersionNo) -> Response:
     """The card of the change that made version ``number``."""
     item = store_of(request).change_item(article_id, number)
     if item is None:

@@ -204,6 +204,7 @@ def _article_page(request: Request, store: Store, art: ArticleRow, cosmetic: str
     items = timeline(shown, store.events(art.id))
     return render_page(
         request, "article.html", article=art, versions=versions, items=items, cosmetic=cosmetic,
+        first_number=versions[0].number if versions else 1,
         hidden=len(versions) - len(shown), cosmetic_count=sum(v.level == "cosmetic" for v in versions),
         feeds=[FeedLink(f"Redline: {art.title or art.url}", f"/feeds/articles/{art.id}.atom")],
         page_title=art.title or art.url,
@@ -215,8 +216,10 @@ def version_page(request: Request, article_id: Id, number: VersionNo) -> Respons
     store = store_of(request)
     art = _article(request, article_id)
     v = store.version(art.id, number)
+    first, last = store.version_span(art.id) or (number, number)
     return render_page(
         request, "version.html", article=art, v=v, page_title=f"{v.title} (version {v.number})",
+        first_number=first, last_number=last,
         provenance=store.provenance(art.id).get(v.id),
     )  # fmt: skip
 
@@ -238,8 +241,8 @@ def version_raw(request: Request, article_id: Id, number: VersionNo) -> Response
 @router.get("/articles/{article_id}/compare")
 def compare_form(
     request: Request, article_id: Id,
-    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
-    to: Annotated[int, Query(ge=1, le=MAX_ID)],
+    from_: Annotated[int, Query(alias="from", ge=-MAX_ID, le=MAX_ID)],
+    to: Annotated[int, Query(ge=-MAX_ID, le=MAX_ID)],
     view: str | None = None,
 ) -> Response:  # fmt: skip
     """The compare form's target: redirect to the diff's permanent URL."""
@@ -253,7 +256,7 @@ def compare_form(
 
 @router.get("/articles/{article_id}/diff/{a}/{b}", response_class=HTMLResponse)
 def diff_page(
-    request: Request, article_id: Id, a: Id, b: Id, view: str | None = None,
+    request: Request, article_id: Id, a: VersionNo, b: VersionNo, view: str | None = None,
     cosmetic: str | None = None,
 ) -> Response:  # fmt: skip
     view = blank(view) or "inline"

@@ -241,3 +241,80 @@ class VersionList(_Shape):
 class SearchList(_Shape):
     items: list[SearchHit]
     next: str | None
+
+
+# ---- operators: subscriptions (docs/notify.md) ----------------------------------------------
+
+
+class SubscriptionRule(_Shape):
+    sources: list[str] = Field(description="Only these sources (empty: every source)")
+    articles: list[str] = Field(description="Only these articles' canonical URLs")
+    url_pattern: str | None = Field(description="Only article URLs matching this glob")
+    min_level: Literal["cosmetic", "minor", "substantive", "major"]
+    classes: list[str] = Field(description="Only changes with one of these classes (empty: any)")
+    stealth_only: bool
+    removals: bool = Field(description="Announce deleted, gone and redirected stories")
+
+
+class Subscription(_Shape):
+    name: str
+    kind: Literal["webhook", "apprise"]
+    destination: str = Field(description="Masked: passwords, query values and tokens are ****")
+    encrypted: bool = Field(False, description="Stored encrypted with `notify.secret_key`")
+    rule: SubscriptionRule
+    digest_minutes: int | None = Field(description="At most one message per this many minutes")
+    status: Literal["ok", "failing"]
+    failing: bool
+    failing_since: str | None
+    retry_at: str | None = Field(description="When a failing destination is tried next")
+    last_error: str | None
+    last_sent: str | None = Field(description="The last successful delivery")
+    created_at: str
+    pending: int
+    delivered: int
+    failed: int = Field(description="Deliveries given up after `notify.max_attempts` tries")
+
+
+class SubscriptionList(_Shape):
+    items: list[Subscription]
+    next: None
+
+
+class SubscriptionCreated(_Shape):
+    subscription: Subscription
+    secret: str | None = Field(
+        description="A webhook's `whsec_…` signing secret: shown in this answer only, never again"
+    )
+
+
+class SubscriptionRemoved(_Shape):
+    removed: str
+
+
+class SendAnswer(_Shape):
+    ok: bool
+    status: int | None = Field(description="The destination's HTTP status, when there was one")
+    error: str | None
+    line: str = Field(description="One line, as `redline notify test` prints it")
+
+
+class Delivery(_Shape):
+    id: int
+    subscription: str
+    message_id: str = Field(description="The webhook-id, the same on every redelivery")
+    type: Literal["change", "removal"]
+    article_id: int
+    change_id: int | None
+    event_id: int | None
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_error: str | None
+    last_status: int | None
+    created_at: str
+    next_attempt: str | None
+    delivered_at: str | None
+
+
+class DeliveryList(_Shape):
+    items: list[Delivery]
+    next: None

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 from uvicorn.supervisors import Multiprocess
 
 from redline.errors import ConfigError
-from redline.settings import WebSettings
+from redline.settings import NotifySettings, WebSettings
 from redline.storage import Store
 from redline.web.app import create_app
 
@@ -70,12 +70,19 @@ class _Server(uvicorn.Server):
 
 _ENV_URL = "REDLINE_SERVE_DATABASE_URL"
 _ENV_WEB = "REDLINE_SERVE_WEB_SETTINGS"  # the loaded [web] settings, as JSON
+_ENV_NOTIFY = "REDLINE_SERVE_NOTIFY"  # the notify settings, as JSON, for test sends
 _WEB = TypeAdapter(WebSettings)
+_NOTIFY = TypeAdapter(NotifySettings)
+
+
+def _settings_json(adapter: TypeAdapter[Any], settings: object) -> str:
+    """Settings as JSON that validates back to them (durations as seconds: the settings'
+    duration parser does not take ISO 8601)."""
+    return json.dumps(adapter.dump_python(settings), default=lambda d: d.total_seconds())
 
 
 def _web_json(settings: WebSettings) -> str:
-    """The settings as JSON that validates back to them (durations as seconds)."""
-    return json.dumps(_WEB.dump_python(settings), default=lambda d: d.total_seconds())
+    return _settings_json(_WEB, settings)
 
 
 def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
@@ -93,23 +100,31 @@ def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
     )
 
 
-def _server(store: Store, host: str, port: int, settings: WebSettings) -> uvicorn.Server:
-    return _Server(_config(create_app(store, settings=settings), host, port))
+def _server(
+    store: Store, host: str, port: int, settings: WebSettings, notify: NotifySettings | None
+) -> uvicorn.Server:
+    return _Server(_config(create_app(store, settings=settings, notify=notify), host, port))
 
 
 def worker_app() -> FastAPI:
     """The app of one `redline serve --workers N` process (uvicorn imports it by name in each
     worker, so the database URL and the loaded web settings travel in the environment)."""
     store = Store.open(os.environ[_ENV_URL], run_migrations=False)
-    return create_app(store, settings=_WEB.validate_json(os.environ[_ENV_WEB]))
+    notify = _NOTIFY.validate_json(os.environ.get(_ENV_NOTIFY) or "{}")
+    store.notify_key = notify.secret_key
+    return create_app(store, settings=_WEB.validate_json(os.environ[_ENV_WEB]), notify=notify)
 
 
 def start_in_thread(
-    store: Store, host: str, port: int, settings: WebSettings | None = None
+    store: Store,
+    host: str,
+    port: int,
+    settings: WebSettings | None = None,
+    notify: NotifySettings | None = None,
 ) -> Callable[[], None]:
     """Serve in a daemon thread; returns a function that stops the server and waits for it."""
     sock = bind(host, port)
-    server = _server(store, host, port, settings or WebSettings())
+    server = _server(store, host, port, settings or WebSettings(), notify)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="redline-web", daemon=True
     )
@@ -130,7 +145,12 @@ def start_in_thread(
 
 
 def serve_socket(
-    store: Store, sock: socket.socket, host: str, port: int, settings: WebSettings | None = None
+    store: Store,
+    sock: socket.socket,
+    host: str,
+    port: int,
+    settings: WebSettings | None = None,
+    notify: NotifySettings | None = None,
 ) -> None:
     """Serve on an already bound socket until Ctrl-C / SIGTERM (uvicorn handles both,
     finishing requests in flight). With ``workers`` > 1, that many processes share the socket,
@@ -140,27 +160,37 @@ def serve_socket(
         if settings.workers > 1:
             os.environ[_ENV_URL] = store.engine.url.render_as_string(hide_password=False)
             os.environ[_ENV_WEB] = _web_json(settings)
+            os.environ[_ENV_NOTIFY] = _settings_json(_NOTIFY, notify or NotifySettings())
             store.close()
             config = _config(
                 "redline.web.server:worker_app", host, port, factory=True, workers=settings.workers
             )
             Multiprocess(config, sockets=[sock]).run()
         else:
-            _server(store, host, port, settings).run(sockets=[sock])
+            _server(store, host, port, settings, notify).run(sockets=[sock])
     finally:
         sock.close()
 
 
 def _serve_child(
-    url: str, sock: socket.socket, host: str, port: int, settings: WebSettings
+    url: str,
+    sock: socket.socket,
+    host: str,
+    port: int,
+    settings: WebSettings,
+    notify: NotifySettings | None,
 ) -> None:
     """The web side of `redline run --workers N`, in a process of its own (see start_processes)."""
     logging.basicConfig(level=logging.WARNING)
-    serve_socket(Store.open(url, run_migrations=False), sock, host, port, settings)
+    serve_socket(Store.open(url, run_migrations=False), sock, host, port, settings, notify)
 
 
 def start_processes(
-    store: Store, host: str, port: int, settings: WebSettings
+    store: Store,
+    host: str,
+    port: int,
+    settings: WebSettings,
+    notify: NotifySettings | None = None,
 ) -> Callable[[], None]:
     """`redline run --workers N`: a child process supervising N web processes on one socket,
     beside the crawler of this one (uvicorn's supervisor needs a main thread of its own, and a
@@ -170,7 +200,7 @@ def start_processes(
     ctx = multiprocessing.get_context("spawn")
     proc = ctx.Process(
         target=_serve_child, name="redline-web",
-        args=(url, sock, host, port, settings),
+        args=(url, sock, host, port, settings, notify),
     )  # fmt: skip
     proc.start()
     sock.close()  # the child has its own copy
@@ -186,6 +216,12 @@ def start_processes(
     return stop
 
 
-def serve(store: Store, host: str, port: int, settings: WebSettings | None = None) -> None:
+def serve(
+    store: Store,
+    host: str,
+    port: int,
+    settings: WebSettings | None = None,
+    notify: NotifySettings | None = None,
+) -> None:
     """Serve in the foreground until Ctrl-C / SIGTERM."""
-    serve_socket(store, bind(host, port), host, port, settings)
+    serve_socket(store, bind(host, port), host, port, settings, notify)

@@ -62,7 +62,7 @@ def version_meta_json(v: VersionMeta) -> dict[str, Any]:
         "number": v.number, "captured_at": iso(v.captured_at), "title": v.title,
         "byline": v.byline, "url": v.url, "chars": v.chars,
     }  # fmt: skip
-    if v.number > 1:
+    if v.number > 1 or v.level is not None:  # backfilled versions (0, -1 ...) have one too
         d["change"] = change_json(meta_change(v))
     return d
 

@@ -42,6 +42,10 @@ class DiffView:
     new: VersionRow
     result: ChangeResult
     stored: bool  # True when read from the stored change, False when computed now
+    # Lowest and highest version numbers held: below 1 when versions were backfilled from a web
+    # archive (0, -1 ...), so navigation goes back to them (docs/archive.md).
+    first: int = 1
+    last: int = 1
 
     @property
     def consecutive(self) -> bool:
@@ -50,11 +54,11 @@ class DiffView:
     def prev_pair(self) -> tuple[int, int] | None:
         """The change before the one this diff ends with."""
         n = self.new.number - 1
-        return (n - 1, n) if n >= 2 else None
+        return (n - 1, n) if n - 1 >= self.first else None
 
     def next_pair(self) -> tuple[int, int] | None:
         n = self.new.number + 1
-        return (n - 1, n) if n <= self.article.version_count else None
+        return (n - 1, n) if n <= self.last else None
 
 
 def diff_view(store: Store, article: ArticleRow, a: int, b: int) -> DiffView:
@@ -62,4 +66,5 @@ def diff_view(store: Store, article: ArticleRow, a: int, b: int) -> DiffView:
     again when another diff engine version wrote it), computed otherwise."""
     old = store.version(article.id, a)
     new = store.version(article.id, b)
-    return DiffView(article, old, new, *result_between(store, old, new))
+    first, last = store.version_span(article.id) or (a, b)
+    return DiffView(article, old, new, *result_between(store, old, new), first=first, last=last)

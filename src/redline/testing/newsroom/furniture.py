@@ -1,7 +1,10 @@
 """Real-site furniture INSIDE the article body, as real CMSs emit it (the markup follows pages of
 shared/corpus: tynt/"Read more:" links, Guardian rich links, inline sign-up boxes, politician
 hover cards, credit lines). Teasers name other stories of the site and change on every request;
-the sign-up box and the credit line are the same on every article (template furniture).
+the sign-up box and the credit line are the same on every article (template furniture). A
+plain-text call-out (no link, no label: nothing on the page says it is furniture) carries the
+same campaign on every article, and a new campaign from round ``CAMPAIGN_ROUND`` on: its place
+in the template is all that gives it away.
 
 None of it is article text: ``Newsroom.expected_history`` never contains it.
 """
@@ -19,6 +22,20 @@ SIGNUP = (
     "before 7am."
 )
 CREDIT = "Additional reporting by the Daily Redline news desk; editing by the night team."
+CAMPAIGN_ROUND = 3
+CAMPAIGNS = (
+    "Our reader panel meets at the town hall on Thursday evening; everyone is welcome to come.",
+    "The Daily Redline podcast this week: the people behind the city's new night bus routes.",
+    "Win two tickets to the winter lights festival in our reader competition this weekend.",
+    "Tell the newsroom what we missed this year: our annual reader survey is open until Friday.",
+)
+
+
+def campaign(round_: int) -> str:
+    """The call-out's text in a round: the launch campaign, then a new one each round."""
+    if round_ < CAMPAIGN_ROUND:
+        return CAMPAIGNS[0]
+    return CAMPAIGNS[1 + (round_ - CAMPAIGN_ROUND) % (len(CAMPAIGNS) - 1)]
 
 
 def _others(room: Newsroom, a: Article, rng: random.Random, n: int) -> list[Article]:
@@ -60,5 +77,6 @@ def in_body_blocks(room: Newsroom, a: Article, rng: random.Random) -> dict[int, 
             f'{escape(name)}</a> · <a href="{room.article_path(o.slug)}">{escape(o.title)}</a></p>',
         )
     put(2, f'<div class="inline-signup"><p>{escape(SIGNUP)}</p></div>')
+    put(3, f'<div class="reader-callout"><p>{escape(campaign(room.round))}</p></div>')
     put(n - 1, f"<p><em>{escape(CREDIT)}</em></p>")
     return {k: "".join(v) for k, v in blocks.items()}

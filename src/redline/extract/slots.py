@@ -1,0 +1,110 @@
+"""Template slots: where in a site's markup a block sits, as a short tag/class path.
+
+A learned text rule only matches the words it saw; a promo box or a related-stories line
+rotates to new words on every fetch. Its place in the template does not: the path of tags and
+class names down to it (``div.promo-box>h4``) is the same in every article of the site. Once a
+block known to be furniture (a template text, a block seen rotating) has shown where it sits,
+whatever sits there later is furniture too.
+
+A slot must name its place: at least one class word on the path, class words with digits
+(``post-856``, one article's id) or of position (``first``, ``odd``) dropped, and few elements
+of the page in it (a path shared by the story's own
+paragraphs is no slot).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from redline.extract.furniture import furniture_key
+
+DEPTH = 4  # levels of the path, from the block up
+MAX_IN_PAGE = 3  # elements of one page a slot may hold (a box repeated top and bottom)
+_WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
+_SKIP = {"html", "body", "head"}
+_BLOCKS = "p, li, h2, h3, h4, h5, h6, blockquote, div, aside, section, figure, span, dd, dt, td"
+
+
+# class words that say where an element is in a list or what state it is in, not what it is
+_POSITIONAL = {"first", "last", "odd", "even", "active", "current", "selected", "clearfix"}
+
+
+def _level(node: LexborNode) -> str:
+    classes = sorted(
+        {w.lower() for w in (node.attributes.get("class") or "").split() if w.isascii()}
+    )
+    words = [c for c in classes if _WORD.fullmatch(c) and c not in _POSITIONAL]
+    return (node.tag or "") + "".join(f".{c}" for c in words)
+
+
+def slot_of(node: LexborNode) -> str | None:
+    """The node's slot, or None when its path names no class (too generic to be a place)."""
+    levels: list[str] = []
+    current: LexborNode | None = node
+    while current is not None and len(levels) < DEPTH:
+        if not current.is_element_node or current.tag in _SKIP:
+            break
+        levels.append(_level(current))
+        current = current.parent
+    if not any("." in lv for lv in levels):
+        return None
+    return ">".join(reversed(levels))
+
+
+def block_slots(html: str | None, texts: Iterable[str]) -> dict[str, set[str]]:
+    """For each block text (by furniture key), the slots of the smallest elements of the page
+    whose text is that block (a box repeated top and bottom sits in two), keeping only slots
+    that hold at most MAX_IN_PAGE elements of the page."""
+    wanted = {furniture_key(t) for t in texts} - {""}
+    if not html or not wanted:
+        return {}
+    try:
+        tree = LexborHTMLParser(html)
+    except Exception:
+        return {}
+    matches: dict[int, tuple[LexborNode, str]] = {}
+    for node in tree.css(_BLOCKS):
+        key = furniture_key(node.text(deep=True, separator=" "))
+        if key in wanted:
+            matches[node.mem_id] = (node, key)
+    smallest = dict(matches)
+    for node, key in matches.values():  # an element wrapping a smaller one with that text
+        parent = node.parent
+        while parent is not None:
+            if parent.mem_id in smallest and smallest[parent.mem_id][1] == key:
+                del smallest[parent.mem_id]
+            parent = parent.parent
+    found: dict[str, set[str]] = {}
+    for node, key in smallest.values():
+        slot = slot_of(node)
+        if slot is not None:
+            found.setdefault(key, set()).add(slot)
+    if not found:
+        return {}
+    counts = count_slots(tree.root, set().union(*found.values()))
+    out = {k: {s for s in slots if counts.get(s, 0) <= MAX_IN_PAGE} for k, slots in found.items()}
+    return {k: v for k, v in out.items() if v}
+
+
+def count_slots(root: LexborNode | None, slots: set[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for node in slot_nodes(root, slots):
+        s = slot_of(node)
+        if s is not None:
+            out[s] = out.get(s, 0) + 1
+    return out
+
+
+def slot_nodes(root: LexborNode | None, slots: set[str] | frozenset[str]) -> list[LexborNode]:
+    """The elements under ``root`` that sit in one of ``slots`` (outermost first)."""
+    if root is None or not slots:
+        return []
+    last = {s.rsplit(">", 1)[-1] for s in slots}
+    out = []
+    for node in root.traverse():
+        if node.is_element_node and _level(node) in last and slot_of(node) in slots:
+            out.append(node)
+    return out

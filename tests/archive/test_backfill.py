@@ -1,0 +1,128 @@
+"""Backfill run again: a wider window extends the history further back without renumbering or
+duplicating anything; captures dated within the history held are counted, never inserted.
+Real HTTP against the simulated Wayback archive, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from redline.archive.backfill import (
+    BackfillStats,
+    WaybackClient,
+    backfill_article,
+    memento_version,
+)
+from redline.extract import extract
+from redline.storage import ArticleRow, CheckRecord, NewVersion, Store
+from redline.testing.newsroom import Newsroom
+from redline.testing.newsroom.site import article_page
+from redline.testing.newsroom.wayback import WaybackArchive, serve_wayback
+from redline.versions.changes import change_between
+
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+BASE = "https://news.example"
+DAY = timedelta(days=1)
+
+
+def _as_version(html: str, url: str) -> NewVersion:
+    return memento_version(extract(html, url), html.encode())
+
+
+def _backfill(store: Store, wb: str, art: ArticleRow, since: datetime) -> BackfillStats:
+    async def run() -> BackfillStats:
+        client = WaybackClient(wb)
+        try:
+            return await backfill_article(store, client, art, since=since)
+        finally:
+            await client.aclose()
+
+    return asyncio.run(run())
+
+
+def test_backfill_again_extends_history_back_and_never_renumbers(store: Store) -> None:
+    room = Newsroom(n_articles=1, seed=5)
+    story = room.articles[0]
+    url = BASE + room.article_path(story.slug)
+
+    def page(title: str, n_paragraphs: int) -> str:
+        edited = replace(story, title=title, paragraphs=story.paragraphs[:n_paragraphs])
+        return article_page(room, edited, BASE)
+
+    n = len(story.paragraphs)
+    pages = {name: page(f"{story.title} ({name})", n - k) for k, name in enumerate("ABCD", 1)}
+    tracked1, tracked2 = page(story.title, n), page(story.title + " as costs rise", n)
+    paused = page(f"{story.title} (while paused)", n)
+
+    art, _ = store.add_article(url, None, T0)
+    for i, (html, at) in enumerate(((tracked1, T0), (tracked2, T0 + 2 * DAY))):
+        new = _as_version(html, url)
+        prev = store.latest_version(art.id)
+        change = change_between(prev, new) if prev else None
+        store.record_check(
+            CheckRecord(
+                article_id=art.id,
+                captured_at=at,
+                url=url,
+                outcome="new_version",
+                http_status=200,
+                version=new,
+                change=change,
+                expected_version_count=i,
+            )
+        )
+
+    archive = WaybackArchive()
+    archive.add(url, T0 - 20 * DAY, pages["A"])
+    archive.add(url, T0 - 15 * DAY, pages["B"])
+    archive.add(url, T0 - 12 * DAY, page(f"{story.title} (C)", n - 3))  # C's text, earlier
+    archive.add(url, T0 - 10 * DAY, pages["C"])
+    archive.add(url, T0 - 5 * DAY, pages["D"])
+    archive.add(url, T0 - 1 * DAY, tracked1)  # what version 1 says: not a new version
+    archive.add(url, T0 + 1 * DAY, paused)  # between versions 1 and 2 (tracking paused)
+
+    with serve_wayback(archive) as wb:
+        first = _backfill(store, wb, art, since=T0 - 11 * DAY)
+        assert (first.seen, first.fetched, first.kept) == (4, 3, 2)
+        assert first.skipped == {
+            "same as the earliest version held": 1,
+            "within the history held": 1,
+        }
+        before = {v.number: v for v in store.versions(art.id)}
+        assert [(n, v.title) for n, v in before.items()] == [
+            (-1, f"{story.title} (C)"),
+            (0, f"{story.title} (D)"),
+            (1, story.title),
+            (2, story.title + " as costs rise"),
+        ]
+        assert store.changes(art.id).get(before[-1].id) is None  # the oldest: nothing before it
+
+        # a wider window: older versions go below -1; nothing held moves or repeats
+        second = _backfill(store, wb, art, since=T0 - 30 * DAY)
+        assert (second.seen, second.fetched, second.kept) == (7, 3, 2)
+        assert second.skipped == {
+            "already held": 2,  # C and D, backfilled by the first run
+            "same as the earliest version held": 1,  # C's text captured earlier
+            "within the history held": 2,
+        }
+        after = {v.number: v for v in store.versions(art.id)}
+        assert list(after) == [-3, -2, -1, 0, 1, 2]
+        assert (after[-3].title, after[-2].title) == (f"{story.title} (A)", f"{story.title} (B)")
+        for number, v in before.items():  # same rows, same numbers
+            assert (after[number].id, after[number].title) == (v.id, v.title)
+        assert store.get_article(art.id).version_count == 2
+        changes = store.changes(art.id)
+        assert after[-3].id not in changes
+        for number in (-2, -1, 0, 1, 2):  # every version has its change from the one before
+            held, expected = (
+                changes[after[number].id],
+                change_between(after[number - 1], after[number]),
+            )
+            assert (held.summary, held.classes) == (expected.summary, expected.classes), number
+        assert "headline" in changes[after[-1].id].classes  # B → C, recomputed
+
+        third = _backfill(store, wb, art, since=T0 - 30 * DAY)
+        assert (third.fetched, third.kept) == (0, 0)
+        assert third.skipped == {"already held": 4, "within the history held": 3}
+    assert [v.id for v in store.versions(art.id)] == [v.id for v in after.values()]
