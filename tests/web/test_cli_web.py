@@ -109,8 +109,10 @@ def test_run_with_workers_serves_from_more_processes_and_stops_them(tmp_path: Pa
 def test_worker_processes_get_the_loaded_web_settings() -> None:
     from datetime import timedelta
 
-    from redline.settings import WebSettings
-    from redline.web.server import _WEB, _web_json
+    from redline.settings import NotifySettings, WebSettings
+    from redline.web.server import _NOTIFY, _WEB, _settings_json, _web_json
 
     web = WebSettings(session_lifetime=timedelta(hours=1), base_url="https://r.example/", workers=3)
     assert _WEB.validate_json(_web_json(web)) == web
+    notify = NotifySettings(lease=timedelta(minutes=7), timeout=3.0)
+    assert _NOTIFY.validate_json(_settings_json(_NOTIFY, notify)) == notify
