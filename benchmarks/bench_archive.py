@@ -63,9 +63,15 @@ def bench_crawl(articles: int) -> None:
                 url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
                 store = Store.open(url)
                 store.save_source(
-                    SourceConfig(name="newsroom", sitemaps=(f"{base}/sitemap.xml",), delay=0.0,
-                                 concurrency=32, allow_private=True), datetime.now(UTC),
-                )  # fmt: skip
+                    SourceConfig(
+                        name="newsroom",
+                        sitemaps=(f"{base}/sitemap.xml",),
+                        delay=0.0,
+                        concurrency=32,
+                        allow_private=True,
+                    ),
+                    datetime.now(UTC),
+                )
                 settings = Settings(
                     fetch=FetchSettings(global_concurrency=32, per_host_delay=0, retries=0),
                     crawl=CrawlSettings(batch_size=500, record_warc=record),
@@ -102,16 +108,38 @@ def bench_crawl(articles: int) -> None:
     cpu0 = time.process_time()
     for _ in range(n):
         capture_records(fr)
-    print(f"capture_records alone: {(time.process_time() - cpu0) * 1000 / n:.3f} CPU ms per capture "
-          f"(page {len(body) / 1024:.1f} KiB)")  # fmt: skip
+    print(
+        f"capture_records alone: {(time.process_time() - cpu0) * 1000 / n:.3f} CPU ms per capture "
+        f"(page {len(body) / 1024:.1f} KiB)"
+    )
 
 
 def _fake(url: str, body: bytes, at: datetime) -> FetchResult:
-    ex = HttpExchange(url, "GET", (("Host", "news.example"), ("User-Agent", "Redline/bench"),
-                      ("Accept-Encoding", "gzip, deflate")), "HTTP/1.1", 200, "OK",
-                      (("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))), at)  # fmt: skip
-    return FetchResult(url=url, final_url=url, status=200, body=body, content_type="text/html",
-                       etag=None, last_modified=None, duration_ms=1, exchanges=(ex,))  # fmt: skip
+    ex = HttpExchange(
+        url,
+        "GET",
+        (
+            ("Host", "news.example"),
+            ("User-Agent", "Redline/bench"),
+            ("Accept-Encoding", "gzip, deflate"),
+        ),
+        "HTTP/1.1",
+        200,
+        "OK",
+        (("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))),
+        at,
+    )
+    return FetchResult(
+        url=url,
+        final_url=url,
+        status=200,
+        body=body,
+        content_type="text/html",
+        etag=None,
+        last_modified=None,
+        duration_ms=1,
+        exchanges=(ex,),
+    )
 
 
 WORDS = [
@@ -136,9 +164,17 @@ def _populate(store: Store, captures: int) -> None:
     rng = random.Random(1)
     at = datetime(2026, 1, 1, tzinfo=UTC)
     with store.engine.begin() as conn:
-        conn.execute(insert(t.articles).values(id=1, url="https://news.example/a", status="live",
-                                               first_seen=at, version_count=0, check_count=0,
-                                               missing_count=0))  # fmt: skip
+        conn.execute(
+            insert(t.articles).values(
+                id=1,
+                url="https://news.example/a",
+                status="live",
+                first_seen=at,
+                version_count=0,
+                check_count=0,
+                missing_count=0,
+            )
+        )
     done = 0
     while done < captures:
         blobs, recs = [], []
@@ -160,11 +196,22 @@ def _populate(store: Store, captures: int) -> None:
                     )
                 else:
                     sha = None
-                recs.append({"article_id": 1, "capture_id": None, "version_id": None, "record_id": r.record_id,
-                             "record_type": r.record_type, "target_uri": r.target_uri, "warc_date": r.warc_date,
-                             "http_status": r.http_status, "content_type": r.content_type,
-                             "payload_digest": r.payload_digest, "payload_sha256": sha,
-                             "head": store._zc.compress(r.head)})  # fmt: skip
+                recs.append(
+                    {
+                        "article_id": 1,
+                        "capture_id": None,
+                        "version_id": None,
+                        "record_id": r.record_id,
+                        "record_type": r.record_type,
+                        "target_uri": r.target_uri,
+                        "warc_date": r.warc_date,
+                        "http_status": r.http_status,
+                        "content_type": r.content_type,
+                        "payload_digest": r.payload_digest,
+                        "payload_sha256": sha,
+                        "head": store._zc.compress(r.head),
+                    }
+                )
         with store.engine.begin() as conn:
             conn.execute(insert(t.blobs), blobs)
             conn.execute(insert(t.warc_records), recs)
@@ -176,8 +223,13 @@ def _child(args: list[str], data: Path) -> tuple[float, float, str]:
     env.pop("REDLINE_DATABASE_URL", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "redline", *args], env=env, capture_output=True,
-                         text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "redline", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     wall = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, max(rss, before) / 1024, out.strip()
@@ -198,8 +250,10 @@ def bench_export(captures: int, kinds: list[str], tenth: bool = True) -> None:
                 # each export in a fresh child: ru_maxrss of RUSAGE_CHILDREN is the largest child
                 # so far, so the smaller size runs first
                 wall, rss, _line = _child(["export", kind, "--out", str(out)], data)
-                print(f"export {kind} of {n:,} captures: {n / wall:,.0f} captures/s, wall {wall:.1f}s, "
-                      f"peak RSS of the largest child so far {rss:.1f} MiB, file {out.stat().st_size / 2**20:.1f} MiB")  # fmt: skip
+                print(
+                    f"export {kind} of {n:,} captures: {n / wall:,.0f} captures/s, wall {wall:.1f}s, "
+                    f"peak RSS of the largest child so far {rss:.1f} MiB, file {out.stat().st_size / 2**20:.1f} MiB"
+                )
 
 
 def bench_backfill(mementos: int) -> None:
@@ -240,8 +294,10 @@ def bench_backfill(mementos: int) -> None:
             )
         store.close()
         wall, _rss, line = _child(["backfill", "--source", "newsroom", "--archive", wb], data)
-        print(f"backfill of {len(archive.mementos):,} mementos ({n_articles} articles): wall {wall:.1f}s, "
-              f"{archive.requests} requests answered by the archive (429s included)\n  {line}")  # fmt: skip
+        print(
+            f"backfill of {len(archive.mementos):,} mementos ({n_articles} articles): wall {wall:.1f}s, "
+            f"{archive.requests} requests answered by the archive (429s included)\n  {line}"
+        )
 
 
 def main() -> None:

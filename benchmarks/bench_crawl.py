@@ -89,11 +89,14 @@ def main() -> None:
         store = Store.open(url)
         store.save_source(
             SourceConfig(
-                name="newsroom", sitemaps=(f"{base}/sitemap.xml",), delay=0.0,
-                concurrency=args.concurrency, allow_private=True,
+                name="newsroom",
+                sitemaps=(f"{base}/sitemap.xml",),
+                delay=0.0,
+                concurrency=args.concurrency,
+                allow_private=True,
             ),
             datetime.now(UTC),
-        )  # fmt: skip
+        )
         settings = Settings(
             fetch=FetchSettings(global_concurrency=args.concurrency, per_host_delay=0, retries=0),
             crawl=CrawlSettings(batch_size=500),

@@ -117,8 +117,10 @@ def main() -> None:
         sb = [s.text for s in sentences(new.paragraphs)]
         wa, wb = tokenize("\n\n".join(old.paragraphs)), tokenize("\n\n".join(new.paragraphs))
         label = f"{words // 1000}k"
-        cases += [(f"{label} words: {len(sa):,} sentences", sa, sb),
-                  (f"{label} words: {len(wa):,} word tokens", wa, wb)]  # fmt: skip
+        cases += [
+            (f"{label} words: {len(sa):,} sentences", sa, sb),
+            (f"{label} words: {len(wa):,} word tokens", wa, wb),
+        ]
     header = [c[0] for c in cases]
     print("| library | " + " | ".join(header) + " |")
     print("|---|" + "---:|" * len(header))

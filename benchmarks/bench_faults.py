@@ -75,8 +75,10 @@ def worker(url: str, *extra: str) -> subprocess.Popen[bytes]:
         env["PYTHONPATH"] = OLD_SRC
     return subprocess.Popen(
         [sys.executable, "-m", "redline", "worker", "--concurrency", "16", *extra],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def newsroom_articles(base: str) -> list[str]:
@@ -110,11 +112,18 @@ def drip_run(
             k = feed_sources.index(i) if i in feed_sources else -1
             feed = f"{base}/hostile/slow-feed-{i}.xml" if 0 <= k < n_drip else f"{base}/rss.xml"
             src, _ = store.save_source(
-                SourceConfig(name=f"s{i}", feeds=(feed,) if k >= 0 else (), delay=0,
-                             concurrency=8, allow_private=True, respect_robots=False,
-                             schedule=schedule, include=("^$",) if k >= 0 else ()),
+                SourceConfig(
+                    name=f"s{i}",
+                    feeds=(feed,) if k >= 0 else (),
+                    delay=0,
+                    concurrency=8,
+                    allow_private=True,
+                    respect_robots=False,
+                    schedule=schedule,
+                    include=("^$",) if k >= 0 else (),
+                ),
                 now,
-            )  # fmt: skip
+            )
             if k < 0:
                 n = len(healthy)
                 healthy += [
@@ -137,9 +146,10 @@ def drip_run(
         wall = time.monotonic() - start
         with store.engine.connect() as conn:
             done = conn.execute(
-                select(func.count()).select_from(captures)
+                select(func.count())
+                .select_from(captures)
                 .where(captures.c.article_id.in_(healthy), captures.c.captured_at >= t0)
-            ).scalar_one()  # fmt: skip
+            ).scalar_one()
         print(
             f"{n_drip} dripping of 10 sources: {done / wall:6.2f} checks/s of the other 7 "
             f"sources' {len(healthy)} articles (each every {every:g}s), "
@@ -171,9 +181,15 @@ def sigterm_run(pg: str, base: str, what: str) -> None:
         now = datetime.now(UTC)
         if what == "discovery":
             store.save_source(
-                SourceConfig(name="drip", feeds=(f"{base}/hostile/slow-feed-t.xml",), delay=0,
-                             allow_private=True, respect_robots=False), now,
-            )  # fmt: skip
+                SourceConfig(
+                    name="drip",
+                    feeds=(f"{base}/hostile/slow-feed-t.xml",),
+                    delay=0,
+                    allow_private=True,
+                    respect_robots=False,
+                ),
+                now,
+            )
         else:
             src, _ = store.save_source(
                 SourceConfig(name="slow", delay=0, allow_private=True, respect_robots=False), now
@@ -224,23 +240,41 @@ def bigfeed(tmp: Path, items: int) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(tmp)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(tmp),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db = f"sqlite:///{tmp}/big.sqlite3"
     store = Store.open(db)
     store.save_source(
-        SourceConfig(name="big", feeds=(f"http://127.0.0.1:{port}/big.xml",), delay=0,
-                     allow_private=True, respect_robots=False), datetime.now(UTC),
-    )  # fmt: skip
+        SourceConfig(
+            name="big",
+            feeds=(f"http://127.0.0.1:{port}/big.xml",),
+            delay=0,
+            allow_private=True,
+            respect_robots=False,
+        ),
+        datetime.now(UTC),
+    )
     store.close()
     time.sleep(1)
     env = {**os.environ, "REDLINE_DATABASE_URL": db}
     t0 = time.monotonic()
     child = subprocess.Popen(
-        [sys.executable, __file__, "discover-child", "--db", db], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [sys.executable, __file__, "discover-child", "--db", db],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     peak = 0.0
     while child.poll() is None:
         try:
@@ -286,8 +320,10 @@ def main() -> None:
     ap.add_argument("--drips", default="0,3", help="dripping-source counts to run")
     ap.add_argument(
         "--postgres",
-        default=os.environ.get("REDLINE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
-    )  # fmt: skip
+        default=os.environ.get(
+            "REDLINE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
     ap.add_argument("--per-source", type=int, default=20)
     ap.add_argument("--every", type=float, default=20.0)
     ap.add_argument("--seconds", type=float, default=60.0)

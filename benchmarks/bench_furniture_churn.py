@@ -353,7 +353,7 @@ def learned_rules(
             fired = (
                 [d.text for d in ext.dropped if d.reason is DropReason.LEARNED_TEXT] if ext else []
             )
-            slots.update(b.key for b in new_slots(htmls[s], fired, frozenset(slots)))
+            slots.update(b.key for b in new_slots(htmls[s], fired, frozenset(slots), texts))
         out[stem] = ExtractRules(
             furniture_texts=texts, teaser_titles=titles, slots=frozenset(slots)
         )

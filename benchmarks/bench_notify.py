@@ -39,15 +39,26 @@ from redline.storage import ChangeRow, CheckRecord, NewVersion, Store
 
 def _version(n: int) -> NewVersion:
     return NewVersion(
-        title=f"Headline {n}", byline=None, published=None, modified=None, text=f"Body {n}.",
-        content_hash=f"h{n}", extractor="jsonld", extractor_version="bench",
-    )  # fmt: skip
+        title=f"Headline {n}",
+        byline=None,
+        published=None,
+        modified=None,
+        text=f"Body {n}.",
+        content_hash=f"h{n}",
+        extractor="jsonld",
+        extractor_version="bench",
+    )
 
 
 CHANGE = ChangeRow(
-    engine_version="bench", level="major", score=1.0, classes=["headline"],
-    summary="Headline changed", stealth=True, data={},
-)  # fmt: skip
+    engine_version="bench",
+    level="major",
+    score=1.0,
+    classes=["headline"],
+    summary="Headline changed",
+    stealth=True,
+    data={},
+)
 
 
 class Fixture:
@@ -63,9 +74,15 @@ class Fixture:
         for i in range(articles):
             art, _ = self.store.add_article(f"https://b.example/news/{i}.html", src.id, now)
             self.store.record_check(
-                CheckRecord(article_id=art.id, captured_at=now, url=art.url, outcome="new_version",
-                            expected_version_count=0, version=_version(0))
-            )  # fmt: skip
+                CheckRecord(
+                    article_id=art.id,
+                    captured_at=now,
+                    url=art.url,
+                    outcome="new_version",
+                    expected_version_count=0,
+                    version=_version(0),
+                )
+            )
             self.counts[art.id] = 1
         self.ids = list(self.counts)
         self.n = 0
@@ -76,10 +93,16 @@ class Fixture:
         self.n += 1
         at = datetime.now(UTC)
         vid = self.store.record_check(
-            CheckRecord(article_id=aid, captured_at=at, url=f"https://b.example/news/{aid}",
-                        outcome="new_version", expected_version_count=self.counts[aid],
-                        version=_version(self.n), change=CHANGE)
-        )  # fmt: skip
+            CheckRecord(
+                article_id=aid,
+                captured_at=at,
+                url=f"https://b.example/news/{aid}",
+                outcome="new_version",
+                expected_version_count=self.counts[aid],
+                version=_version(self.n),
+                change=CHANGE,
+            )
+        )
         self.counts[aid] += 1
         assert vid is not None
         return vid, at
@@ -91,8 +114,17 @@ class Remote:
 
     def __init__(self, tmp: str, secret: str | None = None, status: int = 200, hang: float = 0):
         self.path = f"{tmp}/rx-{uuid.uuid4().hex[:6]}.jsonl"
-        cmd = [sys.executable, "-m", "redline.testing.receiver", "--out", self.path,
-               "--status", str(status), "--hang", str(hang)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "redline.testing.receiver",
+            "--out",
+            self.path,
+            "--status",
+            str(status),
+            "--hang",
+            str(hang),
+        ]
         if secret:
             cmd += ["--secret", secret]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -176,9 +208,11 @@ def latency(url: str, tmp: str, changes: int, rate: float, with_bad: bool) -> li
         lat = [float(r["at"]) - captured[str(r["id"])] for r in got]  # type: ignore[arg-type]
         if with_bad:
             health = {h["name"]: h for h in fx.store.subscription_health()}
-            print(f"  failing destination: {health['bad']['pending']} pending, "
-                  f"last error {health['bad']['last_error']!r}; hanging: "
-                  f"{health['hung']['last_error']!r}")  # fmt: skip
+            print(
+                f"  failing destination: {health['bad']['pending']} pending, "
+                f"last error {health['bad']['last_error']!r}; hanging: "
+                f"{health['hung']['last_error']!r}"
+            )
     finally:
         for r in (ok, bad, hung):
             r.close()
@@ -241,8 +275,10 @@ def kill9(url: str, tmp: str, changes: int) -> None:
         len({str(r["webhook_id"]) for r in got if r["id"] == i}) == 1
         for i in {r["id"] for r in got}
     )
-    print(f"  killed after {at_kill} of {changes} received; {len(expected - set(ids))} lost, "
-          f"{sum(ids.values()) - len(ids)} duplicate(s); each change under one webhook-id: {same}")  # fmt: skip
+    print(
+        f"  killed after {at_kill} of {changes} received; {len(expected - set(ids))} lost, "
+        f"{sum(ids.values()) - len(ids)} duplicate(s); each change under one webhook-id: {same}"
+    )
     fx.store.close()
 
 
@@ -266,14 +302,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = lambda: _database(args.database_url, tmp)  # noqa: E731
         backend = "PostgreSQL" if args.database_url else "SQLite"
-        print(f"{backend}, {args.changes} changes at {args.rate:g}/s, default deliverer settings "
-              f"(poll {NotifySettings().poll_every}s)")  # fmt: skip
+        print(
+            f"{backend}, {args.changes} changes at {args.rate:g}/s, default deliverer settings "
+            f"(poll {NotifySettings().poll_every}s)"
+        )
         alone = latency(db(), tmp, args.changes, args.rate, with_bad=False)
         print(f"capture → webhook received, healthy destination alone: {_percentiles(alone)}")
         beside = latency(db(), tmp, args.changes, args.rate, with_bad=True)
         print(f"same, beside an always-500 and a hanging destination:  {_percentiles(beside)}")
-        print(f"deliveries per second (backlog of {args.changes}, one destination): "
-              f"{throughput(db(), tmp, args.changes):.0f}")  # fmt: skip
+        print(
+            f"deliveries per second (backlog of {args.changes}, one destination): "
+            f"{throughput(db(), tmp, args.changes):.0f}"
+        )
         print(f"kill -9 of the deliverer mid-batch ({args.changes} pending):")
         kill9(db(), tmp, args.changes)
 

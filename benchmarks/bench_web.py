@@ -119,12 +119,24 @@ def build(store: Store, seed: int = 7) -> dict[str, Any]:
                 at += timedelta(minutes=rng.randint(5, 600))
             version_id += 1
             text = "\n\n".join(paras)
-            versions.append(dict(
-                id=version_id, article_id=aid, number=number, captured_at=at, title=title,
-                byline="By Staff", published=first, modified=None, text=text,
-                content_hash=hashlib.sha256(text.encode()).hexdigest(), raw_sha256=None,
-                url=url, extractor="jsonld", extractor_version="bench",
-            ))  # fmt: skip
+            versions.append(
+                dict(
+                    id=version_id,
+                    article_id=aid,
+                    number=number,
+                    captured_at=at,
+                    title=title,
+                    byline="By Staff",
+                    published=first,
+                    modified=None,
+                    text=text,
+                    content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                    raw_sha256=None,
+                    url=url,
+                    extractor="jsonld",
+                    extractor_version="bench",
+                )
+            )
             doc = DocVersion(title=title, paragraphs=tuple(paras))
             if prev is not None:
                 if len(templates) < 400:
@@ -132,31 +144,61 @@ def build(store: Store, seed: int = 7) -> dict[str, Any]:
                     templates.append(data)
                 else:
                     data = rng.choice(templates)
-                changes.append(dict(
-                    version_id=version_id, article_id=aid, created_at=at,
-                    engine_version=DIFF_ENGINE_VERSION, level=data["level"], score=data["score"],
-                    classes=json.dumps(data["classes"]), summary=data["summary"],
-                    stealth=data["stealth"], headline_changed="headline" in data["classes"],
-                    data=json.dumps(data),
-                ))  # fmt: skip
+                changes.append(
+                    dict(
+                        version_id=version_id,
+                        article_id=aid,
+                        created_at=at,
+                        engine_version=DIFF_ENGINE_VERSION,
+                        level=data["level"],
+                        score=data["score"],
+                        classes=json.dumps(data["classes"]),
+                        summary=data["summary"],
+                        stealth=data["stealth"],
+                        headline_changed="headline" in data["classes"],
+                        data=json.dumps(data),
+                    )
+                )
             prev = doc
         status = "live"
         events.append(dict(article_id=aid, at=first, kind="first_seen", detail=url))
         if rng.random() < 0.02:
             status = "deleted"
-            events.append(dict(article_id=aid, at=at + timedelta(hours=3), kind="deleted",
-                               detail="HTTP 404 on 3 consecutive checks"))  # fmt: skip
-        articles.append(dict(
-            id=aid, source_id=src, url=url, status=status, title=title, first_seen=first,
-            last_checked=at, last_changed=at, next_check=at + timedelta(hours=6) if status == "live" else None,
-            version_count=n, check_count=n * 3, missing_count=0,
-        ))  # fmt: skip
+            events.append(
+                dict(
+                    article_id=aid,
+                    at=at + timedelta(hours=3),
+                    kind="deleted",
+                    detail="HTTP 404 on 3 consecutive checks",
+                )
+            )
+        articles.append(
+            dict(
+                id=aid,
+                source_id=src,
+                url=url,
+                status=status,
+                title=title,
+                first_seen=first,
+                last_checked=at,
+                last_changed=at,
+                next_check=at + timedelta(hours=6) if status == "live" else None,
+                version_count=n,
+                check_count=n * 3,
+                missing_count=0,
+            )
+        )
         urls.append(
             dict(key=url.split("://", 1)[1].replace("www.", "", 1), article_id=aid, url=url)
         )
     with store.engine.begin() as conn:
-        for table, rows in ((t.articles, articles), (t.article_urls, urls), (t.versions, versions),
-                            (t.changes, changes), (t.events, events)):  # fmt: skip
+        for table, rows in (
+            (t.articles, articles),
+            (t.article_urls, urls),
+            (t.versions, versions),
+            (t.changes, changes),
+            (t.events, events),
+        ):
             for i in range(0, len(rows), 5000):
                 conn.execute(insert(table), rows[i : i + 5000])
     return {"counts": counts}
@@ -262,8 +304,10 @@ def main() -> None:
         ("API changes (50)", "/api/v1/changes"),
         ("API diff (computed)", f"/api/v1/articles/{busiest}/diff?from=1&to={nver}"),
     ]
-    print(f"\n{store.dialect}: {n_art:,} articles, {n_ver:,} versions, {n_chg:,} changes; "
-          f"{args.runs} runs per page\n")  # fmt: skip
+    print(
+        f"\n{store.dialect}: {n_art:,} articles, {n_ver:,} versions, {n_chg:,} changes; "
+        f"{args.runs} runs per page\n"
+    )
     print(f"{'page':<44} {'median':>8} {'p95':>8} {'wall':>8}  status")
     worst = 0.0
     for name, path in pages:

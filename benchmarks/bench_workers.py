@@ -174,10 +174,13 @@ def _round_worker(url: str) -> None:
                     update(articles)
                     .where(articles.c.id.in_(done), articles.c.lease_owner == kw["worker"])
                     .values(
-                        last_checked=now, next_check=now + timedelta(days=1), lease_owner=None,
-                        lease_expires=None, check_count=articles.c.check_count + 1,
+                        last_checked=now,
+                        next_check=now + timedelta(days=1),
+                        lease_owner=None,
+                        lease_expires=None,
+                        check_count=articles.c.check_count + 1,
                     )
-                )  # fmt: skip
+                )
             done.clear()
         return real_claim(now, limit, **kw)
 
@@ -210,17 +213,21 @@ def memory_growth(pg_base: str, base: str, sizes: list[int]) -> None:
         for size in sizes:
             with store.engine.begin() as conn:
                 have = conn.execute(select(func.count()).select_from(articles)).scalar_one()
-                conn.execute(text(
-                    "INSERT INTO articles (source_id, url, status, first_seen, next_check, version_count, check_count, missing_count) "
-                    "SELECT 1, :base || '/missing/' || g || '.html', 'live', now(), now(), 0, 0, 0 FROM generate_series(CAST(:a AS integer), CAST(:b AS integer)) g"
-                ), {"base": base, "a": have + 1, "b": size})  # fmt: skip
+                conn.execute(
+                    text(
+                        "INSERT INTO articles (source_id, url, status, first_seen, next_check, version_count, check_count, missing_count) "
+                        "SELECT 1, :base || '/missing/' || g || '.html', 'live', now(), now(), 0, 0, 0 FROM generate_series(CAST(:a AS integer), CAST(:b AS integer)) g"
+                    ),
+                    {"base": base, "a": have + 1, "b": size},
+                )
             make_due(store)
             with store.engine.begin() as conn:
                 conn.execute(text("ANALYZE articles"))
             child = subprocess.Popen(
                 [sys.executable, __file__, "--round-worker", url],
-                stdout=subprocess.PIPE, text=True,
-            )  # fmt: skip
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             peak, samples = 0.0, []
             while child.poll() is None:
                 rss = rss_mb(child.pid)
@@ -260,9 +267,10 @@ def main() -> None:
     )
     ap.add_argument("--memory-only", action="store_true", help="only the memory measurement")
     ap.add_argument(
-        "--memory-sizes", default="10000,100000,1000000",
+        "--memory-sizes",
+        default="10000,100000,1000000",
         help="frontier sizes of the memory measurement (comma-separated)",
-    )  # fmt: skip
+    )
     ap.add_argument("--backends", default="sqlite,postgresql", help="which of sqlite,postgresql")
     ap.add_argument("--workers", default="1,2,4", help="PostgreSQL worker counts to run")
     ap.add_argument("--round-worker", metavar="URL", help=argparse.SUPPRESS)

@@ -36,8 +36,17 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_source_add_list_remove_json(tmp_path: Path) -> None:
-    redline(tmp_path, "source", "add", "bbc", "--feed", "https://feeds.bbci.co.uk/news/rss.xml",
-            "--include", "/news/", check=True)  # fmt: skip
+    redline(
+        tmp_path,
+        "source",
+        "add",
+        "bbc",
+        "--feed",
+        "https://feeds.bbci.co.uk/news/rss.xml",
+        "--include",
+        "/news/",
+        check=True,
+    )
     out = redline(tmp_path, "source", "list", "--json", check=True).stdout
     data = json.loads(out)
     assert data[0]["name"] == "bbc" and data[0]["feeds"] == [
@@ -96,8 +105,13 @@ def test_database_errors_are_one_line_even_on_a_narrow_terminal(tmp_path: Path) 
     env = {**os.environ, "COLUMNS": "40", "REDLINE_DATABASE_URL": f"sqlite:///{not_sqlite}"}
     for url in (f"sqlite:///{not_sqlite}", "postgresql://nobody@127.0.0.1:1/none"):
         env["REDLINE_DATABASE_URL"] = url
-        proc = subprocess.run([sys.executable, "-m", "redline", "articles"], capture_output=True,
-                              text=True, env=env, timeout=60)  # fmt: skip
+        proc = subprocess.run(
+            [sys.executable, "-m", "redline", "articles"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert proc.returncode == 1 and "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert "cannot connect" in proc.stderr

@@ -22,10 +22,15 @@ def _database(tmp_path: Path) -> tuple[str, str]:
     try:
         sample = populate(store)
         art, _ = store.add_article("https://daily.example/storm-video", None, T0)
-        write_versions(store, art.id, [
-            (MARKUP_TITLE, ["Winds reached 90 mph [Reuters] on Monday."]),
-            (MARKUP_TITLE, ["Winds reached 120 mph [Reuters] on Monday."]),
-        ], T0)  # fmt: skip
+        write_versions(
+            store,
+            art.id,
+            [
+                (MARKUP_TITLE, ["Winds reached 90 mph [Reuters] on Monday."]),
+                (MARKUP_TITLE, ["Winds reached 120 mph [Reuters] on Monday."]),
+            ],
+            T0,
+        )
         return store.get_article(sample.minister).url, art.url
     finally:
         store.close()
@@ -62,10 +67,14 @@ def test_piped_diff_keeps_word_diff_markers(tmp_path: Path) -> None:
 
 def test_diff_json_has_the_api_shape_and_order_is_checked(tmp_path: Path) -> None:
     minister, _ = _database(tmp_path)
-    data = json.loads(redline(tmp_path, "diff", minister, "--from", "1", "--to", "2", "--json", check=True).stdout)  # fmt: skip
+    data = json.loads(
+        redline(tmp_path, "diff", minister, "--from", "1", "--to", "2", "--json", check=True).stdout
+    )
     assert set(data) == {"article_id", "url", "from", "to", "stored", "change"}
     assert data["stored"] is True and data["change"]["level"] == "substantive"
-    wide = json.loads(redline(tmp_path, "diff", minister, "--from", "1", "--to", "3", "--json", check=True).stdout)  # fmt: skip
+    wide = json.loads(
+        redline(tmp_path, "diff", minister, "--from", "1", "--to", "3", "--json", check=True).stdout
+    )
     assert wide["stored"] is False
     reversed_ = redline(tmp_path, "diff", minister, "--from", "2", "--to", "1")
     assert reversed_.returncode == 1 and "must be an older version" in reversed_.stderr

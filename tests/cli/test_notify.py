@@ -20,8 +20,19 @@ def test_crawl_once_delivers_the_changes_its_round_made(tmp_path: Path) -> None:
     room = Newsroom(n_articles=3, seed=1)
     with serve_newsroom(room) as base, Receiver() as rx:
         load_source(tmp_path, f'homepage = "{base}/"')
-        added = json.loads(redline(tmp_path, "notify", "add", "hook", rx.url, "--min-level",
-                                   "cosmetic", "--json", check=True).stdout)  # fmt: skip
+        added = json.loads(
+            redline(
+                tmp_path,
+                "notify",
+                "add",
+                "hook",
+                rx.url,
+                "--min-level",
+                "cosmetic",
+                "--json",
+                check=True,
+            ).stdout
+        )
         assert added["secret"].startswith("whsec_") and added["kind"] == "webhook"
         assert added["rule"]["min_level"] == "cosmetic" and added["rule"]["removals"] is True
         rx.secret = added["secret"]
@@ -55,8 +66,20 @@ def test_crawl_once_delivers_the_changes_its_round_made(tmp_path: Path) -> None:
 def test_add_list_remove_and_errors(tmp_path: Path) -> None:
     out = redline(tmp_path, "notify", "add", "hook", "http://127.0.0.1:9/hook", check=True).stdout
     assert "signing secret (shown once): whsec_" in out
-    apprise = redline(tmp_path, "notify", "add", "chat", "json://127.0.0.1:9/x", "--class",
-                      "headline", "--no-removals", "--digest", "30", "--json", check=True)  # fmt: skip
+    apprise = redline(
+        tmp_path,
+        "notify",
+        "add",
+        "chat",
+        "json://127.0.0.1:9/x",
+        "--class",
+        "headline",
+        "--no-removals",
+        "--digest",
+        "30",
+        "--json",
+        check=True,
+    )
     assert json.loads(apprise.stdout)["secret"] is None
     pw = redline(
         tmp_path, "notify", "add", "pw", "json://editor:pa55word@127.0.0.1:9/x", check=True

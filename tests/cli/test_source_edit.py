@@ -14,10 +14,34 @@ def _source(tmp_path: Path, name: str) -> dict[str, object]:
 
 
 def test_edit_changes_only_what_is_given(tmp_path: Path) -> None:
-    redline(tmp_path, "source", "add", "bbc", "--feed", "https://feeds.bbci.co.uk/news/rss.xml",
-            "--include", "/news/", "--delay", "2", "--strip-param", "at_*", check=True)  # fmt: skip
-    redline(tmp_path, "source", "edit", "bbc", "--homepage", "https://www.bbc.co.uk/news",
-            "--concurrency", "3", "--schedule", "3h=15m, 1d=1h", check=True)  # fmt: skip
+    redline(
+        tmp_path,
+        "source",
+        "add",
+        "bbc",
+        "--feed",
+        "https://feeds.bbci.co.uk/news/rss.xml",
+        "--include",
+        "/news/",
+        "--delay",
+        "2",
+        "--strip-param",
+        "at_*",
+        check=True,
+    )
+    redline(
+        tmp_path,
+        "source",
+        "edit",
+        "bbc",
+        "--homepage",
+        "https://www.bbc.co.uk/news",
+        "--concurrency",
+        "3",
+        "--schedule",
+        "3h=15m, 1d=1h",
+        check=True,
+    )
     s = _source(tmp_path, "bbc")
     assert s["feeds"] == ["https://feeds.bbci.co.uk/news/rss.xml"]  # kept
     assert s["include"] == ["/news/"] and s["delay"] == 2.0  # kept
@@ -30,8 +54,15 @@ def test_edit_changes_only_what_is_given(tmp_path: Path) -> None:
 
 
 def test_edit_errors_are_one_line_and_keep_the_source(tmp_path: Path) -> None:
-    redline(tmp_path, "source", "add", "bbc", "--feed", "https://feeds.bbci.co.uk/news/rss.xml",
-            check=True)  # fmt: skip
+    redline(
+        tmp_path,
+        "source",
+        "add",
+        "bbc",
+        "--feed",
+        "https://feeds.bbci.co.uk/news/rss.xml",
+        check=True,
+    )
     assert "invalid regular expression" in one_line_error(
         redline(tmp_path, "source", "edit", "bbc", "--include", "(")
     )
@@ -50,8 +81,15 @@ def test_edit_errors_are_one_line_and_keep_the_source(tmp_path: Path) -> None:
 
 
 def test_pause_and_resume_show_in_list_and_status(tmp_path: Path) -> None:
-    redline(tmp_path, "source", "add", "bbc", "--feed", "https://feeds.bbci.co.uk/news/rss.xml",
-            check=True)  # fmt: skip
+    redline(
+        tmp_path,
+        "source",
+        "add",
+        "bbc",
+        "--feed",
+        "https://feeds.bbci.co.uk/news/rss.xml",
+        check=True,
+    )
     redline(tmp_path, "source", "pause", "bbc", check=True)
     assert _source(tmp_path, "bbc")["paused"] is True
     assert "bbc (paused)" in redline(tmp_path, "source", "list", check=True).stdout

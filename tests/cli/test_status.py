@@ -21,11 +21,28 @@ def test_status_flags_a_worker_without_progress_for_a_lease_period(
 ) -> None:
     now = datetime.now(UTC)
     lease = Settings().crawl.lease
-    store.heartbeat("busy:1", "h", 1, now - timedelta(hours=1), now, 40, 0,
-                    last_check=now - timedelta(seconds=5), last_progress=now - timedelta(seconds=5))  # fmt: skip
-    store.heartbeat("stuck:2", "h", 2, now - timedelta(hours=1), now, 12, 0,
-                    last_check=now - lease - timedelta(minutes=1),
-                    last_progress=now - lease - timedelta(minutes=1))  # fmt: skip
+    store.heartbeat(
+        "busy:1",
+        "h",
+        1,
+        now - timedelta(hours=1),
+        now,
+        40,
+        0,
+        last_check=now - timedelta(seconds=5),
+        last_progress=now - timedelta(seconds=5),
+    )
+    store.heartbeat(
+        "stuck:2",
+        "h",
+        2,
+        now - timedelta(hours=1),
+        now,
+        12,
+        0,
+        last_check=now - lease - timedelta(minutes=1),
+        last_progress=now - lease - timedelta(minutes=1),
+    )
     text = redline(tmp_path, "status", db=database_url, check=True).stdout
     busy = next(line for line in text.splitlines() if "busy:1" in line)
     stuck = next(line for line in text.splitlines() if "stuck:2" in line)

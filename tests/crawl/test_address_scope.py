@@ -29,9 +29,12 @@ def feed_app(links: list[str]):  # type: ignore[no-untyped-def]
 
     async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         await send(
-            {"type": "http.response.start", "status": 200,
-             "headers": [(b"content-type", b"application/rss+xml")]}
-        )  # fmt: skip
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/rss+xml")],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     return app
@@ -49,13 +52,20 @@ def test_another_sources_link_to_a_local_host_is_never_fetched(
             now = datetime.now(UTC)
             # The newsroom's own feed, minus the page the external feed points at.
             store.save_source(
-                SourceConfig(name="newsroom", feeds=(f"{base}/rss.xml",), exclude=(secret_slug,),
-                             delay=0, concurrency=8, allow_private=True), now,
-            )  # fmt: skip
+                SourceConfig(
+                    name="newsroom",
+                    feeds=(f"{base}/rss.xml",),
+                    exclude=(secret_slug,),
+                    delay=0,
+                    concurrency=8,
+                    allow_private=True,
+                ),
+                now,
+            )
             store.save_source(
                 SourceConfig(name="ext", feeds=(f"{ext}/feed.xml",), delay=0, respect_robots=False),
                 now,
-            )  # fmt: skip
+            )
             summary = asyncio.run(Crawler(store, SETTINGS).run_once())
     assert summary.discovery_errors == []
     leaked = store.find_article(secret)

@@ -89,8 +89,13 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         body = b"<html><body><h1>Front page</h1></body></html>"
     else:
         status, body = 404, b"nope"
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"), *extra]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/html; charset=utf-8"), *extra],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

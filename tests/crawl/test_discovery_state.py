@@ -45,13 +45,17 @@ def test_two_sources_polling_one_feed_keep_their_own_validators(store: Store) ->
         first = room.articles[0].slug
         # 'a' polls the RSS feed for one story; 'b' polls the same URL for all the others
         store.save_source(
-            SourceConfig(name="a", feeds=(f"{base}/rss.xml",), include=(first,), delay=0,
-                         allow_private=True), now,
-        )  # fmt: skip
+            SourceConfig(
+                name="a", feeds=(f"{base}/rss.xml",), include=(first,), delay=0, allow_private=True
+            ),
+            now,
+        )
         store.save_source(
-            SourceConfig(name="b", feeds=(f"{base}/rss.xml",),
-                         exclude=(first,), delay=0, allow_private=True), now,
-        )  # fmt: skip
+            SourceConfig(
+                name="b", feeds=(f"{base}/rss.xml",), exclude=(first,), delay=0, allow_private=True
+            ),
+            now,
+        )
         assert discover(store) == []
         assert urls_of(store, "a") == {base + room.article_path(first)}
         others = {base + room.article_path(a.slug) for a in room.articles[1:]}
@@ -84,8 +88,13 @@ async def flaky_app(scope, receive, send):  # type: ignore[no-untyped-def]
         whole = _sitemap(6).replace(b"{base}", base.encode())
         cut = whole[: whole.index(b"story-3")] if TRUNCATED["served"] == 1 else whole
         status, body, extra = 200, cut, [(b"etag", b'"v1"')]
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/xml"), *extra]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/xml"), *extra],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -58,10 +58,14 @@ def test_a_round_longer_than_the_lease_keeps_every_claim_valid(
         clock.now += timedelta(minutes=4)
         store.record_check(
             CheckRecord(
-                article_id=article.id, captured_at=now, url=article.url, outcome="unchanged",
-                next_check=clock.now + timedelta(hours=1), worker=ctx.worker,
+                article_id=article.id,
+                captured_at=now,
+                url=article.url,
+                outcome="unchanged",
+                next_check=clock.now + timedelta(hours=1),
+                worker=ctx.worker,
             )
-        )  # fmt: skip
+        )
         return CheckOutcome(article.url, "unchanged")
 
     monkeypatch.setattr(engine, "check_article", slow_check)
@@ -100,10 +104,14 @@ def test_an_article_due_again_after_its_check_waits_for_the_next_round(
         clock.now += timedelta(seconds=1)
         store.record_check(
             CheckRecord(
-                article_id=article.id, captured_at=now, url=article.url, outcome="error",
-                next_check=now, worker=ctx.worker,  # still due: a scheduling bug or a 0 interval
+                article_id=article.id,
+                captured_at=now,
+                url=article.url,
+                outcome="error",
+                next_check=now,
+                worker=ctx.worker,  # still due: a scheduling bug or a 0 interval
             )
-        )  # fmt: skip
+        )
         return CheckOutcome(article.url, "error")
 
     monkeypatch.setattr(engine, "check_article", stuck_check)
@@ -247,9 +255,11 @@ def test_a_slow_batch_keeps_its_leases(store: Store) -> None:
     room.latency = 0.8
     with serve_newsroom(room) as base:
         src, _ = store.save_source(
-            SourceConfig(name="slow", feeds=(f"{base}/rss.xml",), delay=0, concurrency=1,
-                         allow_private=True), datetime.now(UTC),
-        )  # fmt: skip
+            SourceConfig(
+                name="slow", feeds=(f"{base}/rss.xml",), delay=0, concurrency=1, allow_private=True
+            ),
+            datetime.now(UTC),
+        )
         for a in room.articles:
             store.add_article(base + room.article_path(a.slug), src.id, datetime.now(UTC))
         settings = Settings(

@@ -93,12 +93,15 @@ def test_hostile_feeds_and_sitemaps_are_clear_discovery_errors(
     store = Store.open(f"sqlite:///{tmp_path}/d.sqlite3")
     store.save_source(
         SourceConfig(
-            name="bad", feeds=(f"{base}/hostile/malformed-feed.xml", f"{base}/hostile/xxe.xml"),
+            name="bad",
+            feeds=(f"{base}/hostile/malformed-feed.xml", f"{base}/hostile/xxe.xml"),
             sitemaps=(f"{base}/hostile/billion-laughs.xml", f"{base}/hostile/binary"),
-            homepage=f"{base}/", delay=0, allow_private=True,
+            homepage=f"{base}/",
+            delay=0,
+            allow_private=True,
         ),
         datetime.now(UTC),
-    )  # fmt: skip
+    )
     settings = Settings(fetch=FetchSettings(retries=0, per_host_delay=0), crawl=CrawlSettings())
     summary = asyncio.run(Crawler(store, settings).run_once())
     errors = "\n".join(summary.discovery_errors)
@@ -115,9 +118,11 @@ def test_hostile_feeds_and_sitemaps_are_clear_discovery_errors(
 
 def _crawl(store: Store, retries: int, backoff: float) -> tuple[CrawlSummary, float]:
     settings = Settings(
-        fetch=FetchSettings(retries=retries, retry_backoff=backoff, per_host_delay=0, total_timeout=6),
+        fetch=FetchSettings(
+            retries=retries, retry_backoff=backoff, per_host_delay=0, total_timeout=6
+        ),
         crawl=CrawlSettings(),
-    )  # fmt: skip
+    )
     t0 = time.monotonic()
     summary = asyncio.run(Crawler(store, settings).run_once(all_live=True, force_discovery=False))
     return summary, time.monotonic() - t0

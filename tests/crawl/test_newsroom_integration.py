@@ -35,11 +35,16 @@ def site(room: Newsroom) -> Iterator[str]:
 def crawler_for(store: Store, base: str) -> Crawler:
     store.save_source(
         SourceConfig(
-            name="newsroom", feeds=(f"{base}/rss.xml", f"{base}/atom.xml"), sitemaps=(f"{base}/sitemap.xml",),
-            homepage=f"{base}/", delay=0, concurrency=8, allow_private=True,
+            name="newsroom",
+            feeds=(f"{base}/rss.xml", f"{base}/atom.xml"),
+            sitemaps=(f"{base}/sitemap.xml",),
+            homepage=f"{base}/",
+            delay=0,
+            concurrency=8,
+            allow_private=True,
         ),
         datetime.now(UTC),
-    )  # fmt: skip
+    )
     return Crawler(
         store, Settings(fetch=FetchSettings(retries=0, per_host_delay=0), crawl=CrawlSettings())
     )
@@ -182,10 +187,14 @@ def test_a_newsroom_on_another_port_is_another_site(store: Store) -> None:
         assert first != second
         for base in (first, second):
             store.save_source(
-                SourceConfig(name=f"newsroom-{base.rsplit(':', 1)[1]}", feeds=(f"{base}/rss.xml",),
-                             delay=0, allow_private=True),
+                SourceConfig(
+                    name=f"newsroom-{base.rsplit(':', 1)[1]}",
+                    feeds=(f"{base}/rss.xml",),
+                    delay=0,
+                    allow_private=True,
+                ),
                 datetime.now(UTC),
-            )  # fmt: skip
+            )
             crawler = Crawler(store, Settings(fetch=FetchSettings(retries=0, per_host_delay=0)))
             found.append(asyncio.run(crawler.run_once(source=f"newsroom-{base.rsplit(':', 1)[1]}")))
     assert [s.discovered for s in found] == [4, 4]

@@ -16,9 +16,14 @@ from redline.storage import Store
 from redline.testing.newsroom import Newsroom, serve_newsroom
 
 SCRIPT = [
-    (1, 1, "rename"), (1, 2, "rename_listed"), (1, 2, "headline"), (1, 3, "rename_listed"),
-    (2, 1, "correction"), (2, 2, "paragraph_added"), (3, 3, "number"),
-]  # fmt: skip
+    (1, 1, "rename"),
+    (1, 2, "rename_listed"),
+    (1, 2, "headline"),
+    (1, 3, "rename_listed"),
+    (2, 1, "correction"),
+    (2, 2, "paragraph_added"),
+    (3, 3, "number"),
+]
 
 
 @pytest.fixture

@@ -24,9 +24,15 @@ def test_a_dripping_feed_never_stalls_checks_nor_loses_its_lease(store: Store) -
     with serve_newsroom(room) as base:
         now = datetime.now(UTC)
         store.save_source(
-            SourceConfig(name="drip", feeds=(f"{base}/hostile/slow-feed-d.xml",), delay=0,
-                         allow_private=True, respect_robots=False), now,
-        )  # fmt: skip
+            SourceConfig(
+                name="drip",
+                feeds=(f"{base}/hostile/slow-feed-d.xml",),
+                delay=0,
+                allow_private=True,
+                respect_robots=False,
+            ),
+            now,
+        )
         ok, _ = store.save_source(
             SourceConfig(name="ok", delay=0, allow_private=True, respect_robots=False), now
         )

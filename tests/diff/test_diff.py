@@ -146,8 +146,9 @@ def test_moved_paragraph_and_moved_and_edited() -> None:
 def test_sentence_split_and_merge_are_edits_not_add_remove() -> None:
     split = doc(
         "The city council voted on Tuesday to approve the budget. Officials said the plan would cost $17 billion. It would run over five years.",
-        P2, P3,
-    )  # fmt: skip
+        P2,
+        P3,
+    )
     r = compare(BASE, split)
     assert [op for op, _ in changed(r)] == ["edited"]
     assert apply(BASE, r) == split
@@ -327,10 +328,18 @@ def test_side_by_side_rows_have_two_cells_and_fields_carry_their_label() -> None
     third, anonymous cell and push the new side out of its column."""
     from selectolax.lexbor import LexborHTMLParser
 
-    old = DocVersion(title="Port reopens", byline="By A. Reporter", modified="2026-11-24T06:02:33+00:00",
-                     paragraphs=("The port reopened on Monday.",))  # fmt: skip
-    new = DocVersion(title="Port reopens", byline="By B. Writer", modified="2026-11-24T06:03:33+00:00",
-                     paragraphs=("The port reopened on Tuesday.",))  # fmt: skip
+    old = DocVersion(
+        title="Port reopens",
+        byline="By A. Reporter",
+        modified="2026-11-24T06:02:33+00:00",
+        paragraphs=("The port reopened on Monday.",),
+    )
+    new = DocVersion(
+        title="Port reopens",
+        byline="By B. Writer",
+        modified="2026-11-24T06:03:33+00:00",
+        paragraphs=("The port reopened on Tuesday.",),
+    )
     html = render_side_by_side_html(compare(old, new))
     tree = LexborHTMLParser(html)
     rows = tree.css("tbody tr")

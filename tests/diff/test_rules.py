@@ -26,19 +26,47 @@ def one(old: str, new: str) -> ChangeResult:
     ("old", "new", "cls"),
     [
         # meaning changes that look like one-letter slips are not typos
-        ("Officials said the plan would cost $17 billion.", "Officials said the plan would cost $17 million.", "number"),
-        ("Exports increased sharply last year, the ministry said.", "Exports decreased sharply last year, the ministry said.", "wording"),
-        ("Prices rise sharply every winter, the ministry said.", "Prices rose sharply every winter, the ministry said.", "wording"),
+        (
+            "Officials said the plan would cost $17 billion.",
+            "Officials said the plan would cost $17 million.",
+            "number",
+        ),
+        (
+            "Exports increased sharply last year, the ministry said.",
+            "Exports decreased sharply last year, the ministry said.",
+            "wording",
+        ),
+        (
+            "Prices rise sharply every winter, the ministry said.",
+            "Prices rose sharply every winter, the ministry said.",
+            "wording",
+        ),
         ("Nine people were hurt in the blast.", "None people were hurt in the blast.", "number"),
-        ('He called it "a horrible deal" for the country.', 'He called it "a terrible deal" for the country.', "quote"),
-        ("The report was written by John Smith of the agency.", "The report was written by John Smyth of the agency.", "name"),
+        (
+            'He called it "a horrible deal" for the country.',
+            'He called it "a terrible deal" for the country.',
+            "quote",
+        ),
+        (
+            "The report was written by John Smith of the agency.",
+            "The report was written by John Smyth of the agency.",
+            "name",
+        ),
         # number words, weekdays and months are figures
         ("The plan would run over five years.", "The plan would run over six years.", "number"),
         ("Two people were killed in the crash.", "Ten people were killed in the crash.", "number"),
-        ("The vote was held on Tuesday in the capital.", "The vote was held on Wednesday in the capital.", "number"),
-        ("The law takes effect in March, officials said.", "The law takes effect in April, officials said.", "number"),
+        (
+            "The vote was held on Tuesday in the capital.",
+            "The vote was held on Wednesday in the capital.",
+            "number",
+        ),
+        (
+            "The law takes effect in March, officials said.",
+            "The law takes effect in April, officials said.",
+            "number",
+        ),
     ],
-)  # fmt: skip
+)
 def test_meaning_changes_are_not_typos(old: str, new: str, cls: str) -> None:
     r = one(old, new)
     assert r.classes == [cls], r.classes
@@ -52,7 +80,10 @@ def test_typo_fix_needs_the_right_spelling_elsewhere_in_the_story() -> None:
     r = one("He said teh agency would respond.", "He said the agency would respond.")
     assert r.classes == ["typo"]
     # the same one-letter edit with no corroboration is not hidden as cosmetic
-    r = one("The director of the Hose committee resigned.", "The director of the Horse committee resigned.")  # fmt: skip
+    r = one(
+        "The director of the Hose committee resigned.",
+        "The director of the Horse committee resigned.",
+    )
     assert r.classes != ["typo"] and r.level != "cosmetic"
 
 
@@ -109,7 +140,7 @@ def test_correction_forms(note: str) -> None:
 
 
 def test_correction_paragraph_of_several_sentences_is_one_correction() -> None:
-    note = "Correction: An earlier version of this article misstated the cost. It was $17 billion, not $7 billion."  # fmt: skip
+    note = "Correction: An earlier version of this article misstated the cost. It was $17 billion, not $7 billion."
     r = compare(doc(CONTEXT), doc(CONTEXT, note))
     assert r.classes == ["correction"] and r.counts == {"correction": 2}
 
@@ -126,10 +157,10 @@ def test_sentence_split_moves_a_figure_without_changing_it() -> None:
 
 def test_moved_and_edited_paragraph_is_one_move() -> None:
     p1 = "The city council voted on Tuesday to approve the budget."
-    p2 = "Mayor Jane Alvarez called the vote “a turning point for the city.” Critics said the timetable was unrealistic."  # fmt: skip
+    p2 = "Mayor Jane Alvarez called the vote “a turning point for the city.” Critics said the timetable was unrealistic."
     p3 = "The budget now goes to the state for review, a routine step before spending begins."
     p4 = "Opposition members walked out before the vote, saying they had not seen the final text."
-    p2e = "Mayor Jane Alvarez hailed the vote as “a turning point for our city.” Critics, however, said the timetable was unrealistic and rushed."  # fmt: skip
+    p2e = "Mayor Jane Alvarez hailed the vote as “a turning point for our city.” Critics, however, said the timetable was unrealistic and rushed."
     r = compare(doc(p1, p2, p3, p4), doc(p1, p3, p4, p2e))
     changed = [i for i in r.items if i.op != "equal"]
     assert {i.op for i in changed} == {"moved"} and len(changed) == 2
@@ -138,14 +169,18 @@ def test_moved_and_edited_paragraph_is_one_move() -> None:
 
 def test_title_case_headline_rewording_is_not_a_name_change() -> None:
     body = "The finance minister quit on Monday after a row over the budget."
-    r = compare(doc(body, title="Minister resigns over budget"),
-                doc(body, title="Finance minister quits after budget row"))  # fmt: skip
+    r = compare(
+        doc(body, title="Minister resigns over budget"),
+        doc(body, title="Finance minister quits after budget row"),
+    )
     title = next(f for f in r.fields if f.field == "title")
     assert "name" not in title.classes and "headline" in title.classes
 
 
 def test_modified_date_only_is_a_minor_dates_change() -> None:
-    r = compare(doc(CONTEXT, modified="2020-01-01T10:00:00"), doc(CONTEXT, modified="2020-01-02T09:00:00"))  # fmt: skip
+    r = compare(
+        doc(CONTEXT, modified="2020-01-01T10:00:00"), doc(CONTEXT, modified="2020-01-02T09:00:00")
+    )
     assert r.level == "minor" and r.classes == [] and r.summary == "Dates changed"
     assert [f.field for f in r.fields] == ["modified"]
 
@@ -159,7 +194,10 @@ def test_byline_letter_case_is_cosmetic() -> None:
 
 def test_significance_counts_content_words_on_the_larger_side() -> None:
     # tense and function-word swaps are minor however many of them there are
-    r = one("The officials will meet on Friday in the capital.", "The officials met on Friday in the capital.")  # fmt: skip
+    r = one(
+        "The officials will meet on Friday in the capital.",
+        "The officials met on Friday in the capital.",
+    )
     assert r.level == "minor"
     # a real rewording is substantive
     r = one(
@@ -183,11 +221,17 @@ def test_name_swap_between_names_the_story_uses_is_minor_but_a_new_name_is_not()
 
 
 def test_cjk_characters_are_tokens_and_never_typos() -> None:
-    r = compare(doc("市議會週二通過預算。官員表示將用於交通。"), doc("市議會週三通過預算。官員表示將用於交通。"))  # fmt: skip
+    r = compare(
+        doc("市議會週二通過預算。官員表示將用於交通。"),
+        doc("市議會週三通過預算。官員表示將用於交通。"),
+    )
     edited = next(i for i in r.items if i.op == "edited")
     assert [t for t in edited.tokens if t[0] != "="] == [("-", "二"), ("+", "三")]
     assert r.classes == ["number"]
-    r = compare(doc("東京都は新しい予算を承認した。知事は満足している。"), doc("東京都は新しい予算を否決した。知事は満足している。"))  # fmt: skip
+    r = compare(
+        doc("東京都は新しい予算を承認した。知事は満足している。"),
+        doc("東京都は新しい予算を否決した。知事は満足している。"),
+    )
     assert r.classes == ["wording"] and r.level != "cosmetic"
 
 
@@ -196,11 +240,15 @@ def test_modification_time_rides_along_with_an_edit_and_adds_nothing() -> None:
     nothing of dates. A new publication date is news of its own."""
     fixed = CONTEXT.replace("annual", "anual", 1)
     assert fixed != CONTEXT
-    r = compare(doc(fixed, modified="2020-01-01T10:00:00"), doc(CONTEXT, modified="2020-01-01T11:00:00"))  # fmt: skip
+    r = compare(
+        doc(fixed, modified="2020-01-01T10:00:00"), doc(CONTEXT, modified="2020-01-01T11:00:00")
+    )
     assert "dates" not in r.classes and "date" not in r.summary.lower()  # no tag either
     plain = compare(doc(fixed), doc(CONTEXT))
     assert r.level == plain.level and r.summary == plain.summary
-    redated = compare(doc(CONTEXT, published="2020-01-01T10:00:00"), doc(CONTEXT, published="2020-02-01T10:00:00"))  # fmt: skip
+    redated = compare(
+        doc(CONTEXT, published="2020-01-01T10:00:00"), doc(CONTEXT, published="2020-02-01T10:00:00")
+    )
     assert redated.level == "minor" and redated.summary == "Publication date changed"
 
 
@@ -245,11 +293,17 @@ def test_typo_fix_in_another_language_uses_that_language_s_word_list() -> None:
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("The report was written by John Smith of the agency.", "The report was written by John Smyth of the agency."),
-        ("The director of the Hose committee resigned.", "The director of the Horse committee resigned."),
+        (
+            "The report was written by John Smith of the agency.",
+            "The report was written by John Smyth of the agency.",
+        ),
+        (
+            "The director of the Hose committee resigned.",
+            "The director of the Horse committee resigned.",
+        ),
         ("The trail began on Monday morning.", "The trial began on Monday morning."),
     ],
-)  # fmt: skip
+)
 def test_two_real_words_are_never_a_typo_by_the_dictionary(old: str, new: str) -> None:
     assert one(old, new).level != "cosmetic"
 
@@ -283,5 +337,8 @@ def test_opposite_word_swaps_are_substantive(old: str, new: str) -> None:
 
 
 def test_a_small_swap_that_keeps_the_meaning_stays_minor() -> None:
-    r = one("Shares of the company rose after the report.", "Shares of the company climbed after the report.")  # fmt: skip
+    r = one(
+        "Shares of the company rose after the report.",
+        "Shares of the company climbed after the report.",
+    )
     assert r.level == "minor"

@@ -60,11 +60,23 @@ def test_teasers_navigation_and_banners_never_reach_the_text() -> None:
 
 
 def test_jsonld_metadata_wins_and_articlebody_with_paragraphs_is_used() -> None:
-    ld = {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, {
-        "@type": "NewsArticle", "headline": "US and Seoul need more trade talks, officials say",
-        "author": [{"@type": "Person", "name": "By Jane Doe"}, {"@type": "Person", "name": "Lee Min"}],
-        "datePublished": "2018-01-07T08:00:00+08:00", "dateModified": "2018-01-07T10:00:00Z",
-        "articleBody": "\n\n".join(BODY)}]}  # fmt: skip
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage"},
+            {
+                "@type": "NewsArticle",
+                "headline": "US and Seoul need more trade talks, officials say",
+                "author": [
+                    {"@type": "Person", "name": "By Jane Doe"},
+                    {"@type": "Person", "name": "Lee Min"},
+                ],
+                "datePublished": "2018-01-07T08:00:00+08:00",
+                "dateModified": "2018-01-07T10:00:00Z",
+                "articleBody": "\n\n".join(BODY),
+            },
+        ],
+    }
     ext = extract(page(jsonld=ld))
     assert ext.method == "jsonld"
     assert ext.title == "US and Seoul need more trade talks, officials say"

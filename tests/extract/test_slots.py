@@ -6,6 +6,7 @@ from selectolax.lexbor import LexborHTMLParser
 from tests.extract.test_furniture import BODY, URL, page
 
 from redline.extract import ExtractRules, extract
+from redline.extract.furniture import furniture_key
 from redline.extract.model import DropReason
 from redline.extract.slots import block_slots, slot_of
 from redline.furniture.slots import new_slots
@@ -22,8 +23,27 @@ def test_a_slot_is_a_short_class_path_without_ids() -> None:
 
 
 def test_the_story_s_own_paragraphs_are_never_a_slot() -> None:
+    # one of them repeats across the site's articles (a closing line): its path is shared by
+    # four paragraphs that are not furniture, so it is no slot
     html = page().replace("<p>", "<p class='body-text'>")
-    assert block_slots(html, BODY) == {}  # five elements share that path
+    assert block_slots(html, [BODY[-1]]) == {}
+
+
+def test_a_list_of_known_promotions_is_one_slot() -> None:
+    promos = [
+        "Take the sleep quiz",
+        "Take the hair quiz",
+        "Take the skin quiz",
+        "Take the diet quiz",
+    ]
+    items = "".join(f"<li><div><div><p>{t}</p></div></div></li>" for t in promos)
+    html = page(inside=f"<ul class='quizzes'>{items}</ul>")
+    # four elements in one place (more than a box repeated), but every one is known furniture;
+    # the path climbs past the unnamed levels to the first class
+    assert block_slots(html, promos[:1], {furniture_key(t) for t in promos[1:]}) == {
+        promos[0].casefold(): {"ul.quizzes>li>div>div>p"}
+    }
+    assert block_slots(html, promos[:1]) == {}  # the others unknown: no slot
 
 
 def test_whatever_sits_in_a_learned_slot_is_furniture() -> None:

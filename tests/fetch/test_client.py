@@ -290,9 +290,12 @@ def test_a_redirect_from_a_public_host_never_reaches_a_private_one(
 
     async def redirector(scope, receive, send):  # type: ignore[no-untyped-def]
         await send(
-            {"type": "http.response.start", "status": 302,
-             "headers": [(b"location", f"{base}/etag".encode())]}
-        )  # fmt: skip
+            {
+                "type": "http.response.start",
+                "status": 302,
+                "headers": [(b"location", f"{base}/etag".encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": b""})
 
     monkeypatch.setattr(addresses, "is_public_address", lambda ip: ip == "127.0.0.2")

@@ -113,14 +113,26 @@ def test_same_story_page_by_slug_headline_or_body() -> None:
 
     def same(*, title: str = "Other", text: str = "Something else entirely.") -> bool:
         return same_story_page(
-            old, new, canonical=new, title=title, previous_title="Budget approved", text=text,
-            previous_text=BODY, threshold=0.9,
-        )  # fmt: skip
+            old,
+            new,
+            canonical=new,
+            title=title,
+            previous_title="Budget approved",
+            text=text,
+            previous_text=BODY,
+            threshold=0.9,
+        )
 
     assert same(title="Budget approved")  # the headline it had
     assert same(text=BODY.replace("Tuesday", "Wednesday"))  # headline rewritten, body alike
     assert not same()  # another story at a URL with a suffixed slug
     assert same_story_page(
-        "https://n.example/a/12345678", "https://n.example/b/12345678-x", canonical=None,
-        title=None, previous_title=None, text="", previous_text=None, threshold=0.9,
-    )  # fmt: skip
+        "https://n.example/a/12345678",
+        "https://n.example/b/12345678-x",
+        canonical=None,
+        title=None,
+        previous_title=None,
+        text="",
+        previous_text=None,
+        threshold=0.9,
+    )

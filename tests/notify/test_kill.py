@@ -33,8 +33,12 @@ print(asyncio.run(Deliverer(store, settings).deliver_pending()).line(), flush=Tr
 
 
 def deliverer(url: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", DELIVERER, url], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-c", DELIVERER, url],
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.slow

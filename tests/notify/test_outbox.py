@@ -23,11 +23,17 @@ def test_rows_are_written_with_the_change_for_matching_subscriptions_only(store:
     log = store.delivery_log()
     got = sorted((r.subscription, r.kind, r.version_id or r.event_id) for r in log)
     event_id = next(r.event_id for r in log if r.kind == "removal")
-    assert got == sorted([
-        ("all", "change", v_minor), ("all", "change", v_major), ("all", "removal", event_id),
-        ("major", "change", v_major), ("major", "removal", event_id),
-        ("quiet", "change", v_minor), ("quiet", "change", v_major),
-    ])  # fmt: skip
+    assert got == sorted(
+        [
+            ("all", "change", v_minor),
+            ("all", "change", v_major),
+            ("all", "removal", event_id),
+            ("major", "change", v_major),
+            ("major", "removal", event_id),
+            ("quiet", "change", v_minor),
+            ("quiet", "change", v_major),
+        ]
+    )
     assert all(r.status == "pending" and r.attempts == 0 for r in log)
     assert len({r.message_id for r in log}) == len(log)
 
@@ -62,8 +68,17 @@ def test_a_failure_pauses_the_subscription_and_marks_it_failing(store: Store) ->
     now = NOW + timedelta(hours=1)
     rows = store.claim_deliveries(now, sub.id, 10, worker="w", lease=timedelta(minutes=1))
     retry = now + timedelta(seconds=30)
-    store.delivery_failed([rows[0].id], [rows[1].id], sub.id, worker="w", now=now,
-                          error="HTTP 500", status=500, retry_at=retry, give_up_after=3)  # fmt: skip
+    store.delivery_failed(
+        [rows[0].id],
+        [rows[1].id],
+        sub.id,
+        worker="w",
+        now=now,
+        error="HTTP 500",
+        status=500,
+        retry_at=retry,
+        give_up_after=3,
+    )
     assert store.due_subscriptions(now + timedelta(seconds=29)) == []
     assert store.due_subscriptions(retry) == [sub.id]
     assert store.next_delivery_due() == retry

@@ -12,8 +12,14 @@ from redline.notify.rules import (
 URL = "https://daily.example/news/a.html"
 
 
-def change(rule: Rule, level: str = "minor", classes: tuple[str, ...] = ("wording",),
-           stealth: bool = False, source: str | None = "daily", url: str = URL) -> bool:  # fmt: skip
+def change(
+    rule: Rule,
+    level: str = "minor",
+    classes: tuple[str, ...] = ("wording",),
+    stealth: bool = False,
+    source: str | None = "daily",
+    url: str = URL,
+) -> bool:
     return matches_change(
         rule, source=source, url=url, level=level, classes=classes, stealth=stealth
     )

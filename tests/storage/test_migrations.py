@@ -37,10 +37,15 @@ def test_0005_gives_stored_identity_keys_their_port(database_url: str) -> None:
         for i, (url, old_key) in enumerate(rows.items(), 1):
             conn.execute(
                 insert(articles).values(
-                    id=i, url=url, status="live", first_seen=datetime.now(UTC), version_count=0,
-                    check_count=0, missing_count=0,
+                    id=i,
+                    url=url,
+                    status="live",
+                    first_seen=datetime.now(UTC),
+                    version_count=0,
+                    check_count=0,
+                    missing_count=0,
                 )
-            )  # fmt: skip
+            )
             conn.execute(insert(article_urls).values(key=old_key, article_id=i, url=url))
     engine.dispose()
     store = Store.open(database_url)  # migrates to head
@@ -82,10 +87,15 @@ def test_upgrading_a_database_from_before_0006_keeps_every_article_s_source(
         for i in range(3):
             conn.execute(
                 insert(articles).values(
-                    url=f"https://daily.example/a{i}", source_id=src, status="live",
-                    first_seen=now, version_count=0, check_count=0, missing_count=0,
+                    url=f"https://daily.example/a{i}",
+                    source_id=src,
+                    status="live",
+                    first_seen=now,
+                    version_count=0,
+                    check_count=0,
+                    missing_count=0,
                 )
-            )  # fmt: skip
+            )
     engine.dispose()
     store = Store.open(database_url)  # migrates to head
     try:

@@ -67,9 +67,11 @@ def test_url_variants_are_one_article(store: Store) -> None:
 def test_a_sources_own_tracking_parameters_lead_to_one_article(store: Store) -> None:
     """The Guardian's CMP is tracking there (its source says so) but kept elsewhere."""
     store.save_source(
-        SourceConfig(name="guardian", feeds=("https://www.theguardian.com/world/rss",),
-                     strip_params=("CMP",)), NOW,
-    )  # fmt: skip
+        SourceConfig(
+            name="guardian", feeds=("https://www.theguardian.com/world/rss",), strip_params=("CMP",)
+        ),
+        NOW,
+    )
     plain = "https://www.theguardian.com/world/2026/mar/01/talks-resume"
     a, created = store.add_article(plain + "?CMP=share_btn_tw", None, NOW)
     assert created and a.url == plain
@@ -340,10 +342,15 @@ def test_a_late_writer_keeps_its_capture_but_not_the_new_holders_frontier(store:
     assert _lease_of(store, a.id)[0] == "w2"
     store.record_check(
         CheckRecord(
-            article_id=a.id, captured_at=NOW, url=a.url, outcome="unchanged", worker="w1",
-            next_check=NOW + timedelta(hours=6), etag='"w1"',
+            article_id=a.id,
+            captured_at=NOW,
+            url=a.url,
+            outcome="unchanged",
+            worker="w1",
+            next_check=NOW + timedelta(hours=6),
+            etag='"w1"',
         )
-    )  # fmt: skip
+    )
     art = store.get_article(a.id)
     assert _lease_of(store, a.id)[0] == "w2", "the late writer wiped the new holder's lease"
     assert art.next_check is not None and art.next_check.replace(tzinfo=None) == NOW.replace(
@@ -354,10 +361,14 @@ def test_a_late_writer_keeps_its_capture_but_not_the_new_holders_frontier(store:
     # The holder's own write updates the frontier and releases the lease.
     store.record_check(
         CheckRecord(
-            article_id=a.id, captured_at=later, url=a.url, outcome="unchanged", worker="w2",
+            article_id=a.id,
+            captured_at=later,
+            url=a.url,
+            outcome="unchanged",
+            worker="w2",
             next_check=later + timedelta(hours=1),
         )
-    )  # fmt: skip
+    )
     art = store.get_article(a.id)
     assert _lease_of(store, a.id) == (None, None)
     assert art.next_check is not None and art.check_count == 2
@@ -366,10 +377,16 @@ def test_a_late_writer_keeps_its_capture_but_not_the_new_holders_frontier(store:
     store.claim_articles(later + timedelta(hours=2), 1, worker="w3", lease=lease)
     store.record_check(
         CheckRecord(
-            article_id=a.id, captured_at=later, url=a.url, outcome="new_version", worker="w1",
-            version=_version("late"), expected_version_count=0, last_changed=later,
+            article_id=a.id,
+            captured_at=later,
+            url=a.url,
+            outcome="new_version",
+            worker="w1",
+            version=_version("late"),
+            expected_version_count=0,
+            last_changed=later,
         )
-    )  # fmt: skip
+    )
     assert [v.text for v in store.versions(a.id)] == ["late"]
     assert _lease_of(store, a.id)[0] == "w3"
 

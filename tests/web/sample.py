@@ -91,16 +91,25 @@ class Sample:
 def _new(title: str, paragraphs: list[str]) -> NewVersion:
     text = "\n\n".join(paragraphs)
     return NewVersion(
-        title=title, byline="By A. Reporter", published=T0, modified=None, text=text,
-        content_hash=hashlib.sha256((title + text).encode()).hexdigest(), extractor="jsonld",
-        extractor_version="test", raw_html=f"<html><title>{title}</title></html>".encode(),
-    )  # fmt: skip
+        title=title,
+        byline="By A. Reporter",
+        published=T0,
+        modified=None,
+        text=text,
+        content_hash=hashlib.sha256((title + text).encode()).hexdigest(),
+        extractor="jsonld",
+        extractor_version="test",
+        raw_html=f"<html><title>{title}</title></html>".encode(),
+    )
 
 
 def write_versions(
-    store: Store, article_id: int, versions: list[tuple[str, list[str]]], start: datetime,
+    store: Store,
+    article_id: int,
+    versions: list[tuple[str, list[str]]],
+    start: datetime,
     step: timedelta = timedelta(hours=1),
-) -> None:  # fmt: skip
+) -> None:
     """Record each version as the crawler would: capture, version, change, frontier update."""
     latest: VersionRow | None = store.latest_version(article_id)
     at = start
@@ -110,11 +119,18 @@ def write_versions(
         count = latest.number if latest else 0
         store.record_check(
             CheckRecord(
-                article_id=article_id, captured_at=at, url=store.get_article(article_id).url,
-                outcome="new_version", http_status=200, version=nv, change=change,
-                expected_version_count=count, last_changed=at, next_check=at + timedelta(hours=2),
+                article_id=article_id,
+                captured_at=at,
+                url=store.get_article(article_id).url,
+                outcome="new_version",
+                http_status=200,
+                version=nv,
+                change=change,
+                expected_version_count=count,
+                last_changed=at,
+                next_check=at + timedelta(hours=2),
             )
-        )  # fmt: skip
+        )
         latest = store.latest_version(article_id)
         at += step
 
@@ -122,9 +138,13 @@ def write_versions(
 def populate(store: Store, fillers: int = 0) -> Sample:
     s = Sample()
     daily, _ = store.save_source(
-        SourceConfig(name="daily", homepage="https://daily.example/",
-                     feeds=("https://daily.example/rss.xml",)), T0,
-    )  # fmt: skip
+        SourceConfig(
+            name="daily",
+            homepage="https://daily.example/",
+            feeds=("https://daily.example/rss.xml",),
+        ),
+        T0,
+    )
     herald, _ = store.save_source(
         SourceConfig(name="herald", homepage="https://www.herald.example/"), T0
     )
@@ -145,11 +165,17 @@ def populate(store: Store, fillers: int = 0) -> Sample:
         CheckRecord(
             # Deleted at the very instant of another article's change: the stream must order
             # and paginate both without losing or repeating either.
-            article_id=c.id, captured_at=T0 + timedelta(minutes=90), url=c.url, outcome="missing",
-            http_status=404, status="deleted", missing_count=3, next_check=None,
+            article_id=c.id,
+            captured_at=T0 + timedelta(minutes=90),
+            url=c.url,
+            outcome="missing",
+            http_status=404,
+            status="deleted",
+            missing_count=3,
+            next_check=None,
             events=[("deleted", "HTTP 404 on 3 consecutive checks")],
         )
-    )  # fmt: skip
+    )
 
     d, _ = store.add_article("https://www.herald.example/sport/final", herald.id, T0)
     s.single = d.id
@@ -158,10 +184,13 @@ def populate(store: Store, fillers: int = 0) -> Sample:
     for i in range(fillers):
         f, _ = store.add_article(f"https://daily.example/filler/{i}", daily.id, T0)
         write_versions(
-            store, f.id,
-            [(f"Filler story {i}", [f"Quarterly output rose {i} percent in the region."]),
-             (f"Filler story {i}", [f"Quarterly output rose {i + 1} percent in the region."])],
+            store,
+            f.id,
+            [
+                (f"Filler story {i}", [f"Quarterly output rose {i} percent in the region."]),
+                (f"Filler story {i}", [f"Quarterly output rose {i + 1} percent in the region."]),
+            ],
             T0 - timedelta(days=1) + timedelta(minutes=i // 3),  # ties: three per instant
-        )  # fmt: skip
+        )
         s.fillers.append(f.id)
     return s

@@ -21,8 +21,19 @@ def test_changes_shape_and_pages(web: Web) -> None:
     first = _json(web, "/api/v1/changes?limit=5")
     assert len(first["items"]) == 5 and first["next"]
     item = next(i for i in first["items"] if i["kind"] == "change")
-    assert set(item) >= {"kind", "at", "article", "version", "level", "classes", "summary",
-                         "stealth", "headline_changed", "old_title", "links"}  # fmt: skip
+    assert set(item) >= {
+        "kind",
+        "at",
+        "article",
+        "version",
+        "level",
+        "classes",
+        "summary",
+        "stealth",
+        "headline_changed",
+        "old_title",
+        "links",
+    }
     assert (
         item["links"]["diff"]
         == f"/articles/{item['article']['id']}/diff/{item['version'] - 1}/{item['version']}"
@@ -146,8 +157,14 @@ def test_sources_and_search(web: Web) -> None:
 
 def test_openapi_and_offline_docs(web: Web) -> None:
     spec = _json(web, "/api/openapi.json")
-    for path in ("/api/v1/changes", "/api/v1/articles", "/api/v1/articles/{article_id}/diff",
-                 "/api/v1/search", "/api/v1/sources", "/api/v1/articles/lookup"):  # fmt: skip
+    for path in (
+        "/api/v1/changes",
+        "/api/v1/articles",
+        "/api/v1/articles/{article_id}/diff",
+        "/api/v1/search",
+        "/api/v1/sources",
+        "/api/v1/articles/lookup",
+    ):
         assert path in spec["paths"]
     assert not any(p.startswith(("/articles", "/feeds", "/search")) for p in spec["paths"])
     docs = web.get("/api/docs")
@@ -158,7 +175,12 @@ def test_openapi_and_offline_docs(web: Web) -> None:
 def test_every_list_answer_has_items_and_next(web: Web) -> None:
     """docs/api.md: each list answer is {"items": [...], "next": cursor | null}."""
     art = web.sample.minister
-    for path in ("/api/v1/sources", "/api/v1/changes", "/api/v1/articles",
-                 f"/api/v1/articles/{art}/versions", "/api/v1/search?q=minister"):  # fmt: skip
+    for path in (
+        "/api/v1/sources",
+        "/api/v1/changes",
+        "/api/v1/articles",
+        f"/api/v1/articles/{art}/versions",
+        "/api/v1/search?q=minister",
+    ):
         body = web.get(path).json()
         assert isinstance(body["items"], list) and "next" in body, path

@@ -68,9 +68,13 @@ def test_keyset_pages_cover_the_stream_exactly_once(web: Web, limit: int) -> Non
 
 @pytest.mark.parametrize(
     ("klass", "expected"),
-    [("stealth", None), ("correction", [("harbour", 3)]), ("deleted", [("deleted", None)]),
-     ("sentence_removed", [("harbour", 2)])],
-)  # fmt: skip
+    [
+        ("stealth", None),
+        ("correction", [("harbour", 3)]),
+        ("deleted", [("deleted", None)]),
+        ("sentence_removed", [("harbour", 2)]),
+    ],
+)
 def test_class_filters(web: Web, klass: str, expected: list[tuple[str, int | None]] | None) -> None:
     page = recent_changes(web.store, StreamFilter(klass=klass), limit=500)
     names = {

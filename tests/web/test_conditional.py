@@ -48,10 +48,11 @@ def test_etag_and_last_modified_give_304(web: Web, path: str) -> None:
 def test_a_new_change_changes_the_validator(fresh: Web, path: str) -> None:
     before = fresh.get(path)
     write_versions(
-        fresh.store, fresh.sample.single,
+        fresh.store,
+        fresh.sample.single,
         [("Cup final tonight", ["Kick-off is at nine, not eight."])],
         T0 + timedelta(hours=20),
-    )  # fmt: skip
+    )
     after = fresh.get(path, headers={"if-none-match": before.headers["etag"]})
     assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
 
@@ -83,10 +84,17 @@ def test_source_counters_follow_every_write(fresh: Web) -> None:
     from redline.storage import CheckRecord
 
     store.record_check(
-        CheckRecord(article_id=s.single, captured_at=T0 + timedelta(hours=9), url="x",
-                    outcome="missing", http_status=410, status="gone", missing_count=2,
-                    events=[("gone", "HTTP 410")])
-    )  # fmt: skip
+        CheckRecord(
+            article_id=s.single,
+            captured_at=T0 + timedelta(hours=9),
+            url="x",
+            outcome="missing",
+            http_status=410,
+            status="gone",
+            missing_count=2,
+            events=[("gone", "HTTP 410")],
+        )
+    )
     got = {x.source.name: (x.articles, x.deleted) for x in source_summaries(store, T0)}
     want = {}
     for src in store.list_sources():

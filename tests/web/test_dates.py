@@ -16,10 +16,15 @@ from redline.versions.changes import change_between
 
 def _version(text: str, modified: datetime) -> NewVersion:
     return NewVersion(
-        title="Bridge closes for repairs", byline="By A. Reporter", published=T0,
-        modified=modified, text=text, content_hash=hashlib.sha256(text.encode()).hexdigest(),
-        extractor="jsonld", extractor_version="test",
-    )  # fmt: skip
+        title="Bridge closes for repairs",
+        byline="By A. Reporter",
+        published=T0,
+        modified=modified,
+        text=text,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        extractor="jsonld",
+        extractor_version="test",
+    )
 
 
 def test_diff_page_shows_dates_as_dates(fresh: Web) -> None:
@@ -33,12 +38,17 @@ def test_diff_page_shows_dates_as_dates(fresh: Web) -> None:
         latest = store.latest_version(art.id)
         store.record_check(
             CheckRecord(
-                article_id=art.id, captured_at=T0 + timedelta(hours=n), url=art.url,
-                outcome="new_version", http_status=200, version=nv,
+                article_id=art.id,
+                captured_at=T0 + timedelta(hours=n),
+                url=art.url,
+                outcome="new_version",
+                http_status=200,
+                version=nv,
                 change=change_between(latest, nv) if latest else None,
-                expected_version_count=n, last_changed=T0 + timedelta(hours=n),
+                expected_version_count=n,
+                last_changed=T0 + timedelta(hours=n),
             )
-        )  # fmt: skip
+        )
 
     api = fresh.get(f"/api/v1/articles/{art.id}/diff").json()
     assert "dates" not in api["change"]["classes"]  # a routine bump is no tag

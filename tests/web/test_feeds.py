@@ -86,8 +86,12 @@ def test_conditional_get_and_errors(web: Web) -> None:
     r = web.get("/feeds/changes.atom")
     again = web.get("/feeds/changes.atom", headers={"if-none-match": r.headers["etag"]})
     assert again.status_code == 304 and not again.content
-    for url, status in (("/feeds/sources/ghost.atom", 404), ("/feeds/articles/999999.atom", 404),
-                        ("/feeds/changes.atom?level=loud", 422), ("/feeds/articles/0.atom", 422)):  # fmt: skip
+    for url, status in (
+        ("/feeds/sources/ghost.atom", 404),
+        ("/feeds/articles/999999.atom", 404),
+        ("/feeds/changes.atom?level=loud", 422),
+        ("/feeds/articles/0.atom", 422),
+    ):
         bad = web.get(url)
         assert bad.status_code == status and bad.headers["content-type"].startswith("text/plain")
 

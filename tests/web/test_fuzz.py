@@ -9,25 +9,67 @@ from hypothesis import strategies as st
 from tests.web.conftest import Web
 
 ROUTES = [
-    "/?source={v}", "/?level={v}", "/?class={v}", "/?before={v}", "/articles?status={v}&order={v}",
-    "/articles?before={v}", "/sources/{p}", "/articles/{p}", "/articles/1/diff/{p}/2",
-    "/articles/1/diff/1/2?view={v}&cosmetic={v}", "/articles/1/compare?from={v}&to=2",
-    "/articles/1/versions/{p}", "/find?url={v}", "/search?q={v}", "/search?q=a&before={v}",
-    "/search?q=a&source={v}", "/feeds/changes.atom?class={v}", "/feeds/sources/{p}.atom",
-    "/feeds/articles/{p}.atom", "/api/v1/changes?before={v}&limit={v}", "/api/v1/articles?changed={v}",
-    "/api/v1/articles/{p}", "/api/v1/articles/1/diff?from={v}", "/api/v1/articles/lookup?url={v}",
-    "/api/v1/search?q={v}", "/api/v1/search?q=x&limit={v}", "/api/v1/sources/{p}",
+    "/?source={v}",
+    "/?level={v}",
+    "/?class={v}",
+    "/?before={v}",
+    "/articles?status={v}&order={v}",
+    "/articles?before={v}",
+    "/sources/{p}",
+    "/articles/{p}",
+    "/articles/1/diff/{p}/2",
+    "/articles/1/diff/1/2?view={v}&cosmetic={v}",
+    "/articles/1/compare?from={v}&to=2",
+    "/articles/1/versions/{p}",
+    "/find?url={v}",
+    "/search?q={v}",
+    "/search?q=a&before={v}",
+    "/search?q=a&source={v}",
+    "/feeds/changes.atom?class={v}",
+    "/feeds/sources/{p}.atom",
+    "/feeds/articles/{p}.atom",
+    "/api/v1/changes?before={v}&limit={v}",
+    "/api/v1/articles?changed={v}",
+    "/api/v1/articles/{p}",
+    "/api/v1/articles/1/diff?from={v}",
+    "/api/v1/articles/lookup?url={v}",
+    "/api/v1/search?q={v}",
+    "/api/v1/search?q=x&limit={v}",
+    "/api/v1/sources/{p}",
     "/api/v1/articles/1/versions/{p}",
-]  # fmt: skip
+]
 
 values = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["", "0", "-1", "1e9", "99999999999999999999", "1c1", "9" * 19 + "e1", "%00",
-                     "'; DROP TABLE articles; --", '"', "*", "NEAR(", "http://", "https://x/\x00",
-                     "http://[", "http://[x", "http://[1.2.3.4]/", "http://[oops/a", "http://a]b/",
-                     "²", "1²", "١٢", "𝟗"]),  # digits to str.isdigit() that int() refuses or reads
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "1e9",
+            "99999999999999999999",
+            "1c1",
+            "9" * 19 + "e1",
+            "%00",
+            "'; DROP TABLE articles; --",
+            '"',
+            "*",
+            "NEAR(",
+            "http://",
+            "https://x/\x00",
+            "http://[",
+            "http://[x",
+            "http://[1.2.3.4]/",
+            "http://[oops/a",
+            "http://a]b/",
+            "²",
+            "1²",
+            "١٢",
+            "𝟗",
+        ]
+    ),  # digits to str.isdigit() that int() refuses or reads
     st.integers().map(str),
-)  # fmt: skip
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))

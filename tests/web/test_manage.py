@@ -98,8 +98,10 @@ def test_api_adds_edits_pauses_and_removes_a_source(site: Site) -> None:
 
 def test_api_validation_names_the_field_and_stores_nothing(site: Site) -> None:
     api = site.api()
-    r = api.post("/api/v1/sources", json={"name": "news", "feeds": [FEED], "include": ["("],
-                                          "concurrency": 0})  # fmt: skip
+    r = api.post(
+        "/api/v1/sources",
+        json={"name": "news", "feeds": [FEED], "include": ["("], "concurrency": 0},
+    )
     assert r.status_code == 422
     fields = r.json()["error"]["fields"]
     assert "invalid regular expression" in fields["include"]
@@ -175,8 +177,11 @@ def test_forms_without_the_csrf_token_or_from_another_site_are_refused(site: Sit
     c, csrf = _signed_in(site)
     assert c.post("/manage/sources/news/pause", data={}).status_code == 403
     assert c.post("/manage/sources/news/pause", data={"csrf": csrf[:-1] + "0"}).status_code == 403
-    r = c.post("/manage/sources/news/pause", data={"csrf": csrf},
-               headers={"origin": "https://evil.example"})  # fmt: skip
+    r = c.post(
+        "/manage/sources/news/pause",
+        data={"csrf": csrf},
+        headers={"origin": "https://evil.example"},
+    )
     assert r.status_code == 403
     form = {"csrf": "", "name": "other", "feeds": FEED}
     assert c.post("/manage/sources", data=form).status_code == 403
@@ -189,8 +194,14 @@ def test_forms_without_the_csrf_token_or_from_another_site_are_refused(site: Sit
 
 def test_a_bad_form_is_shown_again_with_the_message_next_to_the_field(site: Site) -> None:
     c, csrf = _signed_in(site)
-    form = {"csrf": csrf, "name": "news", "feeds": f"{FEED}\nnot-a-url", "delay": "soon",
-            "include": "(", "respect_robots": "on"}  # fmt: skip
+    form = {
+        "csrf": csrf,
+        "name": "news",
+        "feeds": f"{FEED}\nnot-a-url",
+        "delay": "soon",
+        "include": "(",
+        "respect_robots": "on",
+    }
     r = c.post("/manage/sources", data=form)
     assert r.status_code == 422
     assert re.search(r'id="e-feeds"[^>]*>[^<]*not-a-url', r.text)
@@ -212,9 +223,16 @@ def test_edit_pause_resume_remove_and_track_from_the_forms(site: Site) -> None:
     c, csrf = _signed_in(site)
     page = c.get("/manage/sources/news/edit").text
     assert FEED in page and 'value="1"' in page
-    r = c.post("/manage/sources/news/edit", data={"csrf": csrf, "feeds": FEED,
-               "homepage": "https://news.example/", "schedule": "3h=15m, 1d=1h",
-               "respect_robots": "on"})  # fmt: skip
+    r = c.post(
+        "/manage/sources/news/edit",
+        data={
+            "csrf": csrf,
+            "feeds": FEED,
+            "homepage": "https://news.example/",
+            "schedule": "3h=15m, 1d=1h",
+            "respect_robots": "on",
+        },
+    )
     assert r.status_code == 303, r.text
     cfg = site.store.get_source("news").config
     assert cfg.homepage == "https://news.example/" and cfg.delay is None  # the form cleared it

@@ -79,8 +79,10 @@ def test_front_page_bad_filters_are_422_pages(web: Web, query: str) -> None:
 
 def test_sources_page(web: Web) -> None:
     doc = HTMLParser(_page(web, "/sources"))
-    rows = {r.css("th a")[0].text(): [c.text().strip() for c in r.css("td.num")]
-            for r in doc.css("tbody tr")}  # fmt: skip
+    rows = {
+        r.css("th a")[0].text(): [c.text().strip() for c in r.css("td.num")]
+        for r in doc.css("tbody tr")
+    }
     assert rows["daily"] == [str(2 + FILLERS), "0", "1"]  # nothing changed in the last 24 h
     assert rows["herald"][0] == "2"
     text = _page(web, "/sources/daily?order=first_seen")
@@ -246,8 +248,15 @@ def test_changes_from_an_older_diff_engine_are_recomputed_and_stored(fresh: Web)
     store, a = fresh.store, fresh.sample.minister
     v2 = store.version(a, 2)
     good = store.changes(a)[v2.id]
-    stale = ChangeRow(engine_version="0", level="none", score=0.0, classes=[],
-                      summary="stale summary", stealth=False, data={"engine": "0"})  # fmt: skip
+    stale = ChangeRow(
+        engine_version="0",
+        level="none",
+        score=0.0,
+        classes=[],
+        summary="stale summary",
+        stealth=False,
+        data={"engine": "0"},
+    )
     assert store.replace_change(v2.id, stale)
     assert store.changes(a)[v2.id].summary == "stale summary"
     # the diff page recomputes (the stale data is not even readable) and stores the result

@@ -55,9 +55,23 @@ def store(postgres_url: str, site: str, room: Newsroom) -> Iterator[Store]:
 def start_worker(url: str, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "REDLINE_DATABASE_URL": url}
     return subprocess.Popen(
-        [sys.executable, "-m", "redline", "-v", "worker", "--concurrency", "4", "--lease", "6", *extra],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "redline",
+            "-v",
+            "worker",
+            "--concurrency",
+            "4",
+            "--lease",
+            "6",
+            *extra,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def scalar(store: Store, q) -> int:  # type: ignore[no-untyped-def]

@@ -44,18 +44,39 @@ def test_a_poisoned_sitemap_does_not_kill_the_worker(
     poisoned = f"{site}/hostile/bad-urls-sitemap.xml"
     store.save_source(
         SourceConfig(
-            name="newsroom", sitemaps=(poisoned, f"{site}/sitemap-articles.xml"), delay=0,
-            concurrency=8, allow_private=True,
+            name="newsroom",
+            sitemaps=(poisoned, f"{site}/sitemap-articles.xml"),
+            delay=0,
+            concurrency=8,
+            allow_private=True,
         ),
         datetime.now(UTC),
-    )  # fmt: skip
+    )
     env = {**os.environ, "REDLINE_DATABASE_URL": database_url}
     metrics_port = free_port()
     worker = subprocess.Popen(
-        [sys.executable, "-m", "redline", "-v", "worker", "--concurrency", "4", "--lease", "30",
-         "--metrics-port", str(metrics_port), "--metrics-host", "127.0.0.1", "--heartbeat", "0.5"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "redline",
+            "-v",
+            "worker",
+            "--concurrency",
+            "4",
+            "--lease",
+            "30",
+            "--metrics-port",
+            str(metrics_port),
+            "--metrics-host",
+            "127.0.0.1",
+            "--heartbeat",
+            "0.5",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
     def checked() -> int:
         with store.engine.connect() as conn:

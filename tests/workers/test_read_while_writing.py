@@ -85,17 +85,33 @@ def test_web_reads_while_a_worker_writes(
     room, base = room_site
     store = Store.open(database_url)
     store.save_source(
-        SourceConfig(name="newsroom", sitemaps=(f"{base}/sitemap.xml",), feeds=(f"{base}/rss.xml",),
-                     delay=0, concurrency=8, allow_private=True,
-                     schedule=SchedulePolicy.from_config([["3650d", "1s"]])),
+        SourceConfig(
+            name="newsroom",
+            sitemaps=(f"{base}/sitemap.xml",),
+            feeds=(f"{base}/rss.xml",),
+            delay=0,
+            concurrency=8,
+            allow_private=True,
+            schedule=SchedulePolicy.from_config([["3650d", "1s"]]),
+        ),
         datetime.now(UTC),
-    )  # fmt: skip
+    )
     env = {**os.environ, "REDLINE_DATABASE_URL": database_url}
-    worker = subprocess.Popen([sys.executable, "-m", "redline", "worker", "--concurrency", "8"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "redline", "worker", "--concurrency", "8"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     port = free_port()
-    web = subprocess.Popen([sys.executable, "-m", "redline", "serve", "--port", str(port)], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    web = subprocess.Popen(
+        [sys.executable, "-m", "redline", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     web_base = f"http://127.0.0.1:{port}"
     try:
         wait_http(web_base + "/api/v1/sources", web)

@@ -35,8 +35,11 @@ def start_worker(url: str) -> subprocess.Popen[str]:
     env = {**os.environ, "REDLINE_DATABASE_URL": url}
     return subprocess.Popen(
         [sys.executable, "-m", "redline", "-v", "worker", "--concurrency", "4", "--heartbeat", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_for(cond, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -73,10 +76,15 @@ def test_sigterm_during_a_dripping_discovery_exits_and_releases_the_source(
     store = Store.open(postgres_url)
     try:
         store.save_source(
-            SourceConfig(name="drip", feeds=(f"{site}/hostile/slow-feed-term.xml",), delay=0,
-                         allow_private=True, respect_robots=False),
+            SourceConfig(
+                name="drip",
+                feeds=(f"{site}/hostile/slow-feed-term.xml",),
+                delay=0,
+                allow_private=True,
+                respect_robots=False,
+            ),
             datetime.now(UTC),
-        )  # fmt: skip
+        )
         before = hostile.HITS["slow-feed-term.xml"]
         proc = start_worker(postgres_url)
         try:

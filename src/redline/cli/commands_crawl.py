@@ -16,9 +16,10 @@ from redline.crawl import Crawler, CrawlSummary
 from redline.errors import FetchError
 from redline.frontier.urls import canonicalize_url
 from redline.storage import SourceRow, Store
+from redline.vocabulary import Outcome
 
 SHOWN_ERRORS = 10
-FAILED = ("error", "missing")  # outcomes after which `redline check` exits 1
+FAILED = (Outcome.ERROR, Outcome.MISSING)  # outcomes after which `redline check` exits 1
 
 
 def _progress(show: bool) -> Progress:
@@ -68,7 +69,11 @@ def _print_summary(summary: CrawlSummary) -> None:
     if len(summary.discovery_errors) > len(shown):
         more = len(summary.discovery_errors) - len(shown)
         err.print(f"  … and {more} more discovery error(s); `redline status` lists them all")
-    if summary.errors and not summary.discovered and summary.checked == summary.outcomes["error"]:
+    if (
+        summary.errors
+        and not summary.discovered
+        and summary.checked == summary.outcomes[Outcome.ERROR]
+    ):
         raise typer.Exit(1)
 
 
@@ -105,7 +110,7 @@ def check(
             f"{url}: {result.reason or result.outcome}; nothing was added (check the URL)",
         )
     # A merge deletes the record just checked: the URL now leads to the article it joined.
-    final = store.find_article(url) if result.outcome == "merged" else None
+    final = store.find_article(url) if result.outcome == Outcome.MERGED else None
     final = final or store.get_article(article.id)
     if as_json:
         print_json(
@@ -119,12 +124,12 @@ def check(
         if failed:
             raise typer.Exit(1)
         return
-    line = result.outcome
-    if result.outcome == "merged":
+    line = str(result.outcome)
+    if result.outcome == Outcome.MERGED:
         line += f" into {final.url}"
     elif result.version:
         line += f": version {result.version}"
-    for extra in (result.summary, None if result.outcome == "merged" else result.reason):
+    for extra in (result.summary, None if result.outcome == Outcome.MERGED else result.reason):
         if extra:
             line += f" ({extra})"
     out.print(line, markup=False)

@@ -100,25 +100,39 @@ def status(
     counts = store.capture_counts(now - timedelta(hours=1))
     failing = store.discovery_errors()
     notify = [
-        {"name": n["name"], "pending": n["pending"], "failed": n["failed"],
-         "failing_since": iso(n["failing_since"]), "last_error": n["last_error"]}
+        {
+            "name": n["name"],
+            "pending": n["pending"],
+            "failed": n["failed"],
+            "failing_since": iso(n["failing_since"]),
+            "last_error": n["last_error"],
+        }
         for n in store.subscription_health()
-    ]  # fmt: skip
+    ]
     total = sum(counts.values())
     data = {
         "at": iso(now),
         "frontier": [{**f, "next_due": iso(f["next_due"])} for f in frontier],
         "workers": [
-            {**w, "started_at": iso(w["started_at"]), "last_seen": iso(w["last_seen"]),
-             "last_check": iso(w.get("last_check")), "last_progress": iso(w.get("last_progress")),
-             "health": str(w["health"].health),
-             "seconds_without_progress": round(w["health"].idle_for.total_seconds())}
+            {
+                **w,
+                "started_at": iso(w["started_at"]),
+                "last_seen": iso(w["last_seen"]),
+                "last_check": iso(w.get("last_check")),
+                "last_progress": iso(w.get("last_progress")),
+                "health": str(w["health"].health),
+                "seconds_without_progress": round(w["health"].idle_for.total_seconds()),
+            }
             for w in workers
         ],
         "discovery_errors": [{**d, "at": iso(d["at"])} for d in failing],
         "notifications": notify,
-        "last_hour": {"captures": total, "by_outcome": counts, "error_rate": round(counts.get("error", 0) / total, 4) if total else 0.0},
-    }  # fmt: skip
+        "last_hour": {
+            "captures": total,
+            "by_outcome": counts,
+            "error_rate": round(counts.get("error", 0) / total, 4) if total else 0.0,
+        },
+    }
     if as_json:
         print_json(data)
         return

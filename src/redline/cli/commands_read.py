@@ -98,8 +98,9 @@ def history(
     if hidden:
         out.print(
             f"  ({hidden} cosmetic version{'s' if hidden != 1 else ''} hidden; --all to show)",
-            markup=False, style="dim",
-        )  # fmt: skip
+            markup=False,
+            style="dim",
+        )
     for e in store.events(a.id):
         if e.kind != "first_seen":
             out.print(
@@ -137,8 +138,16 @@ def diff(
     old, new = store.version(a.id, old_n), store.version(a.id, new_n)
     result, stored = result_between(store, old, new)
     if as_json:  # the shape of GET /api/v1/articles/{id}/diff (docs/api.md)
-        print_json({"article_id": a.id, "url": a.url, "from": old_n, "to": new_n,
-                    "stored": stored, "change": result.to_dict()})  # fmt: skip
+        print_json(
+            {
+                "article_id": a.id,
+                "url": a.url,
+                "from": old_n,
+                "to": new_n,
+                "stored": stored,
+                "change": result.to_dict(),
+            }
+        )
         return
     out.print(f"[bold]{escape(a.url)}[/]  v{old_n} → v{new_n}", highlight=False)
     out.print(render_terminal(result, marks=not out.is_terminal or out.no_color))
@@ -197,8 +206,12 @@ def extract(
             print_json({"input": item, **ext.to_dict()})
             continue
         out.print(f"[bold]{escape(ext.title)}[/]", highlight=False)
-        meta = [f"by {ext.byline}" if ext.byline else None, f"published {iso(ext.published)}" if ext.published else None,
-                f"modified {iso(ext.modified)}" if ext.modified else None, f"method {ext.method}"]  # fmt: skip
+        meta = [
+            f"by {ext.byline}" if ext.byline else None,
+            f"published {iso(ext.published)}" if ext.published else None,
+            f"modified {iso(ext.modified)}" if ext.modified else None,
+            f"method {ext.method}",
+        ]
         out.print(" · ".join(m for m in meta if m), markup=False)
         out.print(ext.text + "\n", markup=False)
     if failures:

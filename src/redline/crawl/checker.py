@@ -19,6 +19,7 @@ from redline import __version__, metrics
 from redline.archive.warc import capture_records
 from redline.crawl.learned import Learned, LearnedCache, furniture_policy, rules_for
 from redline.crawl.moves import plan_moved_merge
+from redline.discovery.methods import source_documents
 from redline.errors import ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
@@ -48,6 +49,7 @@ from redline.storage import (
 )
 from redline.versions.changes import change_between
 from redline.versions.policy import content_hash, judge
+from redline.vocabulary import ArticleStatus, EventKind, Outcome
 
 log = logging.getLogger(__name__)
 EXTRACTOR_VERSION = __version__
@@ -56,7 +58,7 @@ EXTRACTOR_VERSION = __version__
 @dataclass(frozen=True)
 class CheckOutcome:
     url: str
-    outcome: str
+    outcome: Outcome
     reason: str | None = None
     version: int | None = None
     http_status: int | None = None
@@ -90,7 +92,7 @@ def address_policy(source: SourceConfig | None, article_url: str | None = None) 
     were all added by hand, so the permission covers the host of the article being checked."""
     if source is None or not source.allow_private:
         return PUBLIC_ONLY
-    own = (*source.feeds, *source.sitemaps, *([source.homepage] if source.homepage else []))
+    own = tuple(url for _, url in source_documents(source))
     if not own and article_url:
         own = (article_url,)
     return AddressPolicy.private_for(own)
@@ -113,7 +115,7 @@ async def check_article(
             scope=address_policy(source, article.url),
         )
     except FetchError as exc:
-        outcome = _record(ctx, article, now, outcome="error", reason=f"{exc.kind}: {exc}")
+        outcome = _record(ctx, article, now, outcome=Outcome.ERROR, reason=f"{exc.kind}: {exc}")
         _log_fetch(article.url, exc.status, None, None, outcome)
         return outcome
     metrics.FETCH_SECONDS.observe(fr.duration_ms / 1000)
@@ -121,7 +123,7 @@ async def check_article(
         outcome = await _judge_response(ctx, article, source, fr, now)
     except VersionConflict as exc:
         log.info("version conflict on %s: %s", article.url, exc)
-        outcome = CheckOutcome(article.url, "conflict", str(exc))
+        outcome = CheckOutcome(article.url, Outcome.CONFLICT, str(exc))
     _log_fetch(article.url, fr.status, len(fr.body), fr.duration_ms, outcome)
     return outcome
 
@@ -144,12 +146,12 @@ def record_internal_error(
     rescheduled, not retried in a loop); when even that fails, only the outcome is returned."""
     reason = "internal: " + " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
     try:
-        return _record(ctx, article, now, outcome="error", reason=reason)
+        return _record(ctx, article, now, outcome=Outcome.ERROR, reason=reason)
     except StorageError:
         raise
     except Exception:
         log.exception("could not record the internal error of %s", article.url)
-        return CheckOutcome(article.url, "error", reason)
+        return CheckOutcome(article.url, Outcome.ERROR, reason)
 
 
 def _next_check(
@@ -167,16 +169,30 @@ def _warc(ctx: CheckContext, fr: FetchResult) -> tuple[WarcRecordData, ...]:
 
 
 def _record(
-    ctx: CheckContext, article: ArticleRow, now: datetime, *, outcome: str, fr: FetchResult | None = None,
-    reason: str | None = None, **fields: Any,
-) -> CheckOutcome:  # fmt: skip
+    ctx: CheckContext,
+    article: ArticleRow,
+    now: datetime,
+    *,
+    outcome: Outcome,
+    fr: FetchResult | None = None,
+    reason: str | None = None,
+    **fields: Any,
+) -> CheckOutcome:
     next_check = fields.pop("next_check", _next_check(ctx, article, now, None))
     rec = CheckRecord(
-        article_id=article.id, captured_at=now, url=article.url, outcome=outcome, reason=reason,
-        final_url=fr.final_url if fr else None, http_status=fr.status if fr else None,
-        duration_ms=fr.duration_ms if fr else None, bytes=len(fr.body) if fr else None,
-        next_check=next_check, worker=ctx.worker, **fields,
-    )  # fmt: skip
+        article_id=article.id,
+        captured_at=now,
+        url=article.url,
+        outcome=outcome,
+        reason=reason,
+        final_url=fr.final_url if fr else None,
+        http_status=fr.status if fr else None,
+        duration_ms=fr.duration_ms if fr else None,
+        bytes=len(fr.body) if fr else None,
+        next_check=next_check,
+        worker=ctx.worker,
+        **fields,
+    )
     ctx.store.record_check(rec)
     return CheckOutcome(article.url, outcome, reason, http_status=fr.status if fr else None)
 
@@ -207,9 +223,11 @@ def _plan_redirect(
     other = store.find_article(fr.final_url)
     other = other if other is not None and other.id != article.id else None
     verdict = judge_redirect(
-        article.url, fr.final_url, homepages=_homepages(source),
+        article.url,
+        fr.final_url,
+        homepages=_homepages(source),
         target_is_other_article=other is not None and article.version_count == 0,
-    )  # fmt: skip
+    )
     if verdict == "away":
         return RedirectPlan(Redirect.AWAY)
     if other is not None:  # the story may have moved to a URL already tracked on its own
@@ -224,37 +242,51 @@ def _judge_status(
 ) -> CheckOutcome | None:
     """The answers whose status alone settles the check: 304, 404/410, other errors."""
     if fr.not_modified:
-        return _record(ctx, article, now, outcome="not_modified", fr=fr, missing_count=0)
+        return _record(ctx, article, now, outcome=Outcome.NOT_MODIFIED, fr=fr, missing_count=0)
     if fr.status in (404, 410):
         missing = article.missing_count + 1
         status, gone_events = None, []
         if missing >= ctx.settings.missing_checks_for_deletion and article.status == "live":
-            status = "gone" if fr.status == 410 else "deleted"
+            status = ArticleStatus.GONE if fr.status == 410 else ArticleStatus.DELETED
             gone_events.append((status, f"HTTP {fr.status} on {missing} consecutive checks"))
         return _record(
-            ctx, article, now, outcome="missing", fr=fr, reason=f"http_status: {fr.status}",
-            missing_count=missing, status=status, events=gone_events,
+            ctx,
+            article,
+            now,
+            outcome=Outcome.MISSING,
+            fr=fr,
+            reason=f"http_status: {fr.status}",
+            missing_count=missing,
+            status=status,
+            events=gone_events,
             warc=_warc(ctx, fr) if status else (),
-        )  # fmt: skip
+        )
     if not fr.ok:
         return _record(
-            ctx, article, now, outcome="error", fr=fr, reason=f"http_status: {fr.status}"
+            ctx, article, now, outcome=Outcome.ERROR, fr=fr, reason=f"http_status: {fr.status}"
         )
     return None
 
 
 def _same_story(
-    ctx: CheckContext, article: ArticleRow, fr: FetchResult, ext: Extraction,
+    ctx: CheckContext,
+    article: ArticleRow,
+    fr: FetchResult,
+    ext: Extraction,
     latest: VersionRow | None,
-) -> bool:  # fmt: skip
+) -> bool:
     """For an undecided redirect or one into another tracked article: is the page it led to
     the story this article holds?"""
     return same_story_page(
-        article.url, fr.final_url, canonical=ext.canonical_url, title=ext.title,
-        previous_title=latest.title if latest else None, text="\n\n".join(ext.paragraphs),
+        article.url,
+        fr.final_url,
+        canonical=ext.canonical_url,
+        title=ext.title,
+        previous_title=latest.title if latest else None,
+        text="\n\n".join(ext.paragraphs),
         previous_text=latest.text if latest else None,
         threshold=ctx.settings.same_story_similarity,
-    )  # fmt: skip
+    )
 
 
 async def _judge_response(
@@ -277,7 +309,7 @@ async def _judge_response(
         store.move_article(article.id, fr.final_url, now)
     must_confirm = redirect.kind in (Redirect.UNDECIDED, Redirect.INTO_OTHER)
 
-    restored = article.status in ("deleted", "gone")
+    restored = article.status in (ArticleStatus.DELETED, ArticleStatus.GONE)
     known_fp = article.region_fp if article.version_count and not restored else None
 
     # Decoding, fingerprinting and extraction are CPU work: a thread keeps the event loop (and
@@ -295,7 +327,13 @@ async def _judge_response(
     if isinstance(extracted, ExtractionError):
         reason = extracted.reason
         return _record(
-            ctx, article, now, outcome="suspect", fr=fr, reason=reason, events=[("suspect", reason)]
+            ctx,
+            article,
+            now,
+            outcome=Outcome.SUSPECT,
+            fr=fr,
+            reason=reason,
+            events=[(EventKind.SUSPECT, reason)],
         )
     # The latest version is read only off the fast path (the common check costs no extra query).
     latest = (
@@ -311,7 +349,7 @@ async def _judge_response(
             kept = _merge_moved(ctx, article, redirect.other, now)
             if kept.id != article.id:  # the other record was seen first and carries on
                 reason = f"moved to {kept.url}; merged into article {kept.id}"
-                return _record(ctx, kept, now, outcome="merged", fr=fr, reason=reason)
+                return _record(ctx, kept, now, outcome=Outcome.MERGED, fr=fr, reason=reason)
             # One record now: judge the page against the merged history.
             article, restored = kept, False
             latest = store.latest_version(kept.id) if extracted is not None else None
@@ -320,14 +358,20 @@ async def _judge_response(
     if extracted is None:
         # Fast path: the article's own region is byte-for-byte what we saw last time.
         return _record(
-            ctx, article, now, outcome="unchanged", fr=fr, etag=fr.etag,
-            last_modified=fr.last_modified, missing_count=0,
-        )  # fmt: skip
+            ctx,
+            article,
+            now,
+            outcome=Outcome.UNCHANGED,
+            fr=fr,
+            etag=fr.etag,
+            last_modified=fr.last_modified,
+            missing_count=0,
+        )
     ext = extracted
     merged = _follow_canonical(ctx, article, source, ext.canonical_url, now)
     if merged is not None:
         return _record(
-            ctx, merged, now, outcome="merged", fr=fr, reason=f"same article as {merged.url}"
+            ctx, merged, now, outcome=Outcome.MERGED, fr=fr, reason=f"same article as {merged.url}"
         )
     seen = _Seen(ext, fp, html, rules, learned)
     return _judge_content(ctx, article, fr, now, seen, latest, restored)
@@ -359,45 +403,48 @@ def _judge_content(
     store = ctx.store
     ext, fp, html, rules, learned = seen.ext, seen.fp, seen.html, seen.rules, seen.learned
     verdict = judge(
-        title=ext.title, byline=ext.byline, paragraphs=ext.paragraphs,
+        title=ext.title,
+        byline=ext.byline,
+        paragraphs=ext.paragraphs,
         previous_hash=latest.content_hash if latest else None,
-        previous_words=len(latest.text.split()) if latest else None, settings=ctx.settings,
-    )  # fmt: skip
+        previous_words=len(latest.text.split()) if latest else None,
+        settings=ctx.settings,
+    )
     fired = _fired(ext, learned)
     furnished: OnlyFurniture | None = None
-    if verdict.outcome == "new_version" and latest is not None:
+    if verdict.outcome == Outcome.NEW_VERSION and latest is not None:
         furnished = _only_furniture(ctx, article, latest, ext, rules, html)
     furniture = _learning(
         ctx, article, ext, fired, furnished, first=latest is None, html=html, rules=rules
     )
-    events: list[tuple[str, str | None]] = []
-    if restored and verdict.outcome != "suspect":
-        events.append(("restored", f"HTTP {fr.status} after {article.status}"))
+    events: list[tuple[EventKind, str | None]] = []
+    if restored and verdict.outcome != Outcome.SUSPECT:
+        events.append((EventKind.RESTORED, f"HTTP {fr.status} after {article.status}"))
     common: dict[str, Any] = dict(
         etag=fr.etag,
         last_modified=fr.last_modified,
         missing_count=0,
-        status="live" if restored else None,
+        status=ArticleStatus.LIVE if restored else None,
     )
-    if verdict.outcome == "suspect":
-        events.append(("suspect", verdict.reason))
+    if verdict.outcome == Outcome.SUSPECT:
+        events.append((EventKind.SUSPECT, verdict.reason))
         return _record(
             ctx,
             article,
             now,
-            outcome="suspect",
+            outcome=Outcome.SUSPECT,
             fr=fr,
             reason=verdict.reason,
             events=events,
             **common,
         )
-    if verdict.outcome == "unchanged" or furnished is not None:
+    if verdict.outcome == Outcome.UNCHANGED or furnished is not None:
         why = furnished.reason if furnished else None
         return _record(
             ctx,
             article,
             now,
-            outcome="unchanged",
+            outcome=Outcome.UNCHANGED,
             fr=fr,
             region_fp=fp,
             events=events,
@@ -407,10 +454,16 @@ def _judge_content(
         )
 
     version = NewVersion(
-        title=ext.title, byline=ext.byline, published=ext.published, modified=ext.modified,
-        text="\n\n".join(ext.paragraphs), content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
-        extractor=ext.method, extractor_version=EXTRACTOR_VERSION, raw_html=fr.body,
-    )  # fmt: skip
+        title=ext.title,
+        byline=ext.byline,
+        published=ext.published,
+        modified=ext.modified,
+        text="\n\n".join(ext.paragraphs),
+        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
+        extractor=ext.method,
+        extractor_version=EXTRACTOR_VERSION,
+        raw_html=fr.body,
+    )
     # The change is what a reader would call the edit: against the latest version seen with
     # today's learned rules, so furniture learned since then is not reported as removed text.
     before = _seen_today(latest, rules, ext.paragraphs) if latest else None
@@ -420,18 +473,32 @@ def _judge_content(
     if latest is None:
         changed_at = min(d for d in (now, ext.modified or ext.published or now) if d is not None)
     rec = CheckRecord(
-        article_id=article.id, captured_at=now, url=article.url, outcome="new_version",
-        final_url=fr.final_url, http_status=fr.status, duration_ms=fr.duration_ms, bytes=len(fr.body),
-        region_fp=fp, next_check=_next_check(ctx, article, now, changed_at),
-        expected_version_count=article.version_count, version=version, change=change,
-        last_changed=now, events=events, worker=ctx.worker, warc=_warc(ctx, fr), furniture=furniture, **common,
-    )  # fmt: skip
+        article_id=article.id,
+        captured_at=now,
+        url=article.url,
+        outcome=Outcome.NEW_VERSION,
+        final_url=fr.final_url,
+        http_status=fr.status,
+        duration_ms=fr.duration_ms,
+        bytes=len(fr.body),
+        region_fp=fp,
+        next_check=_next_check(ctx, article, now, changed_at),
+        expected_version_count=article.version_count,
+        version=version,
+        change=change,
+        last_changed=now,
+        events=events,
+        worker=ctx.worker,
+        warc=_warc(ctx, fr),
+        furniture=furniture,
+        **common,
+    )
     store.record_check(rec)
     if ctx.learned is not None and article.source_id is not None:
         ctx.learned.add_title(article.source_id, ext.title)
     return CheckOutcome(
         article.url,
-        "new_version",
+        Outcome.NEW_VERSION,
         None,
         version=article.version_count + 1,
         http_status=fr.status,
@@ -462,10 +529,17 @@ def _redirected(
 ) -> CheckOutcome:
     """The article redirects to something that is not it: recorded, never checked again."""
     return _record(
-        ctx, article, now, outcome="redirected", fr=fr, reason=f"redirect to {fr.final_url}",
-        status="redirected", next_check=None, events=[("redirected", fr.final_url)],
+        ctx,
+        article,
+        now,
+        outcome=Outcome.REDIRECTED,
+        fr=fr,
+        reason=f"redirect to {fr.final_url}",
+        status=ArticleStatus.REDIRECTED,
+        next_check=None,
+        events=[(EventKind.REDIRECTED, fr.final_url)],
         warc=_warc(ctx, fr),
-    )  # fmt: skip
+    )
 
 
 _Analysed = tuple[
@@ -538,7 +612,12 @@ def _learning(
         furniture = [b.sample for k, b in fired if k in (RuleKind.TEXT, RuleKind.ROTATING)]
         furniture += [b.sample for b in rotating]
         if furniture:
-            slots = new_slots(html, furniture, rules.slots if rules else frozenset())
+            slots = new_slots(
+                html,
+                furniture,
+                rules.slots if rules else frozenset(),
+                rules.furniture_texts if rules else frozenset(),
+            )
     counted = (
         ctx.learned.tally(article.source_id, fired)
         if ctx.learned
@@ -598,9 +677,12 @@ def _homepages(source: SourceConfig | None) -> tuple[str, ...]:
 
 
 def _follow_canonical(
-    ctx: CheckContext, article: ArticleRow, source: SourceConfig | None, canonical: str | None,
+    ctx: CheckContext,
+    article: ArticleRow,
+    source: SourceConfig | None,
+    canonical: str | None,
     now: datetime,
-) -> ArticleRow | None:  # fmt: skip
+) -> ArticleRow | None:
     """Apply the page's own canonical URL (when ``usable_canonical`` trusts it). Returns the
     article this one was merged into, if any."""
     canon = usable_canonical(article.url, canonical, homepages=_homepages(source))

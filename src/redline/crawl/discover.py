@@ -1,4 +1,5 @@
-"""Run discovery for one source: poll its feeds, sitemaps and homepage, add new articles."""
+"""Run discovery for one source: poll the documents of every registered discovery method (its
+feeds, sitemaps and homepage: discovery/methods.py), add new articles."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from redline.crawl.checker import address_policy
-from redline.discovery import Discovered, parse_feed, parse_homepage, parse_sitemap
+from redline.discovery import Discovered
+from redline.discovery.methods import Method, Parsed, source_documents
 from redline.errors import ConfigError, DiscoveryError, FetchError, StorageError
 from redline.fetch.client import Fetcher
 from redline.fetch.result import FetchResult
@@ -42,9 +44,13 @@ async def _get(
     when unchanged (304), the validators sent)."""
     etag, last_modified = store.discovery_validators(source.id, url, kind)
     fr = await fetcher.fetch(
-        url, etag=etag, last_modified=last_modified, respect_robots=source.config.respect_robots,
-        max_bytes=max_bytes, scope=address_policy(source.config),
-    )  # fmt: skip
+        url,
+        etag=etag,
+        last_modified=last_modified,
+        respect_robots=source.config.respect_robots,
+        max_bytes=max_bytes,
+        scope=address_policy(source.config),
+    )
     if fr.not_modified:
         return None, etag, last_modified
     if not fr.ok:
@@ -53,10 +59,15 @@ async def _get(
 
 
 async def discover_source(
-    store: Store, fetcher: Fetcher, source: SourceRow, now: datetime,
-    limits: DiscoverySettings = DiscoverySettings(), *,
-    document_timeout: float | None = None, source_timeout: float | None = None,
-) -> DiscoveryReport:  # fmt: skip
+    store: Store,
+    fetcher: Fetcher,
+    source: SourceRow,
+    now: datetime,
+    limits: DiscoverySettings = DiscoverySettings(),
+    *,
+    document_timeout: float | None = None,
+    source_timeout: float | None = None,
+) -> DiscoveryReport:
     """Poll one source's documents. Each document gets ``document_timeout`` seconds in all, the
     source ``source_timeout``: documents not reached by then are tried at the next poll, and
     the links of those read are kept. Parsing runs in a thread, off the event loop."""
@@ -76,36 +87,26 @@ async def discover_source(
             source.id, url, kind, now, etag=None, last_modified=None, error=error
         )
 
-    def parse(body: bytes, url: str, mode: str) -> tuple[list[Discovered], list[str], str | None]:
-        """The links of one document: (articles, child sitemaps, partial-parse error)."""
-        if mode == "feed":
-            feed = parse_feed(body, url, limits)
-            return feed.articles, [], feed.error
-        if mode == "homepage":
-            links = parse_homepage(body, url, list(cfg.include) or None, list(cfg.exclude) or None)
-            return links, [], None
-        page = parse_sitemap(body, url, limits)
-        return page.articles, page.sitemaps[: limits.max_child_sitemaps], page.error
-
     async def fetch_and_parse(
-        url: str, mode: str, kind: str
-    ) -> tuple[FetchResult | None, str | None, str | None, list[str], str | None]:
+        url: str, method: Method
+    ) -> tuple[FetchResult | None, str | None, str | None, Parsed]:
+        kind = method.kind
         fr, etag, last_modified = await _get(
             store, fetcher, source, url, kind, limits.max_xml_bytes
         )
         if fr is None:
-            return None, etag, last_modified, [], None
-        links, children, partial = await asyncio.to_thread(parse, fr.body, url, mode)
-        found.extend(links)
+            return None, etag, last_modified, Parsed()
+        parsed = await asyncio.to_thread(method.parse, fr.body, url, cfg, limits)
+        found.extend(parsed.articles)
         fields = {"source": cfg.name, "kind": kind, "url": url, "status": fr.status}
-        fields |= {"bytes": len(fr.body), "ms": fr.duration_ms, "entries": len(links)}
-        if mode == "sitemap":
-            fields["child_sitemaps"] = len(children)
+        fields |= {"bytes": len(fr.body), "ms": fr.duration_ms, "entries": len(parsed.articles)}
+        if parsed.children:
+            fields["children"] = len(parsed.children)
         log.debug("discovery", extra={"fields": fields})
-        return fr, etag, last_modified, children, partial
+        return fr, etag, last_modified, parsed
 
-    async def attempt(url: str, mode: str) -> None:
-        kind = "sitemap" if mode == "child-sitemap" else mode
+    async def attempt(url: str, method: Method, *, child: bool = False) -> None:
+        kind = method.kind
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:
             report.errors.append(f"{url}: not polled: the source's discovery deadline passed")
@@ -115,9 +116,7 @@ async def discover_source(
         try:
             try:
                 async with asyncio.timeout(limit):
-                    fr, etag, last_modified, children, partial = await fetch_and_parse(
-                        url, mode, kind
-                    )
+                    fr, etag, last_modified, parsed = await fetch_and_parse(url, method)
             except TimeoutError:
                 raise DiscoveryError(
                     f"took longer than {limit or 0:.0f}s in all; cut off"
@@ -131,16 +130,21 @@ async def discover_source(
                     source.id, url, kind, now, etag=etag, last_modified=last_modified, error=None
                 )
                 return
-            if partial:
-                failed(url, kind, partial)  # links kept; validators cleared: refetched in full
+            if parsed.error:
+                failed(url, kind, parsed.error)  # links kept; validators cleared: refetched in full
             else:
                 store.save_discovery_state(
-                    source.id, url, kind, now, etag=fr.etag, last_modified=fr.last_modified,
+                    source.id,
+                    url,
+                    kind,
+                    now,
+                    etag=fr.etag,
+                    last_modified=fr.last_modified,
                     error=None,
-                )  # fmt: skip
-            if mode == "sitemap":  # one level of index only
-                for child in children:
-                    await attempt(child, "child-sitemap")
+                )
+            if not child:  # one level of index only
+                for sub in parsed.children:
+                    await attempt(sub, method, child=True)
         except (FetchError, DiscoveryError, ConfigError) as exc:
             failed(url, kind, str(exc))
         except StorageError:
@@ -149,12 +153,8 @@ async def discover_source(
             log.exception("discovery of %s failed unexpectedly", url)
             failed(url, kind, f"internal error: {type(exc).__name__}: {exc}")
 
-    for url in cfg.feeds:
-        await attempt(url, "feed")
-    for url in cfg.sitemaps:
-        await attempt(url, "sitemap")
-    if cfg.homepage:
-        await attempt(cfg.homepage, "homepage")
+    for method, url in source_documents(cfg):
+        await attempt(url, method)
 
     seen: set[str] = set()
     for item in found:

@@ -32,12 +32,14 @@ from redline.crawl.checker import (
 )
 from redline.crawl.discover import DiscoveryReport, discover_source
 from redline.crawl.learned import LearnedCache
+from redline.discovery.methods import source_documents
 from redline.errors import StorageError
 from redline.fetch.client import Fetcher
 from redline.frontier.schedule import SchedulePolicy
 from redline.settings import Settings
 from redline.sources.model import SourceConfig
 from redline.storage import ArticleRow, SourceRow, Store
+from redline.vocabulary import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -56,23 +58,23 @@ class CrawlSummary:
 
     @property
     def new_versions(self) -> int:
-        return self.outcomes["new_version"]
+        return self.outcomes[Outcome.NEW_VERSION]
 
     @property
     def errors(self) -> int:
-        return self.outcomes["error"] + len(self.discovery_errors)
+        return self.outcomes[Outcome.ERROR] + len(self.discovery_errors)
 
     @property
     def eventful(self) -> bool:
         """Worth a line in a long-running log: something other than unchanged checks."""
-        quiet = {"unchanged", "not_modified"}
+        quiet = {Outcome.UNCHANGED, Outcome.NOT_MODIFIED}
         return bool(self.discovered or self.discovery_errors or set(self.outcomes) - quiet)
 
     def line(self) -> str:
         extra = ", ".join(
             f"{k} {v}"
             for k, v in sorted(self.outcomes.items())
-            if k not in ("new_version", "error")
+            if k not in (Outcome.NEW_VERSION, Outcome.ERROR)
         )
         return (
             f"discovered {self.discovered}, checked {self.checked}, new versions {self.new_versions}, "
@@ -126,10 +128,16 @@ class Crawler:
     def _context(self, fetcher: Fetcher, cfg: SourceConfig | None) -> CheckContext:
         policy = cfg.schedule if cfg and cfg.schedule else self.default_policy
         return CheckContext(
-            store=self.store, fetcher=fetcher, settings=self.settings.crawl, policy=policy,
-            rng=self._rng, worker=self.worker_id, limits=self.settings.extract,
-            furniture=self.settings.furniture, learned=self.learned,
-        )  # fmt: skip
+            store=self.store,
+            fetcher=fetcher,
+            settings=self.settings.crawl,
+            policy=policy,
+            rng=self._rng,
+            worker=self.worker_id,
+            limits=self.settings.extract,
+            furniture=self.settings.furniture,
+            learned=self.learned,
+        )
 
     async def discover(
         self, fetcher: Fetcher, *, source: str | None = None, force: bool = False
@@ -145,17 +153,25 @@ class Crawler:
             # A small batch at a time, each leased from the current clock: a long discovery
             # round never holds (or outlives) leases on sources it has not reached yet.
             rows = self.store.claim_sources(
-                self.clock(), worker=self.worker_id, lease=self.settings.crawl.lease,
-                name=source, limit=self.settings.crawl.source_batch, due_before=started,
-            )  # fmt: skip
+                self.clock(),
+                worker=self.worker_id,
+                lease=self.settings.crawl.lease,
+                name=source,
+                limit=self.settings.crawl.source_batch,
+                due_before=started,
+            )
             if not rows:
                 return reports
             await self._discover_rows(fetcher, rows, reports, worker=self.worker_id)
 
     async def _discover_rows(
-        self, fetcher: Fetcher, rows: list[SourceRow], reports: list[DiscoveryReport], *,
+        self,
+        fetcher: Fetcher,
+        rows: list[SourceRow],
+        reports: list[DiscoveryReport],
+        *,
         worker: str | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Discover ``rows``, ``discovery_sources`` at a time, each within its deadlines."""
         sem = asyncio.Semaphore(max(self.settings.crawl.discovery_sources, 1))
 
@@ -178,13 +194,17 @@ class Crawler:
         if worker is not None:
             self._held_sources.add(row.id)
         try:
-            for url in (*cfg.feeds, *cfg.sitemaps, *([cfg.homepage] if cfg.homepage else [])):
+            for _, url in source_documents(cfg):
                 self._configure(fetcher, cfg, url)
             report = await discover_source(
-                self.store, fetcher, row, now, self.settings.discovery,
+                self.store,
+                fetcher,
+                row,
+                now,
+                self.settings.discovery,
                 document_timeout=crawl.discovery_document_timeout,
                 source_timeout=crawl.discovery_source_timeout,
-            )  # fmt: skip
+            )
         except StorageError:
             raise  # run_forever backs off; the source lease expires meanwhile
         except asyncio.CancelledError:
@@ -204,10 +224,15 @@ class Crawler:
         return report
 
     async def check_due(
-        self, fetcher: Fetcher, *, source: str | None = None, all_live: bool = False,
-        progress: ProgressHook | None = None, summary: CrawlSummary | None = None,
+        self,
+        fetcher: Fetcher,
+        *,
+        source: str | None = None,
+        all_live: bool = False,
+        progress: ProgressHook | None = None,
+        summary: CrawlSummary | None = None,
         stop: asyncio.Event | None = None,
-    ) -> CrawlSummary:  # fmt: skip
+    ) -> CrawlSummary:
         """Claim and check due articles batch by batch; with ``stop`` set, unstarted claims are
         released and in-flight checks finish (graceful shutdown)."""
         summary = summary or CrawlSummary()
@@ -239,17 +264,17 @@ class Crawler:
                     # The database is away: the rest of the batch ends the same way, the next
                     # claim fails and the worker backs off; the lease returns the article.
                     log.warning("could not record the check of %s: %s", article.url, exc)
-                    outcome = CheckOutcome(article.url, "error", f"storage: {exc}")
+                    outcome = CheckOutcome(article.url, Outcome.ERROR, f"storage: {exc}")
             self._held.discard(article.id)
             self._last_check = self._last_progress = self.clock()
             summary.checked += 1
             summary.outcomes[outcome.outcome] += 1
             self._checks_total += 1
-            self._errors_total += outcome.outcome == "error"
+            self._errors_total += outcome.outcome == Outcome.ERROR
             metrics.CHECKS.labels(outcome.outcome).inc()
-            if outcome.outcome == "new_version":
+            if outcome.outcome == Outcome.NEW_VERSION:
                 metrics.VERSIONS.inc()
-            elif outcome.outcome == "error" and outcome.reason:
+            elif outcome.outcome == Outcome.ERROR and outcome.reason:
                 metrics.FETCH_ERRORS.labels(outcome.reason.split(":", 1)[0]).inc()
             if progress:
                 progress("check", summary.checked, summary.checked)
@@ -272,18 +297,30 @@ class Crawler:
         return summary
 
     async def _claim_and_check(
-        self, one: Callable[[ArticleRow], Awaitable[None]], started: datetime, batch_size: int, *,
-        source_id: int | None, all_live: bool, stop: asyncio.Event | None,
-    ) -> None:  # fmt: skip
+        self,
+        one: Callable[[ArticleRow], Awaitable[None]],
+        started: datetime,
+        batch_size: int,
+        *,
+        source_id: int | None,
+        all_live: bool,
+        stop: asyncio.Event | None,
+    ) -> None:
         after_id = 0
         while stop is None or not stop.is_set():
             # `started` bounds the round: an article checked in it is rescheduled after `started`
             # (or still leased), so it is never claimed twice in a round and nothing per-article
             # needs remembering. The lease runs from the claim itself, not from `started`.
             batch = self.store.claim_articles(
-                self.clock(), batch_size, worker=self.worker_id, lease=self.settings.crawl.lease,
-                source_id=source_id, all_live=all_live, after_id=after_id, due_before=started,
-            )  # fmt: skip
+                self.clock(),
+                batch_size,
+                worker=self.worker_id,
+                lease=self.settings.crawl.lease,
+                source_id=source_id,
+                all_live=all_live,
+                after_id=after_id,
+                due_before=started,
+            )
             if not batch:
                 self._last_progress = self.clock()  # nothing (more) due: idle is progress too
                 break
@@ -304,9 +341,13 @@ class Crawler:
             return await check_article(self._context(fetcher, cfg), article, cfg, self.clock())
 
     async def run_once(
-        self, *, source: str | None = None, all_live: bool = False, progress: ProgressHook | None = None,
+        self,
+        *,
+        source: str | None = None,
+        all_live: bool = False,
+        progress: ProgressHook | None = None,
         force_discovery: bool = True,
-    ) -> CrawlSummary:  # fmt: skip
+    ) -> CrawlSummary:
         t0 = time.monotonic()
         summary = CrawlSummary()
         async with Fetcher(self.settings.fetch) as fetcher:
@@ -329,9 +370,12 @@ class Crawler:
             log.warning("fired counters not written: %s", exc)
 
     async def run_forever(
-        self, stop: asyncio.Event, *, source: str | None = None,
+        self,
+        stop: asyncio.Event,
+        *,
+        source: str | None = None,
         on_round: Callable[[CrawlSummary], None] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Discover due sources and check due articles, side by side, until ``stop``.
 
         Discovery runs in its own task on its own fetcher (``discovery_concurrency``), so a feed
@@ -379,9 +423,12 @@ class Crawler:
             self._flush_fired()
 
     async def _check_loop(
-        self, fetcher: Fetcher, source: str | None, stop: asyncio.Event,
+        self,
+        fetcher: Fetcher,
+        source: str | None,
+        stop: asyncio.Event,
         on_round: Callable[[CrawlSummary], None] | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         backoff = 1.0
         while not stop.is_set():
             try:
@@ -401,9 +448,12 @@ class Crawler:
                 backoff = min(backoff * 2, 30.0)
 
     async def _discovery_loop(
-        self, fetcher: Fetcher, source: str | None, stop: asyncio.Event,
+        self,
+        fetcher: Fetcher,
+        source: str | None,
+        stop: asyncio.Event,
         on_round: Callable[[CrawlSummary], None] | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         backoff = 1.0
         while not stop.is_set():
             try:
@@ -435,10 +485,16 @@ class Crawler:
 
     def _heartbeat(self, started: datetime) -> None:
         self.store.heartbeat(
-            self.worker_id, socket.gethostname(), os.getpid(), started, self.clock(),
-            self._checks_total, self._errors_total, last_check=self._last_check,
+            self.worker_id,
+            socket.gethostname(),
+            os.getpid(),
+            started,
+            self.clock(),
+            self._checks_total,
+            self._errors_total,
+            last_check=self._last_check,
             last_progress=self._last_progress,
-        )  # fmt: skip
+        )
 
     def _renew_leases(self) -> None:
         """Extend the leases of the articles this worker holds (claimed, not yet recorded), so

@@ -14,9 +14,12 @@ from redline.versions.changes import change_between
 
 
 def plan_moved_merge(
-    keep: int, absorbed: int, url: str, keep_latest: VersionRow | None,
+    keep: int,
+    absorbed: int,
+    url: str,
+    keep_latest: VersionRow | None,
     absorbed_versions: Sequence[VersionRow],
-) -> MovedMerge:  # fmt: skip
+) -> MovedMerge:
     drop: set[int] = set()
     previous = keep_latest
     for v in absorbed_versions:
@@ -25,5 +28,6 @@ def plan_moved_merge(
         drop.add(v.id)
     rest = [v for v in absorbed_versions if v.id not in drop]
     first_change = change_between(keep_latest, rest[0]) if keep_latest and rest else None
-    return MovedMerge(keep=keep, absorbed=absorbed, url=url, drop=frozenset(drop),
-                      first_change=first_change)  # fmt: skip
+    return MovedMerge(
+        keep=keep, absorbed=absorbed, url=url, drop=frozenset(drop), first_change=first_change
+    )

@@ -24,7 +24,20 @@ from redline.diff.render import (
 )
 
 __all__ = [
-    "CLASS_LABELS", "COSMETIC", "DIFF_CSS", "DIFF_ENGINE_VERSION", "EDIT_THRESHOLD", "LEVELS",
-    "MOVE_THRESHOLD", "ChangeResult", "DocVersion", "FieldChange", "Item", "apply", "compare",
-    "render_inline_html", "render_side_by_side_html", "render_terminal",
-]  # fmt: skip
+    "CLASS_LABELS",
+    "COSMETIC",
+    "DIFF_CSS",
+    "DIFF_ENGINE_VERSION",
+    "EDIT_THRESHOLD",
+    "LEVELS",
+    "MOVE_THRESHOLD",
+    "ChangeResult",
+    "DocVersion",
+    "FieldChange",
+    "Item",
+    "apply",
+    "compare",
+    "render_inline_html",
+    "render_side_by_side_html",
+    "render_terminal",
+]

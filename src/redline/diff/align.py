@@ -93,10 +93,14 @@ def word_diff(a: str, b: str) -> list[TokenOp]:
 
 def _item(op: str, o: Sent | None, n: Sent | None, **kw: object) -> Item:
     return Item(
-        op=op, old=(o.para, o.idx) if o else None, new=(n.para, n.idx) if n else None,
-        old_text=o.text if o else None, new_text=n.text if n else None, sep=n.sep if n else "",
+        op=op,
+        old=(o.para, o.idx) if o else None,
+        new=(n.para, n.idx) if n else None,
+        old_text=o.text if o else None,
+        new_text=n.text if n else None,
+        sep=n.sep if n else "",
         **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+    )
 
 
 def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
@@ -107,11 +111,20 @@ def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
         [o.text for o in olds], [n.text for n in news], scorer=fuzz.ratio, dtype=np.float32
     )
     candidates = sorted(
-        ((float(scores[i, j]), i, j) for i in range(len(olds)) for j in range(len(news)) if scores[i, j] >= EDIT_THRESHOLD)
+        (
+            (float(scores[i, j]), i, j)
+            for i in range(len(olds))
+            for j in range(len(news))
+            if scores[i, j] >= EDIT_THRESHOLD
+        )
         if len(olds) * len(news) <= 40_000
-        else ((float(scores[i].max()), i, int(scores[i].argmax())) for i in range(len(olds)) if scores[i].max() >= EDIT_THRESHOLD),
+        else (
+            (float(scores[i].max()), i, int(scores[i].argmax()))
+            for i in range(len(olds))
+            if scores[i].max() >= EDIT_THRESHOLD
+        ),
         reverse=True,
-    )  # fmt: skip
+    )
     pairs: dict[int, int] = {}
     for _score, i, j in candidates:
         if i in pairs or j in pairs.values():
@@ -140,8 +153,18 @@ def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
                             items.append(_item("added", None, news[j_next]))
                         j_next += 1
                     n = news[nxt]
-                    items.append(Item(op="edited", old=(o.para, o.idx), new=(n.para, n.idx), old_text=both,
-                                      new_text=n.text, sep=n.sep, tokens=word_diff(both, n.text), old_count=2))  # fmt: skip
+                    items.append(
+                        Item(
+                            op="edited",
+                            old=(o.para, o.idx),
+                            new=(n.para, n.idx),
+                            old_text=both,
+                            new_text=n.text,
+                            sep=n.sep,
+                            tokens=word_diff(both, n.text),
+                            old_count=2,
+                        )
+                    )
                     consumed_old.add(i + 1)
                     consumed_new.add(nxt)
                     j_next = nxt + 1
@@ -160,8 +183,18 @@ def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
                     if j_next not in taken_new:
                         items.append(_item("added", None, news[j_next]))
                     j_next += 1
-                items.append(Item(op="edited", old=(o.para, o.idx), new=(m.para, m.idx), old_text=o.text,
-                                  new_text=both, sep=n.sep, tokens=word_diff(o.text, both), new_count=2))  # fmt: skip
+                items.append(
+                    Item(
+                        op="edited",
+                        old=(o.para, o.idx),
+                        new=(m.para, m.idx),
+                        old_text=o.text,
+                        new_text=both,
+                        sep=n.sep,
+                        tokens=word_diff(o.text, both),
+                        new_count=2,
+                    )
+                )
                 consumed_new.update({k, j})
                 j_next = j + 1
                 continue
@@ -174,8 +207,18 @@ def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
         if k < len(news) and k not in taken_new and news[k].para == n.para:
             both = n.text + n.sep + news[k].text
             if _joins(news[k].text, o.text, fuzz.ratio(o.text, both), scores[i, j]):
-                items.append(Item(op="edited", old=(o.para, o.idx), new=(n.para, n.idx), old_text=o.text,
-                                  new_text=both, sep=news[k].sep, tokens=word_diff(o.text, both), new_count=2))  # fmt: skip
+                items.append(
+                    Item(
+                        op="edited",
+                        old=(o.para, o.idx),
+                        new=(n.para, n.idx),
+                        old_text=o.text,
+                        new_text=both,
+                        sep=news[k].sep,
+                        tokens=word_diff(o.text, both),
+                        new_count=2,
+                    )
+                )
                 consumed_new.update({j, k})
                 j_next = k + 1
                 continue
@@ -183,8 +226,18 @@ def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
         if i + 1 < len(olds) and (i + 1) not in pairs and olds[i + 1].para == o.para:
             both = o.text + o.sep + olds[i + 1].text
             if _joins(olds[i + 1].text, n.text, fuzz.ratio(both, n.text), scores[i, j]):
-                items.append(Item(op="edited", old=(o.para, o.idx), new=(n.para, n.idx), old_text=both,
-                                  new_text=n.text, sep=n.sep, tokens=word_diff(both, n.text), old_count=2))  # fmt: skip
+                items.append(
+                    Item(
+                        op="edited",
+                        old=(o.para, o.idx),
+                        new=(n.para, n.idx),
+                        old_text=both,
+                        new_text=n.text,
+                        sep=n.sep,
+                        tokens=word_diff(both, n.text),
+                        old_count=2,
+                    )
+                )
                 consumed_old.add(i + 1)
                 consumed_new.add(j)
                 j_next = j + 1
@@ -199,9 +252,11 @@ def _pair_region(olds: list[Sent], news: list[Sent]) -> list[Item]:
 
 
 def align(
-    old_paragraphs: tuple[str, ...], new_paragraphs: tuple[str, ...],
-    olds: list[Sent] | None = None, news: list[Sent] | None = None,
-) -> list[Item]:  # fmt: skip
+    old_paragraphs: tuple[str, ...],
+    new_paragraphs: tuple[str, ...],
+    olds: list[Sent] | None = None,
+    news: list[Sent] | None = None,
+) -> list[Item]:
     """Aligned items of two versions (``olds``/``news``: their sentences, when already split)."""
     olds = sentences(old_paragraphs) if olds is None else olds
     news = sentences(new_paragraphs) if news is None else news
@@ -244,9 +299,11 @@ def _find_moves(items: list[Item]) -> None:
     if not removed or not added:
         return
     scores = cdist(
-        [items[k].old_text or "" for k in removed], [items[k].new_text or "" for k in added],
-        scorer=fuzz.ratio, dtype=np.float32,
-    )  # fmt: skip
+        [items[k].old_text or "" for k in removed],
+        [items[k].new_text or "" for k in added],
+        scorer=fuzz.ratio,
+        dtype=np.float32,
+    )
     drop: set[int] = set()
     used: set[int] = set()
     for ri, rk in enumerate(removed):
@@ -256,16 +313,22 @@ def _find_moves(items: list[Item]) -> None:
         used.add(best)
         _move(items, rk, added[best])
         drop.add(rk)
-    moved_to = {items[added[a]].old[0]: items[added[a]].new[0]  # type: ignore[index]
-                for a in used}  # fmt: skip
+    moved_to = {
+        items[added[a]].old[0]: items[added[a]].new[0]  # type: ignore[index]
+        for a in used
+    }
     for ri, rk in enumerate(removed):
         old = items[rk].old
         if rk in drop or old is None or old[0] not in moved_to:
             continue
         target = moved_to[old[0]]
-        candidates = [(float(scores[ri, a]), a) for a in range(len(added)) if a not in used
-                      and (items[added[a]].new or (-1,))[0] == target
-                      and scores[ri, a] >= EDIT_THRESHOLD]  # fmt: skip
+        candidates = [
+            (float(scores[ri, a]), a)
+            for a in range(len(added))
+            if a not in used
+            and (items[added[a]].new or (-1,))[0] == target
+            and scores[ri, a] >= EDIT_THRESHOLD
+        ]
         if candidates:
             _, best = max(candidates)
             used.add(best)

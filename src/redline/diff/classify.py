@@ -69,8 +69,14 @@ def _hunks(tokens: list[TokenOp]) -> list[tuple[int, str, str]]:
 
 def first_words(*texts: str | None) -> set[str]:
     """The first word of every sentence in ``texts`` (capitalised for grammar, not as a name)."""
-    return {m.group(1) for t in texts if t for s in split_sentences(t)
-            for m in [re.match(r"\W*(\w+)", s)] if m}  # fmt: skip
+    return {
+        m.group(1)
+        for t in texts
+        if t
+        for s in split_sentences(t)
+        for m in [re.match(r"\W*(\w+)", s)]
+        if m
+    }
 
 
 def changed_names(
@@ -87,9 +93,14 @@ def changed_names(
 
 
 def _hunk_class(
-    removed: str, added: str, quoted: bool, figures_differ: bool, sentence: tuple[str, str],
-    ctx: ArticleContext, headline: bool,
-) -> str:  # fmt: skip
+    removed: str,
+    added: str,
+    quoted: bool,
+    figures_differ: bool,
+    sentence: tuple[str, str],
+    ctx: ArticleContext,
+    headline: bool,
+) -> str:
     if fold_quote_style(removed) == fold_quote_style(added):
         return "quote_style"
     if strip_punctuation(removed) == strip_punctuation(added):
@@ -108,9 +119,13 @@ def _hunk_class(
 
 
 def classify_edit(
-    old: str, new: str, tokens: list[TokenOp], ctx: ArticleContext,
-    depth: tuple[int, int] = (0, 0), headline: bool = False,
-) -> tuple[list[str], list[str]]:  # fmt: skip
+    old: str,
+    new: str,
+    tokens: list[TokenOp],
+    ctx: ArticleContext,
+    depth: tuple[int, int] = (0, 0),
+    headline: bool = False,
+) -> tuple[list[str], list[str]]:
     """Classes and human details of one edited sentence (or headline): each run of changed
     words is named on its own (a typo fix and a changed figure in one sentence are two things).
     ``depth`` is the quotation depth at the start of the old and new sentence."""

@@ -68,18 +68,33 @@ def compare(old: DocVersion | None, new: DocVersion) -> ChangeResult:
     if old is None:
         items = align((), new.paragraphs)
         return ChangeResult(
-            engine=DIFF_ENGINE_VERSION, initial=True, level="none", score=0.0, classes=[],
-            summary="First version", stealth=False, items=items,
+            engine=DIFF_ENGINE_VERSION,
+            initial=True,
+            level="none",
+            score=0.0,
+            classes=[],
+            summary="First version",
+            stealth=False,
+            items=items,
             counts={"sentences": len(items), "paragraphs": len(new.paragraphs)},
-        )  # fmt: skip
+        )
     old_s, new_s = sentences(old.paragraphs), sentences(new.paragraphs)
-    ctx = build_context([(s.para, s.idx, s.text) for s in old_s],
-                        [(s.para, s.idx, s.text) for s in new_s], old.title, new.title)  # fmt: skip
-    fields = [f for f in (
-        _field("title", old.title, new.title, ctx), _field("byline", old.byline, new.byline, ctx),
-        _field("published", old.published, new.published, ctx),
-        _field("modified", old.modified, new.modified, ctx),
-    ) if f is not None]  # fmt: skip
+    ctx = build_context(
+        [(s.para, s.idx, s.text) for s in old_s],
+        [(s.para, s.idx, s.text) for s in new_s],
+        old.title,
+        new.title,
+    )
+    fields = [
+        f
+        for f in (
+            _field("title", old.title, new.title, ctx),
+            _field("byline", old.byline, new.byline, ctx),
+            _field("published", old.published, new.published, ctx),
+            _field("modified", old.modified, new.modified, ctx),
+        )
+        if f is not None
+    ]
     items = align(old.paragraphs, new.paragraphs, old_s, new_s)
     for it in items:
         classify_item(it, ctx)
@@ -108,9 +123,17 @@ def compare(old: DocVersion | None, new: DocVersion) -> ChangeResult:
     stealth = level in ("substantive", "major") and not classes & {"correction", "update_note"}
     counts = Counter(c for it in items for c in it.classes)
     result = ChangeResult(
-        engine=DIFF_ENGINE_VERSION, initial=False, level=level, score=score, classes=sorted(classes),
-        summary="", stealth=stealth, fields=fields, items=items, counts=dict(counts),
-    )  # fmt: skip
+        engine=DIFF_ENGINE_VERSION,
+        initial=False,
+        level=level,
+        score=score,
+        classes=sorted(classes),
+        summary="",
+        stealth=stealth,
+        fields=fields,
+        items=items,
+        counts=dict(counts),
+    )
     result.summary = summarise(result)
     return result
 

@@ -107,16 +107,25 @@ class ChangeResult:
             for f in d.get("fields", [])
         ]
         items = [
-            Item(**{
-                **i,
-                "old": tuple(i["old"]) if i.get("old") is not None else None,
-                "new": tuple(i["new"]) if i.get("new") is not None else None,
-                "tokens": [tuple(t) for t in i.get("tokens", [])],
-            })
+            Item(
+                **{
+                    **i,
+                    "old": tuple(i["old"]) if i.get("old") is not None else None,
+                    "new": tuple(i["new"]) if i.get("new") is not None else None,
+                    "tokens": [tuple(t) for t in i.get("tokens", [])],
+                }
+            )
             for i in d.get("items", [])
-        ]  # fmt: skip
+        ]
         return cls(
-            engine=d["engine"], initial=d["initial"], level=d["level"], score=d["score"],
-            classes=list(d["classes"]), summary=d["summary"], stealth=d["stealth"], fields=fields,
-            items=items, counts=dict(d.get("counts", {})),
-        )  # fmt: skip
+            engine=d["engine"],
+            initial=d["initial"],
+            level=d["level"],
+            score=d["score"],
+            classes=list(d["classes"]),
+            summary=d["summary"],
+            stealth=d["stealth"],
+            fields=fields,
+            items=items,
+            counts=dict(d.get("counts", {})),
+        )

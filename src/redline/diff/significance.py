@@ -51,10 +51,16 @@ def content_words(
     removed = Counter(w for op, t in tokens if op == "-" for w in words(t))
     added = Counter(w for op, t in tokens if op == "+" for w in words(t))
     kept = ctx.proper if ctx else frozenset()
-    r = [w for w in (removed - added).elements()
-         if w not in FUNCTION_WORDS and not (w in kept and ctx and ctx.in_new(w))]  # fmt: skip
-    a = [w for w in (added - removed).elements()
-         if w not in FUNCTION_WORDS and not (w in kept and ctx and ctx.in_old(w))]  # fmt: skip
+    r = [
+        w
+        for w in (removed - added).elements()
+        if w not in FUNCTION_WORDS and not (w in kept and ctx and ctx.in_new(w))
+    ]
+    a = [
+        w
+        for w in (added - removed).elements()
+        if w not in FUNCTION_WORDS and not (w in kept and ctx and ctx.in_old(w))
+    ]
     for w in list(r):
         match = next((x for x in a if _inflection(w, x)), None)
         if match is not None:
@@ -109,8 +115,10 @@ def new_name(item: Item, ctx: ArticleContext) -> bool:
     for op, text in item.tokens:
         if op == "=":
             continue
-        for w in changed_names(text if op == "-" else "", text if op == "+" else "", firsts,
-                               ctx, False) or []:  # fmt: skip
+        for w in (
+            changed_names(text if op == "-" else "", text if op == "+" else "", firsts, ctx, False)
+            or []
+        ):
             base = re.sub(r"['’]s$", "", w)
             if (op == "+" and not ctx.in_old(base)) or (op == "-" and not ctx.in_new(base)):
                 return True

@@ -19,8 +19,11 @@ def _moves(items: list[Item]) -> tuple[int, int]:
     for it in items:
         if "moved" in it.classes and it.old is not None:
             moved.setdefault(it.old[0], []).append(it)
-    whole = [p for p, its in moved.items()
-             if len(its) == sizes[p] and len({i.new[0] for i in its if i.new}) == 1]  # fmt: skip
+    whole = [
+        p
+        for p, its in moved.items()
+        if len(its) == sizes[p] and len({i.new[0] for i in its if i.new}) == 1
+    ]
     return len(whole), sum(len(its) for p, its in moved.items() if p not in whole)
 
 
@@ -73,10 +76,12 @@ def summarise(result: ChangeResult) -> str:
     if names:
         parts.append("a name changed" if names == 1 else f"names changed in {names} sentences")
     plain = [
-        it for it in items
-        if {"wording", "name"} & set(it.classes) and not {"number", "quote"} & set(it.classes)
+        it
+        for it in items
+        if {"wording", "name"} & set(it.classes)
+        and not {"number", "quote"} & set(it.classes)
         and not ("name" in it.classes and it.level != "minor")
-    ]  # fmt: skip
+    ]
     reworded = sum(1 for it in plain if it.level != "minor")
     light = len(plain) - reworded
     if reworded:

@@ -107,8 +107,23 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-QUOTE_STYLE = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
-                             "‚": "'", "—": "-", "–": "-", "‐": "-", "‑": "-", "…": "..."})  # fmt: skip
+QUOTE_STYLE = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "—": "-",
+        "–": "-",
+        "‐": "-",
+        "‑": "-",
+        "…": "...",
+    }
+)
 
 
 def fold_quote_style(text: str) -> str:

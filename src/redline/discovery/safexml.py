@@ -47,8 +47,11 @@ def _refuse_ref(*_args: object) -> int:
 
 def _codec(body: bytes) -> str:
     """The Python codec of a document, from its BOM or declaration (UTF-8 by default)."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if body.startswith(bom):
             return name
     if body.startswith(b"<\x00"):

@@ -50,9 +50,14 @@ def parse_sitemap(
     root_name = None
     try:
         for event, el in etree.iterparse(
-            io.BytesIO(body), events=("start", "end"), resolve_entities=False, no_network=True,
-            huge_tree=False, load_dtd=False, recover=False,
-        ):  # fmt: skip
+            io.BytesIO(body),
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            load_dtd=False,
+            recover=False,
+        ):
             name = _local(el.tag)
             if event == "start":
                 if root_name is None:

@@ -11,6 +11,10 @@ from redline.extract.model import Extraction, ExtractRules
 from redline.extract.normalize import normalize_paragraphs, normalize_text
 
 __all__ = [
-    "ExtractRules", "Extraction", "extract", "normalize_paragraphs", "normalize_text",
+    "ExtractRules",
+    "Extraction",
+    "extract",
+    "normalize_paragraphs",
+    "normalize_text",
     "region_fingerprint",
-]  # fmt: skip
+]

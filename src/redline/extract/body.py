@@ -65,9 +65,16 @@ def _trafilatura(html: str, url: str | None, precision: bool) -> tuple[tuple[str
 
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, include_comments=False, include_tables=False, include_images=False,
-            include_links=False, favor_precision=precision, with_metadata=False, deduplicate=False,
-        )  # fmt: skip
+            html,
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            favor_precision=precision,
+            with_metadata=False,
+            deduplicate=False,
+        )
     except Exception as exc:  # trafilatura raises a variety of lxml/parsing errors
         raise ExtractionError(
             "unparseable", f"trafilatura failed: {type(exc).__name__}: {exc}"

@@ -179,7 +179,14 @@ def extract(
         html_node = tree.css_first("html")
         language = (html_node.attributes.get("lang") or None) if html_node is not None else None
     return Extraction(
-        title=title, byline=byline, published=published, modified=modified, paragraphs=paragraphs,
-        method=method, canonical_url=canonical_url(tree, url), language=language, title_method=title_method,
+        title=title,
+        byline=byline,
+        published=published,
+        modified=modified,
+        paragraphs=paragraphs,
+        method=method,
+        canonical_url=canonical_url(tree, url),
+        language=language,
+        title_method=title_method,
         dropped=cleaned.dropped + dropped + by_lines,
-    )  # fmt: skip
+    )

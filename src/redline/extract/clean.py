@@ -33,7 +33,7 @@ from redline.errors import ExtractionError
 from redline.extract.body import paragraphs_of
 from redline.extract.model import Dropped, DropReason, ExtractRules
 from redline.extract.normalize import normalize_text
-from redline.extract.slots import MAX_IN_PAGE, slot_nodes, slot_of
+from redline.extract.slots import MAX_LIST, slot_nodes, slot_of
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "title"}
 _BLOCKS = {
@@ -216,7 +216,7 @@ def _in_slots(
         by_slot.setdefault(slot_of(node) or "", []).append(node)
     out: list[tuple[LexborNode, str]] = []
     for slot, group in by_slot.items():
-        if len(group) > MAX_IN_PAGE:
+        if len(group) > MAX_LIST:
             continue
         for node in group:
             words = len(node.text(deep=True, separator=" ").split())

@@ -18,12 +18,30 @@ from redline.settings import ExtractSettings
 
 _CONTAINERS = ('[itemprop="articleBody"]', "article", '[role="main"]', "main")
 _FURNITURE = (
-    "script:not([type='application/ld+json'])", "style", "noscript", "iframe", "aside", "nav",
-    "form", "footer", "[class*='related']", "[class*='teaser']", "[class*='promo']",
-    "[class*='most-read']", "[class*='newsletter']", "[class*='advert']", "[class*='ad-slot']",
-    "[class*='comment']", "[class*='share']", "[id*='cookie']", "[class*='cookie']",
-    "[class*='timestamp']", "[class*='time-ago']", "[class*='relative']", "[class*='counter']",
-)  # fmt: skip
+    "script:not([type='application/ld+json'])",
+    "style",
+    "noscript",
+    "iframe",
+    "aside",
+    "nav",
+    "form",
+    "footer",
+    "[class*='related']",
+    "[class*='teaser']",
+    "[class*='promo']",
+    "[class*='most-read']",
+    "[class*='newsletter']",
+    "[class*='advert']",
+    "[class*='ad-slot']",
+    "[class*='comment']",
+    "[class*='share']",
+    "[id*='cookie']",
+    "[class*='cookie']",
+    "[class*='timestamp']",
+    "[class*='time-ago']",
+    "[class*='relative']",
+    "[class*='counter']",
+)
 
 
 def region_fingerprint(

@@ -20,10 +20,20 @@ from redline.dates import parse_date
 from redline.extract.normalize import normalize_text
 
 ARTICLE_TYPES = {
-    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
-    "scholarlyarticle", "techarticle", "report", "socialmediaposting",
-}  # fmt: skip
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "liveblogposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+    "socialmediaposting",
+}
 _BY = re.compile(r"^\s*(?:by|par|von|por|door|di)\s+", re.IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 
@@ -138,9 +148,16 @@ def canonical_url(tree: LexborHTMLParser, base: str | None) -> str | None:
 
 
 _BYLINE_SELECTORS = (
-    '[rel="author"]', '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]', ".byline",
-    ".article-byline", ".author-name", ".author", '[class*="byline"]', '[data-testid="byline"]',
-)  # fmt: skip
+    '[rel="author"]',
+    '[itemprop="author"] [itemprop="name"]',
+    '[itemprop="author"]',
+    ".byline",
+    ".article-byline",
+    ".author-name",
+    ".author",
+    '[class*="byline"]',
+    '[data-testid="byline"]',
+)
 
 
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "table", "section", "article", "h2", "h3", "h4", "figure"}

@@ -21,8 +21,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from redline.extract.furniture import furniture_key
 
-DEPTH = 4  # levels of the path, from the block up
-MAX_IN_PAGE = 3  # elements of one page a slot may hold (a box repeated top and bottom)
+DEPTH = 4  # levels of the path, from the block up ...
+MAX_DEPTH = 7  # ... or up to the first level with a class word, as far as this
+MAX_IN_PAGE = 3  # elements of one page a slot may hold (a box repeated top and bottom) ...
+MAX_LIST = 12  # ... or a list of promotions, when every one of them is known furniture
 _WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
 _SKIP = {"html", "body", "head"}
 _BLOCKS = "p, li, h2, h3, h4, h5, h6, blockquote, div, aside, section, figure, span, dd, dt, td"
@@ -41,24 +43,31 @@ def _level(node: LexborNode) -> str:
 
 
 def slot_of(node: LexborNode) -> str | None:
-    """The node's slot, or None when its path names no class (too generic to be a place)."""
+    """The node's slot, or None when its path names no class within MAX_DEPTH levels (too
+    generic to be a place)."""
     levels: list[str] = []
     current: LexborNode | None = node
-    while current is not None and len(levels) < DEPTH:
+    named = False
+    while current is not None and (len(levels) < DEPTH or not named) and len(levels) < MAX_DEPTH:
         if not current.is_element_node or current.tag in _SKIP:
             break
         levels.append(_level(current))
+        named = named or "." in levels[-1]
         current = current.parent
-    if not any("." in lv for lv in levels):
+    if not named:
         return None
     return ">".join(reversed(levels))
 
 
-def block_slots(html: str | None, texts: Iterable[str]) -> dict[str, set[str]]:
+def block_slots(
+    html: str | None, texts: Iterable[str], furniture: Iterable[str] = ()
+) -> dict[str, set[str]]:
     """For each block text (by furniture key), the slots of the smallest elements of the page
     whose text is that block (a box repeated top and bottom sits in two), keeping only slots
-    that hold at most MAX_IN_PAGE elements of the page."""
+    that hold at most MAX_IN_PAGE elements of the page, or at most MAX_LIST when the text of
+    every element in the slot is furniture (``texts``, or keys in ``furniture``)."""
     wanted = {furniture_key(t) for t in texts} - {""}
+    known = wanted | set(furniture)
     if not html or not wanted:
         return {}
     try:
@@ -84,18 +93,23 @@ def block_slots(html: str | None, texts: Iterable[str]) -> dict[str, set[str]]:
             found.setdefault(key, set()).add(slot)
     if not found:
         return {}
-    counts = count_slots(tree.root, set().union(*found.values()))
-    out = {k: {s for s in slots if counts.get(s, 0) <= MAX_IN_PAGE} for k, slots in found.items()}
+    usable = _usable(tree.root, set().union(*found.values()), known)
+    out = {k: slots & usable for k, slots in found.items()}
     return {k: v for k, v in out.items() if v}
 
 
-def count_slots(root: LexborNode | None, slots: set[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
+def _usable(root: LexborNode | None, slots: set[str], known: set[str]) -> set[str]:
+    """The slots that hold few elements of the page, or a list of known furniture only."""
+    held: dict[str, list[str]] = {}
     for node in slot_nodes(root, slots):
         s = slot_of(node)
         if s is not None:
-            out[s] = out.get(s, 0) + 1
-    return out
+            held.setdefault(s, []).append(furniture_key(node.text(deep=True, separator=" ")))
+    return {
+        s
+        for s, keys in held.items()
+        if len(keys) <= MAX_IN_PAGE or (len(keys) <= MAX_LIST and all(k in known for k in keys))
+    }
 
 
 def slot_nodes(root: LexborNode | None, slots: set[str] | frozenset[str]) -> list[LexborNode]:

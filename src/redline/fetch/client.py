@@ -124,10 +124,15 @@ class Fetcher:
         return host in self._configured
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-        respect_robots: bool = True, max_bytes: int | None = None,
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        respect_robots: bool = True,
+        max_bytes: int | None = None,
         scope: AddressPolicy = PUBLIC_ONLY,
-    ) -> FetchResult:  # fmt: skip
+    ) -> FetchResult:
         """GET ``url`` following redirects; retries timeouts, connection errors and 5xx.
         ``scope`` says which hosts this fetch may reach on a private address."""
         s = self.settings
@@ -149,9 +154,14 @@ class Fetcher:
                 await asyncio.sleep(delay)
 
     async def _fetch_once(
-        self, url: str, etag: str | None, last_modified: str | None, respect_robots: bool,
-        max_bytes: int | None, scope: AddressPolicy,
-    ) -> FetchResult:  # fmt: skip
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        respect_robots: bool,
+        max_bytes: int | None,
+        scope: AddressPolicy,
+    ) -> FetchResult:
         s = self.settings
         started = time.monotonic()
         redirects: list[str] = []
@@ -191,12 +201,17 @@ class Fetcher:
                         current = target
                         continue
                     result = FetchResult(
-                        url=url, final_url=current, status=status, body=body,
-                        content_type=resp_headers.get("content-type"), etag=resp_headers.get("etag"),
+                        url=url,
+                        final_url=current,
+                        status=status,
+                        body=body,
+                        content_type=resp_headers.get("content-type"),
+                        etag=resp_headers.get("etag"),
                         last_modified=resp_headers.get("last-modified"),
-                        duration_ms=int((time.monotonic() - started) * 1000), redirects=tuple(redirects),
+                        duration_ms=int((time.monotonic() - started) * 1000),
+                        redirects=tuple(redirects),
                         exchanges=tuple(exchanges),
-                    )  # fmt: skip
+                    )
                     if status >= 500:
                         raise _Retryable(result=result)
                     return result

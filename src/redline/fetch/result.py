@@ -29,13 +29,19 @@ def exchange_of(resp: httpx.Response, at: datetime | None = None) -> HttpExchang
     """The exchange of an httpx response (headers in the order and case they went on the wire)."""
     req = resp.request
     return HttpExchange(
-        url=str(req.url), method=req.method,
-        request_headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in req.headers.raw),
-        http_version=resp.http_version or "HTTP/1.1", status=resp.status_code,
+        url=str(req.url),
+        method=req.method,
+        request_headers=tuple(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in req.headers.raw
+        ),
+        http_version=resp.http_version or "HTTP/1.1",
+        status=resp.status_code,
         reason=resp.reason_phrase or "",
-        response_headers=tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw),
+        response_headers=tuple(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.headers.raw
+        ),
         at=at or datetime.now(UTC),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)

@@ -143,9 +143,16 @@ def text_similarity(a: str, b: str) -> float:
 
 
 def same_story_page(
-    old_url: str, new_url: str, *, canonical: str | None, title: str | None,
-    previous_title: str | None, text: str, previous_text: str | None, threshold: float,
-) -> bool:  # fmt: skip
+    old_url: str,
+    new_url: str,
+    *,
+    canonical: str | None,
+    title: str | None,
+    previous_title: str | None,
+    text: str,
+    previous_text: str | None,
+    threshold: float,
+) -> bool:
     """Is the page at ``new_url`` (a redirect target, perhaps already tracked as another
     article) the story last stored for ``old_url``? Yes when the URLs or the page's canonical
     URL carry the same slug or story id, when the headline is unchanged, or when the bodies are

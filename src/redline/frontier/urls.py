@@ -22,14 +22,47 @@ from redline.errors import ConfigError
 # them in its ``strip_params``.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "twclid", "yclid",
-        "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid",
-        "smid", "smtyp", "ref_src", "ref_url", "at_medium", "at_campaign", "at_ptr_name",
-        "at_bbc_team", "at_format", "at_origin", "__twitter_impression", "wt.mc_id", "ns_mchannel",
-        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "oly_enc_id", "oly_anon_id",
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "twclid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ocid",
+        "cmpid",
+        "smid",
+        "smtyp",
+        "ref_src",
+        "ref_url",
+        "at_medium",
+        "at_campaign",
+        "at_ptr_name",
+        "at_bbc_team",
+        "at_format",
+        "at_origin",
+        "__twitter_impression",
+        "wt.mc_id",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "oly_enc_id",
+        "oly_anon_id",
         "amp",  # not tracking but the AMP-variant marker (``?amp=1``): the same article
     }
-)  # fmt: skip
+)
 TRACKING_PREFIXES = ("utm_", "at_custom", "at_link", "pk_", "mtm_", "hsa_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MULTI_SLASH = re.compile(r"/{2,}")

@@ -27,8 +27,13 @@ _CJK = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
 )
 INK, MUTED, DEL, DEL_BG, INS, INS_BG = (
-    (20, 20, 20), (110, 110, 110), (150, 20, 20), (253, 226, 226), (10, 110, 40), (220, 245, 225),
-)  # fmt: skip
+    (20, 20, 20),
+    (110, 110, 110),
+    (150, 20, 20),
+    (253, 226, 226),
+    (10, 110, 40),
+    (220, 245, 225),
+)
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -48,11 +53,16 @@ class CardData:
     @classmethod
     def from_item(cls, item: NotifyItem) -> CardData:
         return cls(
-            outlet=item.source or "", at=item.at, old_title=item.old_title,
-            new_title=item.title or item.url, summary=item.summary or "", level=item.level or "",
-            version_from=item.version_from or 0, version_to=item.version_to or 0,
+            outlet=item.source or "",
+            at=item.at,
+            old_title=item.old_title,
+            new_title=item.title or item.url,
+            summary=item.summary or "",
+            level=item.level or "",
+            version_from=item.version_from or 0,
+            version_to=item.version_to or 0,
             headline_changed="headline" in item.classes and bool(item.old_title),
-        )  # fmt: skip
+        )
 
 
 @lru_cache(maxsize=16)
@@ -98,10 +108,17 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int, lines: i
 
 
 def _block(
-    draw: ImageDraw.ImageDraw, y: int, text: str, font: Font, *, fill: tuple[int, int, int],
-    bg: tuple[int, int, int] | None = None, strike: bool = False, underline: bool = False,
+    draw: ImageDraw.ImageDraw,
+    y: int,
+    text: str,
+    font: Font,
+    *,
+    fill: tuple[int, int, int],
+    bg: tuple[int, int, int] | None = None,
+    strike: bool = False,
+    underline: bool = False,
     lines: int = 3,
-) -> int:  # fmt: skip
+) -> int:
     size = getattr(font, "size", 16)
     step = int(size * 1.3)
     for line in _wrap(draw, text, font, WIDTH - 2 * MARGIN - 16, lines):

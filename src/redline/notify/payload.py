@@ -54,10 +54,13 @@ def item_body(item: NotifyItem, base_url: str) -> dict[str, Any]:
         "id": f"{item.kind}-{item.ref_id}",
         "time": _iso(item.at),
         "article": {
-            "id": item.article_id, "url": item.url, "title": item.title, "source": item.source,
+            "id": item.article_id,
+            "url": item.url,
+            "title": item.title,
+            "source": item.source,
         },
         "links": links(item, base_url),
-    }  # fmt: skip
+    }
     if item.kind == ItemKind.CHANGE:
         body["versions"] = {"from": item.version_from, "to": item.version_to}
         body["change"] = {
@@ -123,8 +126,10 @@ def single(message_id: str, item: NotifyItem, base_url: str) -> Message:
 
 
 def digest(message_id: str, items: Sequence[NotifyItem], base_url: str, at: datetime) -> Message:
-    lines = [f"• {title(i)}\n  {links(i, base_url).get('diff') or links(i, base_url)['article']}"
-             for i in items]  # fmt: skip
+    lines = [
+        f"• {title(i)}\n  {links(i, base_url).get('diff') or links(i, base_url)['article']}"
+        for i in items
+    ]
     return Message(
         message_id=message_id,
         body=digest_body(message_id, items, base_url),
@@ -137,8 +142,17 @@ def digest(message_id: str, items: Sequence[NotifyItem], base_url: str, at: date
 def sample(at: datetime) -> NotifyItem:
     """The made-up change ``redline notify test`` sends."""
     return NotifyItem(
-        kind=ItemKind.CHANGE, ref_id=0, at=at, article_id=0, url="https://example.com/news/test",
-        title="Redline test: headline after the edit", source="example",
-        version_from=1, version_to=2, old_title="Redline test: headline before the edit",
-        level="major", classes=("headline",), summary="Headline changed (test message)",
-    )  # fmt: skip
+        kind=ItemKind.CHANGE,
+        ref_id=0,
+        at=at,
+        article_id=0,
+        url="https://example.com/news/test",
+        title="Redline test: headline after the edit",
+        source="example",
+        version_from=1,
+        version_to=2,
+        old_title="Redline test: headline before the edit",
+        level="major",
+        classes=("headline",),
+        summary="Headline changed (test message)",
+    )

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from redline.diff.model import CLASS_LABELS
+from redline.vocabulary import RemovalKind
 
 
 class Level(StrEnum):
@@ -24,14 +25,6 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         return list(Level).index(self)
-
-
-class Removal(StrEnum):
-    """Events that mean a story was pulled: what ``--removals`` announces."""
-
-    DELETED = "deleted"
-    GONE = "gone"
-    REDIRECTED = "redirected"
 
 
 class ItemKind(StrEnum):
@@ -123,7 +116,7 @@ def matches_change(
 
 def matches_removal(rule: Rule, *, source: str | None, url: str, kind: str) -> bool:
     """A removal event (deleted, gone, redirected away) concerns a rule that wants removals."""
-    if not rule.removals or kind not in set(Removal):
+    if not rule.removals or kind not in set(RemovalKind):
         return False
     return _covers(rule, source, url)
 

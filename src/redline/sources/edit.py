@@ -13,10 +13,21 @@ from redline.errors import ConfigError
 from redline.sources.model import SourceConfig
 
 EDITABLE = (
-    "feeds", "sitemaps", "homepage", "include", "exclude", "concurrency", "delay",
-    "respect_robots", "allow_private", "schedule", "schedule_jitter", "discover_every",
-    "rules", "strip_params",
-)  # fmt: skip
+    "feeds",
+    "sitemaps",
+    "homepage",
+    "include",
+    "exclude",
+    "concurrency",
+    "delay",
+    "respect_robots",
+    "allow_private",
+    "schedule",
+    "schedule_jitter",
+    "discover_every",
+    "rules",
+    "strip_params",
+)
 """What an edit may change (the name may not: it is the source's identity in URLs and feeds)."""
 
 

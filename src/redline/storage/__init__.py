@@ -14,12 +14,12 @@ from redline.storage.records import (
     HeldPayload,
     MovedMerge,
     NewVersion,
-    RemovalKind,
     SourceRow,
     VersionRow,
     WarcRecordData,
 )
 from redline.storage.store import Store, VersionConflict
+from redline.vocabulary import RemovalKind
 
 __all__ = [
     "ArchiveFilter",
@@ -45,4 +45,4 @@ __all__ = [
     "create_db_engine",
     "default_database_url",
     "migrate",
-]  # fmt: skip
+]

@@ -52,13 +52,24 @@ def _storage_error(exc: DBAPIError) -> StorageError:
 def _article(row: Row[Any]) -> ArticleRow:
     m = row._mapping
     return ArticleRow(
-        id=m["id"], url=m["url"], source_id=m["source_id"], source=m.get("source_name"),
-        status=m["status"], title=m["title"], first_seen=m["first_seen"],
-        last_checked=m["last_checked"], last_changed=m["last_changed"], next_check=m["next_check"],
-        version_count=m["version_count"], check_count=m["check_count"],
-        missing_count=m["missing_count"], etag=m["etag"], last_modified=m["last_modified"],
-        region_fp=m["region_fp"], last_error=m["last_error"],
-    )  # fmt: skip
+        id=m["id"],
+        url=m["url"],
+        source_id=m["source_id"],
+        source=m.get("source_name"),
+        status=m["status"],
+        title=m["title"],
+        first_seen=m["first_seen"],
+        last_checked=m["last_checked"],
+        last_changed=m["last_changed"],
+        next_check=m["next_check"],
+        version_count=m["version_count"],
+        check_count=m["check_count"],
+        missing_count=m["missing_count"],
+        etag=m["etag"],
+        last_modified=m["last_modified"],
+        region_fp=m["region_fp"],
+        last_error=m["last_error"],
+    )
 
 
 def _version(row: Row[Any]) -> VersionRow:
@@ -69,19 +80,27 @@ def _version(row: Row[Any]) -> VersionRow:
 def _change(row: Row[Any]) -> ChangeRow:
     m = row._mapping
     return ChangeRow(
-        version_id=m["version_id"], engine_version=m["engine_version"], level=m["level"],
-        score=m["score"], classes=json.loads(m["classes"]), summary=m["summary"],
-        stealth=bool(m["stealth"]), data=json.loads(m["data"]),
-    )  # fmt: skip
+        version_id=m["version_id"],
+        engine_version=m["engine_version"],
+        level=m["level"],
+        score=m["score"],
+        classes=json.loads(m["classes"]),
+        summary=m["summary"],
+        stealth=bool(m["stealth"]),
+        data=json.loads(m["data"]),
+    )
 
 
 def _source(row: Row[Any]) -> SourceRow:
     m = row._mapping
     return SourceRow(
-        id=m["id"], config=SourceConfig.from_dict(json.loads(m["config"])),
-        created_at=m["created_at"], next_discovery=m["next_discovery"],
-        last_discovery=m["last_discovery"], paused=bool(m.get("paused", False)),
-    )  # fmt: skip
+        id=m["id"],
+        config=SourceConfig.from_dict(json.loads(m["config"])),
+        created_at=m["created_at"],
+        next_discovery=m["next_discovery"],
+        last_discovery=m["last_discovery"],
+        paused=bool(m.get("paused", False)),
+    )
 
 
 # An article row with its source's name: select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM).

@@ -16,6 +16,7 @@ from redline.frontier.urls import canonicalize_url, identity_key
 from redline.storage import schema as t
 from redline.storage._common import _ARTICLE_COLS, _ARTICLE_FROM, _article, _Base
 from redline.storage.records import ArticleRow, MovedMerge
+from redline.vocabulary import ArticleStatus, EventKind
 
 
 def _refuse_if_versioned(conn: Connection, article_id: int, action: str) -> None:
@@ -79,12 +80,18 @@ class ArticlesMixin(_Base):
                 article_id = conn.execute(
                     insert(t.articles)
                     .values(
-                        source_id=source_id, url=canon, status="live", title=title,
-                        first_seen=now, next_check=now, version_count=0, check_count=0,
+                        source_id=source_id,
+                        url=canon,
+                        status=ArticleStatus.LIVE,
+                        title=title,
+                        first_seen=now,
+                        next_check=now,
+                        version_count=0,
+                        check_count=0,
                         missing_count=0,
                     )
                     .returning(t.articles.c.id)
-                ).scalar_one()  # fmt: skip
+                ).scalar_one()
                 conn.execute(
                     insert(t.article_urls).values(
                         key=identity_key(canon), article_id=article_id, url=canon
@@ -92,7 +99,7 @@ class ArticlesMixin(_Base):
                 )
                 conn.execute(
                     insert(t.events).values(
-                        article_id=article_id, at=now, kind="first_seen", detail=canon
+                        article_id=article_id, at=now, kind=EventKind.FIRST_SEEN, detail=canon
                     )
                 )
         except IntegrityError:
@@ -165,7 +172,9 @@ class ArticlesMixin(_Base):
                 return True
             conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(url=canon))
             conn.execute(
-                insert(t.events).values(article_id=article_id, at=now, kind="moved", detail=canon)
+                insert(t.events).values(
+                    article_id=article_id, at=now, kind=EventKind.MOVED, detail=canon
+                )
             )
         return True
 
@@ -180,9 +189,10 @@ class ArticlesMixin(_Base):
         with self._tx() as conn:
             count = conn.execute(select(a.c.version_count).where(a.c.id == keep)).scalar_one()
             moving = conn.execute(
-                select(v.c.id, v.c.title, v.c.captured_at).where(v.c.article_id == gone)
+                select(v.c.id, v.c.title, v.c.captured_at)
+                .where(v.c.article_id == gone)
                 .order_by(v.c.number)
-            ).all()  # fmt: skip
+            ).all()
             dropped = [r.id for r in moving if r.id in plan.drop]
             if dropped:
                 conn.execute(delete(ch).where(ch.c.version_id.in_(dropped)))
@@ -200,19 +210,26 @@ class ArticlesMixin(_Base):
                     c = plan.first_change
                     conn.execute(
                         insert(ch).values(
-                            version_id=first, article_id=keep, created_at=kept[0].captured_at,
-                            engine_version=c.engine_version, level=c.level, score=c.score,
-                            classes=json.dumps(c.classes), summary=c.summary, stealth=c.stealth,
-                            headline_changed="headline" in c.classes, data=json.dumps(c.data),
+                            version_id=first,
+                            article_id=keep,
+                            created_at=kept[0].captured_at,
+                            engine_version=c.engine_version,
+                            level=c.level,
+                            score=c.score,
+                            classes=json.dumps(c.classes),
+                            summary=c.summary,
+                            stealth=c.stealth,
+                            headline_changed="headline" in c.classes,
+                            data=json.dumps(c.data),
                         )
-                    )  # fmt: skip
+                    )
             for table in (t.captures, t.article_urls):
                 conn.execute(
                     update(table).where(table.c.article_id == gone).values(article_id=keep)
                 )
             conn.execute(
                 update(t.events)
-                .where(t.events.c.article_id == gone, t.events.c.kind != "first_seen")
+                .where(t.events.c.article_id == gone, t.events.c.kind != EventKind.FIRST_SEEN)
                 .values(article_id=keep)
             )
             conn.execute(delete(t.events).where(t.events.c.article_id == gone))
@@ -225,9 +242,14 @@ class ArticlesMixin(_Base):
             ]
             conn.execute(delete(a).where(a.c.id == gone))
             values: dict[str, Any] = {
-                "url": plan.url, "version_count": count + len(kept), "status": "live",
-                "missing_count": 0, "region_fp": None, "etag": None, "last_modified": None,
-            }  # fmt: skip
+                "url": plan.url,
+                "version_count": count + len(kept),
+                "status": "live",
+                "missing_count": 0,
+                "region_fp": None,
+                "etag": None,
+                "last_modified": None,
+            }
             if kept:
                 values["title"] = kept[-1].title
             if changed:
@@ -235,10 +257,12 @@ class ArticlesMixin(_Base):
             conn.execute(update(a).where(a.c.id == keep).values(**values))
             conn.execute(
                 insert(t.events).values(
-                    article_id=keep, at=now, kind="moved",
+                    article_id=keep,
+                    at=now,
+                    kind=EventKind.MOVED,
                     detail=f"{plan.url} (merged with the record first seen there)",
                 )
-            )  # fmt: skip
+            )
 
     def forget_article(self, article_id: int) -> None:
         """Remove an article that never had a version, with its captures and events (a URL
@@ -250,9 +274,13 @@ class ArticlesMixin(_Base):
             conn.execute(delete(t.articles).where(t.articles.c.id == article_id))
 
     def list_articles(
-        self, *, source: str | None = None, changed: bool = False, limit: int = 1000,
+        self,
+        *,
+        source: str | None = None,
+        changed: bool = False,
+        limit: int = 1000,
         before: tuple[datetime, int] | None = None,
-    ) -> list[ArticleRow]:  # fmt: skip
+    ) -> list[ArticleRow]:
         """Newest first by first_seen (or last_changed with ``changed``), keyset-paginated."""
         a = t.articles
         order_col = a.c.last_changed if changed else a.c.first_seen

@@ -29,6 +29,7 @@ from redline.storage.records import (
     HistoryRewrite,
     VersionRow,
 )
+from redline.vocabulary import Outcome
 
 _ZSTD_LEVEL = 6
 log = logging.getLogger(__name__)
@@ -42,10 +43,19 @@ def _as_conflict(rec: CheckRecord) -> CheckRecord:
     """The capture of a check whose new version another checker wrote first: kept as history,
     without the version, and without validators or fingerprint (the next check re-extracts)."""
     return replace(
-        rec, outcome="conflict", version=None, change=None, region_fp=None, etag=None,
-        last_modified=None, last_changed=None, status=None, events=[], furniture=None,
+        rec,
+        outcome=Outcome.CONFLICT,
+        version=None,
+        change=None,
+        region_fp=None,
+        etag=None,
+        last_modified=None,
+        last_changed=None,
+        status=None,
+        events=[],
+        furniture=None,
         reason=f"another checker wrote version {(rec.expected_version_count or 0) + 1} first",
-    )  # fmt: skip
+    )
 
 
 class ChecksMixin(FurnitureMixin):
@@ -118,13 +128,22 @@ class ChecksMixin(FurnitureMixin):
                 version_id = conn.execute(
                     insert(t.versions)
                     .values(
-                        article_id=rec.article_id, number=expected + 1, captured_at=rec.captured_at,
-                        title=v.title, byline=v.byline, published=v.published, modified=v.modified,
-                        text=v.text, content_hash=v.content_hash, raw_sha256=sha, url=rec.final_url or rec.url,
-                        extractor=v.extractor, extractor_version=v.extractor_version,
+                        article_id=rec.article_id,
+                        number=expected + 1,
+                        captured_at=rec.captured_at,
+                        title=v.title,
+                        byline=v.byline,
+                        published=v.published,
+                        modified=v.modified,
+                        text=v.text,
+                        content_hash=v.content_hash,
+                        raw_sha256=sha,
+                        url=rec.final_url or rec.url,
+                        extractor=v.extractor,
+                        extractor_version=v.extractor_version,
                     )
                     .returning(t.versions.c.id)
-                ).scalar_one()  # fmt: skip
+                ).scalar_one()
                 if rec.change is not None:
                     _put_change(conn, rec.article_id, version_id, rec.captured_at, rec.change)
                 # What belongs to the version goes with it, lease or not.
@@ -132,24 +151,44 @@ class ChecksMixin(FurnitureMixin):
                 if rec.last_changed is not None:
                     always["last_changed"] = rec.last_changed
             capture_id = conn.execute(
-                insert(t.captures).values(
-                    article_id=rec.article_id, captured_at=rec.captured_at, url=rec.url,
-                    final_url=rec.final_url, http_status=rec.http_status, duration_ms=rec.duration_ms,
-                    bytes=rec.bytes, etag=rec.etag, last_modified=rec.last_modified,
-                    outcome=rec.outcome, reason=rec.reason, version_id=version_id, worker=rec.worker,
-                ).returning(t.captures.c.id)
-            ).scalar_one()  # fmt: skip
+                insert(t.captures)
+                .values(
+                    article_id=rec.article_id,
+                    captured_at=rec.captured_at,
+                    url=rec.url,
+                    final_url=rec.final_url,
+                    http_status=rec.http_status,
+                    duration_ms=rec.duration_ms,
+                    bytes=rec.bytes,
+                    etag=rec.etag,
+                    last_modified=rec.last_modified,
+                    outcome=rec.outcome,
+                    reason=rec.reason,
+                    version_id=version_id,
+                    worker=rec.worker,
+                )
+                .returning(t.captures.c.id)
+            ).scalar_one()
             if rec.warc:  # the capture's WARC records, in its transaction (docs/archive.md)
                 put_warc(
-                    conn, rec.warc, put_blob=self._put_blob, compress=self._zc.compress,
-                    article_id=rec.article_id, capture_id=capture_id, version_id=version_id,
-                )  # fmt: skip
+                    conn,
+                    rec.warc,
+                    put_blob=self._put_blob,
+                    compress=self._zc.compress,
+                    article_id=rec.article_id,
+                    capture_id=capture_id,
+                    version_id=version_id,
+                )
             conn.execute(update(a).where(a.c.id == rec.article_id).values(**always))
             frontier: dict[str, Any] = {
-                "last_checked": rec.captured_at, "next_check": rec.next_check,
-                "lease_owner": None, "lease_expires": None,
-                "last_error": rec.reason if rec.outcome in ("error", "suspect") else None,
-            }  # fmt: skip
+                "last_checked": rec.captured_at,
+                "next_check": rec.next_check,
+                "lease_owner": None,
+                "lease_expires": None,
+                "last_error": rec.reason
+                if rec.outcome in (Outcome.ERROR, Outcome.SUSPECT)
+                else None,
+            }
             if rec.region_fp is not None:
                 frontier["region_fp"] = rec.region_fp
             if rec.etag is not None or rec.last_modified is not None:
@@ -286,13 +325,20 @@ class ChecksMixin(FurnitureMixin):
         with self._tx() as conn:
             return bool(
                 conn.execute(
-                    update(t.changes).where(t.changes.c.version_id == version_id).values(
-                        engine_version=change.engine_version, level=change.level, score=change.score,
-                        classes=json.dumps(change.classes), summary=change.summary, stealth=change.stealth,
-                        headline_changed="headline" in change.classes, data=json.dumps(change.data),
+                    update(t.changes)
+                    .where(t.changes.c.version_id == version_id)
+                    .values(
+                        engine_version=change.engine_version,
+                        level=change.level,
+                        score=change.score,
+                        classes=json.dumps(change.classes),
+                        summary=change.summary,
+                        stealth=change.stealth,
+                        headline_changed="headline" in change.classes,
+                        data=json.dumps(change.data),
                     )
                 ).rowcount
-            )  # fmt: skip
+            )
 
     def rewrite_history(self, rw: HistoryRewrite) -> None:
         """Apply a rebuilt history: collapsed versions go (their captures stay, as ``unchanged``
@@ -312,7 +358,9 @@ class ChecksMixin(FurnitureMixin):
                 conn.execute(
                     update(c)
                     .where(c.c.version_id == version_id)
-                    .values(outcome="unchanged", reason=f"reextract: {reason}", version_id=None)
+                    .values(
+                        outcome=Outcome.UNCHANGED, reason=f"reextract: {reason}", version_id=None
+                    )
                 )
                 conn.execute(delete(v).where(v.c.id == version_id))
             for k in sorted(rw.kept, key=lambda k: k.number):

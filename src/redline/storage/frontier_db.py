@@ -24,9 +24,14 @@ class FrontierMixin(_Base):
     """``Store``'s frontier: which articles are due and who is checking them."""
 
     def due_articles(
-        self, now: datetime, limit: int, *, source_id: int | None = None, all_live: bool = False,
+        self,
+        now: datetime,
+        limit: int,
+        *,
+        source_id: int | None = None,
+        all_live: bool = False,
         after_id: int = 0,
-    ) -> list[ArticleRow]:  # fmt: skip
+    ) -> list[ArticleRow]:
         """Articles to check now, oldest due first; with ``all_live`` every live article (by id)."""
         a = t.articles
         q = select(*_ARTICLE_COLS).select_from(_ARTICLE_FROM)
@@ -34,20 +39,29 @@ class FrontierMixin(_Base):
             q = q.where(a.c.status == "live", a.c.id > after_id).order_by(a.c.id)
         else:
             q = q.where(
-                a.c.status.in_(["live", "deleted", "gone"]), a.c.next_check.is_not(None),
+                a.c.status.in_(["live", "deleted", "gone"]),
+                a.c.next_check.is_not(None),
                 a.c.next_check <= now,
-                or_(a.c.lease_expires.is_(None), a.c.lease_expires < now), _not_paused(),
-            ).order_by(a.c.next_check)  # fmt: skip
+                or_(a.c.lease_expires.is_(None), a.c.lease_expires < now),
+                _not_paused(),
+            ).order_by(a.c.next_check)
         if source_id is not None:
             q = q.where(a.c.source_id == source_id)
         with self._read() as conn:
             return [_article(r) for r in conn.execute(q.limit(limit))]
 
     def claim_articles(
-        self, now: datetime, limit: int, *, worker: str, lease: timedelta,
-        source_id: int | None = None, all_live: bool = False, after_id: int = 0,
+        self,
+        now: datetime,
+        limit: int,
+        *,
+        worker: str,
+        lease: timedelta,
+        source_id: int | None = None,
+        all_live: bool = False,
+        after_id: int = 0,
         due_before: datetime | None = None,
-    ) -> list[ArticleRow]:  # fmt: skip
+    ) -> list[ArticleRow]:
         """Lease up to ``limit`` articles due by ``due_before`` (default ``now``) to ``worker``
         until ``now + lease``. ``now`` must be the current time, not the start of a long round:
         the lease is measured from the moment of the claim.
@@ -184,9 +198,15 @@ class FrontierMixin(_Base):
         status` tells a stuck worker from a healthy one."""
         with self._tx() as conn:
             values = dict(
-                host=host, pid=pid, started_at=started, last_seen=now, checks=checks, errors=errors,
-                last_check=last_check, last_progress=last_progress,
-            )  # fmt: skip
+                host=host,
+                pid=pid,
+                started_at=started,
+                last_seen=now,
+                checks=checks,
+                errors=errors,
+                last_check=last_check,
+                last_progress=last_progress,
+            )
             if not conn.execute(
                 update(t.workers).where(t.workers.c.id == worker).values(**values)
             ).rowcount:

@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from redline.errors import ConfigError
 from redline.notify.rules import (
     ItemKind,
-    Removal,
     Rule,
     Subscription,
     matches_change,
@@ -32,9 +31,10 @@ from redline.notify.sealing import Unreadable, is_sealed, seal, unseal
 from redline.storage import schema as t
 from redline.storage._common import _Base, _lease
 from redline.storage.records import ChangeRow, DeliveryRow, NotifyItem, StreamItem
+from redline.vocabulary import RemovalKind
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
-REMOVALS = frozenset(Removal)  # event kinds announced as removals
+REMOVALS = frozenset(RemovalKind)  # event kinds announced as removals
 
 
 def _subscription(r: Any, key: str | None) -> Subscription:
@@ -106,29 +106,49 @@ def enqueue(
             and change is not None
             and version_id is not None
             and matches_change(
-                rule, source=art.name, url=art.url, level=change.level,
-                classes=change.classes, stealth=change.stealth,
+                rule,
+                source=art.name,
+                url=art.url,
+                level=change.level,
+                classes=change.classes,
+                stealth=change.stealth,
             )
-        ):  # fmt: skip
+        ):
             rows.append(
-                {"subscription_id": sub_id, "kind": ItemKind.CHANGE, "version_id": version_id,
-                 "event_id": None, "message_id": message_id(sub_id, "change", version_id)}
-            )  # fmt: skip
+                {
+                    "subscription_id": sub_id,
+                    "kind": ItemKind.CHANGE,
+                    "version_id": version_id,
+                    "event_id": None,
+                    "message_id": message_id(sub_id, "change", version_id),
+                }
+            )
         for event_id, kind in removals:
             if matches_removal(rule, source=art.name, url=art.url, kind=kind):
                 rows.append(
-                    {"subscription_id": sub_id, "kind": ItemKind.REMOVAL, "version_id": None,
-                     "event_id": event_id, "message_id": message_id(sub_id, "removal", event_id)}
-                )  # fmt: skip
+                    {
+                        "subscription_id": sub_id,
+                        "kind": ItemKind.REMOVAL,
+                        "version_id": None,
+                        "event_id": event_id,
+                        "message_id": message_id(sub_id, "removal", event_id),
+                    }
+                )
     if rows:
         conn.execute(
             insert(t.deliveries),
             [
-                {**r, "article_id": article_id, "created_at": at, "status": PENDING,
-                 "attempts": 0, "next_attempt": at}
+                {
+                    **r,
+                    "article_id": article_id,
+                    "created_at": at,
+                    "status": PENDING,
+                    "attempts": 0,
+                    "next_attempt": at,
+                }
                 for r in rows
             ],
-        )  # fmt: skip
+        )
     return len(rows)
 
 
@@ -140,8 +160,15 @@ def _changes(conn: Connection, version_ids: Sequence[int]) -> dict[int, Any]:
     prev = v.alias("prev")
     q = (
         select(
-            v.c.id, v.c.number, v.c.title, v.c.captured_at, c.c.level, c.c.classes,
-            c.c.summary, c.c.stealth, prev.c.title.label("old_title"),
+            v.c.id,
+            v.c.number,
+            v.c.title,
+            v.c.captured_at,
+            c.c.level,
+            c.c.classes,
+            c.c.summary,
+            c.c.stealth,
+            prev.c.title.label("old_title"),
         )
         .select_from(
             v.join(c, c.c.version_id == v.c.id).outerjoin(
@@ -149,7 +176,7 @@ def _changes(conn: Connection, version_ids: Sequence[int]) -> dict[int, Any]:
             )
         )
         .where(v.c.id.in_(list(version_ids)))
-    )  # fmt: skip
+    )
     return {r.id: r for r in conn.execute(q)}
 
 
@@ -344,10 +371,15 @@ class NotifyMixin(_Base):
                 update(d)
                 .where(d.c.id.in_(list(ids)))
                 .values(
-                    status=DELIVERED, delivered_at=now, attempts=d.c.attempts + 1,
-                    last_status=status, last_error=None, lease_owner=None, lease_expires=None,
+                    status=DELIVERED,
+                    delivered_at=now,
+                    attempts=d.c.attempts + 1,
+                    last_status=status,
+                    last_error=None,
+                    lease_owner=None,
+                    lease_expires=None,
                 )
-            )  # fmt: skip
+            )
             conn.execute(
                 update(s)
                 .where(s.c.id == subscription_id)
@@ -378,10 +410,14 @@ class NotifyMixin(_Base):
                     update(d)
                     .where(d.c.id.in_(list(attempted)), mine, d.c.status == PENDING)
                     .values(
-                        attempts=d.c.attempts + 1, last_error=error[:500], last_status=status,
-                        next_attempt=retry_at, lease_owner=None, lease_expires=None,
+                        attempts=d.c.attempts + 1,
+                        last_error=error[:500],
+                        last_status=status,
+                        next_attempt=retry_at,
+                        lease_owner=None,
+                        lease_expires=None,
                     )
-                )  # fmt: skip
+                )
                 conn.execute(
                     update(d)
                     .where(d.c.id.in_(list(attempted)), d.c.attempts >= give_up_after)
@@ -397,10 +433,11 @@ class NotifyMixin(_Base):
                 update(s)
                 .where(s.c.id == subscription_id)
                 .values(
-                    failing_since=func.coalesce(s.c.failing_since, now), retry_at=retry_at,
+                    failing_since=func.coalesce(s.c.failing_since, now),
+                    retry_at=retry_at,
                     last_error=error[:500],
                 )
-            )  # fmt: skip
+            )
 
     def release_deliveries(self, ids: Sequence[int], worker: str, until: datetime) -> None:
         """Give rows back unsent, due again at ``until`` (a digest window not yet over)."""
@@ -467,17 +504,30 @@ class NotifyMixin(_Base):
             if r.kind == ItemKind.CHANGE and r.version_id in changes:
                 ch = changes[r.version_id]
                 out[r.id] = NotifyItem(
-                    kind=ItemKind.CHANGE, ref_id=ch.id, at=ch.captured_at, title=ch.title,
-                    version_from=ch.number - 1, version_to=ch.number, old_title=ch.old_title,
-                    level=ch.level, classes=tuple(json.loads(ch.classes)), summary=ch.summary,
-                    stealth=bool(ch.stealth), **base,
-                )  # fmt: skip
+                    kind=ItemKind.CHANGE,
+                    ref_id=ch.id,
+                    at=ch.captured_at,
+                    title=ch.title,
+                    version_from=ch.number - 1,
+                    version_to=ch.number,
+                    old_title=ch.old_title,
+                    level=ch.level,
+                    classes=tuple(json.loads(ch.classes)),
+                    summary=ch.summary,
+                    stealth=bool(ch.stealth),
+                    **base,
+                )
             elif r.kind == ItemKind.REMOVAL and r.event_id in events:
                 ev = events[r.event_id]
                 out[r.id] = NotifyItem(
-                    kind=ItemKind.REMOVAL, ref_id=ev.id, at=ev.at, title=art.title,
-                    removal=ev.kind, detail=ev.detail, **base,
-                )  # fmt: skip
+                    kind=ItemKind.REMOVAL,
+                    ref_id=ev.id,
+                    at=ev.at,
+                    title=art.title,
+                    removal=ev.kind,
+                    detail=ev.detail,
+                    **base,
+                )
         return out
 
     def change_item(self, article_id: int, number: int) -> NotifyItem | None:
@@ -497,11 +547,21 @@ class NotifyMixin(_Base):
         if art is None or ch is None:
             return None
         return NotifyItem(
-            kind=ItemKind.CHANGE, ref_id=ch.id, at=ch.captured_at, article_id=article_id,
-            url=art.url, title=ch.title, source=art.source, version_from=ch.number - 1,
-            version_to=ch.number, old_title=ch.old_title, level=ch.level,
-            classes=tuple(json.loads(ch.classes)), summary=ch.summary, stealth=bool(ch.stealth),
-        )  # fmt: skip
+            kind=ItemKind.CHANGE,
+            ref_id=ch.id,
+            at=ch.captured_at,
+            article_id=article_id,
+            url=art.url,
+            title=ch.title,
+            source=art.source,
+            version_from=ch.number - 1,
+            version_to=ch.number,
+            old_title=ch.old_title,
+            level=ch.level,
+            classes=tuple(json.loads(ch.classes)),
+            summary=ch.summary,
+            stealth=bool(ch.stealth),
+        )
 
     # ---- the change stream ---------------------------------------------------------------
 
@@ -545,9 +605,13 @@ class NotifyMixin(_Base):
                 ce = ev[j].id
                 items.append(
                     StreamItem(
-                        f"{cv}.{ce}", "event", ev[j].at, ev[j].article_id, event_id=ce,
+                        f"{cv}.{ce}",
+                        "event",
+                        ev[j].at,
+                        ev[j].article_id,
+                        event_id=ce,
                         event=ev[j].kind,
                     )
-                )  # fmt: skip
+                )
                 j += 1
         return items

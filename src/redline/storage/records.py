@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from redline.furniture.policy import Block, RuleKind
 from redline.sources.model import SourceConfig
+from redline.vocabulary import ArticleStatus, EventKind, Outcome
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,6 @@ class VersionRow:
     @property
     def paragraphs(self) -> tuple[str, ...]:
         return tuple(p for p in self.text.split("\n\n") if p)
-
-
-class RemovalKind(StrEnum):
-    """How an article stopped being there: for readers each is a removal (one stream, one feed)."""
-
-    DELETED = "deleted"  # 404 on consecutive checks
-    GONE = "gone"  # 410
-    REDIRECTED = "redirected"  # sent to a section front, the homepage or another page
 
 
 @dataclass(frozen=True)
@@ -229,7 +221,7 @@ class CheckRecord:
     article_id: int
     captured_at: datetime
     url: str
-    outcome: str  # new_version | unchanged | not_modified | suspect | error | missing | redirected | merged | conflict
+    outcome: Outcome
     final_url: str | None = None
     http_status: int | None = None
     duration_ms: int | None = None
@@ -242,9 +234,9 @@ class CheckRecord:
     expected_version_count: int | None = None  # compare-and-set guard for new versions
     version: NewVersion | None = None
     change: ChangeRow | None = None
-    status: str | None = None  # new article status, if it changes
+    status: ArticleStatus | None = None  # new article status, if it changes
     missing_count: int | None = None
-    events: list[tuple[str, str | None]] = field(default_factory=list)
+    events: list[tuple[EventKind, str | None]] = field(default_factory=list)
     last_changed: datetime | None = None
     worker: str | None = None
     warc: tuple[WarcRecordData, ...] = ()  # this capture's WARC records (docs/archive.md)

@@ -123,9 +123,15 @@ class SourcesMixin(_Base):
             return [_source(r) for r in conn.execute(q.order_by(t.sources.c.id))]
 
     def claim_sources(
-        self, now: datetime, *, worker: str, lease: timedelta, name: str | None = None,
-        limit: int = 10, due_before: datetime | None = None,
-    ) -> list[SourceRow]:  # fmt: skip
+        self,
+        now: datetime,
+        *,
+        worker: str,
+        lease: timedelta,
+        name: str | None = None,
+        limit: int = 10,
+        due_before: datetime | None = None,
+    ) -> list[SourceRow]:
         """Lease up to ``limit`` sources whose discovery is due (by ``due_before``, default
         ``now``) until ``now + lease``, so two workers never poll one feed at once. ``now`` is
         the current time: call again for the next batch, each with a fresh lease."""
@@ -222,16 +228,25 @@ class SourcesMixin(_Base):
         return (row.etag, row.last_modified) if row else (None, None)
 
     def save_discovery_state(
-        self, source_id: int, url: str, kind: str, now: datetime, *, etag: str | None,
-        last_modified: str | None, error: str | None,
-    ) -> None:  # fmt: skip
+        self,
+        source_id: int,
+        url: str,
+        kind: str,
+        now: datetime,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        error: str | None,
+    ) -> None:
         """Record one poll. With ``error`` the validators are cleared, so the next poll fetches
         the whole document again instead of a 304 for what was never parsed."""
         ds = t.discovery_state
         values = dict(
-            last_fetched=now, last_error=error, etag=None if error else etag,
+            last_fetched=now,
+            last_error=error,
+            etag=None if error else etag,
             last_modified=None if error else last_modified,
-        )  # fmt: skip
+        )
         key = (ds.c.source_id == source_id, ds.c.url == url, ds.c.kind == kind)
         with self._tx() as conn:
             n = conn.execute(update(ds).where(*key).values(**values)).rowcount
@@ -242,17 +257,25 @@ class SourcesMixin(_Base):
         """Every feed, sitemap or homepage whose last poll failed: source, url, kind, error, at."""
         ds, src = t.discovery_state, t.sources
         q = (
-            select(src.c.name.label("source"), ds.c.url, ds.c.kind, ds.c.last_error, ds.c.last_fetched)
+            select(
+                src.c.name.label("source"), ds.c.url, ds.c.kind, ds.c.last_error, ds.c.last_fetched
+            )
             .select_from(ds.join(src, src.c.id == ds.c.source_id))
             .where(ds.c.last_error.is_not(None))
             .order_by(src.c.name, ds.c.url)
-        )  # fmt: skip
+        )
         with self._read() as conn:
             rows = conn.execute(q).all()
         return [
-            {"source": r.source, "url": r.url, "kind": r.kind, "error": r.last_error, "at": r.last_fetched}
+            {
+                "source": r.source,
+                "url": r.url,
+                "kind": r.kind,
+                "error": r.last_error,
+                "at": r.last_fetched,
+            }
             for r in rows
-        ]  # fmt: skip
+        ]
 
     def _strip_for(self, url: str) -> tuple[str, ...]:
         """The site's own tracking parameters for ``url``: the ``strip_params`` of every source

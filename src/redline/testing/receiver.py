@@ -83,13 +83,22 @@ class Receiver:
                         return
                 status = receiver.fail_status if n <= receiver.fail_first else receiver.status
                 if 200 <= status < 300:
-                    got = Received(headers.get("webhook-id"), json.loads(raw or b"{}"), headers,
-                                   time.time(), verified)  # fmt: skip
+                    got = Received(
+                        headers.get("webhook-id"),
+                        json.loads(raw or b"{}"),
+                        headers,
+                        time.time(),
+                        verified,
+                    )
                     with receiver._lock:
                         receiver.received.append(got)
                         if receiver.log is not None:
-                            line = {"webhook_id": got.webhook_id, "id": got.body.get("id"),
-                                    "at": got.at, "verified": verified}  # fmt: skip
+                            line = {
+                                "webhook_id": got.webhook_id,
+                                "id": got.body.get("id"),
+                                "at": got.at,
+                                "verified": verified,
+                            }
                             receiver.log.write(json.dumps(line) + "\n")
                             receiver.log.flush()
                 self.send_response(status)

@@ -19,17 +19,24 @@ def _iso(d: object) -> str | None:
 
 def as_doc(v: VersionRow | NewVersion) -> DocVersion:
     return DocVersion(
-        title=v.title, byline=v.byline, published=_iso(v.published), modified=_iso(v.modified),
+        title=v.title,
+        byline=v.byline,
+        published=_iso(v.published),
+        modified=_iso(v.modified),
         paragraphs=tuple(p for p in v.text.split("\n\n") if p),
-    )  # fmt: skip
+    )
 
 
 def as_new_change(result: ChangeResult) -> ChangeRow:
     return ChangeRow(
-        engine_version=result.engine, level=result.level, score=result.score,
-        classes=list(result.classes), summary=result.summary, stealth=result.stealth,
+        engine_version=result.engine,
+        level=result.level,
+        score=result.score,
+        classes=list(result.classes),
+        summary=result.summary,
+        stealth=result.stealth,
         data=result.to_dict(),
-    )  # fmt: skip
+    )
 
 
 def change_between(old: VersionRow, new: VersionRow | NewVersion) -> ChangeRow:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redline.settings import CrawlSettings
+from redline.vocabulary import Outcome
 
 _PAYWALL = re.compile(
     r"subscribe (?:now )?to (?:continue|keep) reading|to continue reading|already a subscriber"
@@ -30,7 +31,7 @@ _ERROR_TITLE = re.compile(
 
 @dataclass(frozen=True)
 class Verdict:
-    outcome: str  # new_version | unchanged | suspect
+    outcome: Outcome  # NEW_VERSION, UNCHANGED or SUSPECT
     reason: str | None = None
 
 
@@ -62,19 +63,19 @@ def judge(
     text = "\n".join(paragraphs)
     if words < s.min_words:
         reason = "error_page" if _ERROR_TITLE.search(title or "") else "empty"
-        return Verdict("suspect", reason)
+        return Verdict(Outcome.SUSPECT, reason)
     if _ERROR_TITLE.search(title or "") and (
         previous_words is None or words < previous_words * s.error_page_ratio
     ):
-        return Verdict("suspect", "error_page")
+        return Verdict(Outcome.SUSPECT, "error_page")
     has_paywall = bool(_PAYWALL.search(text))
     if previous_words:
         if has_paywall and words < previous_words * s.paywall_ratio:
-            return Verdict("suspect", "paywall")
+            return Verdict(Outcome.SUSPECT, "paywall")
         if previous_words >= s.shrink_min_words and words < previous_words * s.shrink_ratio:
-            return Verdict("suspect", "shrunk")
+            return Verdict(Outcome.SUSPECT, "shrunk")
     elif has_paywall and words < s.shrink_min_words:
-        return Verdict("suspect", "paywall")
+        return Verdict(Outcome.SUSPECT, "paywall")
     if previous_hash is not None and content_hash(title, byline, paragraphs) == previous_hash:
-        return Verdict("unchanged")
-    return Verdict("new_version")
+        return Verdict(Outcome.UNCHANGED)
+    return Verdict(Outcome.NEW_VERSION)

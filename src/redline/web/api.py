@@ -67,8 +67,18 @@ def _article(request: Request, article_id: int) -> ArticleRow:
 
 
 def _article_state(art: ArticleRow) -> tuple[object, ...]:
-    return (art.url, art.title, art.status, art.version_count, art.check_count,
-            art.last_checked, art.next_check, art.last_error, art.source, DIFF_ENGINE_VERSION)  # fmt: skip
+    return (
+        art.url,
+        art.title,
+        art.status,
+        art.version_count,
+        art.check_count,
+        art.last_checked,
+        art.next_check,
+        art.last_error,
+        art.source,
+        DIFF_ENGINE_VERSION,
+    )
 
 
 def _summaries(request: Request) -> dict[int, dict[str, int]]:
@@ -125,12 +135,22 @@ def source(request: Request, name: Annotated[str, Path(max_length=64)]) -> dict[
 def changes(
     request: Request,
     source: SourceQ = None,
-    level: Annotated[str | None, Query(description="Minimum level: none, cosmetic, minor (default), substantive, major")] = None,
-    klass: Annotated[str | None, Query(alias="class", description="headline, stealth, deleted, or a change class (correction, number, quote ...)")] = None,
+    level: Annotated[
+        str | None,
+        Query(description="Minimum level: none, cosmetic, minor (default), substantive, major"),
+    ] = None,
+    klass: Annotated[
+        str | None,
+        Query(
+            alias="class",
+            description="headline, stealth, deleted, or a change class (correction, number, quote ...)",
+        ),
+    ] = None,
     before: Before = None,
     limit: Limit = 50,
-    *, response: Response,
-) -> Any:  # fmt: skip
+    *,
+    response: Response,
+) -> Any:
     """Newest first across all sources: each new version's change (level, classes, summary,
     old and new headline) and each deletion. Cosmetic changes are left out unless
     `level=cosmetic`."""
@@ -163,8 +183,9 @@ def articles(
     order: Annotated[str, Query(description="first_seen (default) or last_changed")] = "first_seen",
     before: Before = None,
     limit: Limit = 50,
-    *, response: Response,
-) -> Any:  # fmt: skip
+    *,
+    response: Response,
+) -> Any:
     store = store_of(request)
     v = validator(request, *articles_state(store))
     if (cached := not_modified(request, v)) is not None:
@@ -176,9 +197,14 @@ def articles(
     if order not in ("first_seen", "last_changed"):
         raise bad_param("order: must be first_seen or last_changed")
     page = list_articles(
-        store, source_id=src.id if src else None, status=status or None, changed=changed,
-        order=order, before=parse_cursor(before), limit=limit,
-    )  # fmt: skip
+        store,
+        source_id=src.id if src else None,
+        status=status or None,
+        changed=changed,
+        order=order,
+        before=parse_cursor(before),
+        limit=limit,
+    )
     return {
         "items": [article_json(a) for a in page.items],
         "next": page.next.encode() if page.next else None,
@@ -243,9 +269,12 @@ def history(request: Request, article_id: Id) -> dict[str, Any]:
     store = store_of(request)
     art = _article(request, article_id)
     return history_json(
-        art, store.versions(art.id), store.changes(art.id), store.events(art.id),
+        art,
+        store.versions(art.id),
+        store.changes(art.id),
+        store.events(art.id),
         store.provenance(art.id),
-    )  # fmt: skip
+    )
 
 
 @router.get(
@@ -286,10 +315,21 @@ def version(request: Request, article_id: Id, number: Number) -> dict[str, Any]:
     responses=_ERRORS,
 )
 def diff(
-    request: Request, article_id: Id,
-    from_: Annotated[int | None, Query(alias="from", ge=-MAX_ID, le=MAX_ID, description="Older version (default: to − 1; 0, -1 ... are backfilled)")] = None,
-    to: Annotated[int | None, Query(ge=-MAX_ID, le=MAX_ID, description="Newer version (default: the latest)")] = None,
-) -> dict[str, Any]:  # fmt: skip
+    request: Request,
+    article_id: Id,
+    from_: Annotated[
+        int | None,
+        Query(
+            alias="from",
+            ge=-MAX_ID,
+            le=MAX_ID,
+            description="Older version (default: to − 1; 0, -1 ... are backfilled)",
+        ),
+    ] = None,
+    to: Annotated[
+        int | None, Query(ge=-MAX_ID, le=MAX_ID, description="Newer version (default: the latest)")
+    ] = None,
+) -> dict[str, Any]:
     """The full change between two versions: level, score, classes, summary, field changes
     (headline, byline, dates) with word tokens, and `items`, the sentence alignment in reading
     order of the newer version (op: equal, edited, added, removed, moved). Stored for
@@ -305,10 +345,13 @@ def diff(
         raise bad_param("from must be an older version than to")
     dv = diff_view(store, art, a, b)
     return {
-        "article_id": art.id, "from": a, "to": b, "stored": dv.stored,
+        "article_id": art.id,
+        "from": a,
+        "to": b,
+        "stored": dv.stored,
         "change": dv.result.to_dict(),
         "links": {"page": f"/articles/{art.id}/diff/{a}/{b}"},
-    }  # fmt: skip
+    }
 
 
 @router.get(
@@ -320,11 +363,13 @@ def diff(
 )
 def search_api(
     request: Request,
-    q: Annotated[str, Query(max_length=500, description='Words (all must match) and "quoted phrases"')],
+    q: Annotated[
+        str, Query(max_length=500, description='Words (all must match) and "quoted phrases"')
+    ],
     source: SourceQ = None,
     before: Before = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Articles whose title or text matched in any version, newest matching version first;
     `versions` lists the matching versions of each article."""
     store = store_of(request)
@@ -332,8 +377,13 @@ def search_api(
     query = SearchQuery.parse(q)
     if query.empty:
         raise bad_param("q: give at least one word")
-    results, nxt = search(store, query, source_id=src.id if src else None,
-                          before=parse_int_cursor(before), limit=limit)  # fmt: skip
+    results, nxt = search(
+        store,
+        query,
+        source_id=src.id if src else None,
+        before=parse_int_cursor(before),
+        limit=limit,
+    )
     return {
         "items": [
             search_json(r, "".join(s for s, _ in snippet(r.text, query.terms))) for r in results

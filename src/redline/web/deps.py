@@ -66,9 +66,13 @@ class FeedLink:
 
 
 def render_page(
-    request: Request, name: str, *, status_code: int = 200, feeds: list[FeedLink] | None = None,
+    request: Request,
+    name: str,
+    *,
+    status_code: int = 200,
+    feeds: list[FeedLink] | None = None,
     **context: Any,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     env = request.app.state.env
     html = env.get_template(name).render(
         request=request, now=now_of(request), feeds=feeds or [], **context
@@ -120,9 +124,13 @@ def parse_int_cursor(raw: str | None) -> int | None:
 
 
 def stream_filter(
-    store: Store, *, source: str | None, level: str | None, klass: str | None,
+    store: Store,
+    *,
+    source: str | None,
+    level: str | None,
+    klass: str | None,
     default_level: str = "minor",
-) -> tuple[StreamFilter, SourceRow | None]:  # fmt: skip
+) -> tuple[StreamFilter, SourceRow | None]:
     src = parse_source(store, source)
     f = StreamFilter(
         source_id=src.id if src else None,

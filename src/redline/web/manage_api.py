@@ -144,8 +144,11 @@ def remove_source(request: Request, name: Name) -> Any:
 @router.post("/articles", summary="Track an article by URL", status_code=201, responses=_AUTH)
 def track(
     request: Request,
-    body: Annotated[Any, Body(openapi_examples={"url": {"value": {"url": "https://www.bbc.co.uk/news/world-1"}}})],
-) -> Any:  # fmt: skip
+    body: Annotated[
+        Any,
+        Body(openapi_examples={"url": {"value": {"url": "https://www.bbc.co.uk/news/world-1"}}}),
+    ],
+) -> Any:
     """Start tracking a URL on the site of a configured source (the crawler checks it at once).
     201 with the new article, 200 with the article any variant of the URL already leads to."""
     url = _object(body).get("url")

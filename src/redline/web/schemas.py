@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.vocabulary import ArticleStatus, RemovalKind
+
 
 class _Shape(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -48,7 +50,7 @@ class Article(_Shape):
     url: str
     source: str | None
     title: str | None
-    status: Literal["live", "deleted", "gone", "redirected"]
+    status: ArticleStatus
     version_count: int
     check_count: int
     first_seen: str
@@ -131,7 +133,7 @@ class StreamArticle(_Shape):
 
 
 class Removal(_Shape):
-    kind: Literal["deleted", "gone", "redirected"]
+    kind: RemovalKind
     label: str = Field(description='How it went, e.g. "Redirected to the World section"')
     redirect_to: str | None
 

@@ -22,17 +22,25 @@ def entry_json(e: StreamEntry) -> dict[str, Any]:
         "kind": e.kind,
         "at": iso(e.at),
         "article": {
-            "id": e.article_id, "url": e.article_url, "source": e.source,
-            "status": e.article_status, "title": e.title,
+            "id": e.article_id,
+            "url": e.article_url,
+            "source": e.source,
+            "status": e.article_status,
+            "title": e.title,
         },
-    }  # fmt: skip
+    }
     links = {"article": f"/articles/{e.article_id}"}
     if e.kind == "change" and e.number is not None:
         d.update(
-            version=e.number, old_title=e.old_title, level=e.level,
-            score=round(e.score or 0.0, 3), classes=e.classes, summary=e.summary,
-            stealth=e.stealth, headline_changed=e.headline_changed,
-        )  # fmt: skip
+            version=e.number,
+            old_title=e.old_title,
+            level=e.level,
+            score=round(e.score or 0.0, 3),
+            classes=e.classes,
+            summary=e.summary,
+            stealth=e.stealth,
+            headline_changed=e.headline_changed,
+        )
         links["diff"] = diff_path(e.article_id, e.number - 1, e.number)
         links["api_diff"] = (
             f"/api/v1/articles/{e.article_id}/diff?from={e.number - 1}&to={e.number}"
@@ -52,16 +60,26 @@ def meta_change(v: VersionMeta) -> ChangeRow | None:
     if v.level is None:
         return None
     return ChangeRow(
-        version_id=v.id, engine_version="", level=v.level, score=v.score or 0.0,
-        classes=v.classes, summary=v.summary or "", stealth=v.stealth, data={},
-    )  # fmt: skip
+        version_id=v.id,
+        engine_version="",
+        level=v.level,
+        score=v.score or 0.0,
+        classes=v.classes,
+        summary=v.summary or "",
+        stealth=v.stealth,
+        data={},
+    )
 
 
 def version_meta_json(v: VersionMeta) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "number": v.number, "captured_at": iso(v.captured_at), "title": v.title,
-        "byline": v.byline, "url": v.url, "chars": v.chars,
-    }  # fmt: skip
+        "number": v.number,
+        "captured_at": iso(v.captured_at),
+        "title": v.title,
+        "byline": v.byline,
+        "url": v.url,
+        "chars": v.chars,
+    }
     if v.number > 1 or v.level is not None:  # backfilled versions (0, -1 ...) have one too
         d["change"] = change_json(meta_change(v))
     return d
@@ -69,11 +87,21 @@ def version_meta_json(v: VersionMeta) -> dict[str, Any]:
 
 def search_json(r: SearchResult, snippet_text: str) -> dict[str, Any]:
     return {
-        "article": {"id": r.article_id, "url": r.url, "source": r.source, "status": r.status,
-                    "title": r.hits[0].title, "version_count": r.version_count},
-        "versions": [{"number": h.number, "captured_at": iso(h.captured_at), "title": h.title}
-                     for h in r.hits],
+        "article": {
+            "id": r.article_id,
+            "url": r.url,
+            "source": r.source,
+            "status": r.status,
+            "title": r.hits[0].title,
+            "version_count": r.version_count,
+        },
+        "versions": [
+            {"number": h.number, "captured_at": iso(h.captured_at), "title": h.title}
+            for h in r.hits
+        ],
         "snippet": snippet_text,
-        "links": {"article": f"/articles/{r.article_id}",
-                  "version": f"/articles/{r.article_id}/versions/{r.hits[0].number}"},
-    }  # fmt: skip
+        "links": {
+            "article": f"/articles/{r.article_id}",
+            "version": f"/articles/{r.article_id}/versions/{r.hits[0].number}",
+        },
+    }

@@ -12,9 +12,17 @@ from redline.diff import ChangeResult
 from redline.storage import ArticleRow, EventRow, Store, VersionRow
 from redline.storage.browse import VersionMeta
 from redline.versions.changes import result_between
+from redline.vocabulary import EventKind
 
 # Events shown on an article's timeline (first_seen opens it; the rest are what happened).
-TIMELINE_EVENTS = ("first_seen", "deleted", "gone", "redirected", "suspect", "restored")
+TIMELINE_EVENTS = (
+    EventKind.FIRST_SEEN,
+    EventKind.DELETED,
+    EventKind.GONE,
+    EventKind.REDIRECTED,
+    EventKind.SUSPECT,
+    EventKind.RESTORED,
+)
 
 
 @dataclass(frozen=True)

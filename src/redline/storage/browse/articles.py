@@ -12,11 +12,12 @@ from sqlalchemy import func, select, tuple_
 from redline.storage import schema as t
 from redline.storage._common import _ARTICLE_COLS, _ARTICLE_FROM, _article, _change, _source
 from redline.storage.browse.cursor import LEVELS, Cursor, Page
-from redline.storage.records import ArticleRow, ChangeRow, RemovalKind, SourceRow
+from redline.storage.records import ArticleRow, ChangeRow, SourceRow
 from redline.storage.store import Store
+from redline.vocabulary import ArticleStatus
 
 ARTICLE_ORDERS = ("first_seen", "last_changed")
-ARTICLE_STATUSES = ("live", *RemovalKind)
+ARTICLE_STATUSES = tuple(ArticleStatus)
 
 
 # ---- sources ----------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from redline.storage import schema as t
 from redline.storage.browse.cursor import LEVELS, Cursor, Page
-from redline.storage.records import RemovalKind
 from redline.storage.store import Store
+from redline.vocabulary import RemovalKind
 
 # Filters with their own partial index (migration 0002); other class names match the JSON list.
 # "deleted" selects every removal (deleted, gone, redirected), as the front page's "Removals".

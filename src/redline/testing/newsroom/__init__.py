@@ -23,6 +23,14 @@ from redline.testing.newsroom.state import (
 )
 
 __all__ = [
-    "DEFAULT_SCRIPT", "DEMO_SCRIPT", "NOISE", "REAL_EDITS", "SCRIPT_ROUNDS", "AppliedEdit", "Newsroom", "make_app",
-    "run_auto_advance", "serve_newsroom",
-]  # fmt: skip
+    "DEFAULT_SCRIPT",
+    "DEMO_SCRIPT",
+    "NOISE",
+    "REAL_EDITS",
+    "SCRIPT_ROUNDS",
+    "AppliedEdit",
+    "Newsroom",
+    "make_app",
+    "run_auto_advance",
+    "serve_newsroom",
+]

@@ -5,11 +5,33 @@ from __future__ import annotations
 import random
 import re
 
-PEOPLE = ["Maria Alvarez", "James Okafor", "Chen Wei", "Sofia Rossi", "Daniel Novak", "Aisha Rahman",
-          "Thomas Becker", "Lucía Fernández", "Kenji Watanabe", "Grace Mensah", "Pierre Dubois", "Olga Ivanova"]  # fmt: skip
+PEOPLE = [
+    "Maria Alvarez",
+    "James Okafor",
+    "Chen Wei",
+    "Sofia Rossi",
+    "Daniel Novak",
+    "Aisha Rahman",
+    "Thomas Becker",
+    "Lucía Fernández",
+    "Kenji Watanabe",
+    "Grace Mensah",
+    "Pierre Dubois",
+    "Olga Ivanova",
+]
 REPORTERS = ["Jane Doe", "Samuel Park", "Ingrid Holm", "Ravi Menon", "Amélie Laurent", "Tom Briggs"]
-PLACES = ["Springfield", "the northern province", "Lisbon", "Nairobi", "the capital", "Taipei",
-          "the coastal city of Marlow", "Québec", "the river valley", "Kraków"]  # fmt: skip
+PLACES = [
+    "Springfield",
+    "the northern province",
+    "Lisbon",
+    "Nairobi",
+    "the capital",
+    "Taipei",
+    "the coastal city of Marlow",
+    "Québec",
+    "the river valley",
+    "Kraków",
+]
 TOPICS = [
     ("budget", "City council approves {amount} budget after marathon session"),
     ("transit", "New rail line to open in {place} after years of delays"),
@@ -48,10 +70,16 @@ MONTHS = ["January", "March", "May", "September", "October", "December"]
 
 def fill(template: str, rng: random.Random) -> str:
     return template.format(
-        person=rng.choice(PEOPLE), place=rng.choice(PLACES), day=rng.choice(DAYS), month=rng.choice(MONTHS),
+        person=rng.choice(PEOPLE),
+        place=rng.choice(PLACES),
+        day=rng.choice(DAYS),
+        month=rng.choice(MONTHS),
         amount=f"${rng.choice([1.2, 3.4, 17, 27.6, 4.8, 120])} {rng.choice(['million', 'billion'])}",
-        percent=f"{rng.randint(2, 40)}%", n=rng.randint(5, 40), m=rng.randint(1, 4), year=rng.randint(2009, 2022),
-    )  # fmt: skip
+        percent=f"{rng.randint(2, 40)}%",
+        n=rng.randint(5, 40),
+        m=rng.randint(1, 4),
+        year=rng.randint(2009, 2022),
+    )
 
 
 def make_article(index: int, seed: int) -> tuple[str, list[str], str]:

@@ -94,9 +94,14 @@ async def _serve(name: str, send: Send, gone: asyncio.Event) -> None:
         await _start(send)
         await send({"type": "http.response.body", "body": os.urandom(64 * 1024)})
     elif name == "bad-encoding":
-        text = ("<html><head><meta charset='utf-8'><title>Café ruiné</title></head><body><article><h1>Café ruiné</h1>"
-                + "".join(f"<p>Le café n° {i} était fermé à cause de la grève, a déclaré le propriétaire à {i} heures.</p>"
-                          for i in range(12)) + "</article></body></html>")  # fmt: skip
+        text = (
+            "<html><head><meta charset='utf-8'><title>Café ruiné</title></head><body><article><h1>Café ruiné</h1>"
+            + "".join(
+                f"<p>Le café n° {i} était fermé à cause de la grève, a déclaré le propriétaire à {i} heures.</p>"
+                for i in range(12)
+            )
+            + "</article></body></html>"
+        )
         await _start(send)
         await send({"type": "http.response.body", "body": text.encode("latin-1") + b"\xff\xfe\x80"})
     elif name == "slow":  # one byte per second

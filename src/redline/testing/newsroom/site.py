@@ -50,12 +50,15 @@ def _spaced(text: str, variant: int) -> str:
 
 def _jsonld(base: str, a: Article, room: Newsroom, paywalled: bool) -> str:
     data: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
         "author": [{"@type": "Person", "name": n} for n in a.byline.split(" and ")],
-        "datePublished": a.published.isoformat(), "dateModified": a.modified.isoformat(),
+        "datePublished": a.published.isoformat(),
+        "dateModified": a.modified.isoformat(),
         "mainEntityOfPage": base + (a.moved_to or room.article_path(a.slug)),
         "publisher": {"@type": "Organization", "name": SITE},
-    }  # fmt: skip
+    }
     if a.jsonld_body and not paywalled:
         data["articleBody"] = "\n\n".join(a.paragraphs)
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
@@ -143,8 +146,9 @@ def homepage(room: Newsroom, section: str | None = None) -> str:
     """The front page (or a section front: the same list under another heading)."""
     items = "".join(
         f'<li><a href="{homepage_path(room, a)}">{escape(a.title)}</a></li>'
-        for a in room.visible_articles()[:40] if a.status == "live"
-    )  # fmt: skip
+        for a in room.visible_articles()[:40]
+        if a.status == "live"
+    )
     title = f"{section} | {SITE}" if section else SITE
     return (
         f"<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body><nav><a href='/world/'>World</a>"
@@ -164,8 +168,10 @@ def rss(room: Newsroom, base: str) -> str:
             f"<item><title>{escape(a.title)}</title><link>{link}</link><guid>{base}/a/{a.index}</guid>"
             f"<pubDate>{format_datetime(a.published)}</pubDate><dc:creator>{escape(a.byline)}</dc:creator></item>"
         )
-    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            f"<channel><title>{SITE}</title><link>{base}/</link><description>News</description>{''.join(items)}</channel></rss>")  # fmt: skip
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>{SITE}</title><link>{base}/</link><description>News</description>{''.join(items)}</channel></rss>"
+    )
 
 
 def atom(room: Newsroom, base: str) -> str:
@@ -173,14 +179,18 @@ def atom(room: Newsroom, base: str) -> str:
         f'<entry><title>{escape(a.title)}</title><link rel="alternate" href="{room.article_path(a.slug)[1:]}"/>'
         f"<id>{base}/a/{a.index}</id><updated>{a.modified.isoformat()}</updated></entry>"
         for a in room.visible_articles()[:50]
-    )  # fmt: skip
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="{base}/">'
-            f"<title>{SITE}</title><id>{base}/</id><updated>{datetime.now(UTC).isoformat()}</updated>{entries}</feed>")  # fmt: skip
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="{base}/">'
+        f"<title>{SITE}</title><id>{base}/</id><updated>{datetime.now(UTC).isoformat()}</updated>{entries}</feed>"
+    )
 
 
 def sitemap_index(base: str) -> str:
-    return ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"<sitemap><loc>{base}/sitemap-news.xml</loc></sitemap><sitemap><loc>{base}/sitemap-articles.xml</loc></sitemap></sitemapindex>")  # fmt: skip
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}/sitemap-news.xml</loc></sitemap><sitemap><loc>{base}/sitemap-articles.xml</loc></sitemap></sitemapindex>"
+    )
 
 
 def sitemap(room: Newsroom, base: str, news: bool) -> str:
@@ -192,7 +202,7 @@ def sitemap(room: Newsroom, base: str, news: bool) -> str:
             f"<news:language>en</news:language></news:publication><news:publication_date>{a.published.isoformat()}</news:publication_date>"
             f"<news:title>{escape(a.title)}</news:title></news:news></url>"
             for a in arts
-        )  # fmt: skip
+        )
         ns = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
     else:
         urls = "".join(

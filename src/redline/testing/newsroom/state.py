@@ -46,19 +46,39 @@ STATUS_EDITS = {
 
 # (round, article index, edit). Article 12 and 13 appear in round 2 (new in the feeds).
 DEFAULT_SCRIPT: list[tuple[int, int, str]] = [
-    (1, 0, "typo_fix"), (1, 1, "paragraph_added"), (1, 4, "whitespace"), (1, 9, "unavailable"),
-    (2, 2, "paragraph_removed"), (2, 3, "correction"), (2, 4, "markup"), (2, 8, "paywall"),
-    (2, 12, "new_article"), (2, 13, "new_article"),
-    (3, 0, "headline"), (3, 5, "delete"), (3, 6, "gone"), (3, 9, "quote"),
-    (4, 1, "number"), (4, 7, "redirect_article"), (4, 12, "headline"),
-    (5, 10, "byline"), (5, 11, "number"), (5, 13, "redirect_home"),
-    (6, 3, "paragraph_added"), (6, 4, "whitespace"),
-    (7, 2, "move"), (7, 10, "redirect_section"), (8, 2, "correction"),
+    (1, 0, "typo_fix"),
+    (1, 1, "paragraph_added"),
+    (1, 4, "whitespace"),
+    (1, 9, "unavailable"),
+    (2, 2, "paragraph_removed"),
+    (2, 3, "correction"),
+    (2, 4, "markup"),
+    (2, 8, "paywall"),
+    (2, 12, "new_article"),
+    (2, 13, "new_article"),
+    (3, 0, "headline"),
+    (3, 5, "delete"),
+    (3, 6, "gone"),
+    (3, 9, "quote"),
+    (4, 1, "number"),
+    (4, 7, "redirect_article"),
+    (4, 12, "headline"),
+    (5, 10, "byline"),
+    (5, 11, "number"),
+    (5, 13, "redirect_home"),
+    (6, 3, "paragraph_added"),
+    (6, 4, "whitespace"),
+    (7, 2, "move"),
+    (7, 10, "redirect_section"),
+    (8, 2, "correction"),
     # Moves to a new slug (testing/newsroom/moves.py): one found through its old URL's redirect,
     # one whose new URL the homepage lists at once (headline rewritten in the same round).
-    (5, 1, "rename"), (6, 11, "rename_listed"), (6, 11, "headline"), (8, 1, "quote"),
+    (5, 1, "rename"),
+    (6, 11, "rename_listed"),
+    (6, 11, "headline"),
+    (8, 1, "quote"),
     (8, 11, "correction"),
-]  # fmt: skip
+]
 SCRIPT_ROUNDS = max(r for r, _, _ in DEFAULT_SCRIPT)
 
 # `redline demo` (12 articles): every kind of edit in the first five rounds, so a newcomer sees
@@ -141,10 +161,14 @@ class Newsroom:
     """The site's state, safe to read from the server thread while a test advances it."""
 
     def __init__(
-        self, n_articles: int = 14, seed: int = 1, script: list[tuple[int, int, str]] | None = None,
-        furniture: bool = True, random_edits_after_script: bool = False,
+        self,
+        n_articles: int = 14,
+        seed: int = 1,
+        script: list[tuple[int, int, str]] | None = None,
+        furniture: bool = True,
+        random_edits_after_script: bool = False,
         in_body_furniture: bool = True,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.seed = seed
         self.furniture = furniture
         # rotating teasers, a sign-up box and a credit line inside the article body
@@ -164,10 +188,17 @@ class Newsroom:
             title, paragraphs, byline = make_article(i, seed)
             published = now - timedelta(minutes=7 * (i + 1))
             art = Article(
-                index=i, slug=f"{slugify(title)}-{i}", title=title, byline=byline, paragraphs=paragraphs,
-                published=published, modified=published, visible=i not in appearing,
-                static=i % STATIC_EVERY == STATIC_EVERY - 1, jsonld_body=i % 2 == 0,
-            )  # fmt: skip
+                index=i,
+                slug=f"{slugify(title)}-{i}",
+                title=title,
+                byline=byline,
+                paragraphs=paragraphs,
+                published=published,
+                modified=published,
+                visible=i not in appearing,
+                static=i % STATIC_EVERY == STATIC_EVERY - 1,
+                jsonld_body=i % 2 == 0,
+            )
             self._prepare(art)
             art.snapshot()
             self.articles.append(art)

@@ -36,9 +36,11 @@ def _common() -> list[sa.Column[object]]:
 
 def _source_fk() -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint(
-        ["source_id"], ["sources.id"], name=op.f("fk_discovery_state_source_id_sources"),
+        ["source_id"],
+        ["sources.id"],
+        name=op.f("fk_discovery_state_source_id_sources"),
         ondelete="CASCADE",
-    )  # fmt: skip
+    )
 
 
 def upgrade() -> None:
