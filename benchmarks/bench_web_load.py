@@ -195,8 +195,7 @@ def main() -> None:
         cmd += ["--workers", str(args.workers)]
     if args.no_fast_path:
         cmd = [sys.executable, "-c", _ORDINARY_PATH, url, str(port)]
-    server = subprocess.Popen(cmd, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     writer = None
     if args.commits:

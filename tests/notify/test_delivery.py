@@ -52,8 +52,12 @@ def test_a_change_reaches_a_webhook_signed_and_documented(store: Store) -> None:
     body = change.body
     assert body["schema"] == "redline.notification/1" and body["type"] == "change"
     assert body["id"] == f"change-{vid}"
-    assert body["article"] == {"id": a, "url": "https://daily.example/news/a.html",
-                               "title": "New headline 1", "source": "daily"}  # fmt: skip
+    assert body["article"] == {
+        "id": a,
+        "url": "https://daily.example/news/a.html",
+        "title": "New headline 1",
+        "source": "daily",
+    }
     assert body["versions"] == {"from": 1, "to": 2}
     assert body["change"]["level"] == "major" and body["change"]["stealth"] is True
     assert body["change"]["headline"] == {"old": "Old headline", "new": "New headline 1"}

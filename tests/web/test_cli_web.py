@@ -31,8 +31,11 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     env.pop("REDLINE_DATABASE_URL", None)
     return subprocess.Popen(
         [sys.executable, "-c", CLI, "--data-dir", str(tmp_path / "data"), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _interrupt(proc: subprocess.Popen[str]) -> tuple[int, str, str]:

@@ -63,10 +63,11 @@ def test_a_new_change_gives_a_new_etag_and_new_content(site: Site, path: str) ->
         assert again.headers["etag"] == first.headers["etag"] and site.hits >= 1
         assert "Kick-off is at nine" not in first.text
         write_versions(
-            site.store, site.sample.single,
+            site.store,
+            site.sample.single,
             [("Cup final moved to nine", ["Kick-off is at nine, not eight."])],
             T0 + timedelta(hours=20),
-        )  # fmt: skip
+        )
         after = c.get(url, headers={"if-none-match": first.headers["etag"]})
         assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
         assert ("Cup final moved to nine" in after.text) is shows_titles
@@ -88,8 +89,10 @@ def test_rediff_changes_the_stream_validator(site: Site) -> None:
         url = store.engine.url.render_as_string(hide_password=False)
         run = subprocess.run(
             [sys.executable, "-m", "redline", "--database-url", url, "rediff"],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr
         after = c.get("/", headers={"if-none-match": first.headers["etag"]})
         assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
@@ -154,10 +157,22 @@ def test_a_write_by_another_process_is_seen_at_once(site: Site) -> None:
         assert c.get("/sources").content == first.content
         url = site.store.engine.url.render_as_string(hide_password=False)
         run = subprocess.run(
-            [sys.executable, "-m", "redline", "--database-url", url,
-             "source", "add", "gazette", "--homepage", "https://gazette.example/"],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "redline",
+                "--database-url",
+                url,
+                "source",
+                "add",
+                "gazette",
+                "--homepage",
+                "https://gazette.example/",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr
         after = c.get("/sources", headers={"if-none-match": first.headers["etag"]})
         assert after.status_code == 200 and "gazette" in after.text

@@ -22,11 +22,17 @@ def _redirect(web: Web, slug: str, target: str) -> int:
     at = T0 + timedelta(hours=6)
     store.record_check(
         CheckRecord(
-            article_id=art.id, captured_at=at, url=art.url, outcome="redirected",
-            final_url=target, http_status=200, status="redirected", next_check=None,
+            article_id=art.id,
+            captured_at=at,
+            url=art.url,
+            outcome="redirected",
+            final_url=target,
+            http_status=200,
+            status="redirected",
+            next_check=None,
             events=[("redirected", target)],
         )
-    )  # fmt: skip
+    )
     return art.id
 
 

@@ -24,9 +24,15 @@ FAILED = (Outcome.ERROR, Outcome.MISSING)  # outcomes after which `redline check
 
 def _progress(show: bool) -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-        TextColumn("{task.completed} checked"), TimeElapsedColumn(), console=err, transient=True, disable=not show,
-    )  # fmt: skip
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} checked"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not show,
+    )
 
 
 def crawl(

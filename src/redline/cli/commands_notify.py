@@ -26,18 +26,42 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A short name for the subscription.")],
     destination: Annotated[
-        str, typer.Argument(help="An apprise URL (mailto://, ntfy://, json://, …) or an http(s) webhook.")
+        str,
+        typer.Argument(
+            help="An apprise URL (mailto://, ntfy://, json://, …) or an http(s) webhook."
+        ),
     ],
-    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
-    article: Annotated[list[str] | None, typer.Option("--article", help="Only this article URL (repeatable).")] = None,
-    url_pattern: Annotated[str | None, typer.Option("--url-pattern", help="Only article URLs matching this glob.")] = None,
-    min_level: Annotated[Level, typer.Option("--min-level", help="Least significant change announced.")] = DEFAULT_LEVEL,
-    class_: Annotated[list[str] | None, typer.Option("--class", help="Only changes of this class (repeatable), e.g. headline.")] = None,
-    stealth_only: Annotated[bool, typer.Option("--stealth-only", help="Only edits made without a note.")] = False,
-    removals: Annotated[bool, typer.Option("--removals/--no-removals", help="Announce deleted, gone and redirected stories.")] = True,
-    digest: Annotated[int | None, typer.Option("--digest", min=1, help="At most one message per this many minutes.")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    article: Annotated[
+        list[str] | None, typer.Option("--article", help="Only this article URL (repeatable).")
+    ] = None,
+    url_pattern: Annotated[
+        str | None, typer.Option("--url-pattern", help="Only article URLs matching this glob.")
+    ] = None,
+    min_level: Annotated[
+        Level, typer.Option("--min-level", help="Least significant change announced.")
+    ] = DEFAULT_LEVEL,
+    class_: Annotated[
+        list[str] | None,
+        typer.Option("--class", help="Only changes of this class (repeatable), e.g. headline."),
+    ] = None,
+    stealth_only: Annotated[
+        bool, typer.Option("--stealth-only", help="Only edits made without a note.")
+    ] = False,
+    removals: Annotated[
+        bool,
+        typer.Option(
+            "--removals/--no-removals", help="Announce deleted, gone and redirected stories."
+        ),
+    ] = True,
+    digest: Annotated[
+        int | None,
+        typer.Option("--digest", min=1, help="At most one message per this many minutes."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-) -> None:  # fmt: skip
+) -> None:
     """Subscribe a destination to changes; a webhook's signing secret is printed once."""
     from redline.notify.subscribe import SubscriptionSpec, shown_destination, subscribe
 
@@ -106,9 +130,14 @@ def list_(
             else "ok"
         )
         table.add_row(
-            escape(r["name"]), escape(r["destination"]), escape(describe_rule(r["rule"], r["digest_minutes"])),
-            str(r["pending"]), str(r["delivered"]), str(r["failed"]), state,
-        )  # fmt: skip
+            escape(r["name"]),
+            escape(r["destination"]),
+            escape(describe_rule(r["rule"], r["digest_minutes"])),
+            str(r["pending"]),
+            str(r["delivered"]),
+            str(r["failed"]),
+            state,
+        )
     out.print(table)
 
 
@@ -140,9 +169,11 @@ def test(
 def log_(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option("--name", help="Only this subscription.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Most recent deliveries shown.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="Most recent deliveries shown.")
+    ] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-) -> None:  # fmt: skip
+) -> None:
     """Deliveries, newest first: status, attempts, last error, and the change or event."""
     from redline.notify.shapes import delivery_json
 

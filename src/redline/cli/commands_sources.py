@@ -96,13 +96,20 @@ def add(
     """Add a source."""
     env: Env = ctx.obj
     d = {
-        "name": name, "feeds": feed or [], "sitemaps": sitemap or [], "homepage": homepage,
-        "include": include or [], "exclude": exclude or [], "delay": delay,
-        "concurrency": concurrency, "allow_private": bool(allow_private),
+        "name": name,
+        "feeds": feed or [],
+        "sitemaps": sitemap or [],
+        "homepage": homepage,
+        "include": include or [],
+        "exclude": exclude or [],
+        "delay": delay,
+        "concurrency": concurrency,
+        "allow_private": bool(allow_private),
         "respect_robots": respect_robots is not False,
         "schedule": parse_schedule(schedule) if schedule else None,
-        "discover_every": discover_every, "strip_params": strip_param or [],
-    }  # fmt: skip
+        "discover_every": discover_every,
+        "strip_params": strip_param or [],
+    }
     cfg = SourceConfig.from_dict({k: v for k, v in d.items() if v is not None})
     if not cfg.has_discovery:
         out.print(
@@ -142,9 +149,14 @@ def _list(env: Env, as_json: bool) -> None:
     for s in summaries:
         c = s.source.config
         table.add_row(
-            c.name + (" (paused)" if s.source.paused else ""), str(len(c.feeds)), str(len(c.sitemaps)), c.homepage or "",
-            str(s.articles), str(s.changed), str(s.deleted),
-        )  # fmt: skip
+            c.name + (" (paused)" if s.source.paused else ""),
+            str(len(c.feeds)),
+            str(len(c.sitemaps)),
+            c.homepage or "",
+            str(s.articles),
+            str(s.changed),
+            str(s.deleted),
+        )
     out.print(table)
 
 
@@ -176,13 +188,19 @@ def edit(
 ) -> None:
     """Change a source: only the options given; lists given replace the old ones."""
     changes: dict[str, object] = {
-        "feeds": _list_option(feed), "sitemaps": _list_option(sitemap), "homepage": homepage,
-        "include": _list_option(include), "exclude": _list_option(exclude), "delay": delay,
-        "concurrency": concurrency, "allow_private": allow_private,
+        "feeds": _list_option(feed),
+        "sitemaps": _list_option(sitemap),
+        "homepage": homepage,
+        "include": _list_option(include),
+        "exclude": _list_option(exclude),
+        "delay": delay,
+        "concurrency": concurrency,
+        "allow_private": allow_private,
         "respect_robots": respect_robots,
         "schedule": None if schedule is None else (parse_schedule(schedule) or []),
-        "discover_every": discover_every, "strip_params": _list_option(strip_param),
-    }  # fmt: skip
+        "discover_every": discover_every,
+        "strip_params": _list_option(strip_param),
+    }
     given = {k: v for k, v in changes.items() if v is not None}
     if not given:
         raise ConfigError("nothing to change: give at least one option (see --help)")

@@ -274,8 +274,10 @@ class Deliverer:
         before it is sent, so a redelivery repeats exactly that message."""
         now = self.clock()
         window = timedelta(minutes=sub.digest_minutes or 0)
-        batches = sorted({r.batch for r in rows if r.batch}, key=lambda b: min(
-            r.id for r in rows if r.batch == b))  # fmt: skip
+        batches = sorted(
+            {r.batch for r in rows if r.batch},
+            key=lambda b: min(r.id for r in rows if r.batch == b),
+        )
         if batches:
             batch = batches[0]
             send = [r for r in rows if r.batch == batch]
@@ -313,10 +315,16 @@ class Deliverer:
         now = self.clock()
         log.info("notify: %s failed (%s); next try in %.0fs", sub.name, result.error, wait)
         self.store.delivery_failed(
-            [r.id for r in attempted], [r.id for r in untried], sub.id, worker=self.worker,
-            now=now, error=result.error or "failed", status=result.status,
-            retry_at=now + timedelta(seconds=wait), give_up_after=self.settings.max_attempts,
-        )  # fmt: skip
+            [r.id for r in attempted],
+            [r.id for r in untried],
+            sub.id,
+            worker=self.worker,
+            now=now,
+            error=result.error or "failed",
+            status=result.status,
+            retry_at=now + timedelta(seconds=wait),
+            give_up_after=self.settings.max_attempts,
+        )
         self.summary.failed += len(attempted)
 
     def _message(self, sub: Subscription, message_id: str, item: NotifyItem) -> payload.Message:

@@ -80,9 +80,12 @@ def create_db_engine(url: str) -> Engine:
 # Objects made by raw SQL in migrations (full-text search, dialect-specific partial indexes)
 # that the metadata does not describe: autogenerate must not propose dropping them.
 MIGRATION_ONLY = (
-    "versions_fts", "ix_versions_fts", "ix_changes_headline", "ix_changes_stealth",
+    "versions_fts",
+    "ix_versions_fts",
+    "ix_changes_headline",
+    "ix_changes_stealth",
     "ix_changes_correction",
-)  # fmt: skip
+)
 
 
 def include_object(

@@ -76,9 +76,10 @@ def create_app(
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return Response(
-            (STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+            (STATIC / "favicon.svg").read_bytes(),
+            media_type="image/svg+xml",
             headers={"cache-control": "public, max-age=86400"},
-        )  # fmt: skip
+        )
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     assets = _docs_assets()

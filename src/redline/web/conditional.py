@@ -132,6 +132,7 @@ def _keep_for_fast_path(
     fast_key = key_of(request)
     if rendered is None or version is None or fast_key is None:
         return
-    sent = tuple((k.encode("latin-1"), val.encode("latin-1"))
-                 for k, val in headers(v, cache_control).items())  # fmt: skip
+    sent = tuple(
+        (k.encode("latin-1"), val.encode("latin-1")) for k, val in headers(v, cache_control).items()
+    )
     request.app.state.fast.put(fast_key, Kept(version, v.etag, v.until, sent, rendered))

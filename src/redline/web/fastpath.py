@@ -47,8 +47,9 @@ def key_of(request: Request) -> tuple[str, ...] | None:
 
 def _etag_matches(header: str, etag: str) -> bool:
     bare = etag.removeprefix("W/")
-    return any(t.strip() in ("*", etag) or t.strip().removeprefix("W/") == bare
-               for t in header.split(","))  # fmt: skip
+    return any(
+        t.strip() in ("*", etag) or t.strip().removeprefix("W/") == bare for t in header.split(",")
+    )
 
 
 class FastPath:

@@ -91,9 +91,13 @@ def _entry_html(e: StreamEntry, base: str) -> str:
 
 
 def atom(
-    request: Request, *, title: str, alternate: str, entries: Sequence[StreamEntry],
+    request: Request,
+    *,
+    title: str,
+    alternate: str,
+    entries: Sequence[StreamEntry],
     updated: datetime,
-) -> Response:  # fmt: skip
+) -> Response:
     base = public_base(request)[0]
     query = request.url.query
     self_url = base + request.url.path.lstrip("/") + (f"?{query}" if query else "")
@@ -145,9 +149,11 @@ def _cache(configured: bool) -> str:
 
 
 def _answer(
-    request: Request, state: tuple[object, ...], updated: datetime | None,
+    request: Request,
+    state: tuple[object, ...],
+    updated: datetime | None,
     build: Callable[[], Response],
-) -> Response:  # fmt: skip
+) -> Response:
     """A 304, the kept rendering, or ``build()`` (the validator covers the base URL too)."""
     v = validator(request, *state, updated=updated)
     return respond(request, v, build, _cache(public_base(request)[1]))
@@ -155,9 +161,11 @@ def _answer(
 
 @router.get("/feeds/changes.atom")
 def changes_feed(
-    request: Request, source: str | None = None, level: str | None = None,
+    request: Request,
+    source: str | None = None,
+    level: str | None = None,
     klass: Annotated[str | None, Query(alias="class")] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     store = store_of(request)
     state = stream_state(store)
 
@@ -167,8 +175,13 @@ def changes_feed(
         title = "Redline: changes" + (f" at {src.name}" if src else "")
         if f.klass:
             title += f" ({class_label(f.klass)})"
-        return atom(request, title=title, alternate="/", entries=page.items,
-                    updated=state.updated or now_of(request))  # fmt: skip
+        return atom(
+            request,
+            title=title,
+            alternate="/",
+            entries=page.items,
+            updated=state.updated or now_of(request),
+        )
 
     return _answer(request, (state.token,), state.updated, build)
 
@@ -182,8 +195,13 @@ def headlines_feed(request: Request, source: str | None = None) -> Response:
         src = parse_source(store, source)
         f = StreamFilter(source_id=src.id if src else None, min_level="cosmetic", klass="headline")
         page = recent_changes(store, f, limit=ENTRIES)
-        return atom(request, title="Redline: headline changes", alternate="/?class=headline",
-                    entries=page.items, updated=state.updated or now_of(request))  # fmt: skip
+        return atom(
+            request,
+            title="Redline: headline changes",
+            alternate="/?class=headline",
+            entries=page.items,
+            updated=state.updated or now_of(request),
+        )
 
     return _answer(request, (state.token,), state.updated, build)
 
@@ -199,8 +217,13 @@ def source_feed(request: Request, name: str, level: str | None = None) -> Respon
             raise not_found(f"no source named {name[:64]!r}")
         f = StreamFilter(source_id=src.id, min_level=parse_level(level))
         page = recent_changes(store, f, limit=ENTRIES)
-        return atom(request, title=f"Redline: {src.name}", alternate=f"/?source={src.name}",
-                    entries=page.items, updated=state.updated or now_of(request))  # fmt: skip
+        return atom(
+            request,
+            title=f"Redline: {src.name}",
+            alternate=f"/?source={src.name}",
+            entries=page.items,
+            updated=state.updated or now_of(request),
+        )
 
     return _answer(request, (state.token,), state.updated, build)
 
@@ -209,14 +232,25 @@ def source_feed(request: Request, name: str, level: str | None = None) -> Respon
 def article_feed(request: Request, article_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
     store = store_of(request)
     art = store.get_article(article_id)  # ArticleNotFound → 404
-    state = (art.version_count, art.status, art.title, art.url, art.check_count,
-             data_revision(store))  # fmt: skip
+    state = (
+        art.version_count,
+        art.status,
+        art.title,
+        art.url,
+        art.check_count,
+        data_revision(store),
+    )
 
     def build() -> Response:
         page = recent_changes(
             store, StreamFilter(article_id=art.id, min_level="none"), limit=ENTRIES
         )
-        return atom(request, title=f"Redline: {art.title or art.url}", alternate=f"/articles/{art.id}",
-                    entries=page.items, updated=art.first_seen)  # fmt: skip
+        return atom(
+            request,
+            title=f"Redline: {art.title or art.url}",
+            alternate=f"/articles/{art.id}",
+            entries=page.items,
+            updated=art.first_seen,
+        )
 
     return _answer(request, state, art.last_changed, build)

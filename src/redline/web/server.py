@@ -199,9 +199,10 @@ def start_processes(
     url = store.engine.url.render_as_string(hide_password=False)
     ctx = multiprocessing.get_context("spawn")
     proc = ctx.Process(
-        target=_serve_child, name="redline-web",
+        target=_serve_child,
+        name="redline-web",
         args=(url, sock, host, port, settings, notify),
-    )  # fmt: skip
+    )
     proc.start()
     sock.close()  # the child has its own copy
 
