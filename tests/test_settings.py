@@ -107,3 +107,23 @@ def test_settings_reach_the_cli(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "fetch.timout" in proc.stderr
+
+
+def test_moved_notify_base_url_names_the_new_key(tmp_path: Path) -> None:
+    path = _file(tmp_path, '[notify]\nbase_url = "https://r.example/"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, environ={})
+    message = str(info.value)
+    assert "'notify.base_url' is now 'web.base_url'" in message and str(path) in message
+    assert "\n" not in message
+    with pytest.raises(
+        ConfigError, match=r"env REDLINE_NOTIFY__BASE_URL: .* is now 'web\.base_url'"
+    ):
+        load_settings(environ={"REDLINE_NOTIFY__BASE_URL": "https://r.example/"})
+
+
+def test_notifications_link_to_the_web_base_url() -> None:
+    from redline.settings import WebSettings, links_base
+
+    assert links_base(WebSettings(base_url="https://r.example/")) == "https://r.example/"
+    assert links_base(WebSettings(host="0.0.0.0", port=8080)) == "http://127.0.0.1:8080/"

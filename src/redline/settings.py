@@ -249,9 +249,9 @@ class WebSettings:
     session_lifetime: Duration = timedelta(hours=12)
     """How long an operator stays signed in to the web UI after `/login` with an API token."""
     base_url: str | None = None
-    """Public address of the web interface (e.g. https://redline.example.org/), used for every absolute link in feeds; without it only requests over loopback may use their Host header."""
+    """Public address of the web interface (e.g. https://redline.example.org/), used for every absolute link in feeds and notifications; without it feeds use the Host header of loopback requests only, notifications the listening address. (Formerly also `notify.base_url`: that key is now an error naming this one.)"""
     workers: PositiveInt = 1
-    """Processes `redline serve` runs to answer requests (each with its own database pool)."""
+    """Processes `redline serve` and `redline run` answer requests with (each with its own database pool and page cache; use about one per core)."""
 
 
 @dataclass(frozen=True)
@@ -284,8 +284,6 @@ class NotifySettings:
 
     __pydantic_config__ = SECTION
 
-    base_url: str = "http://127.0.0.1:8000"
-    """Where the web UI is reached from outside; messages link to diff and article pages there."""
     poll_every: PositiveFloat = 0.5
     """Seconds between a deliverer's looks at the outbox when nothing is due sooner."""
     batch_size: PositiveInt = 50
@@ -307,6 +305,20 @@ class NotifySettings:
     secret_key: str | None = None
     """Encrypts webhook secrets and destination URLs stored from then on (a long random string;
     every process that delivers or lists needs the same). Unset: stored in clear."""
+
+
+def links_base(web: WebSettings) -> str:
+    """Where readers reach the web UI, for links sent elsewhere (notifications): `web.base_url`,
+    else the address `redline serve` listens on."""
+    if web.base_url:
+        return web.base_url
+    host = "127.0.0.1" if web.host in ("0.0.0.0", "::", "") else web.host
+    return f"http://{f'[{host}]' if ':' in host else host}:{web.port}/"
+
+
+# Settings that moved: a config file or environment variable still naming the old key gets a
+# one-line error naming the new one.
+MOVED = {"notify.base_url": "web.base_url"}
 
 
 class Settings(BaseSettings):
@@ -431,6 +443,8 @@ def _explain(exc: ValidationError, origins: Mapping[str, str]) -> str:
     where = origins.get(key) or next(
         (o for k, o in origins.items() if k.startswith(key + ".")), "settings"
     )
+    if key in MOVED:
+        return f"{where}: the setting {key!r} is now {MOVED[key]!r} (one address for feeds and notifications); rename it"
     if e["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         known = ", ".join(sorted(_known_keys(key.rpartition(".")[0])))
         return f"{where}: unknown setting {key!r} (known here: {known})"

@@ -21,11 +21,12 @@ from redline.storage import Store
 from redline.testing.receiver import Receiver
 from tests.notify.helpers import article, edit, remove, source
 
-FAST = NotifySettings(poll_every=0.05, backoff=0.2, timeout=2.0, base_url="https://redline.example")
+FAST = NotifySettings(poll_every=0.05, backoff=0.2, timeout=2.0)
+BASE = "https://redline.example"
 
 
 def deliver(store: Store, settings: NotifySettings = FAST, wait: float = 10) -> Deliverer:
-    d = Deliverer(store, settings)
+    d = Deliverer(store, settings, base_url=BASE)
     asyncio.run(d.deliver_pending(wait))
     return d
 
@@ -51,8 +52,12 @@ def test_a_change_reaches_a_webhook_signed_and_documented(store: Store) -> None:
     body = change.body
     assert body["schema"] == "redline.notification/1" and body["type"] == "change"
     assert body["id"] == f"change-{vid}"
-    assert body["article"] == {"id": a, "url": "https://daily.example/news/a.html",
-                               "title": "New headline 1", "source": "daily"}  # fmt: skip
+    assert body["article"] == {
+        "id": a,
+        "url": "https://daily.example/news/a.html",
+        "title": "New headline 1",
+        "source": "daily",
+    }
     assert body["versions"] == {"from": 1, "to": 2}
     assert body["change"]["level"] == "major" and body["change"]["stealth"] is True
     assert body["change"]["headline"] == {"old": "Old headline", "new": "New headline 1"}
@@ -114,7 +119,9 @@ def test_a_failing_or_hanging_destination_does_not_hold_up_a_healthy_one(store: 
             edit(store, a, n)
 
         async def run() -> None:
-            task = asyncio.create_task(Deliverer(store, patient).run(asyncio.Event()))
+            task = asyncio.create_task(
+                Deliverer(store, patient, base_url=BASE).run(asyncio.Event())
+            )
 
             def delivered() -> int:  # received is not yet marked: wait for the mark too
                 return next(

@@ -31,8 +31,11 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     env.pop("REDLINE_DATABASE_URL", None)
     return subprocess.Popen(
         [sys.executable, "-c", CLI, "--data-dir", str(tmp_path / "data"), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _interrupt(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
@@ -70,3 +73,49 @@ def test_taken_port_is_a_clear_error(tmp_path: Path) -> None:
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
+
+
+def _descendants(pid: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_run_with_workers_serves_from_more_processes_and_stops_them(tmp_path: Path) -> None:
+    port = free_port()
+    proc = _start(tmp_path, "run", "--port", str(port), "--workers", "2")
+    try:
+        front = wait_http(f"http://127.0.0.1:{port}/", proc, timeout=60)
+        assert front.status_code == 200 and "Recent changes" in front.text
+        # the web's supervisor and its two workers (and multiprocessing's helper), beside
+        # the crawler in the command's own process
+        assert len(_descendants(proc.pid)) >= 3
+    finally:
+        rc, out, err = _interrupt(proc)
+    assert rc == 0, (out, err)
+    assert not _descendants(proc.pid)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_worker_processes_get_the_loaded_web_settings() -> None:
+    from datetime import timedelta
+
+    from redline.settings import NotifySettings, WebSettings
+    from redline.web.server import _NOTIFY, _WEB, _settings_json, _web_json
+
+    web = WebSettings(session_lifetime=timedelta(hours=1), base_url="https://r.example/", workers=3)
+    assert _WEB.validate_json(_web_json(web)) == web
+    notify = NotifySettings(lease=timedelta(minutes=7), timeout=3.0)
+    assert _NOTIFY.validate_json(_settings_json(_NOTIFY, notify)) == notify

@@ -250,3 +250,22 @@ def test_edit_pause_resume_remove_and_track_from_the_forms(site: Site) -> None:
     assert site.store.find_article("https://news.example/world/b") is not None
     assert c.post("/manage/sources/news/remove", data={"csrf": csrf}).status_code == 303
     assert site.store.list_sources() == []
+
+
+def test_sessions_last_the_loaded_session_lifetime(store: Store) -> None:
+    """`web.session_lifetime` from the loaded settings, not the default 12 hours."""
+    from datetime import timedelta
+
+    from redline.settings import WebSettings
+
+    token = store.create_token("short", NOW)
+    now = [NOW]
+    app = create_app(
+        store, clock=lambda: now[0], settings=WebSettings(session_lifetime=timedelta(minutes=5))
+    )
+    with serve_asgi(app) as base, httpx.Client(base_url=base, follow_redirects=False) as c:
+        r = c.post("/login", data={"token": token, "next": "/sources"})
+        assert r.status_code == 303 and "Max-Age=300" in r.headers["set-cookie"]
+        assert "Manage sources" in c.get("/sources").text
+        now[0] = NOW + timedelta(minutes=6)
+        assert "Manage sources" not in c.get("/sources").text

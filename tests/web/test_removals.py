@@ -22,11 +22,17 @@ def _redirect(web: Web, slug: str, target: str) -> int:
     at = T0 + timedelta(hours=6)
     store.record_check(
         CheckRecord(
-            article_id=art.id, captured_at=at, url=art.url, outcome="redirected",
-            final_url=target, http_status=200, status="redirected", next_check=None,
+            article_id=art.id,
+            captured_at=at,
+            url=art.url,
+            outcome="redirected",
+            final_url=target,
+            http_status=200,
+            status="redirected",
+            next_check=None,
             events=[("redirected", target)],
         )
-    )  # fmt: skip
+    )
     return art.id
 
 
@@ -73,7 +79,12 @@ def test_the_timeline_links_the_redirect_target(fresh: Web) -> None:
         ("https://x.example/", "the homepage"),
         ("https://x.example/index.html", "the homepage"),
         ("https://x.example/world/", "the World section"),
-        ("https://x.example/us-news", "the Us News section"),
+        ("https://x.example/us-news", "the US News section"),
+        ("https://x.example/uk", "the UK section"),
+        ("https://x.example/arts-and-culture/", "the Arts and Culture section"),
+        ("https://x.example/SciTech", "the SciTech section"),
+        ("https://x.example/business_news", "the Business News section"),
+        ("https://x.example/usage", "the Usage section"),
         ("https://x.example/2026/11/other-story.html", "another page"),
         (None, "another page"),
     ],

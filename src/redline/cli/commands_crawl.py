@@ -24,9 +24,15 @@ FAILED = (Outcome.ERROR, Outcome.MISSING)  # outcomes after which `redline check
 
 def _progress(show: bool) -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-        TextColumn("{task.completed} checked"), TimeElapsedColumn(), console=err, transient=True, disable=not show,
-    )  # fmt: skip
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} checked"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not show,
+    )
 
 
 def crawl(
@@ -52,7 +58,7 @@ def crawl(
                 progress.update(task, completed=done)
 
             summary = asyncio.run(crawler.run_once(source=source, all_live=all_, progress=hook))
-        deliver_due(store, env.settings.notify)
+        deliver_due(store, env.settings)
         _print_summary(summary)
         return
     out.print("crawling until Ctrl-C (summaries per round below)")

@@ -13,6 +13,7 @@ from rich.table import Table
 from redline.cli.env import Env, out, print_json
 from redline.errors import ConfigError
 from redline.notify.rules import DEFAULT_LEVEL, Level, Rule
+from redline.settings import links_base
 
 notify_app = typer.Typer(
     help="Tell people when a story changes: subscriptions and their deliveries.",
@@ -25,18 +26,42 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A short name for the subscription.")],
     destination: Annotated[
-        str, typer.Argument(help="An apprise URL (mailto://, ntfy://, json://, …) or an http(s) webhook.")
+        str,
+        typer.Argument(
+            help="An apprise URL (mailto://, ntfy://, json://, …) or an http(s) webhook."
+        ),
     ],
-    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
-    article: Annotated[list[str] | None, typer.Option("--article", help="Only this article URL (repeatable).")] = None,
-    url_pattern: Annotated[str | None, typer.Option("--url-pattern", help="Only article URLs matching this glob.")] = None,
-    min_level: Annotated[Level, typer.Option("--min-level", help="Least significant change announced.")] = DEFAULT_LEVEL,
-    class_: Annotated[list[str] | None, typer.Option("--class", help="Only changes of this class (repeatable), e.g. headline.")] = None,
-    stealth_only: Annotated[bool, typer.Option("--stealth-only", help="Only edits made without a note.")] = False,
-    removals: Annotated[bool, typer.Option("--removals/--no-removals", help="Announce deleted, gone and redirected stories.")] = True,
-    digest: Annotated[int | None, typer.Option("--digest", min=1, help="At most one message per this many minutes.")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    article: Annotated[
+        list[str] | None, typer.Option("--article", help="Only this article URL (repeatable).")
+    ] = None,
+    url_pattern: Annotated[
+        str | None, typer.Option("--url-pattern", help="Only article URLs matching this glob.")
+    ] = None,
+    min_level: Annotated[
+        Level, typer.Option("--min-level", help="Least significant change announced.")
+    ] = DEFAULT_LEVEL,
+    class_: Annotated[
+        list[str] | None,
+        typer.Option("--class", help="Only changes of this class (repeatable), e.g. headline."),
+    ] = None,
+    stealth_only: Annotated[
+        bool, typer.Option("--stealth-only", help="Only edits made without a note.")
+    ] = False,
+    removals: Annotated[
+        bool,
+        typer.Option(
+            "--removals/--no-removals", help="Announce deleted, gone and redirected stories."
+        ),
+    ] = True,
+    digest: Annotated[
+        int | None,
+        typer.Option("--digest", min=1, help="At most one message per this many minutes."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-) -> None:  # fmt: skip
+) -> None:
     """Subscribe a destination to changes; a webhook's signing secret is printed once."""
     from redline.notify.subscribe import SubscriptionSpec, shown_destination, subscribe
 
@@ -105,9 +130,14 @@ def list_(
             else "ok"
         )
         table.add_row(
-            escape(r["name"]), escape(r["destination"]), escape(describe_rule(r["rule"], r["digest_minutes"])),
-            str(r["pending"]), str(r["delivered"]), str(r["failed"]), state,
-        )  # fmt: skip
+            escape(r["name"]),
+            escape(r["destination"]),
+            escape(describe_rule(r["rule"], r["digest_minutes"])),
+            str(r["pending"]),
+            str(r["delivered"]),
+            str(r["failed"]),
+            state,
+        )
     out.print(table)
 
 
@@ -128,7 +158,8 @@ def test(
     """Send a sample change now and report the destination's answer (exit 1 if it failed)."""
     from redline.notify.deliver import send_test
 
-    result = asyncio.run(send_test(ctx.obj.store(), name))
+    s = ctx.obj.settings
+    result = asyncio.run(send_test(ctx.obj.store(), name, s.notify, links_base(s.web)))
     out.print(f"{name}: {result.line()}", markup=False)
     if not result.ok:
         raise typer.Exit(1)
@@ -138,9 +169,11 @@ def test(
 def log_(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option("--name", help="Only this subscription.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Most recent deliveries shown.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="Most recent deliveries shown.")
+    ] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
-) -> None:  # fmt: skip
+) -> None:
     """Deliveries, newest first: status, attempts, last error, and the change or event."""
     from redline.notify.shapes import delivery_json
 
@@ -172,7 +205,9 @@ def deliver(ctx: typer.Context) -> None:
     """Send everything pending that is due, then exit."""
     from redline.notify.deliver import Deliverer
 
-    summary = asyncio.run(Deliverer(ctx.obj.store(), ctx.obj.settings.notify).deliver_pending())
+    s = ctx.obj.settings
+    deliverer = Deliverer(ctx.obj.store(), s.notify, base_url=links_base(s.web))
+    summary = asyncio.run(deliverer.deliver_pending())
     out.print(summary.line(), markup=False)
 
 

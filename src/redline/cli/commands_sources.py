@@ -22,59 +22,94 @@ source_app = typer.Typer(help="Add, list and remove sources (news outlets).", no
 sources_app = typer.Typer(help="Load sources from a TOML file.", no_args_is_help=True)
 
 
+# The options `source add` and `source edit` share: one declaration each. On edit, an option
+# not given leaves the value as it was, and a list given replaces the old one ('' clears it).
+Feeds = Annotated[
+    list[str] | None,
+    typer.Option("--feed", help="RSS/Atom feed URL (repeatable; edit: replaces, '' clears)."),
+]
+Sitemaps = Annotated[
+    list[str] | None,
+    typer.Option("--sitemap", help="Sitemap URL (repeatable; edit: replaces, '' clears)."),
+]
+Homepage = Annotated[
+    str | None,
+    typer.Option("--homepage", help="Homepage to scan for article links (edit: '' clears)."),
+]
+Includes = Annotated[
+    list[str] | None,
+    typer.Option("--include", help="Only article URLs matching this regex (repeatable)."),
+]
+Excludes = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="Skip article URLs matching this regex (repeatable)."),
+]
+Delay = Annotated[
+    float | None, typer.Option("--delay", help="Seconds between requests to one host.")
+]
+Concurrency = Annotated[
+    int | None, typer.Option("--concurrency", help="Requests in flight to one host.")
+]
+AllowPrivate = Annotated[
+    bool | None,
+    typer.Option(
+        "--allow-private/--no-allow-private",
+        help="Allow local/private addresses (test sites; add: off unless given).",
+    ),
+]
+RespectRobots = Annotated[
+    bool | None,
+    typer.Option(
+        "--respect-robots/--ignore-robots", help="Obey robots.txt (add: on unless given)."
+    ),
+]
+Schedule = Annotated[
+    str | None,
+    typer.Option("--schedule", help="Check tiers as age=interval, e.g. '3h=15m, 1d=1h'."),
+]
+DiscoverEvery = Annotated[
+    str | None, typer.Option("--discover-every", help="How often to poll, e.g. '10m'.")
+]
+StripParams = Annotated[
+    list[str] | None,
+    typer.Option("--strip-param", help="Tracking query parameter (repeatable)."),
+]
+
+
 @source_app.command("add")
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Short name, e.g. 'guardian'.")],
-    feed: Annotated[
-        list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL (repeatable).")
-    ] = None,
-    sitemap: Annotated[
-        list[str] | None, typer.Option("--sitemap", help="Sitemap URL (repeatable).")
-    ] = None,
-    homepage: Annotated[
-        str | None, typer.Option("--homepage", help="Homepage to scan for article links.")
-    ] = None,
-    include: Annotated[
-        list[str] | None, typer.Option("--include", help="Only article URLs matching this regex.")
-    ] = None,
-    exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Skip article URLs matching this regex.")
-    ] = None,
-    delay: Annotated[
-        float | None, typer.Option("--delay", help="Seconds between requests to one host.")
-    ] = None,
-    concurrency: Annotated[
-        int | None, typer.Option("--concurrency", help="Requests in flight to one host.")
-    ] = None,
-    allow_private: Annotated[
-        bool, typer.Option("--allow-private", help="Allow local/private addresses (test sites).")
-    ] = False,
-    ignore_robots: Annotated[
-        bool, typer.Option("--ignore-robots", help="Do not obey robots.txt.")
-    ] = False,
-    schedule: Annotated[
-        str | None,
-        typer.Option("--schedule", help="Check tiers as age=interval, e.g. '3h=15m, 1d=1h'."),
-    ] = None,
-    discover_every: Annotated[
-        str | None, typer.Option("--discover-every", help="How often to poll, e.g. '10m'.")
-    ] = None,
-    strip_param: Annotated[
-        list[str] | None,
-        typer.Option("--strip-param", help="Tracking query parameter (repeatable)."),
-    ] = None,
+    feed: Feeds = None,
+    sitemap: Sitemaps = None,
+    homepage: Homepage = None,
+    include: Includes = None,
+    exclude: Excludes = None,
+    delay: Delay = None,
+    concurrency: Concurrency = None,
+    allow_private: AllowPrivate = None,
+    respect_robots: RespectRobots = None,
+    schedule: Schedule = None,
+    discover_every: DiscoverEvery = None,
+    strip_param: StripParams = None,
 ) -> None:
     """Add a source."""
     env: Env = ctx.obj
     d = {
-        "name": name, "feeds": feed or [], "sitemaps": sitemap or [], "homepage": homepage,
-        "include": include or [], "exclude": exclude or [], "delay": delay,
-        "concurrency": concurrency, "allow_private": allow_private,
-        "respect_robots": not ignore_robots,
+        "name": name,
+        "feeds": feed or [],
+        "sitemaps": sitemap or [],
+        "homepage": homepage,
+        "include": include or [],
+        "exclude": exclude or [],
+        "delay": delay,
+        "concurrency": concurrency,
+        "allow_private": bool(allow_private),
+        "respect_robots": respect_robots is not False,
         "schedule": parse_schedule(schedule) if schedule else None,
-        "discover_every": discover_every, "strip_params": strip_param or [],
-    }  # fmt: skip
+        "discover_every": discover_every,
+        "strip_params": strip_param or [],
+    }
     cfg = SourceConfig.from_dict({k: v for k, v in d.items() if v is not None})
     if not cfg.has_discovery:
         out.print(
@@ -114,9 +149,14 @@ def _list(env: Env, as_json: bool) -> None:
     for s in summaries:
         c = s.source.config
         table.add_row(
-            c.name + (" (paused)" if s.source.paused else ""), str(len(c.feeds)), str(len(c.sitemaps)), c.homepage or "",
-            str(s.articles), str(s.changed), str(s.deleted),
-        )  # fmt: skip
+            c.name + (" (paused)" if s.source.paused else ""),
+            str(len(c.feeds)),
+            str(len(c.sitemaps)),
+            c.homepage or "",
+            str(s.articles),
+            str(s.changed),
+            str(s.deleted),
+        )
     out.print(table)
 
 
@@ -133,60 +173,34 @@ def list_(
 def edit(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The source to change.")],
-    feed: Annotated[
-        list[str] | None,
-        typer.Option("--feed", help="Feed URL (repeatable; replaces the feeds; '' clears)."),
-    ] = None,
-    sitemap: Annotated[
-        list[str] | None,
-        typer.Option("--sitemap", help="Sitemap URL (repeatable; replaces; '' clears)."),
-    ] = None,
-    homepage: Annotated[
-        str | None, typer.Option("--homepage", help="Homepage to scan ('' clears).")
-    ] = None,
-    include: Annotated[
-        list[str] | None,
-        typer.Option("--include", help="Only article URLs matching this regex (replaces)."),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", help="Skip article URLs matching this regex (replaces)."),
-    ] = None,
-    delay: Annotated[
-        float | None, typer.Option("--delay", help="Seconds between requests to one host.")
-    ] = None,
-    concurrency: Annotated[
-        int | None, typer.Option("--concurrency", help="Requests in flight to one host.")
-    ] = None,
-    allow_private: Annotated[
-        bool | None,
-        typer.Option("--allow-private/--no-allow-private", help="Allow local/private addresses."),
-    ] = None,
-    respect_robots: Annotated[
-        bool | None,
-        typer.Option("--respect-robots/--ignore-robots", help="Obey robots.txt."),
-    ] = None,
-    schedule: Annotated[
-        str | None,
-        typer.Option("--schedule", help="Check tiers as age=interval, e.g. '3h=15m, 1d=1h'."),
-    ] = None,
-    discover_every: Annotated[
-        str | None, typer.Option("--discover-every", help="How often to poll, e.g. '10m'.")
-    ] = None,
-    strip_param: Annotated[
-        list[str] | None,
-        typer.Option("--strip-param", help="Tracking query parameter (repeatable; replaces)."),
-    ] = None,
+    feed: Feeds = None,
+    sitemap: Sitemaps = None,
+    homepage: Homepage = None,
+    include: Includes = None,
+    exclude: Excludes = None,
+    delay: Delay = None,
+    concurrency: Concurrency = None,
+    allow_private: AllowPrivate = None,
+    respect_robots: RespectRobots = None,
+    schedule: Schedule = None,
+    discover_every: DiscoverEvery = None,
+    strip_param: StripParams = None,
 ) -> None:
     """Change a source: only the options given; lists given replace the old ones."""
     changes: dict[str, object] = {
-        "feeds": _list_option(feed), "sitemaps": _list_option(sitemap), "homepage": homepage,
-        "include": _list_option(include), "exclude": _list_option(exclude), "delay": delay,
-        "concurrency": concurrency, "allow_private": allow_private,
+        "feeds": _list_option(feed),
+        "sitemaps": _list_option(sitemap),
+        "homepage": homepage,
+        "include": _list_option(include),
+        "exclude": _list_option(exclude),
+        "delay": delay,
+        "concurrency": concurrency,
+        "allow_private": allow_private,
         "respect_robots": respect_robots,
         "schedule": None if schedule is None else (parse_schedule(schedule) or []),
-        "discover_every": discover_every, "strip_params": _list_option(strip_param),
-    }  # fmt: skip
+        "discover_every": discover_every,
+        "strip_params": _list_option(strip_param),
+    }
     given = {k: v for k, v in changes.items() if v is not None}
     if not given:
         raise ConfigError("nothing to change: give at least one option (see --help)")

@@ -52,17 +52,26 @@ def serve(
     out.print("stopped")
 
 
-def run(ctx: typer.Context, host: Host = None, port: Port = None, base_url: BaseUrl = None) -> None:
-    """Crawl continuously and serve the web interface, in one process (Ctrl-C stops both;
-    for several web processes run `redline serve --workers N` beside `redline crawl`)."""
+def run(
+    ctx: typer.Context,
+    host: Host = None,
+    port: Port = None,
+    base_url: BaseUrl = None,
+    workers: Workers = None,
+) -> None:
+    """Crawl continuously and serve the web interface (Ctrl-C stops both): in one process, or
+    with --workers N in N more web processes beside the crawler."""
     from redline.crawl import Crawler
-    from redline.web.server import start_in_thread
+    from redline.web.server import start_in_thread, start_processes
 
     env: Env = ctx.obj
-    web = env.override("web", host=host, port=port, base_url=_base(base_url)).web
+    web = env.override("web", host=host, port=port, base_url=_base(base_url), workers=workers).web
     host, port = web.host, web.port
     store = env.store()
-    stop_web = start_in_thread(store, host, port, web, env.settings.notify)
+    if web.workers > 1:
+        stop_web = start_processes(store, host, port, web, env.settings.notify)
+    else:
+        stop_web = start_in_thread(store, host, port, web, env.settings.notify)
     out.print(f"Redline web UI: {_url(host, port)}  — crawling until Ctrl-C")
     crawler = Crawler(store, env.settings)
 

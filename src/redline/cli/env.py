@@ -14,7 +14,7 @@ from typing import Any
 from rich.console import Console
 
 from redline.errors import ConfigError
-from redline.settings import Loaded, NotifySettings, Settings, load_settings
+from redline.settings import Loaded, Settings, links_base, load_settings
 from redline.storage import Store, default_database_url
 
 log = logging.getLogger("redline")
@@ -190,7 +190,7 @@ def crawl_until_signalled(crawler: Any, *, source: str | None = None, prefix: st
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal, sig)
-        delivering = asyncio.create_task(_deliver(crawler.store, stop, crawler.settings.notify))
+        delivering = asyncio.create_task(_deliver(crawler.store, stop, crawler.settings))
         try:
             await crawler.run_forever(
                 stop, source=source, on_round=lambda s: print_round(s, prefix)
@@ -205,17 +205,17 @@ def crawl_until_signalled(crawler: Any, *, source: str | None = None, prefix: st
     asyncio.run(main())
 
 
-async def _deliver(store: Store, stop: Any, settings: NotifySettings) -> None:
+async def _deliver(store: Store, stop: Any, settings: Settings) -> None:
     """Notifications go out next to the crawl loop (a failure here never stops crawling)."""
     from redline.notify.deliver import Deliverer
 
     try:
-        await Deliverer(store, settings).run(stop)
+        await Deliverer(store, settings.notify, base_url=links_base(settings.web)).run(stop)
     except Exception:  # the crawl goes on; the outbox keeps what was not sent
         log.exception("notification deliverer stopped")
 
 
-def deliver_due(store: Store, settings: NotifySettings, wait: float | None = None) -> None:
+def deliver_due(store: Store, settings: Settings, wait: float | None = None) -> None:
     """Send what is due now (``crawl --once``), waiting at most ``wait`` seconds."""
     import asyncio
 
@@ -224,7 +224,9 @@ def deliver_due(store: Store, settings: NotifySettings, wait: float | None = Non
     if not store.subscriptions():
         return
     summary = asyncio.run(
-        Deliverer(store, settings).deliver_pending(settings.once_wait if wait is None else wait)
+        Deliverer(store, settings.notify, base_url=links_base(settings.web)).deliver_pending(
+            settings.notify.once_wait if wait is None else wait
+        )
     )
     if summary.sent or summary.failed:
         out.print(summary.line(), markup=False)

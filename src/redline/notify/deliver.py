@@ -60,17 +60,22 @@ class DeliverySummary:
         return s + (f", {self.failed} failed (will retry)" if self.failed else "")
 
 
+LOCAL_BASE = "http://127.0.0.1:8000/"  # the default listening address, when nothing else is known
+
+
 class Deliverer:
     def __init__(
         self,
         store: Store,
         settings: NotifySettings | None = None,
         *,
+        base_url: str = LOCAL_BASE,
         worker: str | None = None,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.store = store
         self.settings = settings or NotifySettings()
+        self.base_url = base_url  # where messages link to: `links_base(settings.web)`
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:notify"
         self.clock = clock
         self.summary = DeliverySummary()
@@ -283,8 +288,10 @@ class Deliverer:
         before it is sent, so a redelivery repeats exactly that message."""
         now = self.clock()
         window = timedelta(minutes=sub.digest_minutes or 0)
-        batches = sorted({r.batch for r in rows if r.batch}, key=lambda b: min(
-            r.id for r in rows if r.batch == b))  # fmt: skip
+        batches = sorted(
+            {r.batch for r in rows if r.batch},
+            key=lambda b: min(r.id for r in rows if r.batch == b),
+        )
         if batches:
             batch = batches[0]
             send = [r for r in rows if r.batch == batch]
@@ -297,7 +304,7 @@ class Deliverer:
             send, batch = rows, f"msg_{sub.id}_digest_{rows[0].id}"
             self.store.set_batch([r.id for r in send], batch, self.worker)
         rest = [r for r in rows if r not in send]
-        msg = payload.digest(batch, [items[r.id] for r in send], self.settings.base_url, now)
+        msg = payload.digest(batch, [items[r.id] for r in send], self.base_url, now)
         result = await self.senders.send(sub, msg)
         if not result.ok:
             self._failed(sub, send, rest, result)
@@ -322,26 +329,34 @@ class Deliverer:
         now = self.clock()
         log.info("notify: %s failed (%s); next try in %.0fs", sub.name, result.error, wait)
         self.store.delivery_failed(
-            [r.id for r in attempted], [r.id for r in untried], sub.id, worker=self.worker,
-            now=now, error=result.error or "failed", status=result.status,
-            retry_at=now + timedelta(seconds=wait), give_up_after=self.settings.max_attempts,
-        )  # fmt: skip
+            [r.id for r in attempted],
+            [r.id for r in untried],
+            sub.id,
+            worker=self.worker,
+            now=now,
+            error=result.error or "failed",
+            status=result.status,
+            retry_at=now + timedelta(seconds=wait),
+            give_up_after=self.settings.max_attempts,
+        )
         self.summary.failed += len(attempted)
 
     def _message(self, sub: Subscription, message_id: str, item: NotifyItem) -> payload.Message:
-        msg = payload.single(message_id, item, self.settings.base_url)
+        msg = payload.single(message_id, item, self.base_url)
         if sub.kind == DestinationKind.APPRISE and item.kind == ItemKind.CHANGE:
             card = render_card(CardData.from_item(item))
             msg = payload.Message(**{**msg.__dict__, "attachments": (("change.png", card),)})
         return msg
 
 
-async def send_test(store: Store, name: str, settings: NotifySettings | None = None) -> SendResult:
+async def send_test(
+    store: Store, name: str, settings: NotifySettings | None = None, base_url: str | None = None
+) -> SendResult:
     """``redline notify test``: a sample change sent now, outside the outbox."""
     settings = settings or NotifySettings()
     sub = store.subscription(name)
     item = payload.sample(_utcnow())
-    deliverer = Deliverer(store, settings)
+    deliverer = Deliverer(store, settings, base_url=base_url or LOCAL_BASE)
     msg = deliverer._message(sub, f"msg_{sub.id}_test_{int(time.time() * 1000)}", item)
     try:
         return await deliverer.senders.send(sub, msg)

@@ -55,6 +55,10 @@ def create_db_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        # one connection per concurrent request of the web's thread pool, kept open: overflow
+        # connections are closed on return, and reopening (with the pragmas) costs more than
+        # the queries the web makes
+        kwargs.update(pool_size=20, max_overflow=20)
     elif parsed.get_backend_name() == "postgresql":
         # no pre-ping: it costs a round trip per checkout; a connection broken by a server restart
         # fails once, SQLAlchemy invalidates the pool, and the caller (the worker loop) retries.
@@ -76,9 +80,12 @@ def create_db_engine(url: str) -> Engine:
 # Objects made by raw SQL in migrations (full-text search, dialect-specific partial indexes)
 # that the metadata does not describe: autogenerate must not propose dropping them.
 MIGRATION_ONLY = (
-    "versions_fts", "ix_versions_fts", "ix_changes_headline", "ix_changes_stealth",
+    "versions_fts",
+    "ix_versions_fts",
+    "ix_changes_headline",
+    "ix_changes_stealth",
     "ix_changes_correction",
-)  # fmt: skip
+)
 
 
 def include_object(

@@ -355,3 +355,12 @@ source_stats = Table(
     Column("articles", Integer, nullable=False, server_default="0"),
     Column("removed", Integer, nullable=False, server_default="0"),
 )
+
+# One row whose counter triggers bump when stored history is rewritten in place (migration
+# 0014): web validators include it, so a rediff or re-extraction changes every ETag.
+data_revision = Table(
+    "data_revision",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("n", BigInteger, nullable=False, server_default="0"),
+)

@@ -27,6 +27,7 @@ from redline.storage.database import create_db_engine, migrate
 from redline.storage.frontier_db import FrontierMixin
 from redline.storage.furniture_db import FurnitureMixin
 from redline.storage.notify_db import NotifyMixin
+from redline.storage.probe import DataVersion
 from redline.storage.sources_db import SourcesMixin
 from redline.storage.tokens_db import TokensMixin
 
@@ -47,6 +48,7 @@ class Store(
         self._zd = zstandard.ZstdDecompressor()
         self._sources_cache = None
         self._furniture_gen = {}
+        self.data_version = DataVersion(engine)  # SQLite: has anything been committed since?
 
     @classmethod
     def open(cls, url: str, *, run_migrations: bool = True) -> Store:
@@ -56,6 +58,7 @@ class Store(
         return cls(engine)
 
     def close(self) -> None:
+        self.data_version.close()
         self.engine.dispose()
 
     @property

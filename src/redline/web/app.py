@@ -15,9 +15,10 @@ from redline import __version__
 from redline.diff import DIFF_CSS
 from redline.settings import NotifySettings, WebSettings
 from redline.storage import Store
-from redline.web import api, archive, errors, feeds, manage, pages
+from redline.web import api, archive, errors, fastpath, feeds, manage, pages
 from redline.web import notify as notify_pages
 from redline.web.middleware import WebMiddleware
+from redline.web.pagecache import PageCache
 from redline.web.templating import make_env
 
 STATIC = Path(__file__).with_name("static")
@@ -60,7 +61,10 @@ def create_app(
     app.state.web = settings or WebSettings()
     app.state.notify = notify or NotifySettings()
     app.state.env = make_env()
+    app.state.pages = PageCache()  # renderings by validator and viewer (pagecache.py)
+    app.state.fast = fastpath.new_cache()  # readers' pages by URL and data version
     errors.install(app)
+    app.add_middleware(fastpath.FastPath)  # inside WebMiddleware: it adds the headers
     app.add_middleware(WebMiddleware)
 
     @app.get("/static/diff.css", include_in_schema=False)
@@ -72,9 +76,10 @@ def create_app(
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return Response(
-            (STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+            (STATIC / "favicon.svg").read_bytes(),
+            media_type="image/svg+xml",
             headers={"cache-control": "public, max-age=86400"},
-        )  # fmt: skip
+        )
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     assets = _docs_assets()

@@ -7,7 +7,7 @@ Built with lxml, so every feed is well-formed XML whatever the article text cont
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -24,7 +24,8 @@ from redline.storage.browse import (
     recent_changes,
     stream_state,
 )
-from redline.web.conditional import Validator, not_modified, stamp, validator
+from redline.storage.browse.stream import data_revision
+from redline.web.conditional import respond, validator
 from redline.web.deps import (
     MAX_ID,
     now_of,
@@ -90,10 +91,14 @@ def _entry_html(e: StreamEntry, base: str) -> str:
 
 
 def atom(
-    request: Request, v: Validator, *, title: str, alternate: str,
-    entries: Sequence[StreamEntry], updated: datetime,
-) -> Response:  # fmt: skip
-    base, configured = public_base(request)
+    request: Request,
+    *,
+    title: str,
+    alternate: str,
+    entries: Sequence[StreamEntry],
+    updated: datetime,
+) -> Response:
+    base = public_base(request)[0]
     query = request.url.query
     self_url = base + request.url.path.lstrip("/") + (f"?{query}" if query else "")
     E = etree.Element
@@ -135,8 +140,7 @@ def atom(
         sub(entry, "summary", e.summary or _entry_title(e))
         sub(entry, "content", _entry_html(e, base), type="html")
     body = etree.tostring(feed, xml_declaration=True, encoding="utf-8")
-    response = Response(body, media_type="application/atom+xml; charset=utf-8")
-    return stamp(response, v, _cache(configured))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
 def _cache(configured: bool) -> str:
@@ -144,72 +148,109 @@ def _cache(configured: bool) -> str:
     return f"{'public' if configured else 'private'}, max-age=60"
 
 
-def _fresh(
-    request: Request, *state: object, updated: datetime | None
-) -> tuple[Validator, Response | None]:
-    """The feed's validator (its links depend on the base URL too) and a 304 if it matches."""
-    base, configured = public_base(request)
-    v = validator(request, base, *state, updated=updated)
-    return v, not_modified(request, v, _cache(configured))
+def _answer(
+    request: Request,
+    state: tuple[object, ...],
+    updated: datetime | None,
+    build: Callable[[], Response],
+) -> Response:
+    """A 304, the kept rendering, or ``build()`` (the validator covers the base URL too)."""
+    v = validator(request, *state, updated=updated)
+    return respond(request, v, build, _cache(public_base(request)[1]))
 
 
 @router.get("/feeds/changes.atom")
 def changes_feed(
-    request: Request, source: str | None = None, level: str | None = None,
+    request: Request,
+    source: str | None = None,
+    level: str | None = None,
     klass: Annotated[str | None, Query(alias="class")] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     store = store_of(request)
     state = stream_state(store)
-    v, cached = _fresh(request, state.token, updated=state.updated)
-    if cached is not None:
-        return cached
-    f, src = stream_filter(store, source=source, level=level, klass=klass)
-    page = recent_changes(store, f, limit=ENTRIES)
-    title = "Redline: changes" + (f" at {src.name}" if src else "")
-    if f.klass:
-        title += f" ({class_label(f.klass)})"
-    return atom(request, v, title=title, alternate="/", entries=page.items, updated=now_of(request))
+
+    def build() -> Response:
+        f, src = stream_filter(store, source=source, level=level, klass=klass)
+        page = recent_changes(store, f, limit=ENTRIES)
+        title = "Redline: changes" + (f" at {src.name}" if src else "")
+        if f.klass:
+            title += f" ({class_label(f.klass)})"
+        return atom(
+            request,
+            title=title,
+            alternate="/",
+            entries=page.items,
+            updated=state.updated or now_of(request),
+        )
+
+    return _answer(request, (state.token,), state.updated, build)
 
 
 @router.get("/feeds/headlines.atom")
 def headlines_feed(request: Request, source: str | None = None) -> Response:
     store = store_of(request)
     state = stream_state(store)
-    v, cached = _fresh(request, state.token, updated=state.updated)
-    if cached is not None:
-        return cached
-    src = parse_source(store, source)
-    f = StreamFilter(source_id=src.id if src else None, min_level="cosmetic", klass="headline")
-    page = recent_changes(store, f, limit=ENTRIES)
-    return atom(request, v, title="Redline: headline changes", alternate="/?class=headline",
-                entries=page.items, updated=now_of(request))  # fmt: skip
+
+    def build() -> Response:
+        src = parse_source(store, source)
+        f = StreamFilter(source_id=src.id if src else None, min_level="cosmetic", klass="headline")
+        page = recent_changes(store, f, limit=ENTRIES)
+        return atom(
+            request,
+            title="Redline: headline changes",
+            alternate="/?class=headline",
+            entries=page.items,
+            updated=state.updated or now_of(request),
+        )
+
+    return _answer(request, (state.token,), state.updated, build)
 
 
 @router.get("/feeds/sources/{name}.atom")
 def source_feed(request: Request, name: str, level: str | None = None) -> Response:
     store = store_of(request)
     state = stream_state(store)
-    v, cached = _fresh(request, state.token, updated=state.updated)
-    if cached is not None:
-        return cached
-    src = find_source(store, name[:64])
-    if src is None:
-        raise not_found(f"no source named {name[:64]!r}")
-    f = StreamFilter(source_id=src.id, min_level=parse_level(level))
-    page = recent_changes(store, f, limit=ENTRIES)
-    return atom(request, v, title=f"Redline: {src.name}", alternate=f"/?source={src.name}",
-                entries=page.items, updated=now_of(request))  # fmt: skip
+
+    def build() -> Response:
+        src = find_source(store, name[:64])
+        if src is None:
+            raise not_found(f"no source named {name[:64]!r}")
+        f = StreamFilter(source_id=src.id, min_level=parse_level(level))
+        page = recent_changes(store, f, limit=ENTRIES)
+        return atom(
+            request,
+            title=f"Redline: {src.name}",
+            alternate=f"/?source={src.name}",
+            entries=page.items,
+            updated=state.updated or now_of(request),
+        )
+
+    return _answer(request, (state.token,), state.updated, build)
 
 
 @router.get("/feeds/articles/{article_id}.atom")
 def article_feed(request: Request, article_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> Response:
     store = store_of(request)
     art = store.get_article(article_id)  # ArticleNotFound → 404
-    v, cached = _fresh(request, art.version_count, art.status, art.title, art.url,
-                       art.check_count, updated=art.last_changed)  # fmt: skip
-    if cached is not None:
-        return cached
-    f = StreamFilter(article_id=art.id, min_level="none")
-    page = recent_changes(store, f, limit=ENTRIES)
-    return atom(request, v, title=f"Redline: {art.title or art.url}", alternate=f"/articles/{art.id}",
-                entries=page.items, updated=art.first_seen)  # fmt: skip
+    state = (
+        art.version_count,
+        art.status,
+        art.title,
+        art.url,
+        art.check_count,
+        data_revision(store),
+    )
+
+    def build() -> Response:
+        page = recent_changes(
+            store, StreamFilter(article_id=art.id, min_level="none"), limit=ENTRIES
+        )
+        return atom(
+            request,
+            title=f"Redline: {art.title or art.url}",
+            alternate=f"/articles/{art.id}",
+            entries=page.items,
+            updated=art.first_seen,
+        )
+
+    return _answer(request, state, art.last_changed, build)

@@ -63,30 +63,44 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = None) -> Response:
-    return render_page(request, "manage/login.html", error=None, next=_safe_next(next),
-                       page_title="Operator sign-in")  # fmt: skip
+    return render_page(
+        request,
+        "manage/login.html",
+        error=None,
+        next=_safe_next(next),
+        page_title="Operator sign-in",
+    )
 
 
 @router.post("/login")
 def login(
-    request: Request, token: Annotated[str, Form(max_length=200)] = "",
+    request: Request,
+    token: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     same_origin(request)
     store = store_of(request)
     token_id = store.token_id(token.strip(), now_of(request)) if token.strip() else None
     if token_id is None:
         return render_page(
-            request, "manage/login.html", status_code=401, next=_safe_next(next),
+            request,
+            "manage/login.html",
+            status_code=401,
+            next=_safe_next(next),
             error="That is not a valid API token. An operator creates one with "
             "`redline token create NAME`.",
             page_title="Operator sign-in",
-        )  # fmt: skip
+        )
     resp = RedirectResponse(_safe_next(next), status_code=303)
     resp.set_cookie(
-        COOKIE, new_session(store, token_id, now_of(request)), max_age=session_max_age(),
-        path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https",
-    )  # fmt: skip
+        COOKIE,
+        new_session(store, token_id, now_of(request)),
+        max_age=session_max_age(request),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     return resp
 
 
@@ -120,17 +134,20 @@ class SourceForm:
     def of(cls, cfg: SourceConfig) -> SourceForm:
         return cls(
             values={
-                "name": cfg.name, "homepage": cfg.homepage or "",
+                "name": cfg.name,
+                "homepage": cfg.homepage or "",
                 **{k: "\n".join(getattr(cfg, k)) for k in _LISTS},
                 "delay": "" if cfg.delay is None else f"{cfg.delay:g}",
                 "concurrency": "" if cfg.concurrency is None else str(cfg.concurrency),
                 "schedule": format_schedule(cfg),
-                "discover_every": "" if cfg.discover_every is None else cfg.to_dict()["discover_every"],
+                "discover_every": ""
+                if cfg.discover_every is None
+                else cfg.to_dict()["discover_every"],
                 "strip_params": " ".join(cfg.strip_params),
                 "respect_robots": "on" if cfg.respect_robots else "",
                 "allow_private": "on" if cfg.allow_private else "",
             }
-        )  # fmt: skip
+        )
 
 
 def _text(form: Mapping[str, Any], key: str) -> str:
@@ -140,8 +157,18 @@ def _text(form: Mapping[str, Any], key: str) -> str:
 
 def _read_form(form: Mapping[str, Any]) -> tuple[SourceForm, dict[str, Any]]:
     """The form as typed, and as a sources-file dict (with a message per field that failed)."""
-    keys = ("name", "homepage", *_LISTS, "delay", "concurrency", "schedule", "discover_every",
-            "strip_params", "respect_robots", "allow_private")  # fmt: skip
+    keys = (
+        "name",
+        "homepage",
+        *_LISTS,
+        "delay",
+        "concurrency",
+        "schedule",
+        "discover_every",
+        "strip_params",
+        "respect_robots",
+        "allow_private",
+    )
     sf = SourceForm(values={k: _text(form, k).strip() for k in keys})
     v = sf.values
     d: dict[str, Any] = {"name": v["name"], "homepage": v["homepage"] or None}
@@ -151,8 +178,10 @@ def _read_form(form: Mapping[str, Any]) -> tuple[SourceForm, dict[str, Any]]:
     d["respect_robots"] = v["respect_robots"] == "on"
     d["allow_private"] = v["allow_private"] == "on"
     d["discover_every"] = v["discover_every"] or None
-    for key, kind, what in (("delay", float, "a number of seconds"),
-                            ("concurrency", int, "a whole number")):  # fmt: skip
+    for key, kind, what in (
+        ("delay", float, "a number of seconds"),
+        ("concurrency", int, "a whole number"),
+    ):
         d[key] = None
         if v[key]:
             try:
@@ -177,8 +206,15 @@ def _show_form(
     request: Request, op: Operator, sf: SourceForm, *, editing: str | None, status: int = 200
 ) -> Response:
     title = f"Edit {editing}" if editing else "Add a source"
-    return render_page(request, "manage/source_form.html", status_code=status, form=sf,
-                       editing=editing, csrf=op.csrf, page_title=title)  # fmt: skip
+    return render_page(
+        request,
+        "manage/source_form.html",
+        status_code=status,
+        form=sf,
+        editing=editing,
+        csrf=op.csrf,
+        page_title=title,
+    )
 
 
 # ---- pages --------------------------------------------------------------------------------
@@ -190,8 +226,16 @@ def manage_sources(request: Request, done: str | None = None) -> Response:
     if isinstance(op, Response):
         return op
     rows = store_of(request).list_sources()
-    return render_page(request, "manage/sources.html", rows=rows, csrf=op.csrf, done=done,
-                       track=None, track_error=None, page_title="Manage sources")  # fmt: skip
+    return render_page(
+        request,
+        "manage/sources.html",
+        rows=rows,
+        csrf=op.csrf,
+        done=done,
+        track=None,
+        track_error=None,
+        page_title="Manage sources",
+    )
 
 
 @router.get("/manage/sources/new", response_class=HTMLResponse)
@@ -302,8 +346,15 @@ async def track_url(request: Request) -> Response:
         error = "only URLs on the sites of configured sources can be tracked; add the source first"
     if error is not None or src is None:
         return render_page(
-            request, "manage/sources.html", status_code=422, rows=store.list_sources(),
-            csrf=op.csrf, done=None, track=url, track_error=error, page_title="Manage sources",
-        )  # fmt: skip
+            request,
+            "manage/sources.html",
+            status_code=422,
+            rows=store.list_sources(),
+            csrf=op.csrf,
+            done=None,
+            track=url,
+            track_error=error,
+            page_title="Manage sources",
+        )
     art, _ = store.add_article(url, src.id, now_of(request))
     return RedirectResponse(f"/articles/{art.id}?tracked=1", status_code=303)

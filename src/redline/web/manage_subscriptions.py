@@ -23,7 +23,7 @@ from redline.notify.deliver import send_test
 from redline.notify.rules import DEFAULT_LEVEL, Level, Subscription
 from redline.notify.shapes import delivery_json, describe_rule, subscription_json
 from redline.notify.subscribe import InvalidSubscription, SubscriptionSpec, subscribe
-from redline.settings import NotifySettings
+from redline.settings import NotifySettings, links_base
 from redline.web.deps import now_of, render_page, store_of
 from redline.web.errors import WebProblem
 from redline.web.manage import _signed_in, _text
@@ -198,7 +198,9 @@ async def test_subscription(request: Request, name: str) -> Response:
     op = require_form_operator(request, _text(form, CSRF_FIELD))
     sub = _subscription(request, name)
     settings: NotifySettings = request.app.state.notify
-    result = await send_test(store_of(request), sub.name, settings)
+    result = await send_test(
+        store_of(request), sub.name, settings, links_base(request.app.state.web)
+    )
     return _detail(request, op, sub, test=result)
 
 

@@ -5,7 +5,9 @@ one-line error instead of a thread that dies quietly."""
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -67,8 +69,20 @@ class _Server(uvicorn.Server):
 
 
 _ENV_URL = "REDLINE_SERVE_DATABASE_URL"
-_ENV_BASE = "REDLINE_SERVE_BASE_URL"
+_ENV_WEB = "REDLINE_SERVE_WEB_SETTINGS"  # the loaded [web] settings, as JSON
 _ENV_NOTIFY = "REDLINE_SERVE_NOTIFY"  # the notify settings, as JSON, for test sends
+_WEB = TypeAdapter(WebSettings)
+_NOTIFY = TypeAdapter(NotifySettings)
+
+
+def _settings_json(adapter: TypeAdapter[Any], settings: object) -> str:
+    """Settings as JSON that validates back to them (durations as seconds: the settings'
+    duration parser does not take ISO 8601)."""
+    return json.dumps(adapter.dump_python(settings), default=lambda d: d.total_seconds())
+
+
+def _web_json(settings: WebSettings) -> str:
+    return _settings_json(_WEB, settings)
 
 
 def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
@@ -80,6 +94,7 @@ def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
         lifespan="off",
         proxy_headers=True,
         server_header=False,
+        access_log=False,
         timeout_graceful_shutdown=5,
         **extra,
     )
@@ -93,13 +108,11 @@ def _server(
 
 def worker_app() -> FastAPI:
     """The app of one `redline serve --workers N` process (uvicorn imports it by name in each
-    worker, so the database URL and base URL travel in the environment)."""
+    worker, so the database URL and the loaded web settings travel in the environment)."""
     store = Store.open(os.environ[_ENV_URL], run_migrations=False)
-    notify = TypeAdapter(NotifySettings).validate_json(os.environ.get(_ENV_NOTIFY) or "{}")
+    notify = _NOTIFY.validate_json(os.environ.get(_ENV_NOTIFY) or "{}")
     store.notify_key = notify.secret_key
-    return create_app(
-        store, settings=WebSettings(base_url=os.environ.get(_ENV_BASE) or None), notify=notify
-    )
+    return create_app(store, settings=_WEB.validate_json(os.environ[_ENV_WEB]), notify=notify)
 
 
 def start_in_thread(
@@ -146,9 +159,8 @@ def serve_socket(
     try:
         if settings.workers > 1:
             os.environ[_ENV_URL] = store.engine.url.render_as_string(hide_password=False)
-            os.environ[_ENV_BASE] = settings.base_url or ""
-            notify_json = TypeAdapter(NotifySettings).dump_json(notify or NotifySettings())
-            os.environ[_ENV_NOTIFY] = notify_json.decode()
+            os.environ[_ENV_WEB] = _web_json(settings)
+            os.environ[_ENV_NOTIFY] = _settings_json(_NOTIFY, notify or NotifySettings())
             store.close()
             config = _config(
                 "redline.web.server:worker_app", host, port, factory=True, workers=settings.workers
@@ -158,6 +170,51 @@ def serve_socket(
             _server(store, host, port, settings, notify).run(sockets=[sock])
     finally:
         sock.close()
+
+
+def _serve_child(
+    url: str,
+    sock: socket.socket,
+    host: str,
+    port: int,
+    settings: WebSettings,
+    notify: NotifySettings | None,
+) -> None:
+    """The web side of `redline run --workers N`, in a process of its own (see start_processes)."""
+    logging.basicConfig(level=logging.WARNING)
+    serve_socket(Store.open(url, run_migrations=False), sock, host, port, settings, notify)
+
+
+def start_processes(
+    store: Store,
+    host: str,
+    port: int,
+    settings: WebSettings,
+    notify: NotifySettings | None = None,
+) -> Callable[[], None]:
+    """`redline run --workers N`: a child process supervising N web processes on one socket,
+    beside the crawler of this one (uvicorn's supervisor needs a main thread of its own, and a
+    process per core is the point). Returns a function that stops them and waits."""
+    sock = bind(host, port)
+    url = store.engine.url.render_as_string(hide_password=False)
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(
+        target=_serve_child,
+        name="redline-web",
+        args=(url, sock, host, port, settings, notify),
+    )
+    proc.start()
+    sock.close()  # the child has its own copy
+
+    def stop() -> None:
+        if proc.is_alive():
+            proc.terminate()  # SIGTERM: the supervisor lets requests in flight finish
+        proc.join(timeout=15)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
+
+    return stop
 
 
 def serve(

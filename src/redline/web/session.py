@@ -26,7 +26,6 @@ from redline.web.errors import WebProblem
 
 COOKIE = "redline_session"
 CSRF_FIELD = "csrf"
-_SETTINGS = WebSettings()
 _UNSET = object()
 
 
@@ -78,7 +77,7 @@ def operator_of(request: Request) -> Operator | None:
         secret = store.token_secret(token_id)
         if (
             secret is not None
-            and -60 <= age <= _SETTINGS.session_lifetime.total_seconds()
+            and -60 <= age <= session_max_age(request)
             and hmac.compare_digest(mac, _mac(secret, "session", token_id, issued))
         ):
             op = Operator(token_id, _mac(secret, "csrf", token_id, issued))
@@ -123,5 +122,7 @@ def require_bearer(request: Request) -> int:
     return token_id
 
 
-def session_max_age() -> int:
-    return int(_SETTINGS.session_lifetime.total_seconds())
+def session_max_age(request: Request) -> int:
+    """Seconds a session lasts: the loaded `web.session_lifetime` of this app."""
+    web: WebSettings = request.app.state.web
+    return int(web.session_lifetime.total_seconds())

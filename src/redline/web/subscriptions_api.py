@@ -18,7 +18,7 @@ from redline.notify.deliver import send_test
 from redline.notify.rules import Subscription
 from redline.notify.shapes import delivery_json, subscription_json
 from redline.notify.subscribe import InvalidSubscription, spec_from_json, subscribe
-from redline.settings import NotifySettings
+from redline.settings import NotifySettings, links_base
 from redline.storage import Store
 from redline.web import schemas
 from redline.web.deps import now_of, store_of
@@ -114,7 +114,7 @@ async def test_subscription(request: Request, name: Name) -> schemas.SendAnswer:
     store = store_of(request)
     _one(store, name)
     settings: NotifySettings = request.app.state.notify
-    result = await send_test(store, name, settings)
+    result = await send_test(store, name, settings, links_base(request.app.state.web))
     return schemas.SendAnswer(
         ok=result.ok, status=result.status, error=result.error, line=result.line()
     )

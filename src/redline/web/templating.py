@@ -86,6 +86,7 @@ def make_env() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat() of each file per page
     )
     env.filters.update(
         time=fmt_time,

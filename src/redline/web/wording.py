@@ -33,10 +33,62 @@ def redirect_place(target: str | None) -> str:
     if not parts or (len(parts) == 1 and re.fullmatch(r"(?i)index\.\w+|home", parts[0])):
         return "the homepage"
     if len(parts) == 1 and "." not in parts[0]:
-        words = re.sub(r"[-_]+", " ", parts[0]).strip()
+        words = section_name(parts[0])
         if words and len(words) <= 40:
-            return f"the {words.title()} section"
+            return f"the {words} section"
     return "another page"
+
+
+# Path segments that are abbreviations, written as a reader expects them ("us-news" is the US
+# News section, not "Us News").
+_UPPER = frozenset(
+    [
+        "us",
+        "uk",
+        "eu",
+        "un",
+        "usa",
+        "uae",
+        "nhs",
+        "nyc",
+        "dc",
+        "ap",
+        "afp",
+        "bbc",
+        "cnn",
+        "abc",
+        "nbc",
+        "cbs",
+        "nfl",
+        "nba",
+        "nhl",
+        "mlb",
+        "fifa",
+        "uefa",
+        "ai",
+        "tv",
+        "ceo",
+        "gop",
+    ]
+)
+_SMALL = frozenset(["a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs"])
+
+
+def section_name(segment: str) -> str:
+    """A path segment as a section's name: 'us-news' → 'US News', 'arts-and-culture' →
+    'Arts and Culture'; a segment written with capitals ('SciTech') is kept as written."""
+    words = [w for w in re.split(r"[-_+\s]+", segment) if w]
+    if any(c.isupper() for c in segment):
+        return " ".join(words)
+    out = []
+    for i, w in enumerate(words):
+        if w in _UPPER:
+            out.append(w.upper())
+        elif i and w in _SMALL:
+            out.append(w)
+        else:
+            out.append(w[:1].upper() + w[1:])
+    return " ".join(out)
 
 
 def removal_label(kind: str, detail: str | None) -> str:

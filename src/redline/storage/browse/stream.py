@@ -252,17 +252,22 @@ def recent_changes(
 @dataclass(frozen=True)
 class StreamState:
     """What every stream page is built from, summed up cheaply: it changes whenever a change,
-    an event or a source is added, so it serves as an HTTP validator (ETag, Last-Modified)."""
+    an event or a source is added, or stored history is rewritten in place (``revision``, kept
+    by triggers: rediff, re-extraction, merges), so it serves as an HTTP validator."""
 
     last_change: int
     last_event: int
     sources: int
     last_source: int
+    revision: int
     updated: datetime | None
 
     @property
     def token(self) -> str:
-        return f"{self.last_change}.{self.last_event}.{self.sources}.{self.last_source}"
+        return (
+            f"{self.last_change}.{self.last_event}.{self.sources}.{self.last_source}"
+            f".{self.revision}"
+        )
 
 
 def stream_state(store: Store) -> StreamState:
@@ -277,9 +282,20 @@ def stream_state(store: Store) -> StreamState:
         select(func.max(s.c.id)).scalar_subquery(),
         select(func.max(c.c.created_at)).scalar_subquery(),
         select(e.c.at).where(e.c.id == last_event).scalar_subquery(),
+        _revision(),
     )
     with store._read() as conn:
         r = conn.execute(q).one()
     times = [x for x in (r[4], r[5]) if x is not None]
-    n = [int(x or 0) for x in r[:4]]
-    return StreamState(n[0], n[1], n[2], n[3], max(times) if times else None)
+    n = [int(x or 0) for x in (*r[:4], r[6])]
+    return StreamState(n[0], n[1], n[2], n[3], n[4], max(times) if times else None)
+
+
+def _revision() -> Any:
+    return select(t.data_revision.c.n).where(t.data_revision.c.id == 1).scalar_subquery()
+
+
+def data_revision(store: Store) -> int:
+    """The counter bumped whenever stored history is rewritten in place (migration 0014)."""
+    with store._read() as conn:
+        return int(conn.execute(select(_revision())).scalar() or 0)
