@@ -357,7 +357,7 @@ source_stats = Table(
 )
 
 # One row whose counter triggers bump when stored history is rewritten in place (migration
-# 0014): web validators include it, so a rediff or re-extraction changes every ETag.
+# 0012): web validators include it, so a rediff or re-extraction changes every ETag.
 data_revision = Table(
     "data_revision",
     metadata,

@@ -296,6 +296,6 @@ def _revision() -> Any:
 
 
 def data_revision(store: Store) -> int:
-    """The counter bumped whenever stored history is rewritten in place (migration 0014)."""
+    """The counter bumped whenever stored history is rewritten in place (migration 0012)."""
     with store._read() as conn:
         return int(conn.execute(select(_revision())).scalar() or 0)
