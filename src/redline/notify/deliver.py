@@ -75,6 +75,9 @@ class Deliverer:
         self.clock = clock
         self.summary = DeliverySummary()
         self._subs: dict[int, Subscription] = {}
+        # Subscriptions this process cannot open (no notify.secret_key, or another key): their
+        # rows are left to a deliverer that can, never claimed here (docs/notify.md).
+        self._unreadable: set[int] = set()
         self._senders: Senders | None = None
         # Outcomes the database did not take (it was away): written when it is back, oldest
         # first, so a restart neither resends what arrived nor parks rows until their lease
@@ -155,7 +158,7 @@ class Deliverer:
 
     def _start_due(self, tasks: dict[int, asyncio.Task[None]]) -> None:
         try:
-            due = self.store.due_subscriptions(self.clock(), exclude=list(tasks))
+            due = self.store.due_subscriptions(self.clock(), exclude=[*tasks, *self._unreadable])
         except RedlineError as exc:  # database away: try again next time round
             log.warning("notify: cannot read the outbox: %s", exc)
             return
@@ -192,6 +195,17 @@ class Deliverer:
     async def _work(self, sid: int) -> None:
         sub = self._subscription(sid)
         if sub is None:
+            return
+        if sub.unreadable:
+            # Not the destination's fault: claiming would count attempts and pause (then give
+            # up) a subscription that a deliverer with the key sends without trouble.
+            self._unreadable.add(sid)
+            log.error(
+                "notify: configuration error: subscription %s is %s; this process leaves its "
+                "deliveries to one that has the key (set notify.secret_key)",
+                sub.name,
+                sub.unreadable,
+            )
             return
         now = self.clock()
         rows = self.store.claim_deliveries(
