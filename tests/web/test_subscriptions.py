@@ -350,3 +350,26 @@ def test_names_with_a_slash_or_over_64_characters_reach_their_own_subscription(
         assert r.status_code == 303, name
         left = {s.name for s in site.store.subscriptions()}
         assert name not in left and len(left) == len(names) - 1 - names.index(name)
+
+
+def test_the_api_reaches_names_with_a_slash_or_over_64_characters(site: Site, rx: Receiver) -> None:
+    from datetime import UTC, datetime
+    from urllib.parse import quote
+
+    from redline.notify.rules import Rule
+
+    long = "desk-" + "x" * 70
+    names = ["team/desk"]
+    if site.store.engine.dialect.name == "sqlite":  # PostgreSQL's column holds 64 at most
+        names += [long, long[:64]]
+    for name in names:
+        site.store.add_subscription(name, rx.url, Rule(), datetime.now(UTC), secret="whsec_x")
+    api = site.api()
+    for name in names:
+        r = api.get(f"/api/v1/subscriptions/{quote(name, safe='')}/deliveries")
+        assert r.status_code == 200, (name, r.text)
+    assert api.get("/api/v1/subscriptions/team%2Fnope/deliveries").status_code == 404
+    assert api.delete(f"/api/v1/subscriptions/{long}y").status_code == 404
+    for name in names:
+        r = api.delete(f"/api/v1/subscriptions/{quote(name, safe='')}")
+        assert r.status_code == 200 and r.json() == {"removed": name}
