@@ -72,7 +72,7 @@ def test_credentials_are_stored_sealed_and_used_in_clear(store: Store) -> None:
 
 
 def test_a_process_without_the_key_reports_it_and_sends_nothing(
-    store: Store, database_url: str
+    store: Store, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     store.notify_key = KEY
     a = article(store, "https://daily.example/news/a.html", source(store))
@@ -86,14 +86,60 @@ def test_a_process_without_the_key_reports_it_and_sends_nothing(
                 (row,) = [subscription_json(r) for r in other.subscription_health()]
                 assert row["kind"] == "webhook" and row["encrypted"]
                 assert row["destination"].startswith("(encrypted: ") and why in row["destination"]
-                if key is None:  # (then paused by the backoff: the second key is not tried)
-                    deliver(other)
-                    (row,) = other.subscription_health()
-                    assert row["failing_since"] is not None and why in row["last_error"]
-                    assert row["pending"] == 1
+                caplog.clear()
+                deliver(other)
+                (row,) = other.subscription_health()
+                # A configuration error here, not a failure of the destination: nothing
+                # claimed, counted or paused.
+                assert row["failing_since"] is None and row["last_error"] is None
+                assert row["retry_at"] is None and row["pending"] == 1
+                (err,) = [r for r in caplog.records if r.levelname == "ERROR"]
+                assert "configuration error" in err.getMessage() and why in err.getMessage()
+                assert "\n" not in err.getMessage()
             finally:
                 other.close()
         assert rx.requests == 0
+        assert [r.attempts for r in store.delivery_log()] == [0]
+
+
+def test_a_deliverer_without_the_key_leaves_the_deliveries_to_one_with_it(
+    store: Store, database_url: str
+) -> None:
+    """Two deliverers on one database, one of them without the key: the one with it delivers
+    everything; the other neither counts attempts nor pauses the subscription."""
+    store.notify_key = KEY
+    a = article(store, "https://daily.example/news/a.html", source(store))
+    keyless = Store.open(database_url)
+    keyless.notify_key = None
+    strict = NotifySettings(poll_every=0.05, backoff=30, timeout=2.0, max_attempts=1)
+    try:
+        with Receiver() as rx:
+            _, rx.secret = subscribe(store, SubscriptionSpec("hook", rx.url), datetime.now(UTC))
+            for n in range(1, 6):
+                edit(store, a, n)
+            without = Deliverer(keyless, strict, worker="without-key")
+            with_key = Deliverer(store, strict, worker="with-key")
+
+            async def both() -> None:
+                await without.deliver_pending(5)  # first, so it would take the rows if it could
+                stop = asyncio.Event()
+                tasks = [asyncio.create_task(d.run(stop)) for d in (without, with_key)]
+                for _ in range(200):
+                    if len(rx.received) >= 5:
+                        break
+                    await asyncio.sleep(0.05)
+                stop.set()
+                await asyncio.gather(*tasks)
+
+            asyncio.run(both())
+            assert len(rx.received) == 5 and all(m.verified for m in rx.received)
+        assert without.summary.sent == without.summary.failed == 0
+        assert with_key.summary.sent == 5 and with_key.summary.failed == 0
+        log = store.delivery_log()
+        assert [r.status for r in log] == ["delivered"] * 5
+        assert {r.attempts for r in log} == {1} and not any(r.last_error for r in log)
+    finally:
+        keyless.close()
 
 
 def test_values_stored_before_the_key_stay_readable(store: Store) -> None:

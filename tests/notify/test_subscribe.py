@@ -7,6 +7,7 @@ import pytest
 
 from redline.notify.rules import DestinationKind, Level
 from redline.notify.subscribe import (
+    MASK,
     InvalidSubscription,
     SubscriptionSpec,
     check,
@@ -85,27 +86,82 @@ def test_api_bodies_of_the_wrong_type_are_field_errors() -> None:
     assert spec == SubscriptionSpec("a", "http://h.example/")
 
 
+TGRAM_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+SLACK = ("T1JJ3T3L2", "A1BRTD4JD", "TIiajkdnlazkcOXrIdevi7FQ")
+
+
 @pytest.mark.parametrize(
-    ("destination", "shown"),
+    ("destination", "shown", "secrets"),
     [
+        # apprise URLs: apprise's own privacy form (first and last character of a token)
+        (f"tgram://{TGRAM_TOKEN}/12315544/", "tgram://1...w/12315544", TGRAM_TOKEN.split(":")),
+        (
+            "pover://USERKEYabcdef123@TOKENabcdef123456/",
+            "pover://U...3@T...6",
+            ["USERKEYabcdef123", "TOKENabcdef123456"],
+        ),
+        ("mailto://user:secretpw@example.com", "mailto://user:****@example.com", ["secretpw"]),
+        (f"slack://{'/'.join(SLACK)}", "slack://T...2/A...D/T...Q", list(SLACK)),
+        (
+            "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",
+            "discord://4...8/J...s",
+            ["4174216298", "JHMHI8qBe7bk2ZwO5U711o3dV_js"],
+        ),
+        (
+            "ntfy://tk_secrettoken1@ntfy.example/redline",
+            "ntfy://t...1@ntfy.example/redline",
+            ["tk_secrettoken1"],
+        ),
+        (
+            "ntfys://ntfy.sh/redline?token=tk_secrettoken2",
+            "ntfys://t...2@ntfy.sh/redline?token=****",
+            ["tk_secrettoken2"],
+        ),
         (
             "json://editor:pa55word@chat.example:8080/hook",
             "json://editor:****@chat.example:8080/hook",
+            ["pa55word"],
         ),
-        ("mailto://user:secretpw@example.com", "mailto://user:****@example.com"),
-        ("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", "slack://****/****/****"),
-        ("discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "discord://4174216298/****"),
+        ("json://tok3nuser@chat.example/hook", "json://****@chat.example/hook", ["tok3nuser"]),
+        # what apprise's privacy form keeps: a token in a json:// path, a header in the query
+        (
+            "json://chat.example/hook/abcdef1234567890abcdef",
+            "json://chat.example/hook/****",
+            ["abcdef1234567890abcdef"],
+        ),
+        (
+            "json://chat.example/hook?+Authorization=Bearer%20s3cr3t",
+            "json://chat.example/hook?+Authorization=****",
+            ["s3cr3t"],
+        ),
+        # webhooks
         (
             "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX",
             "https://hooks.slack.com/services/T000/B000/****",
+            ["XXXXXXXXXXXXXXXXXXXXXXXX"],
         ),
-        ("ntfy://ntfy.example/redline?auth=tk_abcdef", "ntfy://ntfy.example/redline?auth=****"),
-        ("http://127.0.0.1:5000/hook", "http://127.0.0.1:5000/hook"),
-        ("https://u:p%40ss@h.example/x", "https://u:****@h.example/x"),
+        (
+            "https://hooks.example/in/a1b2c3d4e5f6?token=zz-secret",
+            "https://hooks.example/in/****?token=****",
+            ["a1b2c3d4e5f6", "zz-secret"],
+        ),
+        ("https://tok3nuser@hooks.example/in", "https://****@hooks.example/in", ["tok3nuser"]),
+        ("https://u:p%40ss@h.example/x", "https://u:****@h.example/x", ["p%40ss", "p@ss"]),
+        ("http://127.0.0.1:5000/hook", "http://127.0.0.1:5000/hook", []),
+        # a scheme apprise cannot read: its whole netloc
+        (
+            "nosuchscheme://s3cr3t-token@host.example/x",
+            "nosuchscheme://****/x",
+            ["s3cr3t-token", "host.example"],
+        ),
     ],
 )
-def test_destinations_are_shown_masked(destination: str, shown: str) -> None:
+def test_destinations_are_shown_masked(destination: str, shown: str, secrets: list[str]) -> None:
     assert shown_destination(destination) == shown
+    # An error a destination answers is stored masked the same way.
+    masked = redact(f"HTTP 401 from {destination}: rejected {' '.join(secrets)}", destination)
+    assert masked.startswith("HTTP 401 from ") and MASK * bool(secrets) in masked
+    assert not any(s in masked for s in secrets), masked
 
 
 def test_errors_are_masked_with_the_destination_they_came_from() -> None:

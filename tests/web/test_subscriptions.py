@@ -316,3 +316,60 @@ def test_a_name_from_before_names_were_checked_still_works(site: Site, rx: Recei
     assert c.get("/manage/subscriptions/old%20desk").status_code == 200
     r = c.post("/manage/subscriptions/old%20desk/remove", data={"csrf": csrf})
     assert r.status_code == 303 and site.store.subscriptions() == []
+
+
+def test_names_with_a_slash_or_over_64_characters_reach_their_own_subscription(
+    site: Site, rx: Receiver
+) -> None:
+    """Names stored before they were checked: '/' is encoded in links (one path segment), and a
+    name is looked up whole, so a long one never resolves to (or removes) its 64-char prefix."""
+    from datetime import UTC, datetime
+
+    from redline.notify.rules import Rule
+
+    now = datetime.now(UTC)
+    long = "desk-" + "x" * 70
+    names = ["team/desk"]
+    if site.store.engine.dialect.name == "sqlite":  # PostgreSQL's column holds 64 at most
+        names += [long, long[:64]]
+    for name in names:
+        site.store.add_subscription(name, rx.url, Rule(), now, secret="whsec_x")
+    c, csrf = _signed_in(site)
+    page = c.get("/manage/subscriptions").text
+    for name in names:
+        segment = name.replace("/", "%2F")
+        assert f'href="/manage/subscriptions/{segment}"' in page
+        r = c.get(f"/manage/subscriptions/{segment}")
+        assert r.status_code == 200, name
+        assert f"<h1>Subscription {name}</h1>" in r.text
+    assert c.get("/manage/subscriptions/team%2Fnope").status_code == 404
+    assert c.get("/manage/subscriptions/" + long + "y").status_code == 404
+    for name in names:
+        segment = name.replace("/", "%2F")
+        r = c.post(f"/manage/subscriptions/{segment}/remove", data={"csrf": csrf})
+        assert r.status_code == 303, name
+        left = {s.name for s in site.store.subscriptions()}
+        assert name not in left and len(left) == len(names) - 1 - names.index(name)
+
+
+def test_the_api_reaches_names_with_a_slash_or_over_64_characters(site: Site, rx: Receiver) -> None:
+    from datetime import UTC, datetime
+    from urllib.parse import quote
+
+    from redline.notify.rules import Rule
+
+    long = "desk-" + "x" * 70
+    names = ["team/desk"]
+    if site.store.engine.dialect.name == "sqlite":  # PostgreSQL's column holds 64 at most
+        names += [long, long[:64]]
+    for name in names:
+        site.store.add_subscription(name, rx.url, Rule(), datetime.now(UTC), secret="whsec_x")
+    api = site.api()
+    for name in names:
+        r = api.get(f"/api/v1/subscriptions/{quote(name, safe='')}/deliveries")
+        assert r.status_code == 200, (name, r.text)
+    assert api.get("/api/v1/subscriptions/team%2Fnope/deliveries").status_code == 404
+    assert api.delete(f"/api/v1/subscriptions/{long}y").status_code == 404
+    for name in names:
+        r = api.delete(f"/api/v1/subscriptions/{quote(name, safe='')}")
+        assert r.status_code == 200 and r.json() == {"removed": name}

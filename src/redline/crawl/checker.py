@@ -624,14 +624,17 @@ def _learning(
     rotating = same.rotating if same and learn else ()
     slots: tuple[Block, ...] = ()
     if learn and html:
-        furniture = [b.sample for k, b in fired if k in (RuleKind.TEXT, RuleKind.ROTATING)]
-        furniture += [b.sample for b in rotating]
-        if furniture:
+        blocks = [b for k, b in fired if k in (RuleKind.TEXT, RuleKind.ROTATING)]
+        blocks += list(rotating)
+        if ctx.learned is not None:
+            blocks = ctx.learned.to_locate(article.source_id, blocks)
+        if blocks:
             slots = new_slots(
                 html,
-                furniture,
+                [b.sample for b in blocks],
                 rules.slots if rules else frozenset(),
                 rules.furniture_texts if rules else frozenset(),
+                body=ext.paragraphs,
             )
     counted = (
         ctx.learned.tally(article.source_id, fired)

@@ -96,6 +96,7 @@ class LearnedCache:
         self._entries: dict[int, _Entry] = {}
         self._tally: dict[int, dict[tuple[RuleKind, str], tuple[Block, int]]] = {}
         self._written: dict[int, float] = {}  # per source: when its tally was last handed out
+        self._located: dict[tuple[int, str], int] = {}  # (source, block key): slots looked up
 
     def get(self, store: Store, source: SourceConfig, source_id: int) -> Learned:
         entry = self._entries.get(source_id)
@@ -140,6 +141,18 @@ class LearnedCache:
     def _take(self, source_id: int) -> tuple[tuple[RuleKind, Block, int], ...]:
         counts = self._tally.pop(source_id, {})
         return tuple((kind, block, n) for (kind, _), (block, n) in counts.items())
+
+    def to_locate(self, source_id: int, blocks: list[Block]) -> list[Block]:
+        """The furniture blocks whose place in the page is still worth looking up: each is
+        looked up in ``min_articles`` captures (enough to make its slot a rule), then no more,
+        so the page is not parsed again on every check that drops a known box."""
+        due = []
+        for b in blocks:
+            n = self._located.get((source_id, b.key), 0)
+            if n < self.settings.min_articles:
+                self._located[(source_id, b.key)] = n + 1
+                due.append(b)
+        return due
 
     def flush(self, store: Store, now: datetime) -> None:
         """Write every source's tally not written yet (a round's end, a worker's stop)."""

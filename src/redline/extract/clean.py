@@ -31,9 +31,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from redline.errors import ExtractionError
 from redline.extract.body import paragraphs_of
+from redline.extract.furniture import furniture_key
 from redline.extract.model import Dropped, DropReason, ExtractRules
 from redline.extract.normalize import normalize_text
-from redline.extract.slots import MAX_LIST, slot_nodes, slot_of
+from redline.extract.slots import MAX_IN_PAGE, MAX_LIST, slot_nodes, slot_of
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "title"}
 _BLOCKS = {
@@ -72,6 +73,7 @@ SHORT_REST = 40  # characters of non-link text a link line may carry ('Read more
 LIST_REST = 200  # ... and a list of three or more links (dates, bylines, a short blurb)
 MIN_PROSE_WORDS = 12  # a table cell this long (and not links) is article text
 SLOT_WORDS = 80  # longest block a learned slot may drop (furniture.max_block_words)
+SLOT_SHARE = 0.25  # most of a page's words the learned slots may drop together
 META_WORDS = 20  # longest dateline/byline block ('By … | date | time | Permalink')
 _META_MARKERS = 'time, [rel~="author"], [itemprop~="author"], a[href*="/author/"]'
 BOX_WORDS = 40  # longest share or tag box
@@ -86,6 +88,8 @@ _BOX_WORDS = {
     "tags",
     "keywords",
 }
+_TAG_WORDS = {"tag", "tags", "keywords"}
+_LIST_WORDS = {"list", "cloud", "links", "box", "entry", "post", "article", "story", "meta"}
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # 'shareLinks' -> share, Links
 _META_BLOCKS = {"p", "li", "ul", "ol", "div", "span", "header", "dl", "dd", "dt", "section"}
 
@@ -207,42 +211,54 @@ def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> 
 
 
 def _in_slots(
-    root: LexborNode, slots: frozenset[str], protect: set[int]
+    root: LexborNode, rules: ExtractRules | None, protect: set[int]
 ) -> list[tuple[LexborNode, str]]:
-    """The elements in learned slots (with their slot), unless the slot now holds more than a
-    box would."""
+    """The elements in learned slots (with their slot). A slot holding more than a box would
+    (MAX_IN_PAGE) counts only when every element in it is known furniture text; none counts
+    when together they would take more than SLOT_SHARE of the page's words (a template change
+    that put the story where a box was)."""
+    if rules is None or not rules.slots:
+        return []
     by_slot: dict[str, list[LexborNode]] = {}
-    for node in slot_nodes(root, slots):
+    for node in slot_nodes(root, rules.slots):
         by_slot.setdefault(slot_of(node) or "", []).append(node)
     out: list[tuple[LexborNode, str]] = []
     for slot, group in by_slot.items():
-        if len(group) > MAX_LIST:
+        texts = [node.text(deep=True, separator=" ") for node in group]
+        if len(group) > MAX_LIST or (
+            len(group) > MAX_IN_PAGE
+            and not all(furniture_key(t) in rules.furniture_texts for t in texts)
+        ):
             continue
-        for node in group:
-            words = len(node.text(deep=True, separator=" ").split())
-            if node.mem_id not in protect and words <= SLOT_WORDS:
+        for node, text in zip(group, texts, strict=True):
+            if node.mem_id not in protect and len(text.split()) <= SLOT_WORDS:
                 out.append((node, slot))
     ids = {n.mem_id for n, _ in out}
-    return [(n, s) for n, s in out if not any(a.mem_id in ids for a in _ancestors(n))]
+    out = [(n, s) for n, s in out if not any(a.mem_id in ids for a in _ancestors(n))]
+    dropped = sum(len(n.text(deep=True, separator=" ").split()) for n, _ in out)
+    if dropped > SLOT_SHARE * len(root.text(deep=True, separator=" ").split()):
+        return []
+    return out
 
 
 def metadata_blocks(root: LexborNode, protect: set[int]) -> list[LexborNode]:
     """The outermost short blocks around a ``<time>`` or an author link: datelines and bylines.
 
-    A block ending like a sentence is text that mentions a date ('The vote is on <time>…'),
-    unless it is as short as a dateline."""
+    A block ending like a sentence is text that mentions a date ('The vote is on <time>…'); an
+    item of a list whose items each have a time is a timeline entry ('09:14 Polls open'), the
+    story's own text."""
     out: list[LexborNode] = []
     taken: set[int] = set()
     for marker in root.css(_META_MARKERS):
         best = None
         node: LexborNode | None = marker
         while node is not None and node.mem_id != root.mem_id:
-            if node.mem_id in protect:
+            if node.mem_id in protect or _timeline_entry(node):
                 break
             if node.tag in _META_BLOCKS:
                 text = node.text(deep=True, separator=" ").strip()
                 n = len(text.split())
-                if n > META_WORDS or (n > 8 and text.endswith(_SENTENCE_END)):
+                if n > META_WORDS or (n >= 4 and text.endswith(_SENTENCE_END)):
                     break
                 best = node
             node = node.parent
@@ -252,9 +268,25 @@ def metadata_blocks(root: LexborNode, protect: set[int]) -> list[LexborNode]:
     return [n for n in out if not any(a.mem_id in taken for a in _ancestors(n))]
 
 
+def _timeline_entry(node: LexborNode) -> bool:
+    """An <li> of a list where at least two items have a <time>."""
+    if node.tag != "li" or node.parent is None:
+        return False
+    items = [c for c in node.parent.iter() if c.tag == "li"]
+    return sum(1 for li in items if li.css_first("time") is not None) >= 2
+
+
 def _box_words(node: LexborNode) -> set[str]:
-    names = " ".join(node.attributes.get(a) or "" for a in ("class", "id"))
-    return {w.lower() for w in _CLASS_WORD.findall(names)} & _BOX_WORDS
+    """The share/tag words of a node's class and id names. A name counts for 'tag' only when
+    its other words are list words too ('entry-tags', 'tag-list', not 'tag-line')."""
+    out: set[str] = set()
+    for name in " ".join(node.attributes.get(a) or "" for a in ("class", "id")).split():
+        words = {w.lower() for w in _CLASS_WORD.findall(name)}
+        found = words & _BOX_WORDS
+        if found & _TAG_WORDS and not words <= _TAG_WORDS | _LIST_WORDS:
+            found -= _TAG_WORDS
+        out |= found
+    return out
 
 
 def share_and_tag_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]:
@@ -344,7 +376,7 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
                 parent = parent.parent
     root = tree.body or tree.root
     if root is not None:
-        for node, slot in _in_slots(root, rules.slots if rules else frozenset(), protect):
+        for node, slot in _in_slots(root, rules, protect):
             text = normalize_text(node.text(deep=True, separator=" "))
             if text:
                 dropped.append(Dropped(text, DropReason.LEARNED_SLOT, slot))

@@ -60,14 +60,19 @@ def slot_of(node: LexborNode) -> str | None:
 
 
 def block_slots(
-    html: str | None, texts: Iterable[str], furniture: Iterable[str] = ()
+    html: str | None,
+    texts: Iterable[str],
+    furniture: Iterable[str] = (),
+    body: Iterable[str] = (),
 ) -> dict[str, set[str]]:
     """For each block text (by furniture key), the slots of the smallest elements of the page
     whose text is that block (a box repeated top and bottom sits in two), keeping only slots
     that hold at most MAX_IN_PAGE elements of the page, or at most MAX_LIST when the text of
-    every element in the slot is furniture (``texts``, or keys in ``furniture``)."""
+    every element in the slot is furniture (``texts``, or keys in ``furniture``), and never a
+    slot that also holds a paragraph of the article's ``body`` (the story's own place)."""
     wanted = {furniture_key(t) for t in texts} - {""}
     known = wanted | set(furniture)
+    story = {furniture_key(p) for p in body} - wanted
     if not html or not wanted:
         return {}
     try:
@@ -93,13 +98,14 @@ def block_slots(
             found.setdefault(key, set()).add(slot)
     if not found:
         return {}
-    usable = _usable(tree.root, set().union(*found.values()), known)
+    usable = _usable(tree.root, set().union(*found.values()), known, story)
     out = {k: slots & usable for k, slots in found.items()}
     return {k: v for k, v in out.items() if v}
 
 
-def _usable(root: LexborNode | None, slots: set[str], known: set[str]) -> set[str]:
-    """The slots that hold few elements of the page, or a list of known furniture only."""
+def _usable(root: LexborNode | None, slots: set[str], known: set[str], story: set[str]) -> set[str]:
+    """The slots that hold few elements of the page, or a list of known furniture only, and
+    none of the story's paragraphs."""
     held: dict[str, list[str]] = {}
     for node in slot_nodes(root, slots):
         s = slot_of(node)
@@ -108,7 +114,8 @@ def _usable(root: LexborNode | None, slots: set[str], known: set[str]) -> set[st
     return {
         s
         for s, keys in held.items()
-        if len(keys) <= MAX_IN_PAGE or (len(keys) <= MAX_LIST and all(k in known for k in keys))
+        if not story & set(keys)
+        and (len(keys) <= MAX_IN_PAGE or (len(keys) <= MAX_LIST and all(k in known for k in keys)))
     }
 
 

@@ -143,8 +143,8 @@ def active_texts(
     for kind, key, articles in rows:
         if key in vetoed:
             continue
-        if kind in (RuleKind.ROTATING, RuleKind.SLOT) or (
-            kind is RuleKind.TEXT and is_template(articles, policy)
+        if kind is RuleKind.ROTATING or (
+            kind in (RuleKind.TEXT, RuleKind.SLOT) and is_template(articles, policy)
         ):
             out[key] = kind
     for p in pin:

@@ -18,13 +18,15 @@ def new_slots(
     furniture: Iterable[str],
     known: frozenset[str],
     texts_known: frozenset[str] = frozenset(),
+    body: Iterable[str] = (),
 ) -> tuple[Block, ...]:
     """The slots of the page where these furniture blocks sit, that are not rules yet (a
     Block keyed by the slot's path, with the block's text as its sample). ``texts_known``:
-    the source's furniture text keys, so a list of known promotions makes one slot."""
+    the source's furniture text keys, so a list of known promotions makes one slot; ``body``:
+    the paragraphs the capture kept, whose place is never a slot."""
     texts = {furniture_key(t): t for t in furniture}
     out: dict[str, Block] = {}
-    for key, slots in block_slots(html, texts.values(), texts_known).items():
+    for key, slots in block_slots(html, texts.values(), texts_known, body).items():
         for slot in sorted(slots):
             if slot not in known and slot not in out:
                 out[slot] = Block(slot, texts[key][:500])

@@ -7,12 +7,14 @@ Pure except ``subscribe``, which applies a checked subscription to a store.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import SplitResult, unquote, unquote_plus, urlsplit
+from urllib.parse import SplitResult, quote, unquote, unquote_plus, urlsplit
 
 from redline.errors import ConfigError
 from redline.frontier.urls import canonicalize_url
@@ -196,6 +198,15 @@ def subscribe(
 
 
 # ---- showing a destination once it is stored ---------------------------------------------
+#
+# Apprise knows where each of its services keeps a credential (Telegram's bot token where a
+# host would be, Pushover's user and app keys either side of '@', ntfy's token as a username),
+# so an apprise URL is shown in apprise's own privacy form, and every piece of the typed URL
+# that this form no longer shows is a secret. Apprise keeps some things a heuristic still has
+# to catch (a json:// path token, custom headers in the query), and a webhook or a URL apprise
+# cannot read gets the heuristic alone.
+
+_PIECES = re.compile(r"[/:@?&=#]")
 
 
 def _token_like(segment: str) -> bool:
@@ -206,23 +217,66 @@ def _token_like(segment: str) -> bool:
     return len(s) >= 20 or (len(s) >= 8 and has_digit and has_alpha)
 
 
-def secret_parts(destination: str) -> list[str]:
-    """The pieces of a destination URL that may be credentials: its password, query values and
-    token-like path segments (host-less apprise URLs keep tokens where a host would be)."""
+@lru_cache(maxsize=256)
+def _apprise_private(destination: str) -> str | None:
+    """Apprise's privacy rendering of ``destination`` (None when apprise cannot read it)."""
+    if destination_kind(destination) != DestinationKind.APPRISE:
+        return None
+    import apprise
+
+    quiet = logging.getLogger("apprise")
+    was, quiet.propagate = quiet.propagate, False
     try:
-        u = urlsplit(destination)
+        plugin = apprise.Apprise.instantiate(destination)
+        return str(plugin.url(privacy=True)) if plugin else None
+    except Exception:  # a plugin that cannot render itself: the heuristic alone then
+        return None
+    finally:
+        quiet.propagate = was
+
+
+def _split(destination: str) -> SplitResult | None:
+    try:
+        return urlsplit(destination)
     except ValueError:
+        return None
+
+
+def _userinfo(u: SplitResult) -> tuple[str, str | None] | None:
+    """(username, password or None) as typed, or None without '@' in the netloc."""
+    if "@" not in u.netloc:
+        return None
+    info = u.netloc.rsplit("@", 1)[0]
+    user, colon, password = info.partition(":")
+    return user, (password if colon else None)
+
+
+def secret_parts(destination: str) -> list[str]:
+    """The pieces of a destination URL that may be credentials, as typed and (un)quoted: its
+    password (or its username when there is none: a token), query values, token-like path
+    segments, whatever apprise's privacy form hides, and the whole netloc of a non-http URL
+    apprise cannot read (such schemes keep tokens where a host would be)."""
+    u = _split(destination)
+    if u is None:
         return [destination] if destination else []
     parts: list[str] = []
-    if u.password:
-        parts += [u.password, unquote(u.password)]
-    if "@" not in u.netloc and u.hostname and _token_like(u.hostname):
-        parts.append(u.netloc.split(":", 1)[0])
+    if info := _userinfo(u):
+        user, password = info
+        parts += [password] if password is not None else [user]
     parts += [seg for seg in u.path.split("/") if seg and _token_like(seg)]
-    for pair in u.query.split("&"):
-        value = pair.partition("=")[2]
-        parts += [value, unquote_plus(value)]
-    return sorted({p for p in parts if len(p) >= 3}, key=len, reverse=True)
+    values = [pair.partition("=")[2] for pair in u.query.split("&")]
+    parts += values + [word for v in values for word in unquote_plus(v).split()]  # "Bearer X"
+    if u.fragment and _token_like(u.fragment):
+        parts.append(u.fragment)
+    private = _apprise_private(destination)
+    if private is not None:
+        shown = set(_PIECES.split(unquote(private)))
+        typed = _PIECES.split(u.netloc) + u.path.split("/")
+        parts += [p for p in typed if unquote(p) not in shown]
+    elif u.scheme.lower() not in ("http", "https") and u.netloc:
+        parts += [u.netloc.rsplit("@", 1)[-1], *_PIECES.split(u.netloc)]
+    variants = {v for p in parts for v in (p, unquote_plus(p), quote(unquote_plus(p), safe=""))}
+    return sorted({v for v in variants if len(v) >= 3}, key=len, reverse=True)
 
 
 def redact(text: str, destination: str) -> str:
@@ -233,14 +287,26 @@ def redact(text: str, destination: str) -> str:
 
 
 def shown_destination(destination: str) -> str:
-    """A destination as lists, logs, the page and the API show it: scheme, host and path, with
-    its password, query values and token-like path segments masked."""
-    try:
-        u = urlsplit(destination)
-    except ValueError:
+    """A destination as lists, logs, the page and the API show it: an apprise URL in apprise's
+    privacy form (``tgram://1...w/12315544/``), a webhook with its password or token user,
+    query values and token-like path segments masked; then every secret part masked again."""
+    u = _split(destination)
+    if u is None:
         return MASK
+    query = "&".join(
+        f"{pair.partition('=')[0]}={MASK}" if "=" in pair else pair
+        for pair in u.query.split("&")
+        if pair
+    )
+    private = _apprise_private(destination)
+    if private is not None:
+        p = urlsplit(private)
+        shown = SplitResult(p.scheme, p.netloc, p.path.rstrip("/"), query, "").geturl()
+        return redact(shown, destination)
     netloc = u.netloc
-    if u.password:
-        netloc = f"{u.username or ''}:{MASK}@{netloc.rsplit('@', 1)[1]}"
-    shown = SplitResult(u.scheme, netloc, u.path, u.query, "").geturl()
-    return redact(shown, destination)
+    if u.scheme.lower() not in ("http", "https"):
+        netloc = MASK if netloc else ""
+    elif info := _userinfo(u):
+        host = netloc.rsplit("@", 1)[1]
+        netloc = f"{info[0]}:{MASK}@{host}" if info[1] is not None else f"{MASK}@{host}"
+    return redact(SplitResult(u.scheme, netloc, u.path, query, "").geturl(), destination)

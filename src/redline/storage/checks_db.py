@@ -53,7 +53,13 @@ def _as_conflict(rec: CheckRecord) -> CheckRecord:
         last_changed=None,
         status=None,
         events=[],
-        furniture=None,
+        # what it learned about the article's first version is the other checker's to write;
+        # how often rules fired is still true
+        furniture=(
+            replace(rec.furniture, first_blocks=(), rotating=(), slots=())
+            if rec.furniture
+            else None
+        ),
         reason=f"another checker wrote version {(rec.expected_version_count or 0) + 1} first",
     )
 

@@ -81,7 +81,7 @@ class FurnitureMixin(_Base):
             changed |= n == 1
         for block in upd.slots:
             n = self._upsert(conn, upd.source_id, RuleKind.SLOT, block, now, articles=1)
-            changed |= n == 1
+            changed |= n == upd.min_articles
         self._count_fired(conn, upd.source_id, upd.fired, now)
         return changed
 
@@ -121,16 +121,18 @@ class FurnitureMixin(_Base):
     def active_furniture(
         self, source_id: int, min_articles: int
     ) -> list[tuple[RuleKind, str, int]]:
-        """(kind, key, articles) of the rules extraction may apply: rotating blocks, template
-        slots, and text blocks seen in at least ``min_articles`` articles."""
+        """(kind, key, articles) of the rules extraction may apply: rotating blocks, and text
+        blocks and template slots seen in at least ``min_articles`` articles (captures, for a
+        slot)."""
         fr = t.furniture_rules
         with self._read() as conn:
             rows = conn.execute(
                 select(fr.c.kind, fr.c.key, fr.c.articles).where(
                     fr.c.source_id == source_id,
                     or_(
-                        fr.c.kind.in_([str(RuleKind.ROTATING), str(RuleKind.SLOT)]),
-                        (fr.c.kind == str(RuleKind.TEXT)) & (fr.c.articles >= min_articles),
+                        fr.c.kind == str(RuleKind.ROTATING),
+                        fr.c.kind.in_([str(RuleKind.TEXT), str(RuleKind.SLOT)])
+                        & (fr.c.articles >= min_articles),
                     ),
                 )
             ).all()
@@ -160,7 +162,10 @@ class FurnitureMixin(_Base):
                 select(fr)
                 .where(
                     fr.c.source_id == source_id,
-                    or_(fr.c.kind != str(RuleKind.TEXT), fr.c.articles >= min_articles),
+                    or_(
+                        fr.c.kind.not_in([str(RuleKind.TEXT), str(RuleKind.SLOT)]),
+                        fr.c.articles >= min_articles,
+                    ),
                 )
                 .order_by(fr.c.fired.desc(), fr.c.kind, fr.c.key)
             ).all()

@@ -162,8 +162,10 @@ async def add_subscription(request: Request) -> Response:
 
 
 def _subscription(request: Request, name: str) -> Subscription:
+    """The subscription named exactly ``name`` (never a prefix of it: names stored before they
+    were checked may be longer than 64 characters), or 404."""
     try:
-        return store_of(request).subscription(name[:64])
+        return store_of(request).subscription(name)
     except ConfigError as exc:
         raise WebProblem(404, str(exc)) from exc
 
@@ -184,7 +186,7 @@ def _detail(request: Request, op: Operator, sub: Subscription, **context: Any) -
     )
 
 
-@router.get(LIST + "/{name}", response_class=HTMLResponse)
+@router.get(LIST + "/{name:path}", response_class=HTMLResponse)
 def subscription_page(request: Request, name: str) -> Response:
     op = _signed_in(request)
     if isinstance(op, Response):
@@ -192,7 +194,7 @@ def subscription_page(request: Request, name: str) -> Response:
     return _detail(request, op, _subscription(request, name))
 
 
-@router.post(LIST + "/{name}/test")
+@router.post(LIST + "/{name:path}/test")
 async def test_subscription(request: Request, name: str) -> Response:
     form = await request.form()
     op = require_form_operator(request, _text(form, CSRF_FIELD))
@@ -204,7 +206,7 @@ async def test_subscription(request: Request, name: str) -> Response:
     return _detail(request, op, sub, test=result)
 
 
-@router.post(LIST + "/{name}/remove")
+@router.post(LIST + "/{name:path}/remove")
 async def remove_subscription(request: Request, name: str) -> Response:
     form = await request.form()
     require_form_operator(request, _text(form, CSRF_FIELD))

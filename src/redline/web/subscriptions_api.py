@@ -28,7 +28,9 @@ from redline.web.session import require_bearer
 
 router = APIRouter(prefix="/api/v1", tags=["v1: operators"], dependencies=[Depends(require_bearer)])
 
-Name = Annotated[str, Path(max_length=64)]
+# Whole names, '/' included (encoded as %2F) and without a length cap: subscriptions stored
+# before names were checked must stay reachable, and never by a prefix of their name.
+Name = Annotated[str, Path(description="The subscription's name, percent-encoded")]
 _AUTH: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid `Authorization: Bearer TOKEN`"},
 }
@@ -94,7 +96,7 @@ def add_subscription(
 
 
 @router.delete(
-    "/subscriptions/{name}",
+    "/subscriptions/{name:path}",
     summary="Remove a subscription (its pending deliveries are dropped)",
     responses=_AUTH,
 )
@@ -106,7 +108,7 @@ def remove_subscription(request: Request, name: Name) -> schemas.SubscriptionRem
 
 
 @router.post(
-    "/subscriptions/{name}/test",
+    "/subscriptions/{name:path}/test",
     summary="Send a sample change now; the destination's answer",
     responses=_AUTH,
 )
@@ -121,7 +123,7 @@ async def test_subscription(request: Request, name: Name) -> schemas.SendAnswer:
 
 
 @router.get(
-    "/subscriptions/{name}/deliveries",
+    "/subscriptions/{name:path}/deliveries",
     summary="A subscription's deliveries, newest first",
     responses=_AUTH,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -79,6 +80,12 @@ def class_label(name: str) -> str:
     return CLASS_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
+def path_segment(value: str) -> str:
+    """``value`` as one URL path segment: every reserved character encoded, '/' included
+    (Jinja's ``urlencode`` keeps '/', so a name like ``team/desk`` would become two segments)."""
+    return quote(str(value), safe="")
+
+
 def make_env() -> Environment:
     env = Environment(
         loader=PackageLoader("redline.web", "templates"),
@@ -96,6 +103,7 @@ def make_env() -> Environment:
         event_label=lambda k: EVENT_LABELS.get(k, k),
         removal_label=removal_label,
         as_datetime=as_datetime,
+        path_segment=path_segment,
     )
     env.globals.update(LEVEL_LABELS=LEVEL_LABELS, CLASS_LABELS=CLASS_LABELS, ago=_ago)
     return env
