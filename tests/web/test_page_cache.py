@@ -83,9 +83,15 @@ def test_rediff_changes_the_stream_validator(site: Site) -> None:
             .where(t.changes.c.article_id == site.sample.minister)
             .values(engine_version=0, summary="STALE SUMMARY")
         )
+    api = [
+        f"/api/v1/articles/{site.sample.minister}",
+        f"/api/v1/articles/{site.sample.minister}/versions",
+    ]
     with site.client() as c:
         first = c.get("/")
         assert "STALE SUMMARY" in first.text
+        api_before = [c.get(path) for path in api]
+        assert all("STALE SUMMARY" in r.text for r in api_before)
         url = store.engine.url.render_as_string(hide_password=False)
         run = subprocess.run(
             [sys.executable, "-m", "redline", "--database-url", url, "rediff"],
@@ -99,6 +105,9 @@ def test_rediff_changes_the_stream_validator(site: Site) -> None:
         assert "STALE SUMMARY" not in after.text
         feed = c.get("/feeds/changes.atom")
         assert "STALE SUMMARY" not in feed.text
+        for path, before in zip(api, api_before, strict=True):  # the API's validators too
+            again = c.get(path, headers={"if-none-match": before.headers["etag"]})
+            assert again.status_code == 200 and "STALE SUMMARY" not in again.text, path
 
 
 def test_operator_pages_never_reach_anonymous_readers(site: Site) -> None:

@@ -10,24 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from redline.errors import ConfigError
-from redline.sources.model import SourceConfig
+from redline.sources.model import FILE_ONLY, KEYS, SourceConfig
 
-EDITABLE = (
-    "feeds",
-    "sitemaps",
-    "homepage",
-    "include",
-    "exclude",
-    "concurrency",
-    "delay",
-    "respect_robots",
-    "allow_private",
-    "schedule",
-    "schedule_jitter",
-    "discover_every",
-    "rules",
-    "strip_params",
-)
+EDITABLE = tuple(k for k in KEYS if k != "name" and k not in FILE_ONLY)
 """What an edit may change (the name may not: it is the source's identity in URLs and feeds)."""
 
 

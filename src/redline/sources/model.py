@@ -28,6 +28,32 @@ def _valid_selector(selector: str) -> bool:
     return True
 
 
+# the keys of a source in a sources file (and of its JSON), in their documented order
+KEYS = (
+    "name",
+    "feeds",
+    "sitemaps",
+    "homepage",
+    "include",
+    "exclude",
+    "concurrency",
+    "delay",
+    "respect_robots",
+    "allow_private",
+    "schedule",
+    "schedule_jitter",
+    "discover_every",
+    "rules",
+    "strip_params",
+    "exclude_selectors",
+    "keep_selectors",
+    "furniture_veto",
+    "furniture_pin",
+)
+# set per source from the sources file only (selectors and furniture rules): not by an edit
+FILE_ONLY = ("exclude_selectors", "keep_selectors", "furniture_veto", "furniture_pin")
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     name: str
@@ -146,27 +172,7 @@ class SourceConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SourceConfig:
-        known = {
-            "name",
-            "feeds",
-            "sitemaps",
-            "homepage",
-            "include",
-            "exclude",
-            "concurrency",
-            "delay",
-            "respect_robots",
-            "allow_private",
-            "schedule",
-            "schedule_jitter",
-            "discover_every",
-            "rules",
-            "strip_params",
-            "exclude_selectors",
-            "keep_selectors",
-            "furniture_veto",
-            "furniture_pin",
-        }
+        known = set(KEYS)
         unknown = set(d) - known
         if unknown:
             raise ConfigError(

@@ -22,10 +22,10 @@ from redline.storage.browse import (
     version_timeline,
 )
 from redline.storage.browse.articles import articles_state
-from redline.storage.browse.stream import stream_state
+from redline.storage.browse.stream import data_revision, stream_state
 from redline.storage.records import ArticleRow
 from redline.web import schemas
-from redline.web.conditional import headers, not_modified, validator
+from redline.web.conditional import article_state, headers, not_modified, validator
 from redline.web.deps import (
     MAX_ID,
     bad_param,
@@ -64,21 +64,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 def _article(request: Request, article_id: int) -> ArticleRow:
     return store_of(request).get_article(article_id)  # ArticleNotFound → 404
-
-
-def _article_state(art: ArticleRow) -> tuple[object, ...]:
-    return (
-        art.url,
-        art.title,
-        art.status,
-        art.version_count,
-        art.check_count,
-        art.last_checked,
-        art.next_check,
-        art.last_error,
-        art.source,
-        DIFF_ENGINE_VERSION,
-    )
 
 
 def _summaries(request: Request) -> dict[int, dict[str, int]]:
@@ -246,7 +231,13 @@ def article(request: Request, article_id: Id, response: Response) -> Any:
     """The article, each version's metadata and change (no text), and its events."""
     store = store_of(request)
     art = _article(request, article_id)
-    v = validator(request, *_article_state(art), updated=art.last_checked)
+    v = validator(
+        request,
+        *article_state(art),
+        DIFF_ENGINE_VERSION,
+        data_revision(store),
+        updated=art.last_checked,
+    )
     if (cached := not_modified(request, v)) is not None:
         return cached
     response.headers.update(headers(v))
@@ -286,7 +277,13 @@ def history(request: Request, article_id: Id) -> dict[str, Any]:
 )
 def versions(request: Request, article_id: Id, response: Response) -> Any:
     art = _article(request, article_id)
-    v = validator(request, art.version_count, DIFF_ENGINE_VERSION, updated=art.last_changed)
+    v = validator(
+        request,
+        art.version_count,
+        DIFF_ENGINE_VERSION,
+        data_revision(store_of(request)),
+        updated=art.last_changed,
+    )
     if (cached := not_modified(request, v)) is not None:
         return cached
     response.headers.update(headers(v))

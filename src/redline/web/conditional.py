@@ -18,6 +18,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import Request
 from fastapi.responses import Response
 
+from redline.storage import ArticleRow
 from redline.web.deps import now_of, public_base
 from redline.web.fastpath import SCOPE_KEY, Kept, key_of
 from redline.web.pagecache import PageCache, Rendered
@@ -30,6 +31,23 @@ class Validator:
     etag: str
     last_modified: datetime | None
     until: datetime | None = None  # the end of its minute, for pages with relative times
+
+
+def article_state(art: ArticleRow) -> tuple[object, ...]:
+    """Everything of the article row a page or an API answer shows (its versions and events
+    come with a new version count, status or check); with ``data_revision`` for rewrites."""
+    return (
+        art.id,
+        art.url,
+        art.title,
+        art.status,
+        art.version_count,
+        art.check_count,
+        art.last_checked,
+        art.next_check,
+        art.last_error,
+        art.source,
+    )
 
 
 def validator(

@@ -22,7 +22,7 @@ from redline.errors import ConfigError
 from redline.notify.deliver import send_test
 from redline.notify.rules import DEFAULT_LEVEL, Level, Subscription
 from redline.notify.shapes import delivery_json, describe_rule, subscription_json
-from redline.notify.subscribe import InvalidSubscription, SubscriptionSpec, subscribe
+from redline.notify.subscribe import FIELDS, InvalidSubscription, SubscriptionSpec, subscribe
 from redline.settings import NotifySettings, links_base
 from redline.web.deps import now_of, render_page, store_of
 from redline.web.errors import WebProblem
@@ -48,19 +48,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _read_form(form: Mapping[str, Any]) -> tuple[SubscriptionForm, SubscriptionSpec | None]:
-    keys = (
-        "name",
-        "destination",
-        "sources",
-        "articles",
-        "url_pattern",
-        "min_level",
-        "classes",
-        "stealth_only",
-        "removals",
-        "digest_minutes",
-    )
-    sf = SubscriptionForm(values={k: _text(form, k).strip() for k in keys})
+    sf = SubscriptionForm(values={k: _text(form, k).strip() for k in FIELDS})
     v = sf.values
     digest = None
     if v["digest_minutes"]:

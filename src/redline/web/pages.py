@@ -31,7 +31,7 @@ from redline.storage.browse import (
 from redline.storage.browse.articles import articles_state
 from redline.storage.browse.stream import data_revision, stream_state
 from redline.versions.changes import refresh_changes
-from redline.web.conditional import respond, validator
+from redline.web.conditional import article_state, respond, validator
 from redline.web.deps import (
     MAX_ID,
     STREAM_CLASSES,
@@ -62,23 +62,6 @@ DATE_FIELDS = ("published", "modified")
 
 def _article(request: Request, article_id: int) -> ArticleRow:
     return store_of(request).get_article(article_id)  # ArticleNotFound → 404
-
-
-def _article_state(art: ArticleRow) -> tuple[object, ...]:
-    """Everything of the article row a page shows (its versions and events come with a new
-    version count, status or check)."""
-    return (
-        art.id,
-        art.url,
-        art.title,
-        art.status,
-        art.version_count,
-        art.check_count,
-        art.last_checked,
-        art.next_check,
-        art.last_error,
-        art.source,
-    )
 
 
 def _query(**params: str | int | None) -> str:
@@ -253,7 +236,7 @@ def article_page(request: Request, article_id: Id, cosmetic: str | None = None) 
     art = _article(request, article_id)
     v = validator(
         request,
-        _article_state(art),
+        article_state(art),
         data_revision(store),
         updated=art.last_checked,
         per_minute=True,
@@ -352,7 +335,7 @@ def diff_page(
     art = _article(request, article_id)
     v = validator(
         request,
-        _article_state(art),
+        article_state(art),
         DIFF_ENGINE_VERSION,
         data_revision(store),
         updated=art.last_changed,
