@@ -277,7 +277,7 @@ def _extraction(html: str, url: str | None, rules: ExtractRules | None = None) -
         return None
 
 
-def redline_body(html: str, url: str | None) -> tuple[str, ...]:
+def redline_body(html: str, url: str | None, *_: object) -> tuple[str, ...]:
     ext = _extraction(html, url)
     return ext.paragraphs if ext else ()
 
@@ -305,15 +305,6 @@ def redline_stored(
         latest_html=first[0],
     )
     return before.paragraphs if same else ext.paragraphs
-
-
-def redline_learned(
-    html: str,
-    url: str | None,
-    first: tuple[str, str] | None = None,
-    rules: ExtractRules | None = None,
-) -> tuple[str, ...]:
-    return redline_stored(html, url, first, rules)
 
 
 def site_of(stem: str) -> str:
@@ -360,13 +351,15 @@ def learned_rules(
     return out
 
 
-def traf_body(html: str, url: str | None) -> tuple[str, ...]:
+def traf_body(html: str, url: str | None, *_: object) -> tuple[str, ...]:
     return ((trafilatura.extract(html, url=url) or ""),)
 
 
+# each is called (page, url, first fetch or None, learned rules or None)
+LEARNED, STORED = "redline learned", "redline stored"
 EXTRACTORS: dict[str, Callable[..., tuple[str, ...]]] = {
-    "redline learned": redline_learned,
-    "redline stored": redline_stored,
+    LEARNED: redline_stored,  # with the rules of the site's other pages
+    STORED: redline_stored,
     "redline extract()": redline_body,
     "trafilatura.extract()": traf_body,
 }
@@ -414,22 +407,14 @@ def churn(args: argparse.Namespace) -> None:
                 variants[kind] = serialise(doc)
                 seen[kind] += 1
         for name, fx in EXTRACTORS.items():
-            b0 = (
-                fx(base, url, None, site_rules.get(stem))
-                if fx is redline_learned
-                else fx(base, url)
-            )
+            rules = site_rules.get(stem) if name == LEARNED else None
+            b0 = fx(base, url, None, rules)
             for kind, v in variants.items():
-                if fx is redline_learned:
-                    b1 = fx(v, url, (base, url), site_rules.get(stem))
-                elif fx is redline_stored:
-                    b1 = fx(v, url, (base, url))
-                else:
-                    b1 = fx(v, url)
+                b1 = fx(v, url, (base, url), rules)
                 if (b1 != b0) != (kind == "c"):
                     counts[name][kind] += 1
                     bad[name][kind].append(stem)
-                    if args.diff and name == "redline stored":
+                    if args.diff and name == STORED:
                         print(f"--- {stem} ({kind})")
                         if kind == "c" and EDITS:
                             print(f"    edit: {EDITS[-1][0][:200]!r} -> {EDITS[-1][1][:200]!r}")
@@ -450,7 +435,7 @@ def churn(args: argparse.Namespace) -> None:
         )
     if args.show:
         for kind in "abc":
-            print(f"redline ({kind}): {' '.join(bad['redline stored'][kind][: args.show])}")
+            print(f"redline ({kind}): {' '.join(bad[STORED][kind][: args.show])}")
 
 
 def leaks(args: argparse.Namespace) -> None:
@@ -460,9 +445,7 @@ def leaks(args: argparse.Namespace) -> None:
     if args.pages:
         items = items[: args.pages]
     tot_without = tot_with = 0
-    single = {
-        n: fx for n, fx in EXTRACTORS.items() if fx not in (redline_stored, redline_learned)
-    }  # one page each
+    single = {n: fx for n, fx in EXTRACTORS.items() if n not in (STORED, LEARNED)}  # one page each
     leaked = {n: 0 for n in single}
     lost = {n: 0 for n in single}
     pages_leaking = {n: 0 for n in single}
