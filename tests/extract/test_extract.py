@@ -178,3 +178,15 @@ def test_decode_cyrillic_code_page_is_not_read_as_western() -> None:
         "<html><body><p>" + "Правительство объявило о новых мерах поддержки. " * 8 + "</p>"
     ).encode("cp1251")
     assert "Правительство объявило" in decode_html(page)
+
+
+def test_paragraphs_only_precision_mode_kept_are_put_back_where_they_stood() -> None:
+    """slate.com2: balanced mode finds the long story but drops its lead paragraph, which
+    precision mode kept; the lead goes back before the paragraph that followed it."""
+    from redline.extract.body import _merged
+
+    precise = ("Lead", "One", "Tail")
+    balanced = ("Photo", "One", "Two", "Credit")
+    assert _merged(precise, balanced) == ("Photo", "Lead", "One", "Tail", "Two", "Credit")
+    assert _merged(("Lead",), balanced) == balanced  # nothing shared: no place to put it
+    assert _merged(("One", "Two"), balanced) == balanced

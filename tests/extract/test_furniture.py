@@ -298,3 +298,59 @@ def test_a_timeline_short_dated_sentences_and_a_tag_line_stay() -> None:
         kept = " ".join(extract(page(inside=block), URL).paragraphs)
         for text in texts:
             assert text in kept, text
+
+
+CAPTION = "The mayor opens the first of the new routes at the northern depot on Tuesday."
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        f"<figure><img src='/bus.jpg' alt=''><figcaption>{CAPTION}</figcaption></figure>",
+        # technologyreview.com: an aside named for its caption
+        f"<aside class='img-left'><img src='/bus.jpg'></aside>"
+        f"<aside class='caption-left'><p>{CAPTION}</p></aside>",
+        f"<div class='wp-caption'><img src='/bus.jpg'><p class='wp-caption-text'>{CAPTION}</p></div>",
+    ],
+)
+def test_a_caption_among_the_paragraphs_is_kept_where_it_stands(inside: str) -> None:
+    """Body extraction drops figures and anything named 'caption'; a caption is published text
+    a newsroom corrects."""
+    ext = extract(page(inside=inside), URL)
+    assert ext.paragraphs == (*BODY[:2], CAPTION, *BODY[2:])
+
+
+def test_a_pull_quote_is_kept() -> None:
+    """wired.com: the story's sentence again, in a <div class='pullquote-left'>."""
+    quote = "We have waited a decade for a bus that goes where we need to go every single day."
+    ext = extract(page(inside=f"<div class='pullquote-left'>{quote}</div>"), URL)
+    assert ext.paragraphs == (*BODY[:2], quote, *BODY[2:])
+
+
+def test_a_lead_image_caption_above_the_story_is_not_body() -> None:
+    """graziadaily.co.uk: the hero image's caption sits in its own box beside the text's
+    container; the reference texts leave it out, and it is not among the paragraphs."""
+    hero = f"<div id='hero'><img src='/bus.jpg'><p class='hero-caption'>{CAPTION}</p></div>"
+    html = page().replace("<p class='byline'>By Maria Lopez</p>", hero + "<div id='body'>")
+    html = html.replace("</article>", "</div></article>")
+    ext = extract(html, URL)
+    assert CAPTION not in ext.paragraphs
+    assert ext.paragraphs == tuple(BODY)
+
+
+def test_a_caption_typed_into_a_table_cell_beside_a_credit_box_is_kept() -> None:
+    """space.com: the image, then a cell holding the caption as loose text, a credit and a
+    'View full size image' <div>."""
+    caption = (
+        "The mayor opens the first of the new routes at the northern depot on Tuesday, three "
+        "years after the plan was first put to the council. The depot will hold forty buses."
+    )
+    table = (
+        "<span style='float:left'><table><tr><td><img src='/bus.jpg'></td><tr><td>"
+        f"{caption}<br>"
+        "<span>Credit: City Post</span> <span><div><a href='#'>View full size image</a></div>"
+        "</span></td></tr></table></span>"
+    )
+    ext = extract(page(inside=table), URL)
+    assert any(p.startswith(caption) for p in ext.paragraphs)
+    assert ext.paragraphs[:2] == tuple(BODY[:2]) and ext.paragraphs[-3:] == tuple(BODY[2:])

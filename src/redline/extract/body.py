@@ -96,10 +96,33 @@ def body_from_trafilatura(
     if words(paragraphs) < short_words:
         balanced, lang2 = _trafilatura(html, url, precision=False)
         if words(balanced) >= 2 * max(words(paragraphs), 1):
-            paragraphs, lang = balanced, lang2 or lang
+            paragraphs, lang = _merged(paragraphs, balanced), lang2 or lang
     if not paragraphs:
         raise ExtractionError("no_body", "no article body found on the page")
     return paragraphs, lang
+
+
+def _merged(precise: tuple[str, ...], balanced: tuple[str, ...]) -> tuple[str, ...]:
+    """The balanced body, with the paragraphs only precision mode kept put back where precision
+    had them: what precision keeps is the surest article text (balanced mode drops a lead
+    paragraph it sees as a teaser, slate.com2 in the corpus)."""
+    have = set(balanced)
+    out = list(balanced)
+    pending: list[str] = []
+    last = -1  # where the last paragraph both kept sits in ``out``
+    for p in precise:
+        if p not in have:
+            pending.append(p)
+            continue
+        at = out.index(p)
+        if pending:
+            out[at:at] = pending
+            at += len(pending)
+            pending = []
+        last = at
+    if pending and last >= 0:
+        out[last + 1 : last + 1] = pending
+    return tuple(out)
 
 
 def same_text(a: tuple[str, ...], b: tuple[str, ...]) -> float:

@@ -19,12 +19,15 @@ block too). What it removes is recorded with its reason, so learning can count t
 - Empty marker elements that body extraction mistakes for 'read more' widgets go.
 - A stray <table> holding prose (CMS output wraps article paragraphs in one) is rewritten as
   plain blocks; body extraction skips tables, and would lose that text.
+- Captions and pull quotes among the story's paragraphs become plain paragraphs: body extraction
+  drops figures and anything named 'caption' or 'quote', but captions get corrected too.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape as html_escape
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -71,6 +74,8 @@ _BLOCKY_CHILDREN = "p, div, ul, ol, h2, h3, h4, h5, h6, blockquote, table, secti
 _SENTENCE_END = (".", "!", "?", "”", '"', "。", "»")
 SHORT_REST = 40  # characters of non-link text a link line may carry ('Read more: ', a date)
 LIST_REST = 200  # ... and a list of three or more links (dates, bylines, a short blurb)
+CAPTION_WORDS = 5  # shortest caption or pull quote kept (not 'Photo: AP')
+CAPTION_MAX_WORDS = 80  # longest: beyond that a 'caption' class names a container
 MIN_PROSE_WORDS = 12  # a table cell this long (and not links) is article text
 SLOT_WORDS = 80  # longest block a learned slot may drop (furniture.max_block_words)
 SLOT_SHARE = 0.25  # most of a page's words the learned slots may drop together
@@ -328,12 +333,113 @@ def _open_tables(root: LexborNode) -> None:
             continue
         parts = []
         for cell in cells:
-            inner = cell.inner_html or ""
-            tag = "div" if cell.css_first(_BLOCKY_CHILDREN) is not None else "p"
-            parts.append(f"<{tag}>{inner}</{tag}>")
+            if cell.css_first(_BLOCKY_CHILDREN) is None:
+                parts.append(f"<p>{cell.inner_html or ''}</p>")
+            else:
+                parts.append(f"<div>{_runs_as_paragraphs(cell)}</div>")
         new = LexborHTMLParser(f"<div>{''.join(parts)}</div>").body
         if new is not None and new.child is not None:
             table.replace_with(new.child)
+
+
+def _caption_kind(node: LexborNode) -> str | None:
+    """'caption' or 'pullquote' by tag or class/id words ('wp-caption-text', 'pullquote-left',
+    'pull-quote', 'pullQuote')."""
+    if node.tag == "figcaption":
+        return "caption"
+    words = set()
+    for name in " ".join(node.attributes.get(a) or "" for a in ("class", "id")).split():
+        words |= {w.lower() for w in _CLASS_WORD.findall(name)}
+    if "caption" in words or "captions" in words:
+        return "caption"
+    if "pullquote" in words or {"pull", "quote"} <= words:
+        return "pullquote"
+    return None
+
+
+def _prose(node: LexborNode) -> str | None:
+    """The text of a caption or pull quote worth keeping: a few words, mostly not links."""
+    text = normalize_text(node.text(deep=True, separator=" "))
+    n = len(text.split())
+    links = sum(len(a.text(deep=True, separator=" ").split()) for a in node.css("a"))
+    return text if CAPTION_WORDS <= n <= CAPTION_MAX_WORDS and links * 2 < n else None
+
+
+def _among_prose(node: LexborNode, levels: int = 2) -> bool:
+    """Whether a node stands among the story's paragraphs: a sibling of it, or of one of its
+    next ``levels`` wrappers, is a paragraph of prose. A lead image's caption above the story
+    (in a hero box beside the text's container) is not; the reference texts leave it out."""
+    for _ in range(levels):
+        parent = node.parent
+        if parent is None:
+            return False
+        for sib in parent.iter():
+            if (
+                sib.mem_id != node.mem_id
+                and sib.tag == "p"
+                and len(sib.text(deep=True, separator=" ").split()) >= MIN_PROSE_WORDS
+            ):
+                return True
+        node = parent
+    return False
+
+
+def _open_captions(root: LexborNode) -> None:
+    """Image captions and pull quotes become plain paragraphs where they stand.
+
+    Body extraction drops every <figure> and every element named 'caption' or '…quote', but a
+    caption is published text that newsrooms correct, and a pull quote is the story's own
+    sentence. A figure gives way to its caption. Only those among the story's paragraphs count
+    (``_among_prose``)."""
+    found = [n for n in root.traverse() if n.tag in _BLOCKS | {"span"} and _caption_kind(n)]
+    ids = {n.mem_id for n in found}
+    for node in found:
+        if any(c.mem_id in ids for c in node.traverse() if c.mem_id != node.mem_id):
+            continue  # the innermost caption element holds the text
+        text = _prose(node)
+        host = node  # the outermost figure or caption-named wrapper gives way to the text
+        for anc in _ancestors(node):
+            if len(anc.text(deep=True, separator=" ").split()) > CAPTION_MAX_WORDS:
+                break
+            if anc.tag == "figure" or anc.mem_id in ids:
+                host = anc
+        if text is None or not _among_prose(host):
+            continue
+        new = LexborHTMLParser("<div><p></p></div>").body
+        assert new is not None and new.child is not None and new.child.child is not None
+        new.child.child.insert_child(text)
+        host.replace_with(new.child.child)
+
+
+def _runs_as_paragraphs(node: LexborNode) -> str:
+    """A node's inner HTML with each run of text and inline elements between its blocks made a
+    paragraph: a caption typed straight into a table cell beside a credit <div> is prose that
+    body extraction would not see as a paragraph."""
+    out: list[str] = []
+    run: list[str] = []
+    words = 0
+
+    def flush() -> None:
+        nonlocal words
+        if words:
+            out.append(f"<p>{''.join(run)}</p>")
+        else:
+            out.extend(run)
+        run.clear()
+        words = 0
+
+    for child in node.iter(include_text=True):
+        if child.is_text_node:
+            text = child.text_content or ""
+            run.append(html_escape(text, quote=False))
+            words += len(text.split())
+        elif child.tag in _BLOCKS:
+            flush()
+            out.append(child.html or "")
+        else:
+            run.append(child.html or "")
+    flush()
+    return "".join(out)
 
 
 def page_url(tree: LexborHTMLParser, url: str | None) -> str | None:
@@ -397,6 +503,7 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
                 dropped.append(Dropped(text, DropReason.METADATA))
             node.decompose()
         _open_tables(root)
+        _open_captions(root)
         # empty markers ('<span id="more-265087"></span>', WordPress's "read more" anchor) make
         # body extraction drop the whole paragraph around them
         for span in root.css("span[id], span[class]"):
