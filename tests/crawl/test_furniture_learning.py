@@ -14,6 +14,7 @@ from tests.conftest import serve_asgi
 
 from redline.crawl import Crawler
 from redline.furniture import RuleKind
+from redline.furniture.compare import READ_ALIKE
 from redline.settings import CrawlSettings, FetchSettings, Settings
 from redline.sources import SourceConfig
 from redline.storage import Store
@@ -165,3 +166,29 @@ def test_a_learned_box_s_place_catches_its_next_words(store: Store, site: tuple[
     versions = store.versions(art.id)
     assert len(versions) == 2 and "reject the budget" in versions[1].text
     assert s.box not in versions[1].text
+
+
+def test_a_new_way_of_reading_an_unchanged_page_is_no_version(
+    store: Store, site: tuple[Site, str]
+) -> None:
+    """An upgraded extractor, or an exclude selector added to the sources file, reads the same
+    page differently. The page did not change, so that is no version: the check extracts the
+    latest version's stored page again and finds the capture equal to it."""
+    _, base = site
+    crawler = setup(store, base, 1)
+    asyncio.run(crawler.run_once(all_live=True))
+    art = store.find_article(f"{base}/a0.html")
+    assert art is not None and BOX in store.versions(art.id)[0].text
+    store.save_source(
+        SourceConfig(
+            name="daily",
+            homepage=f"{base}/",
+            delay=0,
+            allow_private=True,
+            exclude_selectors=("div.box",),
+        ),
+        datetime.now(UTC),
+    )
+    asyncio.run(crawler.run_once(all_live=True))
+    assert store.versions(art.id)[-1].number == 1
+    assert store.captures(art.id)[0].reason == READ_ALIKE  # newest first

@@ -32,7 +32,13 @@ from redline.frontier.links import judge_redirect, same_story_page, usable_canon
 from redline.frontier.schedule import SchedulePolicy, next_check_at
 from redline.frontier.urls import identity_key
 from redline.furniture import RuleKind, template_blocks
-from redline.furniture.compare import Body, OnlyFurniture, only_furniture, without_learned
+from redline.furniture.compare import (
+    Body,
+    OnlyFurniture,
+    only_furniture,
+    read_alike,
+    without_learned,
+)
 from redline.furniture.policy import Block
 from redline.furniture.slots import new_slots
 from redline.settings import CrawlSettings, ExtractSettings, FurnitureSettings
@@ -679,15 +685,33 @@ def _only_furniture(
         except ExtractionError:
             latest_html = None
     policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
-    return only_furniture(
+    current = Body(ext.title, ext.byline, ext.paragraphs)
+    furnished = only_furniture(
         Body(latest.title, latest.byline, latest.paragraphs),
-        Body(ext.title, ext.byline, ext.paragraphs),
+        current,
         rules=rules,
         policy=policy,
         html=html,
         latest_html=latest_html,
         earlier=earlier,
     )
+    if furnished is None and latest_html is not None:
+        return read_alike(current, _read_today(ctx, article, latest_html, rules))
+    return furnished
+
+
+def _read_today(
+    ctx: CheckContext, article: ArticleRow, latest_html: str, rules: ExtractRules | None
+) -> Body | None:
+    """The latest version's stored page as today's extractor and rules read it (an upgraded
+    extractor, or a new exclude selector, must not make every article a new version; `redline
+    reextract` rewrites the stored history itself). Costs one extraction, only for a capture
+    that differs from its latest version beyond furniture."""
+    try:
+        again = extract(latest_html, article.url, rules, ctx.limits)
+    except ExtractionError:
+        return None
+    return Body(again.title, again.byline, again.paragraphs)
 
 
 def _homepages(source: SourceConfig | None) -> tuple[str, ...]:

@@ -12,6 +12,8 @@ from redline.extract.model import ExtractRules
 from redline.furniture.density import link_density
 from redline.furniture.policy import Block, FurniturePolicy, judge_rotation
 
+READ_ALIKE = "extraction changed: the latest version's page reads the same today"
+
 
 @dataclass(frozen=True)
 class Body:
@@ -73,3 +75,11 @@ def only_furniture(
     if rotation is None:
         return None
     return OnlyFurniture(rotation.reason, rotation.blocks)
+
+
+def read_alike(current: Body, latest_today: Body | None) -> OnlyFurniture | None:
+    """``latest_today`` is the latest version's own page extracted again with today's extractor
+    and rules. When the capture equals it, the page did not change, the way it is read did (an
+    upgrade, a new exclude selector), and that is no version. Asked last: it costs an
+    extraction, and the furniture decisions before it also learn."""
+    return OnlyFurniture(READ_ALIKE) if latest_today == current else None
