@@ -146,3 +146,40 @@ def test_a_flip_back_hides_only_box_sized_blocks_and_only_a_return_to_before() -
         )
         is None
     )
+
+
+def test_a_word_corrected_in_a_sentence_with_links_is_an_edit_not_rotation() -> None:
+    """about.com: a reference list whose titles are links (0.6 of the text). A word corrected
+    in one is an edit; a teaser line (mostly link) or a changed figure is left to rotation."""
+    cite = (
+        "Li, T., Kung, H. and D. Gandara. <a href='https://pubmed.test/1'>Genotyping of lung "
+        "cancer: implications for current and future therapies</a>. Journal of Oncology."
+    )
+    fixed = cite.replace("current", "present")
+    long_story = [*STORY, *(f"{p} That was the second reading." for p in STORY)]
+    old_p, new_p = (" ".join(text_of(c).split()) for c in (cite, fixed))
+    html = f"<div><p>{fixed}</p></div>"
+    dense = {**link_density(html, [new_p]), **link_density(f"<div><p>{cite}</p></div>", [old_p])}
+    assert 0.5 <= dense[furniture_key(new_p)] < 0.8
+    before, after = [*long_story, old_p], [*long_story, new_p]
+    assert judge_rotation(before, after, titles=frozenset(), density=dense) is None
+    # the same block swapping its whole linked title is rotation, as before
+    swapped = old_p.replace(
+        "Genotyping of lung cancer: implications for current and future therapies",
+        "Storm leaves thousands without power across the valley tonight",
+    )
+    dense2 = {furniture_key(swapped): 0.6, furniture_key(old_p): 0.6}
+    assert judge_rotation(before, [*long_story, swapped], titles=frozenset(), density=dense2)
+    # a counter or a time in a link-dense block is not taken for an edit
+    counted = old_p.replace("Journal of Oncology.", "Journal of Oncology. 12 comments")
+    counted2 = counted.replace("12", "13")
+    dense3 = {furniture_key(counted2): 0.6, furniture_key(counted): 0.6}
+    assert judge_rotation(
+        [*long_story, counted], [*long_story, counted2], titles=frozenset(), density=dense3
+    )
+
+
+def text_of(html: str) -> str:
+    from selectolax.lexbor import LexborHTMLParser
+
+    return LexborHTMLParser(f"<p>{html}</p>").text(separator=" ")

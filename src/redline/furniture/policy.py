@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from redline.extract.furniture import furniture_key, teaser_match
 
+TEASER_DENSITY = 0.8  # a block this much link is a teaser line whatever word changed in it
 FLIP_BACK_WORDS = 30  # longest block a flip back (A→B→A) may hide: a box or a teaser line
 
 
@@ -97,6 +98,7 @@ def judge_rotation(
     ck = [furniture_key(p) for p in current]
     removed: list[str] = []
     added: list[str] = []
+    pairs: list[tuple[str, str]] = []  # one block replaced by one block
     stable = 0
     for tag, i1, i2, j1, j2 in SequenceMatcher(a=pk, b=ck, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -104,6 +106,8 @@ def judge_rotation(
         else:
             removed += previous[i1:i2]
             added += current[j1:j2]
+            if i2 - i1 == 1 and j2 - j1 == 1:
+                pairs.append((previous[i1], current[j1]))
     if not removed and not added:
         return None
     if len(removed) > pol.max_rotating_blocks or len(added) > pol.max_rotating_blocks:
@@ -115,6 +119,16 @@ def judge_rotation(
     # A→B→A: the capture is the version before the latest again, and what came and went is
     # box-sized; a reverted edit of story text (a longer paragraph) stays a version.
     flips_back = bool(earlier) and ck == [furniture_key(p) for p in earlier]
+    for before, after in pairs:
+        kb, ka = furniture_key(before), furniture_key(after)
+        if (
+            _word_edit(before, after)
+            and density.get(ka, 0.0) < TEASER_DENSITY
+            and not flips_back
+            and teaser_match(kb, titles) is None
+            and teaser_match(ka, titles) is None
+        ):
+            return None  # a word corrected in a sentence with links (a citation's title)
     blocks: list[Block] = []
     for p in (*removed, *added):
         key = furniture_key(p)
@@ -126,6 +140,21 @@ def judge_rotation(
             return None
         blocks.append(Block(key, p[:500]))
     return Rotation(tuple(blocks))
+
+
+def _word_edit(before: str, after: str) -> bool:
+    """One or two words of a sentence (8+ words) swapped for others, no figure among them: an
+    edit. A rotating teaser swaps a whole headline; a counter or a relative time ('5 min ago')
+    changes a figure, so figures are left to the other signals."""
+    a, b = before.split(), after.split()
+    if min(len(a), len(b)) < 8:
+        return False
+    ops = [op for op in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if len(ops) != 1:
+        return False
+    _, i1, i2, j1, j2 = ops[0]
+    changed = a[i1:i2] + b[j1:j2]
+    return i2 - i1 <= 2 and j2 - j1 <= 2 and not any(c.isdigit() for w in changed for c in w)
 
 
 def active_texts(
