@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -109,13 +110,26 @@ def test_run_with_workers_serves_from_more_processes_and_stops_them(tmp_path: Pa
         httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
 
 
-def test_worker_processes_get_the_loaded_web_settings() -> None:
+def test_worker_processes_get_the_loaded_settings(tmp_path: Path, monkeypatch: Any) -> None:
+    """`serve --workers N` hands each uvicorn worker the loaded settings through the
+    environment; the app a worker builds holds the same web, notify and furniture sections."""
     from datetime import timedelta
 
-    from redline.settings import NotifySettings, WebSettings
-    from redline.web.server import _NOTIFY, _WEB, _settings_json, _web_json
+    from redline.settings import FurnitureSettings, NotifySettings, Settings, WebSettings
+    from redline.storage import Store
+    from redline.web.server import _ENV_SETTINGS, _ENV_URL, _sections_json, worker_app
 
-    web = WebSettings(session_lifetime=timedelta(hours=1), base_url="https://r.example/", workers=3)
-    assert _WEB.validate_json(_web_json(web)) == web
-    notify = NotifySettings(lease=timedelta(minutes=7), timeout=3.0)
-    assert _NOTIFY.validate_json(_settings_json(_NOTIFY, notify)) == notify
+    settings = Settings(
+        web=WebSettings(session_lifetime=timedelta(hours=1), base_url="https://r.example/"),
+        notify=NotifySettings(lease=timedelta(minutes=7), timeout=3.0),
+        furniture=FurnitureSettings(min_articles=5),
+    )
+    url = f"sqlite:///{tmp_path}/r.sqlite3"
+    Store.open(url).close()
+    monkeypatch.setenv(_ENV_URL, url)
+    monkeypatch.setenv(_ENV_SETTINGS, _sections_json(settings))
+    app = worker_app()
+    assert app.state.web == settings.web
+    assert app.state.notify == settings.notify
+    assert app.state.furniture == settings.furniture
+    app.state.store.close()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
-from tests.web.conftest import FILLERS, Web
+from tests.web.conftest import CLOCK, FILLERS, Web
 from tests.web.sample import HOSTILE
 
 from redline.diff import DIFF_ENGINE_VERSION
@@ -297,3 +297,38 @@ def test_source_page_lists_furniture_rules_with_counts(fresh: Web) -> None:
     assert ["rotating", "learned", "drop", "2", "2", f"Box {HOSTILE}"] in rows
     _assert_escaped(text)
     assert "Furniture rules" not in _page(web, "/articles?source=daily")
+
+
+def test_source_page_counts_template_rules_with_the_loaded_furniture_settings(
+    fresh: Web,
+) -> None:
+    """A template block seen in two articles is a rule when the operator set
+    furniture.min_articles = 2, and not with the default 3: the page reads the loaded settings."""
+    from fastapi.testclient import TestClient
+
+    from redline.furniture import Block
+    from redline.settings import FurnitureSettings
+    from redline.storage import CheckRecord, FurnitureUpdate
+    from redline.web import create_app
+
+    store = fresh.store
+    src = store.get_source("daily")
+    box = Block("the daily morning email", "The Daily morning email")
+    for n, art in enumerate(store.list_articles(source="daily", limit=2)):
+        store.record_check(
+            CheckRecord(
+                article_id=art.id,
+                captured_at=datetime(2026, 11, 22, 9, n, tzinfo=UTC),
+                url=art.url,
+                outcome="unchanged",
+                furniture=FurnitureUpdate(source_id=src.id, first_blocks=(box,), min_articles=2),
+            )
+        )
+
+    def rules(furniture: FurnitureSettings | None) -> list[list[str]]:
+        client = TestClient(create_app(store, clock=lambda: CLOCK, furniture=furniture))
+        doc = HTMLParser(client.get("/sources/daily").text)
+        return [[c.text().strip() for c in r.css("td")] for r in doc.css("table.furniture tr")]
+
+    assert any(box.sample in row for row in rules(FurnitureSettings(min_articles=2)))
+    assert not any(box.sample in row for row in rules(None))

@@ -43,12 +43,12 @@ def serve(
     from redline.web.server import bind, serve_socket
 
     env: Env = ctx.obj
-    web = env.override("web", host=host, port=port, base_url=_base(base_url), workers=workers).web
-    host, port = web.host, web.port
+    settings = env.override("web", host=host, port=port, base_url=_base(base_url), workers=workers)
+    host, port = settings.web.host, settings.web.port
     store = env.store()
     sock = bind(host, port)  # a taken port is a one-line error before anything else
     out.print(f"Redline web UI: {_url(host, port)}  (API docs at /api/docs) — Ctrl-C to stop")
-    serve_socket(store, sock, host, port, web, env.settings.notify)
+    serve_socket(store, sock, host, port, settings)
     out.print("stopped")
 
 
@@ -65,13 +65,13 @@ def run(
     from redline.web.server import start_in_thread, start_processes
 
     env: Env = ctx.obj
-    web = env.override("web", host=host, port=port, base_url=_base(base_url), workers=workers).web
-    host, port = web.host, web.port
+    settings = env.override("web", host=host, port=port, base_url=_base(base_url), workers=workers)
+    host, port = settings.web.host, settings.web.port
     store = env.store()
-    if web.workers > 1:
-        stop_web = start_processes(store, host, port, web, env.settings.notify)
+    if settings.web.workers > 1:
+        stop_web = start_processes(store, host, port, settings)
     else:
-        stop_web = start_in_thread(store, host, port, web, env.settings.notify)
+        stop_web = start_in_thread(store, host, port, settings)
     out.print(f"Redline web UI: {_url(host, port)}  — crawling until Ctrl-C")
     crawler = Crawler(store, env.settings)
 

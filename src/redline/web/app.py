@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from redline import __version__
 from redline.diff import DIFF_CSS
-from redline.settings import NotifySettings, WebSettings
+from redline.settings import FurnitureSettings, NotifySettings, WebSettings
 from redline.storage import Store
 from redline.web import api, archive, errors, fastpath, feeds, manage, pages
 from redline.web import notify as notify_pages
@@ -43,8 +43,10 @@ def create_app(
     clock: Callable[[], datetime] = _utcnow,
     settings: WebSettings | None = None,
     notify: NotifySettings | None = None,
+    furniture: FurnitureSettings | None = None,
 ) -> FastAPI:
-    """The app; ``notify`` (timeout, base URL) is what an operator's test sends use."""
+    """The app; ``notify`` (timeout, base URL) is what an operator's test sends use, and
+    ``furniture`` says which learned rules count (a source page lists them)."""
     app = FastAPI(
         title="Redline API",
         version=__version__,
@@ -60,6 +62,7 @@ def create_app(
     app.state.clock = clock
     app.state.web = settings or WebSettings()
     app.state.notify = notify or NotifySettings()
+    app.state.furniture = furniture or FurnitureSettings()
     app.state.env = make_env()
     app.state.pages = PageCache()  # renderings by validator and viewer (pagecache.py)
     app.state.fast = fastpath.new_cache()  # readers' pages by URL and data version

@@ -215,13 +215,19 @@ def _list_page(
         first_url=base + _query(**params),
         before=blank(before),
         page_title=f"{src.name}: articles" if src else "Articles",
-        furniture_rules=_furniture_rules(store, src) if src and base != "/articles" else [],
+        furniture_rules=(
+            _furniture_rules(store, src, request.app.state.furniture)
+            if src and base != "/articles"
+            else []
+        ),
     )
 
 
-def _furniture_rules(store: Store, src: SourceRow) -> list[dict[str, Any]]:
+def _furniture_rules(
+    store: Store, src: SourceRow, settings: FurnitureSettings
+) -> list[dict[str, Any]]:
     """The source's furniture rules, as `redline source show` lists them."""
-    learned = store.furniture_rules(src.id, FurnitureSettings().min_articles)
+    learned = store.furniture_rules(src.id, settings.min_articles)
     return furniture_rules_json(src.config, learned)
 
 

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 from uvicorn.supervisors import Multiprocess
 
 from redline.errors import ConfigError
-from redline.settings import NotifySettings, WebSettings
+from redline.settings import FurnitureSettings, NotifySettings, Settings, WebSettings
 from redline.storage import Store
 from redline.web.app import create_app
 
@@ -69,10 +69,13 @@ class _Server(uvicorn.Server):
 
 
 _ENV_URL = "REDLINE_SERVE_DATABASE_URL"
-_ENV_WEB = "REDLINE_SERVE_WEB_SETTINGS"  # the loaded [web] settings, as JSON
-_ENV_NOTIFY = "REDLINE_SERVE_NOTIFY"  # the notify settings, as JSON, for test sends
-_WEB = TypeAdapter(WebSettings)
-_NOTIFY = TypeAdapter(NotifySettings)
+# the loaded settings the web app reads, as JSON, one key per section
+_ENV_SETTINGS = "REDLINE_SERVE_SETTINGS"
+_SECTIONS: dict[str, TypeAdapter[Any]] = {
+    "web": TypeAdapter(WebSettings),
+    "notify": TypeAdapter(NotifySettings),  # test sends
+    "furniture": TypeAdapter(FurnitureSettings),  # which learned rules a source page shows
+}
 
 
 def _settings_json(adapter: TypeAdapter[Any], settings: object) -> str:
@@ -81,8 +84,19 @@ def _settings_json(adapter: TypeAdapter[Any], settings: object) -> str:
     return json.dumps(adapter.dump_python(settings), default=lambda d: d.total_seconds())
 
 
-def _web_json(settings: WebSettings) -> str:
-    return _settings_json(_WEB, settings)
+def _sections_json(settings: Settings) -> str:
+    return json.dumps(
+        {
+            name: json.loads(_settings_json(a, getattr(settings, name)))
+            for name, a in _SECTIONS.items()
+        }
+    )
+
+
+def _app(store: Store, settings: Settings) -> FastAPI:
+    return create_app(
+        store, settings=settings.web, notify=settings.notify, furniture=settings.furniture
+    )
 
 
 def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
@@ -100,31 +114,31 @@ def _config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:
     )
 
 
-def _server(
-    store: Store, host: str, port: int, settings: WebSettings, notify: NotifySettings | None
-) -> uvicorn.Server:
-    return _Server(_config(create_app(store, settings=settings, notify=notify), host, port))
+def _server(store: Store, host: str, port: int, settings: Settings) -> uvicorn.Server:
+    return _Server(_config(_app(store, settings), host, port))
 
 
 def worker_app() -> FastAPI:
     """The app of one `redline serve --workers N` process (uvicorn imports it by name in each
-    worker, so the database URL and the loaded web settings travel in the environment)."""
+    worker, so the database URL and the loaded settings travel in the environment)."""
     store = Store.open(os.environ[_ENV_URL], run_migrations=False)
-    notify = _NOTIFY.validate_json(os.environ.get(_ENV_NOTIFY) or "{}")
-    store.notify_key = notify.secret_key
-    return create_app(store, settings=_WEB.validate_json(os.environ[_ENV_WEB]), notify=notify)
+    given = json.loads(os.environ[_ENV_SETTINGS])
+    sections = {name: a.validate_python(given[name]) for name, a in _SECTIONS.items()}
+    store.notify_key = sections["notify"].secret_key
+    return create_app(
+        store, settings=sections["web"], notify=sections["notify"], furniture=sections["furniture"]
+    )
 
 
 def start_in_thread(
     store: Store,
     host: str,
     port: int,
-    settings: WebSettings | None = None,
-    notify: NotifySettings | None = None,
+    settings: Settings | None = None,
 ) -> Callable[[], None]:
     """Serve in a daemon thread; returns a function that stops the server and waits for it."""
     sock = bind(host, port)
-    server = _server(store, host, port, settings or WebSettings(), notify)
+    server = _server(store, host, port, settings or Settings())
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="redline-web", daemon=True
     )
@@ -149,25 +163,24 @@ def serve_socket(
     sock: socket.socket,
     host: str,
     port: int,
-    settings: WebSettings | None = None,
-    notify: NotifySettings | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """Serve on an already bound socket until Ctrl-C / SIGTERM (uvicorn handles both,
     finishing requests in flight). With ``workers`` > 1, that many processes share the socket,
     each with its own app and connection pool (one Python process uses one core)."""
-    settings = settings or WebSettings()
+    settings = settings or Settings()
+    workers = settings.web.workers
     try:
-        if settings.workers > 1:
+        if workers > 1:
             os.environ[_ENV_URL] = store.engine.url.render_as_string(hide_password=False)
-            os.environ[_ENV_WEB] = _web_json(settings)
-            os.environ[_ENV_NOTIFY] = _settings_json(_NOTIFY, notify or NotifySettings())
+            os.environ[_ENV_SETTINGS] = _sections_json(settings)
             store.close()
             config = _config(
-                "redline.web.server:worker_app", host, port, factory=True, workers=settings.workers
+                "redline.web.server:worker_app", host, port, factory=True, workers=workers
             )
             Multiprocess(config, sockets=[sock]).run()
         else:
-            _server(store, host, port, settings, notify).run(sockets=[sock])
+            _server(store, host, port, settings).run(sockets=[sock])
     finally:
         sock.close()
 
@@ -177,20 +190,18 @@ def _serve_child(
     sock: socket.socket,
     host: str,
     port: int,
-    settings: WebSettings,
-    notify: NotifySettings | None,
+    settings: Settings,
 ) -> None:
     """The web side of `redline run --workers N`, in a process of its own (see start_processes)."""
     logging.basicConfig(level=logging.WARNING)
-    serve_socket(Store.open(url, run_migrations=False), sock, host, port, settings, notify)
+    serve_socket(Store.open(url, run_migrations=False), sock, host, port, settings)
 
 
 def start_processes(
     store: Store,
     host: str,
     port: int,
-    settings: WebSettings,
-    notify: NotifySettings | None = None,
+    settings: Settings,
 ) -> Callable[[], None]:
     """`redline run --workers N`: a child process supervising N web processes on one socket,
     beside the crawler of this one (uvicorn's supervisor needs a main thread of its own, and a
@@ -201,7 +212,7 @@ def start_processes(
     proc = ctx.Process(
         target=_serve_child,
         name="redline-web",
-        args=(url, sock, host, port, settings, notify),
+        args=(url, sock, host, port, settings),
     )
     proc.start()
     sock.close()  # the child has its own copy
@@ -221,8 +232,7 @@ def serve(
     store: Store,
     host: str,
     port: int,
-    settings: WebSettings | None = None,
-    notify: NotifySettings | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """Serve in the foreground until Ctrl-C / SIGTERM."""
-    serve_socket(store, bind(host, port), host, port, settings, notify)
+    serve_socket(store, bind(host, port), host, port, settings)
