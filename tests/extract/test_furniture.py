@@ -377,3 +377,14 @@ def test_script_controls_are_no_prose_for_link_density() -> None:
     assert ext.paragraphs == tuple(BODY)
     dropped = " ".join(d.text for d in ext.dropped if d.reason == DropReason.LINK_DENSE)
     assert "Load more stories" in dropped and "Close this panel" in dropped
+
+
+def test_a_caption_under_a_photo_linked_to_its_gallery_stays() -> None:
+    figure = (
+        "<figure><a href='/gallery/2014/12/buses'></a><img src='/img/bus.jpg' alt=''>"
+        "<figcaption>The first of the new buses on the northern route</figcaption></figure>"
+    )
+    ext = extract(page(inside=figure), URL)
+    assert not any(
+        "first of the new buses" in d.text for d in ext.dropped if d.reason == DropReason.LINK_DENSE
+    )

@@ -228,12 +228,15 @@ def _card_link(node: LexborNode, site: str | None) -> int:
     """The link kind of a teaser card: a short block with an empty link laid over it (a child
     ``<a href>`` with no content, stretched by CSS over the headline and blurb beside it), so
     the card's text is that link's text; 0 when the node is no such card. A paragraph with a
-    stray empty link is still text."""
-    if node.tag == "p":
+    stray empty link is still text, and so is a photo's caption (a figure linked to its
+    gallery)."""
+    if node.tag in ("p", "figure", "figcaption"):
         return 0
     kinds = [_link_kind(c, site) for c in node.iter() if c.tag == "a" and c.child is None]
     kind = next((k for k in kinds if k in (1, 2)), 0)
-    return kind if kind and len(node.text(deep=True, separator=" ").split()) <= CARD_WORDS else 0
+    if not kind or node.css_first("figcaption") is not None:
+        return 0
+    return kind if len(node.text(deep=True, separator=" ").split()) <= CARD_WORDS else 0
 
 
 def _in_slots(
