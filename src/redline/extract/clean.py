@@ -10,7 +10,10 @@ block too). What it removes is recorded with its reason, so learning can count t
   slot that holds more than a few elements of this page.
 - Link-dense blocks: a block whose text is mostly the text of links to other pages (teaser
   lists, 'Read more: …' lines, hover cards, follow and tag boxes). The budget of text that is
-  not a link is absolute, so no container of the article itself can qualify.
+  not a link is absolute, so no container of the article itself can qualify. A short card
+  with an empty link laid over it counts as that link's text, and script controls ('Close')
+  as no prose.
+- Form boxes: a short block around a form with a field (newsletter sign-up, search).
 - Dateline and byline lines: a short block holding a ``<time>`` or an author link ('By Jane
   Doe | 12.22.14 | 12:03 pm'). They are fields (byline, dates), and their text changes with
   relative times ('5 minutes ago') and page furniture; the metadata reads them elsewhere.
@@ -79,6 +82,8 @@ CAPTION_MAX_WORDS = 80  # longest: beyond that a 'caption' class names a contain
 MIN_PROSE_WORDS = 12  # a table cell this long (and not links) is article text
 SLOT_WORDS = 80  # longest block a learned slot may drop (furniture.max_block_words)
 SLOT_SHARE = 0.25  # most of a page's words the learned slots may drop together
+CONTROL = 3  # _link_kind of a javascript: link
+CARD_WORDS = 60  # longest teaser card whose link is an empty anchor laid over it
 META_WORDS = 20  # longest dateline/byline block ('By … | date | time | Permalink')
 _META_MARKERS = 'time, [rel~="author"], [itemprop~="author"], a[href*="/author/"]'
 BOX_WORDS = 40  # longest share or tag box
@@ -96,6 +101,7 @@ _BOX_WORDS = {
 _TAG_WORDS = {"tag", "tags", "keywords"}
 _LIST_WORDS = {"list", "cloud", "links", "box", "entry", "post", "article", "story", "meta"}
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # 'shareLinks' -> share, Links
+_FIELDS = 'input:not([type]), input[type="text"], input[type="email"], input[type="search"]'
 _META_BLOCKS = {"p", "li", "ul", "ol", "div", "span", "header", "dl", "dd", "dt", "section"}
 
 
@@ -132,10 +138,14 @@ def _site(host: str) -> str:
 
 
 def _link_kind(node: LexborNode, site: str | None) -> int:
-    """0: not a link (fragment, script); 1: a link away; 2: a link within the site."""
+    """0: not a link (none, a fragment); 1: a link away; 2: a link within the site; 3: a
+    script control ('X', '<< Close', 'Load more'): no page behind it, but its label is no
+    prose either."""
     href = (node.attributes.get("href") or "").strip()
-    if not href or href.startswith(("#", "javascript:")):
+    if not href or href.startswith("#"):
         return 0
+    if href.lower().startswith("javascript:"):
+        return CONTROL
     if href.startswith(("mailto:", "tel:")):
         return 1
     if "//" not in href[:8]:
@@ -178,8 +188,12 @@ def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> 
         st = _Stats(node)
         if node.tag == "a" and not in_link:
             in_link = _link_kind(node, site)
-            st.anchors = int(in_link > 0)
+            st.anchors = int(in_link in (1, 2))
             st.site_anchors = int(in_link == 2)
+        elif not in_link and (card := _card_link(node, site)):
+            in_link = card
+            st.anchors = 1
+            st.site_anchors = int(card == 2)
         stats[node.mem_id] = st
         order.append((st, parent))
         stack.extend(
@@ -213,6 +227,21 @@ def link_dense_blocks(root: LexborNode, page: str | None, protect: set[int]) -> 
             out.append(st.node)
             gone.add(st.node.mem_id)
     return out
+
+
+def _card_link(node: LexborNode, site: str | None) -> int:
+    """The link kind of a teaser card: a short block with an empty link laid over it (a child
+    ``<a href>`` with no content, stretched by CSS over the headline and blurb beside it), so
+    the card's text is that link's text; 0 when the node is no such card. A paragraph with a
+    stray empty link is still text, and so is a photo's caption (a figure linked to its
+    gallery)."""
+    if node.tag in ("p", "figure", "figcaption"):
+        return 0
+    kinds = [_link_kind(c, site) for c in node.iter() if c.tag == "a" and c.child is None]
+    kind = next((k for k in kinds if k in (1, 2)), 0)
+    if not kind or node.css_first("figcaption") is not None:
+        return 0
+    return kind if len(node.text(deep=True, separator=" ").split()) <= CARD_WORDS else 0
 
 
 def _in_slots(
@@ -307,6 +336,29 @@ def share_and_tag_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]
             out.append(node)
             taken.add(node.mem_id)
     return out
+
+
+def form_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]:
+    """The outermost short blocks around a form with a field to type in: newsletter sign-ups
+    ('Smart is sexy - get our newsletter: [email] [Sign up]'), search and login boxes. Their
+    blurbs are sentences that no text rule knows; a form holding more (a page-wide ASP.NET
+    form) is left alone."""
+    out: list[LexborNode] = []
+    for form in root.css("form"):
+        if form.css_first(_FIELDS) is None:
+            continue
+        best = None
+        node: LexborNode | None = form
+        while node is not None and node.mem_id != root.mem_id and node.mem_id not in protect:
+            if node.tag in _BLOCKS or node.tag == "span":
+                if len(node.text(deep=True, separator=" ").split()) > BOX_WORDS:
+                    break
+                best = node
+            node = node.parent
+        if best is not None:
+            out.append(best)
+    ids = {n.mem_id for n in out}
+    return [n for n in out if not any(a.mem_id in ids for a in _ancestors(n))]
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
@@ -496,6 +548,11 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
             text = normalize_text(node.text(deep=True, separator=" "))
             if text:
                 dropped.append(Dropped(text, DropReason.BOX_NAME))
+            node.decompose()
+        for node in form_boxes(root, protect):
+            text = normalize_text(node.text(deep=True, separator=" "))
+            if text:
+                dropped.append(Dropped(text, DropReason.FORM_BOX))
             node.decompose()
         for node in metadata_blocks(root, protect):
             text = normalize_text(node.text(deep=True, separator=" "))

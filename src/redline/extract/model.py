@@ -42,6 +42,7 @@ class DropReason(StrEnum):
     BYLINE = "byline"  # a 'By …' line: the byline is a field, not body text
     BOX_NAME = "box_name"  # a share or tag box, by its class or id
     METADATA = "metadata"  # a dateline or byline block (a <time> or an author link in it)
+    FORM_BOX = "form_box"  # a short block around a form: newsletter sign-up, search box
 
 
 @dataclass(frozen=True)

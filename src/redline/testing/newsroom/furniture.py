@@ -6,6 +6,10 @@ plain-text call-out (no link, no label: nothing on the page says it is furniture
 same campaign on every article, and a new campaign from round ``CAMPAIGN_ROUND`` on: its place
 in the template is all that gives it away.
 
+Below the body, still inside <article>: a members' promo tile (slate.com) whose link is an
+empty <a> laid over the section, time, headline and blurb of another story, and a newsletter
+form whose tagline is A/B tested (youbeauty.com's 'Smart is sexy - get our newsletter:').
+
 None of it is article text: ``Newsroom.expected_history`` never contains it.
 """
 
@@ -36,6 +40,33 @@ def campaign(round_: int) -> str:
     if round_ < CAMPAIGN_ROUND:
         return CAMPAIGNS[0]
     return CAMPAIGNS[1 + (round_ - CAMPAIGN_ROUND) % (len(CAMPAIGNS) - 1)]
+
+
+TAGLINES = ("Smart is sexy", "Stay a step ahead", "Know more than your neighbours")
+
+
+def promo_tile(room: Newsroom, a: Article, rng: random.Random) -> str:
+    """Another story as a tile: no link text at all, the link is an empty <a> over it."""
+    others = _others(room, a, rng, 1)
+    if not others:
+        return ""
+    o = others[0]
+    return (
+        '<div class="story-box-members"><a class="primary" href="/members"></a><h2>Members</h2>'
+        f'<div class="tile"><a class="primary" href="{room.article_path(o.slug)}"></a>'
+        f'<p class="rubrik">Behind the Scenes · {o.published:%b. %d %Y %I:%M %p}</p>'
+        f"<h3>{escape(o.title)}</h3><p>{escape(o.paragraphs[0][:90])}</p></div></div>"
+    )
+
+
+def signup_form(rng: random.Random) -> str:
+    """A newsletter form with a tagline that no phrase list knows, changing per request."""
+    return (
+        f'<div class="bottom-content"><p>{escape(rng.choice(TAGLINES))} - get our newsletter:</p>'
+        '<div class="nl"><form action="/newsletter" '
+        'method="post"><input type="email" name="email"><input type="submit" value="Go">'
+        "</form></div></div>"
+    )
 
 
 def _others(room: Newsroom, a: Article, rng: random.Random, n: int) -> list[Article]:
@@ -78,5 +109,6 @@ def in_body_blocks(room: Newsroom, a: Article, rng: random.Random) -> dict[int, 
         )
     put(2, f'<div class="inline-signup"><p>{escape(SIGNUP)}</p></div>')
     put(3, f'<div class="reader-callout"><p>{escape(campaign(room.round))}</p></div>')
-    put(n - 1, f"<p><em>{escape(CREDIT)}</em></p>")
+    put(2, promo_tile(room, a, rng))
+    put(n - 1, f"<p><em>{escape(CREDIT)}</em></p>" + signup_form(rng))
     return {k: "".join(v) for k, v in blocks.items()}
