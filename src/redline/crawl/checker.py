@@ -666,8 +666,15 @@ def _seen_today(
     old = Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst)
     new = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
     today = seen_today(old, new)
-    if today.standfirst != new.standfirst and latest.standfirst is None and new.standfirst:
-        today = seen_today(old, new, _latest_html(ctx, latest))
+    if today.standfirst is None and new.standfirst:
+        # a version from before the field, and the standfirst edited since: what today's
+        # extractor reads as the standfirst of the latest version's own page (once per article)
+        html = _latest_html(ctx, latest)
+        try:
+            then = extract(html, latest.url, rules, ctx.limits).standfirst if html else None
+        except ExtractionError:
+            then = None
+        today = seen_today(old, replace(new, standfirst=then or new.standfirst), html)
     kept = without_learned(today.paragraphs, rules, ext.paragraphs)
     if kept == latest.paragraphs and today.standfirst == latest.standfirst:
         return latest
