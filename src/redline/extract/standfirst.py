@@ -35,6 +35,7 @@ from redline.extract.normalize import normalize_text
 MIN_WORDS = 3  # 'Choose your words wisely.' (adoption.com) is a standfirst of four
 MAX_WORDS = 80
 LEADING = 3  # body paragraphs a standfirst may be a copy of (the first few)
+AFTER_HEADLINE = 150  # elements a standfirst may sit below the headline (share bars, a photo)
 BEFORE_HEADLINE = 10  # elements a standfirst may sit above the headline (a strapline)
 NEAR_HEADLINE = 40  # elements below the headline, when the body is not found on the page
 LINK_SHARE = 0.5  # most of its text that may be link text
@@ -88,6 +89,14 @@ _NEVER_IN_WORDS = {
     "player",
     "more",
 }
+# ... and words that say so only close by (a page wrapper may be 'tmglSite' or 'Vertical-Photo'):
+# the site's own header and its tagline ('site-description', '#logo .sub_title') on the element or
+# its parent; a photo's caption or credit ('image-subtitle', 'img_description', 'header-image')
+# up to three levels up
+_NEVER_NEAR: tuple[tuple[frozenset[str], int], ...] = (
+    (frozenset({"site", "branding", "brand", "logo", "masthead"}), 1),
+    (frozenset({"image", "img", "photo", "picture", "thumbnail"}), 3),
+)
 _MODIFIER = ("has-", "with-", "no-", "is-", "show-", "hide-", "page-", "layout-")
 _SPLIT = re.compile(r"[-_\s]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -110,7 +119,9 @@ def _tokens(node: LexborNode) -> list[list[str]]:
 
 
 def _names(
-    node: LexborNode, words: set[str], pairs: frozenset[tuple[str, str]] = frozenset()
+    node: LexborNode,
+    words: set[str] | frozenset[str],
+    pairs: frozenset[tuple[str, str]] = frozenset(),
 ) -> bool:
     for token in _tokens(node):
         whole, parts = token[0], token[1:]
@@ -123,12 +134,18 @@ def _names(
 
 def _excluded(node: LexborNode) -> bool:
     """Inside the headline, a link, a list item, an aside, a teaser or sidebar box …"""
-    parent = node.parent
+    parent, level = node.parent, 1
     while parent is not None and parent.tag not in ("body", "html", None):
         if parent.tag in _NEVER_IN_TAGS or _names(parent, _NEVER_IN_WORDS):
             return True
-        parent = parent.parent
-    return node.tag in _NEVER_IN_TAGS - {"h1"} or _names(node, _NEVER_IN_WORDS)
+        if any(level <= most and _names(parent, words) for words, most in _NEVER_NEAR):
+            return True
+        parent, level = parent.parent, level + 1
+    return (
+        node.tag in _NEVER_IN_TAGS - {"h1"}
+        or _names(node, _NEVER_IN_WORDS)
+        or any(_names(node, words) for words, _ in _NEVER_NEAR)
+    )
 
 
 def _in_header(node: LexborNode, h1: LexborNode | None) -> bool:
@@ -279,6 +296,8 @@ def standfirst_node(
         head = order.pos.get(h1.mem_id) if h1 is not None else None
         if head is not None and is_headline and here < head - BEFORE_HEADLINE:
             return None  # well above the headline: a box of the page's header
+        if head is not None and is_headline and here - head > AFTER_HEADLINE:
+            return None  # far below the headline: a heading of a later part of the page
         if first is None and (head is None or not 0 < here - head <= NEAR_HEADLINE):
             return None  # no body paragraph found on the page (structured data): only by the h1
         return text
