@@ -75,6 +75,13 @@ def test_no_markup_no_standfirst_and_a_meta_description_is_not_enough() -> None:
         # far too short, or far too long to be a standfirst
         {"header": '<p class="dek">Analysis</p>'},
         {"header": f'<p class="dek">{" ".join(BODY)}</p>'},
+        # a site's tagline, a photo's caption
+        {"header": f'<div id="logo"><p class="sub_title">{DEK}</p></div>'},
+        {"header": f'<p class="site-description">{DEK}</p>'},
+        {
+            "header": f'<div class="header-image"><div><div><p class="description">{DEK}</p></div></div></div>'
+        },
+        {"header": f'<div class="image-subtitle">{DEK}</div>'},
         # 'summary' outside the article header: a teaser text
         {"after": f'<section><div><p class="summary">{DEK}</p></div></section>'},
     ],
