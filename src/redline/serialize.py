@@ -123,6 +123,7 @@ def version_json(
         "number": v.number,
         "captured_at": iso(v.captured_at),
         "title": v.title,
+        "standfirst": v.standfirst,
         "byline": v.byline,
         "published": iso(v.published),
         "modified": iso(v.modified),
@@ -153,6 +154,7 @@ def history_json(
     prov = provenance or {}
     return {
         **article_json(a),
+        "standfirst": versions[-1].standfirst if versions else None,
         "versions": [version_json(v, changes.get(v.id), prov.get(v.id)) for v in versions],
         "events": [event_json(e) for e in events],
     }

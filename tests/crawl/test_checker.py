@@ -13,6 +13,7 @@ from redline.crawl import Crawler
 from redline.settings import CrawlSettings, FetchSettings, Settings
 from redline.sources import SourceConfig
 from redline.storage import Store
+from redline.storage.browse import change_of_version
 
 PARAS = [
     "The city council voted on Tuesday to approve a budget of $17 billion for the coming year, after months of debate.",
@@ -20,6 +21,7 @@ PARAS = [
     "Mayor Jane Alvarez called the vote a turning point and promised that every district would see new investment by spring.",
     "The budget now goes to the state for review, a step officials described as routine but necessary before spending begins.",
 ]
+DEK = "A late deal won over the last holdouts on the council, and the mayor claimed victory"
 state: dict[str, object] = {}
 
 
@@ -43,6 +45,9 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
         body = b"User-agent: *\nAllow: /\n"
     elif path == "/a.html":
         body = page(str(state.get("title", "Budget approved")), PARAS, furniture=f"teaser {n}")
+    elif path == "/dek.html":  # a standfirst under the headline, inside the article
+        dek = f"<p class='dek'>{state.get('dek', DEK)}</p>"
+        body = page("Budget approved", PARAS).replace(b"</h1>", f"</h1>{dek}".encode())
     elif path == "/static.html":
         if headers.get("if-none-match") == '"s1"':
             status = 304
@@ -256,3 +261,61 @@ def test_a_redirect_to_another_tracked_story_is_still_a_removal(
     out = check(crawler, site + "/other-old.html")
     assert out.outcome == "redirected", out
     assert crawler.store.count_articles() == 2
+
+
+def test_a_version_stored_before_the_standfirst_field_makes_no_new_version(
+    crawler: Crawler, site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored by an extractor without the field, the latest version has no standfirst and the
+    standfirst as its first paragraph. The next capture, with the field, is the same article:
+    unchanged. A later standfirst rewrite is a version whose change is that field alone."""
+    import redline.crawl.checker as checker
+    import redline.extract.cascade as cascade
+
+    with monkeypatch.context() as old:  # the extractor (and fingerprint) before the field
+        old.setattr(cascade, "find_standfirst", lambda *a, **k: None)
+        old.setattr(checker, "region_fingerprint", lambda *a, **k: "fingerprint before 0013")
+        assert check(crawler, site + "/dek.html").outcome == "new_version"
+    art = crawler.store.find_article(site + "/dek.html")
+    assert art is not None
+    v1 = crawler.store.version(art.id, 1)
+    assert v1.standfirst is None and v1.paragraphs == (DEK, *PARAS)
+
+    out = check(crawler, site + "/dek.html")
+    assert (out.outcome, out.version) == ("unchanged", None)
+    assert crawler.store.get_article(art.id).version_count == 1
+    assert "standfirst" in (crawler.store.captures(art.id)[0].reason or "")
+
+    state["dek"] = DEK.replace("the mayor claimed victory", "the mayor thanked critics")
+    out = check(crawler, site + "/dek.html")
+    assert (out.outcome, out.version) == ("new_version", 2)
+    v2 = crawler.store.version(art.id, 2)
+    assert v2.standfirst == state["dek"] and v2.paragraphs == tuple(PARAS)
+    change = change_of_version(crawler.store, v2.id)
+    assert change is not None and "standfirst" in change.classes
+    assert not {"paragraph_removed", "sentence_removed"} & set(change.classes)
+
+
+def test_a_standfirst_the_old_extractor_left_out_makes_no_new_version(
+    crawler: Crawler, site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the old body did not hold the standfirst but the old page did, the field that
+    appears is what today's extractor reads from the same page: no version."""
+    import dataclasses
+
+    import redline.crawl.checker as checker
+
+    real = checker.extract
+
+    def before_the_field(*a, **k):  # type: ignore[no-untyped-def]
+        ext = real(*a, **k)
+        return dataclasses.replace(ext, standfirst=None)
+
+    with monkeypatch.context() as old:
+        old.setattr(checker, "extract", before_the_field)
+        old.setattr(checker, "region_fingerprint", lambda *a, **k: "fingerprint before 0013")
+        assert check(crawler, site + "/dek.html").outcome == "new_version"
+    art = crawler.store.find_article(site + "/dek.html")
+    assert art is not None and crawler.store.version(art.id, 1).paragraphs == tuple(PARAS)
+    out = check(crawler, site + "/dek.html")
+    assert (out.outcome, out.version) == ("unchanged", None)

@@ -183,3 +183,26 @@ def text_of(html: str) -> str:
     from selectolax.lexbor import LexborHTMLParser
 
     return LexborHTMLParser(f"<p>{html}</p>").text(separator=" ")
+
+
+def test_the_latest_version_seen_with_todays_standfirst() -> None:
+    from redline.furniture.compare import seen_today
+
+    dek = "A late deal won over the last holdouts"
+    old = Body("T", "B", (dek, *STORY))  # stored before the field: the dek is paragraph one
+    now = Body("T", "B", tuple(STORY), dek)
+    assert seen_today(old, now) == now
+    found = only_furniture(old, now, rules=None, policy=FurniturePolicy())
+    assert found is not None and "standfirst" in found.reason
+    # a standfirst that is none of the first paragraphs, nor on the old page: an edit
+    added = Body("T", "B", tuple(STORY), "A new dek")
+    assert seen_today(Body("T", "B", tuple(STORY)), added) == Body("T", "B", tuple(STORY))
+    assert (
+        only_furniture(Body("T", "B", tuple(STORY)), added, rules=None, policy=FurniturePolicy())
+        is None
+    )
+    # ... unless the old page held it (an extractor before the field left it out)
+    page = f"<html><body><h1>T</h1><p class='dek'>A new dek</p><p>{STORY[0]}</p></body></html>"
+    assert seen_today(Body("T", "B", tuple(STORY)), added, page) == added
+    # a version that has a standfirst is taken as it is
+    assert seen_today(Body("T", "B", tuple(STORY), "Old dek"), added).standfirst == "Old dek"

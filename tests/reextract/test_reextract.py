@@ -152,3 +152,25 @@ def test_a_rebuilt_history_equals_a_fresh_crawl_with_todays_extractor(
     # Nothing is lost, and a second run has nothing left to do.
     again = reextract(store, settings=learning)
     assert (again.collapsed, again.rewritten) == (0, 0)
+
+
+def test_a_version_without_its_page_and_a_standfirst_today_make_no_change() -> None:
+    """Re-extraction keeps a version whose page is gone as stored (the standfirst as its first
+    paragraph); the next one, re-extracted with the field, is the same content: it collapses."""
+    from redline.furniture.compare import Body
+    from redline.furniture.policy import FurniturePolicy
+    from redline.reextract.plan import Derived, plan_history
+
+    dek = "A late deal won over the last holdouts on the council"
+    story = ("The council approved the budget on Tuesday.", "The vote was 7 to 2.")
+    old = Body("Budget approved", None, (dek, *story))
+    new = Body("Budget approved", None, story, dek)
+    plan = plan_history(
+        [Derived(1, 1, old, "trafilatura", None), Derived(2, 2, new, "trafilatura", "<html/>")],
+        [(old, "trafilatura"), (old, "trafilatura")],
+        rules=None,
+        policy=FurniturePolicy(),
+    )
+    assert [k.number for k in plan.kept] == [1]
+    assert [(c.old_number, c.into) for c in plan.collapsed] == [(2, 1)]
+    assert "standfirst" in plan.collapsed[0].reason

@@ -110,3 +110,11 @@ def test_furniture_keys_are_validated_naming_source_and_file(
     text = str(exc.value)
     assert message in text and "'daily'" in text and str(path) in text
     assert "\n" not in text
+
+
+def test_standfirst_rule_reaches_extraction() -> None:
+    from redline.crawl.learned import rules_for
+
+    src = SourceConfig(name="x", rules={"standfirst": "p.dek", "body": "div.story"})
+    rules = rules_for(src)
+    assert rules is not None and rules.standfirst == "p.dek"

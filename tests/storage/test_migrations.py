@@ -109,3 +109,79 @@ def test_upgrading_a_database_from_before_0006_keeps_every_article_s_source(
         assert store.get_source("daily").config.name == "daily"
     finally:
         store.close()
+
+
+def test_0013_adds_the_standfirst_and_keeps_versions_changes_and_hashes(
+    database_url: str,
+) -> None:
+    """Versions stored before 0013 keep their rows, changes and content hashes; their
+    standfirst is NULL, and the hash a capture of the same content computes is still theirs."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import MetaData, Table, func, insert, select
+
+    from redline.storage.database import _alembic_config, create_db_engine
+    from redline.versions.policy import content_hash
+
+    engine = create_db_engine(database_url)
+    command.upgrade(_alembic_config(engine), "0012")
+    now = datetime.now(UTC)
+    body = ("The dek, as the old extractor kept it.", "The first paragraph of the story.")
+    stored_hash = content_hash("Headline", None, body)
+    with engine.begin() as conn:
+        old = MetaData()
+        articles = Table("articles", old, autoload_with=conn)
+        versions = Table("versions", old, autoload_with=conn)
+        changes = Table("changes", old, autoload_with=conn)
+        assert "standfirst" not in versions.c
+        art = conn.execute(
+            insert(articles).values(
+                url="https://daily.example/a",
+                status="live",
+                first_seen=now,
+                version_count=2,
+                check_count=2,
+                missing_count=0,
+            )
+        ).inserted_primary_key[0]
+        for n in (1, 2):
+            vid = conn.execute(
+                insert(versions).values(
+                    article_id=art,
+                    number=n,
+                    captured_at=now,
+                    title="Headline",
+                    text="\n\n".join(body),
+                    content_hash=stored_hash,
+                    extractor="trafilatura",
+                    extractor_version="0",
+                )
+            ).inserted_primary_key[0]
+        conn.execute(
+            insert(changes).values(
+                version_id=vid,
+                article_id=art,
+                created_at=now,
+                engine_version="1",
+                level="minor",
+                score=0.1,
+                classes="[]",
+                summary="x",
+                stealth=False,
+                headline_changed=False,
+                data="{}",
+            )
+        )
+    engine.dispose()
+    store = Store.open(database_url)  # migrates to head
+    try:
+        from redline.storage.schema import changes as new_changes
+
+        with store.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(new_changes)).scalar_one() == 1
+        v = store.version(art, 1)
+        assert v.standfirst is None and v.paragraphs == body
+        assert v.content_hash == content_hash(v.title, v.byline, v.paragraphs, v.standfirst)
+    finally:
+        store.close()

@@ -1,4 +1,5 @@
 from redline.versions.policy import content_hash, judge
+from redline.vocabulary import Outcome
 
 BODY = [
     f"Paragraph {i} of a long article about the budget with many words in it." for i in range(20)
@@ -97,3 +98,38 @@ def test_a_short_article_may_still_grow_normally() -> None:
         judge(title="T", byline=None, paragraphs=BODY, previous_hash=h, previous_words=40).outcome
         == "new_version"
     )
+
+
+def test_content_hash_counts_the_standfirst_only_when_there_is_one() -> None:
+    """Hashes stored before the standfirst was a field stay valid: no standfirst, same hash."""
+    import hashlib
+
+    old_way = hashlib.sha256()
+    for part in ("T", "", *BODY):
+        old_way.update(part.encode() + b"\x00")
+    assert content_hash("T", None, BODY) == old_way.hexdigest()
+    assert (
+        content_hash("T", None, BODY, None)
+        == content_hash("T", None, BODY, "")
+        == old_way.hexdigest()
+    )
+    with_dek = content_hash("T", None, BODY, "A dek")
+    assert with_dek != old_way.hexdigest() != content_hash("T", None, BODY, "Another dek")
+    v = judge(
+        title="T",
+        byline=None,
+        paragraphs=BODY,
+        standfirst="A dek",
+        previous_hash=with_dek,
+        previous_words=WORDS,
+    )
+    assert v.outcome == Outcome.UNCHANGED
+    v = judge(
+        title="T",
+        byline=None,
+        paragraphs=BODY,
+        standfirst="New dek",
+        previous_hash=with_dek,
+        previous_words=WORDS,
+    )
+    assert v.outcome == Outcome.NEW_VERSION

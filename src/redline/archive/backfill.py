@@ -236,10 +236,11 @@ def memento_version(ext: Extraction, raw: bytes) -> NewVersion:
         published=ext.published,
         modified=ext.modified,
         text="\n\n".join(ext.paragraphs),
-        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
+        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst),
         extractor=ext.method,
         extractor_version=__version__,
         raw_html=raw,
+        standfirst=ext.standfirst,
     )
 
 

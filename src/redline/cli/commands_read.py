@@ -206,6 +206,8 @@ def extract(
             print_json({"input": item, **ext.to_dict()})
             continue
         out.print(f"[bold]{escape(ext.title)}[/]", highlight=False)
+        if ext.standfirst:
+            out.print(ext.standfirst, markup=False, style="italic")
         meta = [
             f"by {ext.byline}" if ext.byline else None,
             f"published {iso(ext.published)}" if ext.published else None,

@@ -37,6 +37,7 @@ from redline.furniture.compare import (
     OnlyFurniture,
     only_furniture,
     read_alike,
+    seen_today,
     without_learned,
 )
 from redline.furniture.policy import Block
@@ -411,6 +412,7 @@ def _judge_content(
         title=ext.title,
         byline=ext.byline,
         paragraphs=ext.paragraphs,
+        standfirst=ext.standfirst,
         previous_hash=latest.content_hash if latest else None,
         previous_words=len(latest.text.split()) if latest else None,
         settings=ctx.settings,
@@ -480,14 +482,16 @@ def _store_new_version(
         published=ext.published,
         modified=ext.modified,
         text="\n\n".join(ext.paragraphs),
-        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs),
+        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst),
         extractor=ext.method,
         extractor_version=EXTRACTOR_VERSION,
         raw_html=fr.body,
+        standfirst=ext.standfirst,
     )
     # The change is what a reader would call the edit: against the latest version seen with
-    # today's learned rules, so furniture learned since then is not reported as removed text.
-    before = _seen_today(latest, rules, ext.paragraphs) if latest else None
+    # today's extractor and learned rules, so furniture learned since then is not reported as
+    # removed text, nor a standfirst that was read as the first paragraph as a new one.
+    before = _seen_today(ctx, latest, rules, ext) if latest else None
     change = change_between(before, version) if before else None
     # Age for the schedule: a first version counts from the page's own dates when older.
     changed_at = now
@@ -658,10 +662,33 @@ def _learning(
 
 
 def _seen_today(
-    latest: VersionRow, rules: ExtractRules | None, keep: tuple[str, ...]
+    ctx: CheckContext, latest: VersionRow, rules: ExtractRules | None, ext: Extraction
 ) -> VersionRow:
-    kept = without_learned(latest.paragraphs, rules, keep)
-    return latest if kept == latest.paragraphs else replace(latest, text="\n\n".join(kept))
+    old = Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst)
+    new = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
+    today = seen_today(old, new)
+    if today.standfirst is None and new.standfirst:
+        # a version from before the field, and the standfirst edited since: what today's
+        # extractor reads as the standfirst of the latest version's own page (once per article)
+        html = _latest_html(ctx, latest)
+        try:
+            then = extract(html, latest.url, rules, ctx.limits).standfirst if html else None
+        except ExtractionError:
+            then = None
+        today = seen_today(old, replace(new, standfirst=then or new.standfirst), html)
+    kept = without_learned(today.paragraphs, rules, ext.paragraphs)
+    if kept == latest.paragraphs and today.standfirst == latest.standfirst:
+        return latest
+    return replace(latest, text="\n\n".join(kept), standfirst=today.standfirst)
+
+
+def _latest_html(ctx: CheckContext, latest: VersionRow) -> str | None:
+    if not latest.raw_sha256:
+        return None
+    try:
+        return decode_html(ctx.store.raw_html(latest.raw_sha256), None)
+    except ExtractionError:
+        return None
 
 
 def _only_furniture(
@@ -677,17 +704,11 @@ def _only_furniture(
     earlier: tuple[str, ...] = ()
     if latest.number > 1:
         earlier = ctx.store.version(article.id, latest.number - 1).paragraphs
-    latest_html = None
-    if latest.raw_sha256:
-        raw = ctx.store.raw_html(latest.raw_sha256)
-        try:
-            latest_html = decode_html(raw, None)
-        except ExtractionError:
-            latest_html = None
+    latest_html = _latest_html(ctx, latest)
     policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
-    current = Body(ext.title, ext.byline, ext.paragraphs)
+    current = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
     furnished = only_furniture(
-        Body(latest.title, latest.byline, latest.paragraphs),
+        Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst),
         current,
         rules=rules,
         policy=policy,
@@ -711,7 +732,7 @@ def _read_today(
         again = extract(latest_html, article.url, rules, ctx.limits)
     except ExtractionError:
         return None
-    return Body(again.title, again.byline, again.paragraphs)
+    return Body(again.title, again.byline, again.paragraphs, again.standfirst)
 
 
 def _homepages(source: SourceConfig | None) -> tuple[str, ...]:

@@ -66,6 +66,7 @@ def rules_for(
         title=r.get("title"),
         byline=r.get("byline"),
         body=r.get("body"),
+        standfirst=r.get("standfirst"),
         drop=(*(r.get("drop") or ()), *source.exclude_selectors),
         keep=source.keep_selectors,
         furniture_texts=learned.block_texts if learned else frozenset(),

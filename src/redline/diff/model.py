@@ -26,6 +26,7 @@ CLASS_LABELS: dict[str, str] = {
     "paragraph_removed": "Paragraph removed",
     "moved": "Moved",
     "headline": "Headline changed",
+    "standfirst": "Standfirst changed",
     "byline": "Byline changed",
     "correction": "Correction",
     "update_note": "Update note",
@@ -42,6 +43,7 @@ class DocVersion:
     published: str | None = None
     modified: str | None = None
     paragraphs: tuple[str, ...] = ()
+    standfirst: str | None = None  # the dek under the headline
 
 
 # A token operation: ("=", text) kept, ("-", text) deleted, ("+", text) inserted.
@@ -50,7 +52,7 @@ TokenOp = tuple[str, str]
 
 @dataclass
 class FieldChange:
-    field: str  # title | byline | published | modified
+    field: str  # title | standfirst | byline | published | modified
     old: str | None
     new: str | None
     tokens: list[TokenOp] = _field(default_factory=list)

@@ -73,7 +73,12 @@ def _sentence_html(item: Item, side: str | None = None) -> str:
     return _wrap(item, _tokens_html(item.tokens, side))
 
 
-_FIELD_LABELS = {"byline": "Byline", "published": "Published", "modified": "Modified"}
+_FIELD_LABELS = {
+    "standfirst": "Standfirst",
+    "byline": "Byline",
+    "published": "Published",
+    "modified": "Modified",
+}
 
 
 def _label(f: FieldChange) -> str:

@@ -30,7 +30,16 @@ WEIGHT = {"none": 0.0, "cosmetic": 0.0, "minor": 0.05, "substantive": 0.15, "maj
 MAJOR_SCORE = 0.6
 """A version whose score reaches this is 'major' whatever its single largest change."""
 SUBSTANTIVE = frozenset(
-    {"number", "quote", "sentence_added", "sentence_removed", "correction", "byline", "headline"}
+    {
+        "number",
+        "quote",
+        "sentence_added",
+        "sentence_removed",
+        "correction",
+        "byline",
+        "headline",
+        "standfirst",
+    }
 )
 
 

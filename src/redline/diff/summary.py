@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from redline.diff.classify import is_cosmetic
 from redline.diff.model import ChangeResult, Item
 
 
@@ -40,6 +41,12 @@ def summarise(result: ChangeResult) -> str:
             and len(title.classes) > 1
         )
         parts.append("Headline punctuation changed" if cosmetic else "Headline changed")
+    standfirst = next((f for f in result.fields if f.field == "standfirst"), None)
+    if standfirst is not None:
+        what = "added" if not standfirst.old else "removed" if not standfirst.new else "changed"
+        if what == "changed" and standfirst.classes[1:] and is_cosmetic(standfirst.classes[1:]):
+            what = "punctuation changed"
+        parts.append(f"standfirst {what}")
     byline = next((f for f in result.fields if f.field == "byline"), None)
     if byline is not None:
         parts.append("byline style changed" if len(byline.classes) > 1 else "byline changed")

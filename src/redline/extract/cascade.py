@@ -32,6 +32,7 @@ from redline.extract.metadata import (
 )
 from redline.extract.model import Dropped, DropReason, Extraction, ExtractRules
 from redline.extract.normalize import normalize_text
+from redline.extract.standfirst import find_standfirst, without_standfirst
 from redline.settings import ExtractSettings
 
 
@@ -175,12 +176,20 @@ def extract(
     paragraphs, by_lines = _without_byline(paragraphs, byline)
     if not paragraphs:
         raise ExtractionError("no_body", "no article body found on the page")
+    standfirst = find_standfirst(tree, paragraphs, title, rules.standfirst if rules else None)
+    if standfirst:
+        rest = without_standfirst(paragraphs, standfirst)
+        if rest:
+            paragraphs = rest
+        else:  # the page's only text: the body, whatever its markup says
+            standfirst = None
     if language is None:
         html_node = tree.css_first("html")
         language = (html_node.attributes.get("lang") or None) if html_node is not None else None
     return Extraction(
         title=title,
         byline=byline,
+        standfirst=standfirst,
         published=published,
         modified=modified,
         paragraphs=paragraphs,

@@ -1,8 +1,9 @@
 """The recheck fast path: a cheap fingerprint of the article's own region of a page.
 
 On a recheck most pages differ from last time only in furniture (teasers, counters, ads). If
-the region that extraction reads (JSON-LD, title, headline, byline, the article container's
-text) is byte-for-byte what it was, the extraction would be too, so the checker can skip it.
+the region that extraction reads (JSON-LD, title, headline, byline, standfirst, the article
+container's text) is byte-for-byte what it was, the extraction would be too, so the checker can
+skip it.
 When no article container is identifiable, there is no fingerprint and extraction always runs.
 """
 
@@ -14,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from redline.extract.furniture import is_furniture
 from redline.extract.model import ExtractRules
+from redline.extract.standfirst import candidate_nodes
 from redline.settings import ExtractSettings
 
 _CONTAINERS = ('[itemprop="articleBody"]', "article", '[role="main"]', "main")
@@ -83,6 +85,10 @@ def region_fingerprint(
             h.update(sel.encode())
             h.update((head_node.text(deep=True) or "").encode())
             h.update(repr(sorted(head_node.attributes.items())).encode())
+    # the standfirst often sits outside the container, beside the headline
+    for node in candidate_nodes(tree, rules.standfirst if rules else None):
+        h.update(b"\x00standfirst\x00")
+        h.update((node.text(deep=True) or "").encode())
     for sel in _FURNITURE:
         for node in container.css(sel):
             node.decompose()

@@ -22,6 +22,7 @@ class ExtractRules:
     title: str | None = None
     byline: str | None = None
     body: str | None = None
+    standfirst: str | None = None  # the dek/subtitle under the headline (extract/standfirst.py)
     drop: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     furniture_texts: frozenset[str] = frozenset()
@@ -64,6 +65,7 @@ class Extraction:
     language: str | None = None
     title_method: str = ""
     dropped: tuple[Dropped, ...] = ()  # what was kept out of the body, and why
+    standfirst: str | None = None  # the dek under the headline: a field, not body text
 
     @property
     def text(self) -> str:
@@ -73,6 +75,7 @@ class Extraction:
         return {
             "title": self.title,
             "byline": self.byline,
+            "standfirst": self.standfirst,
             "published": self.published.isoformat() if self.published else None,
             "modified": self.modified.isoformat() if self.modified else None,
             "canonical_url": self.canonical_url,

@@ -1,14 +1,23 @@
 """Is a capture that differs from the latest version different only by furniture? Used by the
 checker before it writes a version and by ``redline reextract`` when it rebuilds history, so
-both decide alike."""
+both decide alike.
+
+The latest version is first seen as today's extractor would have stored it (``seen_today``):
+a version stored before the standfirst was a field has none, and the standfirst as one of its
+first paragraphs, or (when the old extractor left it out) in its page only. Seen today it has
+that standfirst as a field and not in its body, so the upgrade alone never makes a version.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from selectolax.lexbor import LexborHTMLParser
 
 from redline.extract.furniture import apply_learned, furniture_key
 from redline.extract.model import ExtractRules
+from redline.extract.standfirst import without_standfirst
 from redline.furniture.density import link_density
 from redline.furniture.policy import Block, FurniturePolicy, judge_rotation
 
@@ -22,6 +31,7 @@ class Body:
     title: str
     byline: str | None
     paragraphs: tuple[str, ...]
+    standfirst: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,38 @@ def without_learned(
     return kept
 
 
+def seen_today(latest: Body, current: Body, latest_html: str | None = None) -> Body:
+    """``latest`` as today's extractor would have stored it, as far as the standfirst goes.
+
+    Only a version without a standfirst changes, and only for the standfirst ``current`` has:
+    when it is one of the latest version's first paragraphs, it moves out of the body into the
+    field; when the latest version's page (``latest_html``) held it though the body did not (an
+    extractor before the field left it out), it becomes the field. Else the latest version
+    really had none, and a standfirst that appears now is an edit."""
+    sf = current.standfirst
+    if latest.standfirst is not None or not sf:
+        return latest
+    moved = without_standfirst(latest.paragraphs, sf)
+    if moved != latest.paragraphs and moved:
+        return replace(latest, paragraphs=moved, standfirst=sf)
+    if latest_html and _page_holds(latest_html, sf):
+        return replace(latest, standfirst=sf)
+    return latest
+
+
+def _page_holds(html: str, text: str) -> bool:
+    try:
+        tree = LexborHTMLParser(html)
+    except Exception:
+        return False
+    root = tree.body or tree.root
+    if root is None:
+        return False
+    for node in root.css("script, style, noscript, template"):
+        node.decompose()
+    return furniture_key(text) in furniture_key(root.text(deep=True, separator=" ") or "")
+
+
 def only_furniture(
     latest: Body,
     current: Body,
@@ -53,11 +95,20 @@ def only_furniture(
     earlier: Sequence[str] = (),
 ) -> OnlyFurniture | None:
     """None when ``current`` really differs from ``latest``; else why it does not."""
-    if (latest.title, latest.byline) != (current.title, current.byline):
+    today = seen_today(latest, current, latest_html)
+    upgraded = today != latest
+    latest = today
+    if (latest.title, latest.byline, latest.standfirst) != (
+        current.title,
+        current.byline,
+        current.standfirst,
+    ):
         return None
     before = without_learned(latest.paragraphs, rules, current.paragraphs)
     if before == current.paragraphs:
         n = len(latest.paragraphs) - len(before)
+        if upgraded and n == 0:
+            return OnlyFurniture("standfirst: the latest version's, read as a field today")
         return OnlyFurniture(f"learned furniture: {n} block(s) of the latest version")
     changed = set(before) ^ set(current.paragraphs)
     density = link_density(html, changed)

@@ -97,7 +97,7 @@ def reextract(
         summary.kept_as_stored += sum(1 for d in derived if d.html is None)
         plan = plan_history(
             derived,
-            [(Body(v.title, v.byline, v.paragraphs), v.extractor) for v in versions],
+            [(_body(v), v.extractor) for v in versions],
             rules=rules,
             policy=cache.policy,
         )
@@ -120,7 +120,7 @@ def reextract(
 
 
 def _derive(store: Store, v: VersionRow, rules: object) -> Derived:
-    stored = Derived(v.id, v.number, Body(v.title, v.byline, v.paragraphs), v.extractor, None)
+    stored = Derived(v.id, v.number, _body(v), v.extractor, None)
     if v.raw_sha256 is None:
         return stored
     try:
@@ -129,7 +129,8 @@ def _derive(store: Store, v: VersionRow, rules: object) -> Derived:
     except (ExtractionError, ArticleNotFound) as exc:
         log.info("version %s of article %s kept as stored: %s", v.number, v.article_id, exc)
         return stored
-    return Derived(v.id, v.number, Body(ext.title, ext.byline, ext.paragraphs), ext.method, html)
+    body = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
+    return Derived(v.id, v.number, body, ext.method, html)
 
 
 def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> HistoryRewrite:
@@ -145,6 +146,7 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
                 "number": k.number,
                 "title": k.body.title,
                 "byline": k.body.byline,
+                "standfirst": k.body.standfirst,
                 "text": text,
             }
         )
@@ -154,8 +156,11 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
                 number=k.number,
                 title=k.body.title,
                 byline=k.body.byline,
+                standfirst=k.body.standfirst,
                 text=text,
-                content_hash=content_hash(k.body.title, k.body.byline, k.body.paragraphs),
+                content_hash=content_hash(
+                    k.body.title, k.body.byline, k.body.paragraphs, k.body.standfirst
+                ),
                 extractor=k.extractor,
                 extractor_version=EXTRACTOR_VERSION
                 if k.extractor != old.extractor or k.body != _body(old)
@@ -173,4 +178,4 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
 
 
 def _body(v: VersionRow) -> Body:
-    return Body(v.title, v.byline, v.paragraphs)
+    return Body(v.title, v.byline, v.paragraphs, v.standfirst)

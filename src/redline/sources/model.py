@@ -13,7 +13,7 @@ from redline.frontier.urls import canonicalize_url, same_site
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PARAM = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,64}\*?$")  # a query parameter name, or a prefix*
-_RULE_KEYS = ("title", "byline", "body", "drop")
+_RULE_KEYS = ("title", "byline", "standfirst", "body", "drop")
 
 
 def _valid_selector(selector: str) -> bool:
@@ -72,7 +72,8 @@ class SourceConfig:
     schedule: SchedulePolicy | None = None
     discover_every: timedelta | None = None
     rules: dict[str, Any] = field(default_factory=dict)
-    """CSS extraction rules: title, byline, body (selectors) and drop (list of selectors)."""
+    """CSS extraction rules: title, byline, standfirst, body (selectors) and drop (list of
+    selectors)."""
     strip_params: tuple[str, ...] = ()
     """Query parameters that are tracking on this site (the Guardian's ``CMP``), on top of the
     built-in list; ``name*`` strips every parameter starting with ``name``."""

@@ -356,6 +356,7 @@ class ArchiveMixin(_Base):
                         captured_at=item.memento_datetime,
                         title=nv.title,
                         byline=nv.byline,
+                        standfirst=nv.standfirst,
                         published=nv.published,
                         modified=nv.modified,
                         text=nv.text,

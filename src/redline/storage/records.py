@@ -67,6 +67,7 @@ class VersionRow:
     origin: str | None = None  # None: Redline's own capture; 'archive': backfilled (0007)
     memento_url: str | None = None
     memento_datetime: datetime | None = None
+    standfirst: str | None = None  # the dek under the headline (0013)
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -125,6 +126,7 @@ class NewVersion:
     extractor: str
     extractor_version: str
     raw_html: bytes | None = None
+    standfirst: str | None = None
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,7 @@ class RewrittenVersion:
     extractor: str
     extractor_version: str
     change: ChangeRow | None  # from the version kept before it (None for the first)
+    standfirst: str | None = None
 
 
 @dataclass(frozen=True)

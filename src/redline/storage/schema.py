@@ -165,6 +165,9 @@ versions = Table(
     Column("origin", String(16)),
     Column("memento_url", Text),
     Column("memento_datetime", UTCDateTime),
+    # 0013: the dek under the headline (extract/standfirst.py); NULL when the page has none, and
+    # on versions stored before 0013 (their standfirst, if any, is their first paragraph)
+    Column("standfirst", Text),
     UniqueConstraint("article_id", "number"),
     Index("ix_versions_captured_at", "captured_at"),
 )

@@ -24,6 +24,7 @@ def as_doc(v: VersionRow | NewVersion) -> DocVersion:
         published=_iso(v.published),
         modified=_iso(v.modified),
         paragraphs=tuple(p for p in v.text.split("\n\n") if p),
+        standfirst=v.standfirst,
     )
 
 

@@ -1,6 +1,6 @@
 """Pure rules that turn an extraction into a verdict: new version, unchanged, or suspect.
 
-A version is a real content change of title, byline or normalised body. A capture that looks
+A version is a real content change of title, byline, standfirst or normalised body. A capture that looks
 like an error page, an empty extraction or a paywall teaser is *suspect*: recorded as a
 capture, never as a version, so the next good fetch carries on from the last real version.
 """
@@ -35,12 +35,19 @@ class Verdict:
     reason: str | None = None
 
 
-def content_hash(title: str, byline: str | None, paragraphs: Sequence[str]) -> str:
-    """What makes two versions the same: title, byline and normalised body, nothing else."""
+def content_hash(
+    title: str, byline: str | None, paragraphs: Sequence[str], standfirst: str | None = None
+) -> str:
+    """What makes two versions the same: title, byline, standfirst and normalised body, nothing
+    else. The standfirst counts only when there is one, so every hash stored before it existed
+    (and every version of a page without one) hashes as it always did."""
     h = hashlib.sha256()
     for part in (title, byline or "", *paragraphs):
         h.update(part.encode("utf-8"))
         h.update(b"\x00")
+    if standfirst:
+        h.update(b"\x01standfirst\x00")
+        h.update(standfirst.encode("utf-8"))
     return h.hexdigest()
 
 
@@ -56,6 +63,7 @@ def judge(
     previous_hash: str | None,
     previous_words: int | None,
     settings: CrawlSettings | None = None,
+    standfirst: str | None = None,
 ) -> Verdict:
     """Decide what a successfully extracted capture is, given the latest version (if any)."""
     s = settings or CrawlSettings()
@@ -76,6 +84,9 @@ def judge(
             return Verdict(Outcome.SUSPECT, "shrunk")
     elif has_paywall and words < s.shrink_min_words:
         return Verdict(Outcome.SUSPECT, "paywall")
-    if previous_hash is not None and content_hash(title, byline, paragraphs) == previous_hash:
+    if (
+        previous_hash is not None
+        and content_hash(title, byline, paragraphs, standfirst) == previous_hash
+    ):
         return Verdict(Outcome.UNCHANGED)
     return Verdict(Outcome.NEW_VERSION)

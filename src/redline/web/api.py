@@ -241,9 +241,11 @@ def article(request: Request, article_id: Id, response: Response) -> Any:
     if (cached := not_modified(request, v)) is not None:
         return cached
     response.headers.update(headers(v))
+    timeline = version_timeline(store, art.id)
     return {
         **article_json(art),
-        "versions": [version_meta_json(v) for v in version_timeline(store, art.id)],
+        "standfirst": timeline[-1].standfirst if timeline else None,
+        "versions": [version_meta_json(v) for v in timeline],
         "events": [event_json(e) for e in store.events(art.id)],
     }
 
@@ -328,7 +330,7 @@ def diff(
     ] = None,
 ) -> dict[str, Any]:
     """The full change between two versions: level, score, classes, summary, field changes
-    (headline, byline, dates) with word tokens, and `items`, the sentence alignment in reading
+    (headline, standfirst, byline, dates) with word tokens, and `items`, the sentence alignment in reading
     order of the newer version (op: equal, edited, added, removed, moved). Stored for
     neighbouring versions; computed on request for any other pair."""
     art = _article(request, article_id)

@@ -80,6 +80,11 @@ def _entry_html(e: StreamEntry, base: str) -> str:
         parts.append(
             f"<p>Headline: <del>{escape(e.old_title)}</del> → <ins>{escape(e.title or '')}</ins></p>"
         )
+    if "standfirst" in e.classes and (e.old_standfirst or e.standfirst):
+        parts.append(
+            f"<p>Standfirst: <del>{escape(e.old_standfirst or '')}</del> → "
+            f"<ins>{escape(e.standfirst or '')}</ins></p>"
+        )
     labels = ", ".join(class_label(c) for c in e.classes)
     stealth = " · no correction or update note" if e.stealth else ""
     parts.append(f"<p>Level: {escape(e.level or '')}{escape(stealth)}. {escape(labels)}</p>")

@@ -86,6 +86,7 @@ class VersionMeta(_Shape):
     number: int
     captured_at: str
     title: str
+    standfirst: str | None = Field(None, description="The dek under the headline, if any")
     byline: str | None
     url: str | None
     chars: int
@@ -96,6 +97,9 @@ class Version(_Shape):
     number: int
     captured_at: str
     title: str
+    standfirst: str | None = Field(
+        None, description="The dek under the headline, if any (a field like the title)"
+    )
     byline: str | None
     published: str | None
     modified: str | None
@@ -114,12 +118,17 @@ class Event(_Shape):
     detail: str | None
 
 
+_LATEST_STANDFIRST = "The latest version's standfirst (the dek under the headline), if any"
+
+
 class ArticleDetail(Article):
+    standfirst: str | None = Field(None, description=_LATEST_STANDFIRST)
     versions: list[VersionMeta]
     events: list[Event]
 
 
 class History(Article):
+    standfirst: str | None = Field(None, description=_LATEST_STANDFIRST)
     versions: list[Version]
     events: list[Event]
 
@@ -156,7 +165,7 @@ class StreamEntry(_Shape):
 
 
 class FieldChange(_Shape):
-    field: Literal["title", "byline", "published", "modified"]
+    field: Literal["title", "standfirst", "byline", "published", "modified"]
     old: str | None
     new: str | None
     tokens: list[tuple[str, str]] = Field(description='Word diff: ("=" | "-" | "+", text)')

@@ -76,6 +76,7 @@ def version_meta_json(v: VersionMeta) -> dict[str, Any]:
         "number": v.number,
         "captured_at": iso(v.captured_at),
         "title": v.title,
+        "standfirst": v.standfirst,
         "byline": v.byline,
         "url": v.url,
         "chars": v.chars,

@@ -143,6 +143,7 @@ class VersionMeta:
     classes: list[str] = field(default_factory=list)
     summary: str | None = None
     stealth: bool = False
+    standfirst: str | None = None
 
 
 def version_timeline(store: Store, article_id: int) -> list[VersionMeta]:
@@ -154,6 +155,7 @@ def version_timeline(store: Store, article_id: int) -> list[VersionMeta]:
             v.c.captured_at,
             v.c.title,
             v.c.byline,
+            v.c.standfirst,
             v.c.url,
             func.length(v.c.text).label("chars"),
             c.c.level,
@@ -174,6 +176,7 @@ def version_timeline(store: Store, article_id: int) -> list[VersionMeta]:
                 captured_at=r.captured_at,
                 title=r.title,
                 byline=r.byline,
+                standfirst=r.standfirst,
                 url=r.url,
                 chars=int(r.chars or 0),
                 level=r.level,

@@ -47,6 +47,9 @@ class StreamEntry:
     stealth: bool = False
     headline_changed: bool = False
     detail: str | None = None  # for an event: why, or where a redirect led
+    # the standfirst before and after, when it changed (class 'standfirst')
+    old_standfirst: str | None = None
+    standfirst: str | None = None
 
     @property
     def removal(self) -> RemovalKind | None:
@@ -100,6 +103,12 @@ def _scan_in_time_order(conn: Any, source_id: int, limit: int) -> bool:
     return share > 0 and limit / share < share * total * 4  # ~4 changes per article
 
 
+def _standfirsts(r: Any) -> dict[str, str | None]:
+    if '"standfirst"' not in (r.classes or ""):
+        return {}
+    return {"old_standfirst": r.old_standfirst, "standfirst": r.standfirst}
+
+
 def _changes_query(
     f: StreamFilter,
     before: Cursor | None,
@@ -124,6 +133,8 @@ def _changes_query(
             v.c.number,
             v.c.title,
             prev.c.title.label("old_title"),
+            v.c.standfirst,
+            prev.c.standfirst.label("old_standfirst"),
             a.c.url,
             a.c.status,
             t.sources.c.name.label("source"),
@@ -226,6 +237,7 @@ def recent_changes(
                         summary=r.summary,
                         stealth=bool(r.stealth),
                         headline_changed=bool(r.headline_changed),
+                        **_standfirsts(r),
                     )
                 )
         for kind in RemovalKind if f.wants_events else ():

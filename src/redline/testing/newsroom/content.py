@@ -64,6 +64,19 @@ SENTENCES = [
     "{person} told reporters that the next phase would begin in {month}.",
     "The figures were confirmed by an independent auditor on {day}.",
 ]
+# the standfirst under the headline: one sentence, never a body sentence
+STANDFIRSTS = [
+    "The decision ends months of uncertainty for residents of {place}",
+    "{person} says the plan will be reviewed again in {month}",
+    "Critics say the cost, put at {amount}, has been badly underestimated",
+    "Supporters and opponents alike expect a long fight over the details",
+    "It is the first change of its kind in {place} since {year}",
+]
+STANDFIRST_REWRITES = [
+    "Officials now say the cost could reach {amount}",
+    "{person} has called for an independent inquiry into the figures",
+    "The vote leaves the city divided, as {place} braces for the next phase",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = ["January", "March", "May", "September", "October", "December"]
 
@@ -104,6 +117,12 @@ def make_article(index: int, seed: int) -> tuple[str, list[str], str]:
         )
         paragraphs[1] = "市議會週二通過預算，官員表示將用於改善交通與教育。" + paragraphs[1]
     return title, paragraphs, rng.choice(REPORTERS)
+
+
+def make_standfirst(index: int, seed: int) -> str:
+    """The standfirst of article number ``index``."""
+    rng = random.Random(seed * 100_019 + index)
+    return fill(rng.choice(STANDFIRSTS), rng)
 
 
 def slugify(title: str) -> str:

@@ -108,7 +108,10 @@ def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> st
     parts.append("<main>")
     if furnished:
         parts.append(f'<div class="ad-slot" id="ad-{rng.randint(1000, 9999)}">Advertisement</div>')
-    parts.append(f'<article><h1>{escape(a.title)}</h1><p class="byline">By {authors}</p>')
+    parts.append(f"<article><header><h1>{escape(a.title)}</h1>")
+    if a.standfirst:
+        parts.append(f'<p class="standfirst">{_spaced(escape(a.standfirst), a.whitespace)}</p>')
+    parts.append(f'<p class="byline">By {authors}</p></header>')
     parts.append(f'<time datetime="{a.published.isoformat()}">{a.published:%B %d, %Y}</time>')
     if furnished:
         parts.append(

@@ -1,7 +1,7 @@
 """The newsroom's articles and the scripted edits that happen to them round by round.
 
 The script is the ground truth of the integration tests: ``expected_versions`` counts only real
-content edits (headline, byline, body); whitespace, markup, furniture, paywall and 503 rounds
+content edits (headline, standfirst, byline, body); whitespace, markup, furniture, paywall and 503 rounds
 are noise that must never become versions.
 """
 
@@ -17,8 +17,10 @@ from redline.testing.newsroom.content import (
     CORRECTION,
     NEW_PARAGRAPH,
     REPORTERS,
+    STANDFIRST_REWRITES,
     fill,
     make_article,
+    make_standfirst,
     slugify,
 )
 from redline.testing.newsroom.moves import MOVE_EDITS, apply_move
@@ -27,6 +29,7 @@ REAL_EDITS = frozenset(
     {
         "typo_fix",
         "headline",
+        "standfirst",
         "paragraph_added",
         "paragraph_removed",
         "number",
@@ -78,6 +81,8 @@ DEFAULT_SCRIPT: list[tuple[int, int, str]] = [
     (6, 11, "headline"),
     (8, 1, "quote"),
     (8, 11, "correction"),
+    (7, 0, "standfirst"),
+    (8, 9, "standfirst"),
 ]
 SCRIPT_ROUNDS = max(r for r, _, _ in DEFAULT_SCRIPT)
 
@@ -109,6 +114,7 @@ DEMO_SCRIPT: list[tuple[int, int, str]] = [
     (5, 2, "number"),
     (5, 0, "correction"),
     (5, 4, "move"),
+    (5, 1, "standfirst"),
 ]
 STATIC_EVERY = 11  # every 11th article is served without furniture and with an ETag
 
@@ -122,6 +128,7 @@ class Article:
     paragraphs: list[str]
     published: datetime
     modified: datetime
+    standfirst: str = ""  # the sentence under the headline (a field, not body text)
     visible: bool = True
     status: str = "live"
     redirect_to: str | None = None
@@ -138,7 +145,11 @@ class Article:
 
     def snapshot(self) -> None:
         """Record the current content as the next expected version."""
-        self.history.append(ExpectedVersion(self.title, self.byline, tuple(self.paragraphs)))
+        self.history.append(
+            ExpectedVersion(
+                self.title, self.byline, tuple(self.paragraphs), self.standfirst or None
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,7 @@ class ExpectedVersion:
     title: str
     byline: str
     paragraphs: tuple[str, ...]
+    standfirst: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,7 @@ class Newsroom:
                 paragraphs=paragraphs,
                 published=published,
                 modified=published,
+                standfirst=make_standfirst(i, seed),
                 visible=i not in appearing,
                 static=i % STATIC_EVERY == STATIC_EVERY - 1,
                 jsonld_body=i % 2 == 0,
@@ -284,6 +297,8 @@ class Newsroom:
             "markup",
             "byline",
         ]
+        # (no 'standfirst' here: the scripted ones cover it, and a longer list would reshuffle
+        # every random round after it)
         # two different articles: two real edits of one article in one round are one version
         # to anyone who looks once per round
         return [(i, self._rng.choice(kinds)) for i in self._rng.sample(live, min(2, len(live)))]
@@ -306,6 +321,8 @@ class Newsroom:
                 art.paragraphs[-1] += " Officials declined to comment."
         elif kind == "headline":
             art.title = f"{art.title} as {rng.choice(['protests grow', 'pressure mounts', 'talks stall', 'costs rise'])}"
+        elif kind == "standfirst":  # editors rewrite the dek like the headline
+            art.standfirst = fill(rng.choice(STANDFIRST_REWRITES), rng)
         elif kind == "paragraph_added":
             art.paragraphs.insert(min(2, len(art.paragraphs)), fill(NEW_PARAGRAPH, rng))
         elif kind == "paragraph_removed":

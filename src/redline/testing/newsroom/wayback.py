@@ -83,8 +83,10 @@ class WaybackArchive:
         self.add(url, start + 6 * h, article_page(room, second, base))
         self.add(url, start + 7 * h, "", status=302, location=url, cdx_status="200")  # ghost
         return [
-            ExpectedVersion(first.title, first.byline, tuple(first.paragraphs)),
-            ExpectedVersion(second.title, second.byline, tuple(second.paragraphs)),
+            ExpectedVersion(first.title, first.byline, tuple(first.paragraphs), first.standfirst),
+            ExpectedVersion(
+                second.title, second.byline, tuple(second.paragraphs), second.standfirst
+            ),
         ]
 
     def cdx_rows(self, url: str, since: str | None, until: str | None) -> list[list[str]]:
