@@ -444,3 +444,59 @@ def test_a_caption_under_a_photo_linked_to_its_gallery_stays() -> None:
     assert not any(
         "first of the new buses" in d.text for d in ext.dropped if d.reason == DropReason.LINK_DENSE
     )
+
+
+def test_a_story_package_linking_one_page_from_its_headline_photo_and_more_link_is_a_card() -> None:
+    """reuters.com: a package under the story: photo, linked headline and blurb with a 'Full
+    Article' link, all to one other story. Its blurb is no link, so link density alone keeps it."""
+    other = "/article/2015/01/03/india-banks-reforms-idINKBN0KC03620150103"
+
+    def package(more: str) -> str:
+        return (
+            "<div class='module'><div class='moduleHeader'><h3>Banking</h3></div><div>"
+            f"<div class='photo'><a href='{other}'><img src='/b.jpg'></a></div>"
+            f"<h2><a href='{other}'>India needs reforms in banking sector, says minister</a></h2>"
+            "<p>India needs to conceive several reforms in the banking sector, the finance "
+            f"minister told reporters at a retreat. <span><a href='{other}'>{more}</a></span></p>"
+            "</div></div>"
+        )
+
+    # the package's link texts change between fetches (another story, another label)
+    for more in ("Full Article", "The ten best bus routes of the year, and how to ride them"):
+        assert extract(page(inside=package(more)), URL).paragraphs == tuple(BODY)
+
+
+def test_a_paragraph_linking_one_page_twice_is_not_a_card() -> None:
+    """No headline of its own: a sentence of the story that links its source twice stays."""
+    twice = (
+        "<p>The <a href='/budget'>budget office</a> said the plan was sound, and its "
+        "<a href='/budget'>full report</a> is due in the spring after a public hearing.</p>"
+    )
+    ext = extract(page(inside=twice), URL)
+    assert any(p.startswith("The budget office said") for p in ext.paragraphs)
+
+
+def test_a_promotion_named_so_goes_with_its_call_to_action() -> None:
+    """fool.com: a 75-word sales pitch after every article, in <div id='pitch'>, ending in a link;
+    longer than a share box, so it goes by a promotion's own names."""
+    pitch = (
+        "<div id='pitch'><p><strong>1 great stock to buy for 2015 and beyond</strong><br>"
+        "2015 is shaping up to be another great year for stocks. But if you want to make sure "
+        "that 2015 is your best investing year ever, you need to know where to start. That's why "
+        "our chief investment officer just published a brand-new research report that reveals "
+        "his top stock for the year ahead. To get the full story on this year's stock, "
+        "completely free, <a href='https://www.citypost.test/ecap/stock'>simply click here</a>."
+        "</p></div>"
+    )
+    ext = extract(page(after=pitch), URL)
+    assert ext.paragraphs == tuple(BODY)
+
+
+def test_a_credit_inside_a_caption_is_not_the_caption() -> None:
+    """bmfsfj.de: '© Bundesregierung/Steffen Kugler' in a span of the figcaption."""
+    inside = (
+        f"<figure><img src='/bus.jpg'><figcaption>{CAPTION}"
+        "<span class='copyright-note'>© City Post/Ana Ruiz</span></figcaption></figure>"
+    )
+    ext = extract(page(inside=inside), URL)
+    assert ext.paragraphs == (*BODY[:2], CAPTION, *BODY[2:])

@@ -78,6 +78,8 @@ _SENTENCE_END = (".", "!", "?", "”", '"', "。", "»")
 SHORT_REST = 40  # characters of non-link text a link line may carry ('Read more: ', a date)
 LIST_REST = 200  # ... and a list of three or more links (dates, bylines, a short blurb)
 CAPTION_WORDS = 5  # shortest caption or pull quote kept (not 'Photo: AP')
+# class/id words of a credit inside a caption
+_CREDIT_WORDS = {"credit", "credits", "copyright", "photographer", "courtesy", "attribution"}
 CAPTION_MAX_WORDS = 80  # longest: beyond that a 'caption' class names a container
 MIN_PROSE_WORDS = 12  # a table cell this long (and not links) is article text
 SLOT_WORDS = 80  # longest block a learned slot may drop (furniture.max_block_words)
@@ -99,6 +101,17 @@ _BOX_WORDS = {
     "keywords",
 }
 _TAG_WORDS = {"tag", "tags", "keywords"}
+# class/id words of a promotion: a sales pitch or sponsored box with its call to action (a link)
+_PROMO_WORDS = {
+    "pitch",
+    "promo",
+    "promotion",
+    "sponsored",
+    "advert",
+    "advertisement",
+    "advertorial",
+}
+PROMO_WORDS = 100  # longest promotion (the Motley Fool's 75-word pitch after every article)
 _LIST_WORDS = {"list", "cloud", "links", "box", "entry", "post", "article", "story", "meta"}
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # 'shareLinks' -> share, Links
 _FIELDS = 'input:not([type]), input[type="text"], input[type="email"], input[type="search"]'
@@ -238,10 +251,30 @@ def _card_link(node: LexborNode, site: str | None) -> int:
     if node.tag in ("p", "figure", "figcaption"):
         return 0
     kinds = [_link_kind(c, site) for c in node.iter() if c.tag == "a" and c.child is None]
-    kind = next((k for k in kinds if k in (1, 2)), 0)
+    kind = next((k for k in kinds if k in (1, 2)), 0) or _headline_card(node, site)
     if not kind or node.css_first("figcaption") is not None:
         return 0
     return kind if len(node.text(deep=True, separator=" ").split()) <= CARD_WORDS else 0
+
+
+def _headline_card(node: LexborNode, site: str | None) -> int:
+    """The link kind of a teaser card made of a linked headline (a child heading) and more
+    links to the same page: its photo, a 'Full Article' link (Reuters' story packages). A
+    paragraph of the story that links the same page twice has no headline of its own."""
+    heads = [c for c in node.iter() if c.tag in ("h2", "h3", "h4")]
+    hrefs = {
+        (a.attributes.get("href") or "").strip()
+        for h in heads
+        for a in h.css("a[href]")
+        if _link_kind(a, site) in (1, 2)
+    }
+    hrefs.discard("")
+    if not hrefs:
+        return 0
+    links = [a for a in node.css("a[href]") if (a.attributes.get("href") or "").strip() in hrefs]
+    if len(links) < 2:
+        return 0
+    return _link_kind(links[0], site)
 
 
 def _in_slots(
@@ -324,15 +357,18 @@ def _box_words(node: LexborNode) -> set[str]:
 
 
 def share_and_tag_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]:
-    """The outermost short blocks named as share or tag boxes by their class or id."""
+    """The outermost short blocks named as share or tag boxes by their class or id, and the
+    promotions named so that carry a link (their call to action)."""
     out: list[LexborNode] = []
     taken: set[int] = set()
     for node in root.traverse():
-        if node.tag not in _BLOCKS or node.mem_id in protect or not _box_words(node):
+        if node.tag not in _BLOCKS or node.mem_id in protect:
             continue
-        if any(a.mem_id in taken for a in _ancestors(node)):
+        promo = bool(_class_words(node) & _PROMO_WORDS)
+        if not (promo or _box_words(node)) or any(a.mem_id in taken for a in _ancestors(node)):
             continue
-        if len(node.text(deep=True, separator=" ").split()) <= BOX_WORDS:
+        limit = PROMO_WORDS if promo and node.css_first("a[href]") is not None else BOX_WORDS
+        if len(node.text(deep=True, separator=" ").split()) <= limit:
             out.append(node)
             taken.add(node.mem_id)
     return out
@@ -394,14 +430,20 @@ def _open_tables(root: LexborNode) -> None:
             table.replace_with(new.child)
 
 
+def _class_words(node: LexborNode) -> set[str]:
+    """The words of a node's class and id names ('shareLinks' -> share, links)."""
+    words: set[str] = set()
+    for name in " ".join(node.attributes.get(a) or "" for a in ("class", "id")).split():
+        words |= {w.lower() for w in _CLASS_WORD.findall(name)}
+    return words
+
+
 def _caption_kind(node: LexborNode) -> str | None:
     """'caption' or 'pullquote' by tag or class/id words ('wp-caption-text', 'pullquote-left',
     'pull-quote', 'pullQuote')."""
     if node.tag == "figcaption":
         return "caption"
-    words = set()
-    for name in " ".join(node.attributes.get(a) or "" for a in ("class", "id")).split():
-        words |= {w.lower() for w in _CLASS_WORD.findall(name)}
+    words = _class_words(node)
     if "caption" in words or "captions" in words:
         return "caption"
     if "pullquote" in words or {"pull", "quote"} <= words:
@@ -448,6 +490,15 @@ def _open_captions(root: LexborNode) -> None:
     for node in found:
         if any(c.mem_id in ids for c in node.traverse() if c.mem_id != node.mem_id):
             continue  # the innermost caption element holds the text
+        credits = [
+            c
+            for c in node.traverse()
+            if c.mem_id != node.mem_id and _class_words(c) & _CREDIT_WORDS
+        ]
+        ids_c = {c.mem_id for c in credits}
+        for c in credits:  # '© Bundesregierung/Steffen Kugler': a credit, not the caption
+            if not any(a.mem_id in ids_c for a in _ancestors(c)):
+                c.decompose()
         text = _prose(node)
         host = node  # the outermost figure or caption-named wrapper gives way to the text
         for anc in _ancestors(node):
