@@ -190,3 +190,24 @@ def test_paragraphs_only_precision_mode_kept_are_put_back_where_they_stood() -> 
     assert _merged(precise, balanced) == ("Photo", "Lead", "One", "Tail", "Two", "Credit")
     assert _merged(("Lead",), balanced) == balanced  # nothing shared: no place to put it
     assert _merged(("One", "Two"), balanced) == balanced
+
+
+def test_fingerprint_sees_a_caption_edit_even_in_an_aside() -> None:
+    """Captions are body text now; the recheck fast path must not skip a corrected caption that
+    a site keeps in an <aside class='caption-left'> (technologyreview.com)."""
+    story = "".join(
+        f"<p>Paragraph {n} of the story about the new battery lights, long enough to count.</p>"
+        for n in range(4)
+    )
+
+    def page(caption: str) -> str:
+        return (
+            "<html><head><title>Battery lights</title></head><body><article><h1>Battery lights"
+            f"</h1><aside class='caption-left'><p>{caption}</p></aside>{story}</article>"
+            "</body></html>"
+        )
+
+    before = page("A street vendor in India uses a light powered by refurbished battery cells.")
+    after = page("A street vendor in Kenya uses a light powered by refurbished battery cells.")
+    assert region_fingerprint(before) != region_fingerprint(after)
+    assert extract(before).paragraphs != extract(after).paragraphs

@@ -45,6 +45,11 @@ _FURNITURE = (
     "[class*='counter']",
 )
 
+_CAPTIONS = (
+    "figcaption, [class*='caption'], [id*='caption'], [class*='pullquote'], "
+    "[class*='pull-quote'], [class*='pullQuote']"
+)
+
 
 def region_fingerprint(
     html: str,
@@ -88,6 +93,10 @@ def region_fingerprint(
     # the standfirst often sits outside the container, beside the headline
     for node in candidate_nodes(tree, rules.standfirst if rules else None):
         h.update(b"\x00standfirst\x00")
+        h.update((node.text(deep=True) or "").encode())
+    # captions and pull quotes are body text (extract/clean.py), even in an <aside>
+    for node in container.css(_CAPTIONS):
+        h.update(b"\x00caption\x00")
         h.update((node.text(deep=True) or "").encode())
     for sel in _FURNITURE:
         for node in container.css(sel):

@@ -77,6 +77,12 @@ STANDFIRST_REWRITES = [
     "{person} has called for an independent inquiry into the figures",
     "The vote leaves the city divided, as {place} braces for the next phase",
 ]
+# a photo's caption among the paragraphs: newsrooms correct captions (a misnamed person)
+CAPTIONS = [
+    "{person} speaks to reporters outside the town hall in {place} on {day}.",
+    "Residents of {place} queue for the first public meeting on the plan in {month}.",
+    "Workers inspect the site in {place}, where construction is due to begin in {month}.",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = ["January", "March", "May", "September", "October", "December"]
 
@@ -136,3 +142,11 @@ NEW_PARAGRAPH = (
 )
 CORRECTION = "Correction: An earlier version of this article misstated the year the project began. It was 2015, not 2016."
 BREAKING = ["Breaking update:", "Developing story:"]
+
+
+def make_caption(index: int, seed: int) -> str:
+    """The caption of the photo in article number ``index`` (every fourth article has one)."""
+    if index % 4 != 1:
+        return ""
+    rng = random.Random(seed * 100_043 + index)
+    return fill(rng.choice(CAPTIONS), rng)

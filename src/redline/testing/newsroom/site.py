@@ -72,6 +72,16 @@ def _furniture(room: Newsroom, rng: random.Random, n: int) -> list[str]:
     ]
 
 
+def _figure(a: Article) -> str:
+    """The article's photo with its caption and a credit, as CMSs mark them up."""
+    if not a.caption:
+        return ""
+    return (
+        f"<figure class='photo'><img src='/img/{a.index}.jpg' alt=''><figcaption>"
+        f"{escape(a.caption)} <span class='credit'>Photo: {SITE}</span></figcaption></figure>"
+    )
+
+
 def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> str:
     rng = random.Random() if room.furniture and not a.static else random.Random(a.index)
     furnished = room.furniture and not a.static
@@ -81,7 +91,9 @@ def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> st
     else:
         extra = in_body_blocks(room, a, rng) if furnished and room.in_body_furniture else {}
         body = "\n".join(
-            f"<p>{_spaced(_markup(p, a.markup), a.whitespace)}</p>" + extra.get(i, "")
+            f"<p>{_spaced(_markup(p, a.markup), a.whitespace)}</p>"
+            + (_figure(a) if i == 1 else "")
+            + extra.get(i, "")
             for i, p in enumerate(a.paragraphs)
         )
     authors = " and ".join(

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from redline.testing.newsroom.content import (
+    CAPTIONS,
     CORRECTION,
     NEW_PARAGRAPH,
     REPORTERS,
     STANDFIRST_REWRITES,
     fill,
     make_article,
+    make_caption,
     make_standfirst,
     slugify,
 )
@@ -30,6 +32,7 @@ REAL_EDITS = frozenset(
         "typo_fix",
         "headline",
         "standfirst",
+        "caption",
         "paragraph_added",
         "paragraph_removed",
         "number",
@@ -83,6 +86,7 @@ DEFAULT_SCRIPT: list[tuple[int, int, str]] = [
     (8, 11, "correction"),
     (7, 0, "standfirst"),
     (8, 9, "standfirst"),
+    (6, 9, "caption"),
 ]
 SCRIPT_ROUNDS = max(r for r, _, _ in DEFAULT_SCRIPT)
 
@@ -115,6 +119,7 @@ DEMO_SCRIPT: list[tuple[int, int, str]] = [
     (5, 0, "correction"),
     (5, 4, "move"),
     (5, 1, "standfirst"),
+    (4, 1, "caption"),
 ]
 STATIC_EVERY = 11  # every 11th article is served without furniture and with an ETag
 
@@ -129,6 +134,7 @@ class Article:
     published: datetime
     modified: datetime
     standfirst: str = ""  # the sentence under the headline (a field, not body text)
+    caption: str = ""  # a photo's caption after the second paragraph (body text)
     visible: bool = True
     status: str = "live"
     redirect_to: str | None = None
@@ -143,12 +149,16 @@ class Article:
     edits: list[str] = field(default_factory=list)
     history: list[ExpectedVersion] = field(default_factory=list)
 
+    def body(self) -> tuple[str, ...]:
+        """The paragraphs a reader sees: the story's, with the photo caption after the second."""
+        if not self.caption or len(self.paragraphs) < 2:
+            return tuple(self.paragraphs)
+        return (*self.paragraphs[:2], self.caption, *self.paragraphs[2:])
+
     def snapshot(self) -> None:
         """Record the current content as the next expected version."""
         self.history.append(
-            ExpectedVersion(
-                self.title, self.byline, tuple(self.paragraphs), self.standfirst or None
-            )
+            ExpectedVersion(self.title, self.byline, self.body(), self.standfirst or None)
         )
 
 
@@ -208,6 +218,8 @@ class Newsroom:
                 published=published,
                 modified=published,
                 standfirst=make_standfirst(i, seed),
+                # JSON-LD bodies are plain text without the photo: captions on the others
+                caption="" if i % 2 == 0 else make_caption(i, seed),
                 visible=i not in appearing,
                 static=i % STATIC_EVERY == STATIC_EVERY - 1,
                 jsonld_body=i % 2 == 0,
@@ -323,6 +335,10 @@ class Newsroom:
             art.title = f"{art.title} as {rng.choice(['protests grow', 'pressure mounts', 'talks stall', 'costs rise'])}"
         elif kind == "standfirst":  # editors rewrite the dek like the headline
             art.standfirst = fill(rng.choice(STANDFIRST_REWRITES), rng)
+        elif kind == "caption":  # the photo's caption corrected (a misnamed person, a place)
+            art.caption = next(
+                c for c in (fill(rng.choice(CAPTIONS), rng) for _ in range(20)) if c != art.caption
+            )
         elif kind == "paragraph_added":
             art.paragraphs.insert(min(2, len(art.paragraphs)), fill(NEW_PARAGRAPH, rng))
         elif kind == "paragraph_removed":

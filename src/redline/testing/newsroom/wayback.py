@@ -83,10 +83,8 @@ class WaybackArchive:
         self.add(url, start + 6 * h, article_page(room, second, base))
         self.add(url, start + 7 * h, "", status=302, location=url, cdx_status="200")  # ghost
         return [
-            ExpectedVersion(first.title, first.byline, tuple(first.paragraphs), first.standfirst),
-            ExpectedVersion(
-                second.title, second.byline, tuple(second.paragraphs), second.standfirst
-            ),
+            ExpectedVersion(first.title, first.byline, first.body(), first.standfirst),
+            ExpectedVersion(second.title, second.byline, second.body(), second.standfirst),
         ]
 
     def cdx_rows(self, url: str, since: str | None, until: str | None) -> list[list[str]]:
