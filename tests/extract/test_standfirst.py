@@ -84,6 +84,12 @@ def test_no_markup_no_standfirst_and_a_meta_description_is_not_enough() -> None:
         {"header": f'<div class="image-subtitle">{DEK}</div>'},
         # 'summary' outside the article header: a teaser text
         {"after": f'<section><div><p class="summary">{DEK}</p></div></section>'},
+        # a dateline named as a subtitle (handball.ch), a sort control (stackexchange)
+        {"header": '<p class="subtitle">Handball Schweiz • 02.02.2022</p>'},
+        {
+            "header": '<div class="subheader">6 Answers <label>Sorted by:</label> <select>'
+            "<option>Highest score (default)</option><option>Date modified</option></select></div>"
+        },
     ],
 )
 def test_no_standfirst_from_subheadings_teasers_and_asides(where: dict[str, str]) -> None:

@@ -14,7 +14,8 @@ its own. It is found by structure only, first match wins:
 Guards, for every candidate: MIN_WORDS to MAX_WORDS words; not the headline; before the first
 body paragraph in document order (a subheading inside the story comes after it); never inside
 the ``<h1>``, a link, a list item, an aside, navigation, a footer or a teaser, related or sidebar
-box ('Why It Matters' asides are not standfirsts); not mostly link text. A meta or og
+box ('Why It Matters' asides are not standfirsts); not mostly link text; no form controls in it
+(a 'Sorted by' bar) and no short line with a numeric date (a dateline). A meta or og
 description is never enough: many sites put the first body paragraph there, and it stays body.
 
 When the chosen text is (normalised) one of the first few body paragraphs, it leaves the body.
@@ -39,6 +40,8 @@ AFTER_HEADLINE = 150  # elements a standfirst may sit below the headline (share 
 BEFORE_HEADLINE = 10  # elements a standfirst may sit above the headline (a strapline)
 NEAR_HEADLINE = 40  # elements below the headline, when the body is not found on the page
 LINK_SHARE = 0.5  # most of its text that may be link text
+DATELINE_WORDS = 10  # a line this short with a date in it is a dateline ('Handball • 02.02.2022')
+_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 _ALTERNATIVE = "[itemprop~=alternativeHeadline], [itemprop~=alternativeheadline]"
 # class/id words (or word pairs, 'sub-title') that name a standfirst wherever it sits
@@ -280,9 +283,11 @@ def standfirst_node(
         if (
             _excluded(node)
             or _link_share(node, text) > LINK_SHARE
-            or node.css_first("script, style, noscript, iframe, h1") is not None
+            or node.css_first("script, style, noscript, iframe, h1, select, input, button")
+            is not None
+            or (n <= DATELINE_WORDS and _DATE.search(text))
         ):
-            return None
+            return None  # furniture, a control ('Sorted by: …'), or a dateline
         if order is None:
             order = _Order(tree)
         keys = {k for k in body_keys if k and k != key}
