@@ -500,3 +500,22 @@ def test_a_credit_inside_a_caption_is_not_the_caption() -> None:
     )
     ext = extract(page(inside=inside), URL)
     assert ext.paragraphs == (*BODY[:2], CAPTION, *BODY[2:])
+
+
+def test_a_jsonld_body_gets_the_page_s_captions_where_the_page_has_them() -> None:
+    """articleBody is plain text without the photos; the caption still counts (a corrected one
+    must show), after the paragraph it follows on the page."""
+    import json
+
+    ld = json.dumps(
+        {
+            "@type": "NewsArticle",
+            "headline": "Council expands bus network",
+            "articleBody": "\n\n".join(BODY),
+        }
+    )
+    figure = f"<figure><img src='/bus.jpg'><figcaption>{CAPTION}</figcaption></figure>"
+    html = page(inside=figure, head=f"<script type='application/ld+json'>{ld}</script>")
+    ext = extract(html, URL)
+    assert ext.method == "jsonld"
+    assert ext.paragraphs == (*BODY[:2], CAPTION, *BODY[2:])

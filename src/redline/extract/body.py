@@ -11,6 +11,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from redline.errors import ExtractionError
+from redline.extract.furniture import furniture_key
 from redline.extract.normalize import normalize_paragraphs, normalize_text
 from redline.settings import ExtractSettings
 
@@ -122,6 +123,28 @@ def _merged(precise: tuple[str, ...], balanced: tuple[str, ...]) -> tuple[str, .
         last = at
     if pending and last >= 0:
         out[last + 1 : last + 1] = pending
+    return tuple(out)
+
+
+def with_captions(
+    body: tuple[str, ...], page: tuple[str, ...], captions: frozenset[str]
+) -> tuple[str, ...]:
+    """A JSON-LD body with the page's captions and pull quotes put where the page has them
+    (after the body paragraph they follow there): articleBody is plain text without the photos,
+    and a corrected caption must still show."""
+    keys = [furniture_key(p) for p in body]
+    if not captions or not any(furniture_key(p) in keys for p in page):
+        return body  # no paragraph of the page in the body: no place to put them
+    out = list(body)
+    at = 0
+    for p in page:
+        key = furniture_key(p)
+        if key in keys:
+            at = keys.index(key) + 1
+        elif p in captions and p not in out:
+            out.insert(at, p)
+            keys.insert(at, key)
+            at += 1
     return tuple(out)
 
 

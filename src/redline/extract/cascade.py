@@ -18,6 +18,7 @@ from redline.extract.body import (
     body_from_rules,
     body_from_trafilatura,
     same_text,
+    with_captions,
     words,
 )
 from redline.extract.clean import clean_for_body
@@ -119,6 +120,8 @@ def extract(
             # better when they say the same thing.
             if len(paragraphs) <= 1 and same_text(paragraphs, traf) > 0.8:
                 paragraphs, method = traf, "trafilatura"
+            else:
+                paragraphs = with_captions(paragraphs, traf, cleaned.captions)
         elif words(traf) >= words(paragraphs):
             paragraphs, method = traf, "trafilatura"
     paragraphs, dropped = drop_furniture(paragraphs, rules, cleaned.keep)

@@ -133,6 +133,7 @@ class Cleaned:
     html: str
     keep: frozenset[str]  # paragraph texts under keep selectors
     dropped: tuple[Dropped, ...]
+    captions: frozenset[str] = frozenset()  # captions and pull quotes made paragraphs
 
 
 def _select(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
@@ -478,13 +479,14 @@ def _among_prose(node: LexborNode, levels: int = 2) -> bool:
     return False
 
 
-def _open_captions(root: LexborNode) -> None:
+def _open_captions(root: LexborNode) -> list[str]:
     """Image captions and pull quotes become plain paragraphs where they stand.
 
     Body extraction drops every <figure> and every element named 'caption' or '…quote', but a
     caption is published text that newsrooms correct, and a pull quote is the story's own
     sentence. A figure gives way to its caption. Only those among the story's paragraphs count
     (``_among_prose``)."""
+    opened: list[str] = []
     found = [n for n in root.traverse() if n.tag in _BLOCKS | {"span"} and _caption_kind(n)]
     ids = {n.mem_id for n in found}
     for node in found:
@@ -512,6 +514,8 @@ def _open_captions(root: LexborNode) -> None:
         assert new is not None and new.child is not None and new.child.child is not None
         new.child.child.insert_child(text)
         host.replace_with(new.child.child)
+        opened.append(text)
+    return opened
 
 
 def _runs_as_paragraphs(node: LexborNode) -> str:
@@ -584,6 +588,7 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
                 protect.add(parent.mem_id)
                 parent = parent.parent
     root = tree.body or tree.root
+    captions: list[str] = []
     if root is not None:
         for node, slot in _in_slots(root, rules, protect):
             text = normalize_text(node.text(deep=True, separator=" "))
@@ -611,10 +616,10 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
                 dropped.append(Dropped(text, DropReason.METADATA))
             node.decompose()
         _open_tables(root)
-        _open_captions(root)
+        captions = _open_captions(root)
         # empty markers ('<span id="more-265087"></span>', WordPress's "read more" anchor) make
         # body extraction drop the whole paragraph around them
         for span in root.css("span[id], span[class]"):
             if span.child is None:
                 span.decompose()
-    return Cleaned(tree.html or html, frozenset(keep), tuple(dropped))
+    return Cleaned(tree.html or html, frozenset(keep), tuple(dropped), frozenset(captions))
