@@ -125,3 +125,39 @@ def test_backfill_again_extends_history_back_and_never_renumbers(store: Store) -
         assert (third.fetched, third.kept) == (0, 0)
         assert third.skipped == {"already held": 1}  # asked up to A only
     assert [v.id for v in store.versions(art.id)] == [v.id for v in after.values()]
+
+
+def test_the_archive_s_copy_of_the_earliest_page_is_no_version_under_another_reading(
+    store: Store,
+) -> None:
+    """Version 1 was stored by an older extractor, or with the source's rules (here: a rule
+    that kept the photo's caption out). The archive's copy of the very same page reads otherwise
+    today, but it is the same page: no version 0."""
+    from redline.extract import ExtractRules
+
+    room = Newsroom(n_articles=2, seed=5)
+    story = room.articles[1]
+    assert story.caption  # the newsroom's photo caption (body text today)
+    url = BASE + room.article_path(story.slug)
+    html = article_page(room, story, BASE)
+    older = memento_version(extract(html, url, ExtractRules(drop=("figure",))), html.encode())
+    assert story.caption not in older.text
+    art, _ = store.add_article(url, None, T0)
+    store.record_check(
+        CheckRecord(
+            article_id=art.id,
+            captured_at=T0,
+            url=url,
+            outcome="new_version",
+            http_status=200,
+            version=older,
+            expected_version_count=0,
+        )
+    )
+    archive = WaybackArchive()
+    archive.add(url, T0 - DAY, html)
+    with serve_wayback(archive) as wb:
+        stats = _backfill(store, wb, art, since=T0 - 2 * DAY)
+    assert stats.kept == 0
+    assert stats.skipped == {"same as the earliest version held": 1}
+    assert [v.number for v in store.versions(art.id)] == [1]

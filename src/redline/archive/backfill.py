@@ -285,7 +285,13 @@ async def backfill_article(
                 progress("fetched", 1)
 
     found = [f for f in await asyncio.gather(*(one(r) for r in todo)) if f is not None]
-    kept = distinct_versions(found, limit, earliest[2] if earliest else None, stats)
+    earliest_hashes: set[str] = set()
+    if earliest is not None:
+        earliest_hashes.add(earliest[2])
+        today = await asyncio.to_thread(_read_today, store, article, earliest[0])
+        if today is not None:
+            earliest_hashes.add(today)
+    kept = distinct_versions(found, limit, frozenset(earliest_hashes), stats)
     items = []
     for i, f in enumerate(kept):
         change = (
@@ -337,11 +343,29 @@ def plan_fetches(
     return todo
 
 
+def _read_today(store: Store, article: ArticleRow, number: int) -> str | None:
+    """The content hash of a held version's stored page as a memento is read today (the same
+    extraction): a version stored by an older extractor, or with the source's rules, hashes
+    otherwise, and the archive's copy of the same page must not become a version before it."""
+    v = store.version(article.id, number)
+    if not v.raw_sha256:
+        return None
+    try:
+        ext = extract(decode_html(store.raw_html(v.raw_sha256), None), article.url)
+    except ExtractionError:
+        return None
+    return content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
+
+
 def distinct_versions(
-    found: list[_Found], limit: datetime | None, earliest_hash: str | None, stats: BackfillStats
+    found: list[_Found],
+    limit: datetime | None,
+    earliest_hashes: frozenset[str],
+    stats: BackfillStats,
 ) -> list[_Found]:
     """The fetched mementos that are versions: older than every version held, each differing
-    from the one before it and the newest from the earliest version held (never a duplicate)."""
+    from the one before it and the newest from the earliest version held (never a duplicate;
+    ``earliest_hashes``: its stored hash, and its page's as read today)."""
     kept: list[_Found] = []
     for f in sorted(found, key=lambda f: f.when):
         if limit is not None and f.when >= limit:
@@ -350,7 +374,7 @@ def distinct_versions(
             stats.skip("same article text")
         else:
             kept.append(f)
-    if kept and earliest_hash is not None and kept[-1].version.content_hash == earliest_hash:
+    if kept and kept[-1].version.content_hash in earliest_hashes:
         kept.pop()
         stats.skip("same as the earliest version held")
     return kept
