@@ -37,6 +37,7 @@ class Site:
         self.requests = 0
         self.edits: dict[int, str] = {}
         self.box = BOX
+        self.partner = False  # a partner's teaser (a link away) that rotates in the body
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         self.requests += 1
@@ -53,6 +54,15 @@ class Site:
             rotating = f'<p><b>Also read</b> <a href="/elsewhere/{self.requests}">{other}</a></p>'
             html = "".join(f"<p>{p}</p>" for p in paras[:2]) + rotating
             html += f"<div class='box'><p>{self.box}</p></div>"
+            if self.partner:
+                pick = ELSEWHERE[(self.requests * 7) % len(ELSEWHERE)].replace("number", "no.")
+                words = pick.split()
+                pick = (
+                    " ".join(words[:1] + words[3:]) + f" ({['north', 'south'][self.requests % 2]})"
+                )
+                html += (
+                    f'<p>Partner: <a href="https://partner.example/{self.requests}">{pick}</a>.</p>'
+                )
             html += "".join(f"<p>{p}</p>" for p in paras[2:])
             status, body = (
                 200,
@@ -192,3 +202,30 @@ def test_a_new_way_of_reading_an_unchanged_page_is_no_version(
     asyncio.run(crawler.run_once(all_live=True))
     assert store.versions(art.id)[-1].number == 1
     assert store.captures(art.id)[0].reason == READ_ALIKE  # newest first
+
+
+def test_after_a_new_reading_a_rotating_teaser_is_still_furniture(
+    store: Store, site: tuple[Site, str]
+) -> None:
+    """The capture differs from the stored version both by the new reading (the box now
+    excluded) and by a partner teaser that rotated: judged against the page as read today, the
+    teaser is rotation, so still no version."""
+    s, base = site
+    s.partner = True
+    crawler = setup(store, base, 1)
+    asyncio.run(crawler.run_once(all_live=True))
+    art = store.find_article(f"{base}/a0.html")
+    assert art is not None and BOX in store.versions(art.id)[0].text
+    store.save_source(
+        SourceConfig(
+            name="daily",
+            homepage=f"{base}/",
+            delay=0,
+            allow_private=True,
+            exclude_selectors=("div.box",),
+        ),
+        datetime.now(UTC),
+    )
+    asyncio.run(crawler.run_once(all_live=True))
+    assert [v.number for v in store.versions(art.id)] == [1]
+    assert (store.captures(art.id)[0].reason or "").startswith("rotating furniture")

@@ -190,11 +190,16 @@ def test_paragraphs_only_precision_mode_kept_are_put_back_where_they_stood() -> 
     assert _merged(precise, balanced) == ("Photo", "Lead", "One", "Tail", "Two", "Credit")
     assert _merged(("Lead",), balanced) == balanced  # nothing shared: no place to put it
     assert _merged(("One", "Two"), balanced) == balanced
+    # a line both keep twice ('Advertisement'): the place is after what came before it
+    twice = ("Ad", "One", "Ad")
+    assert _merged(("One", "Lead", "Ad"), twice) == ("Ad", "One", "Lead", "Ad")
 
 
-def test_fingerprint_sees_a_caption_edit_even_in_an_aside() -> None:
+@pytest.mark.parametrize("cls", ["caption-left", "imageCaption", "pull_quote", "PullQuote"])
+def test_fingerprint_sees_a_caption_edit_even_in_an_aside(cls: str) -> None:
     """Captions are body text now; the recheck fast path must not skip a corrected caption that
-    a site keeps in an <aside class='caption-left'> (technologyreview.com)."""
+    a site keeps in an <aside class='caption-left'> (technologyreview.com), whatever the case
+    and separators of its class name."""
     story = "".join(
         f"<p>Paragraph {n} of the story about the new battery lights, long enough to count.</p>"
         for n in range(4)
@@ -203,7 +208,7 @@ def test_fingerprint_sees_a_caption_edit_even_in_an_aside() -> None:
     def page(caption: str) -> str:
         return (
             "<html><head><title>Battery lights</title></head><body><article><h1>Battery lights"
-            f"</h1><aside class='caption-left'><p>{caption}</p></aside>{story}</article>"
+            f"</h1><aside class='{cls}'><p>{caption}</p></aside>{story}</article>"
             "</body></html>"
         )
 

@@ -488,8 +488,9 @@ def test_a_promotion_named_so_goes_with_its_call_to_action() -> None:
         "completely free, <a href='https://www.citypost.test/ecap/stock'>simply click here</a>."
         "</p></div>"
     )
-    ext = extract(page(after=pitch), URL)
-    assert ext.paragraphs == tuple(BODY)
+    story = [*BODY, *(f"{p} It was said again later." for p in BODY)] * 2  # a story's length
+    ext = extract(page(after=pitch, body=story), URL)
+    assert ext.paragraphs == tuple(story)
 
 
 def test_a_credit_inside_a_caption_is_not_the_caption() -> None:
@@ -519,3 +520,85 @@ def test_a_jsonld_body_gets_the_page_s_captions_where_the_page_has_them() -> Non
     ext = extract(html, URL)
     assert ext.method == "jsonld"
     assert ext.paragraphs == (*BODY[:2], CAPTION, *BODY[2:])
+
+
+SECOND = (
+    "A second photo shows the depot at night, with forty buses parked in rows under new lights."
+)
+
+
+@pytest.mark.parametrize(
+    ("inside", "expected"),
+    [
+        # a credit named as the caption's ('caption-credit') is no caption of its own
+        (
+            f"<figure><img><figcaption>{CAPTION} <span class='caption-credit'>Photo: AP</span>"
+            "</figcaption></figure>",
+            (CAPTION,),
+        ),
+        # a gallery figure: every caption, in order
+        (
+            f"<figure class='gallery'><figure><img><figcaption>{CAPTION}</figcaption></figure>"
+            f"<figure><img><figcaption>{SECOND}</figcaption></figure></figure>",
+            (CAPTION, SECOND),
+        ),
+        (
+            f"<figure><img><div class='caption'>{CAPTION}</div><figcaption>{SECOND}"
+            "</figcaption></figure>",
+            (CAPTION, SECOND),
+        ),
+    ],
+)
+def test_every_caption_of_a_figure_is_kept_and_credits_are_not(
+    inside: str, expected: tuple[str, ...]
+) -> None:
+    ext = extract(page(inside=inside), URL)
+    assert ext.paragraphs == (*BODY[:2], *expected, *BODY[2:])
+
+
+def test_a_pull_quote_inside_a_sentence_stays_part_of_it() -> None:
+    sentence = (
+        "The mayor told reporters that <span class='pullquote'>the city will not raise taxes "
+        "this year</span> and left the chamber before the vote."
+    )
+    ext = extract(page(inside=f"<p>{sentence}</p>"), URL)
+    assert ext.paragraphs[2] == (
+        "The mayor told reporters that the city will not raise taxes this year and left the "
+        "chamber before the vote."
+    )
+
+
+@pytest.mark.parametrize("cls", ["entry-content promo", "story-body sponsored"])
+def test_a_short_story_in_a_container_named_like_a_promotion_is_kept(cls: str) -> None:
+    """Promotions go by name only when they are a small part of the page: a 48-word story in
+    <div class='entry-content promo'> is the story."""
+    body = (
+        "<p>The city council has called an emergency meeting for Thursday evening to discuss the "
+        "flooded stadium.</p><p>The club said the <a href='https://club.example.org/news'>pitch"
+        "</a> would not be playable before the derby, and fans should check the website for "
+        "updates on refunds.</p><p>More details will follow as the story develops this "
+        "afternoon.</p>"
+    )
+    html = (
+        "<html><head><title>Stadium flooded</title></head><body><div id='page'><header>"
+        f"<h1>Stadium flooded</h1></header><div class='{cls}'>{body}</div></div></body></html>"
+    )
+    ext = extract(html, "https://news.example.com/2024/stadium")
+    assert ext.paragraphs[0].startswith("The city council has called")
+    assert len(ext.paragraphs) == 3
+
+
+def test_a_breaking_news_stub_with_an_alert_form_keeps_its_paragraph() -> None:
+    """A sign-up form inside a two-sentence story's container: the box stops at the story."""
+    stub = (
+        "Police say an explosion was reported near the central station on Friday morning. "
+        "This is a developing story and will be updated."
+    )
+    html = (
+        "<html><head><title>Explosion reported downtown</title></head><body><main>"
+        f"<h1>Explosion reported downtown</h1><div class='story'><p>{stub}</p>"
+        "<form action='/subscribe'><label>Get breaking news alerts</label><input type='email'>"
+        "<button>Sign up</button></form></div></main></body></html>"
+    )
+    ext = extract(html, "https://news.example.com/x")
+    assert ext.paragraphs == (stub,)

@@ -29,7 +29,7 @@ import httpx
 from redline import __version__
 from redline.archive.warc import exchange_records
 from redline.diff import compare
-from redline.errors import ExtractionError, FetchError
+from redline.errors import ArticleNotFound, ExtractionError, FetchError
 from redline.extract import Extraction, extract
 from redline.extract.decode import decode_html
 from redline.fetch.result import exchange_of
@@ -351,8 +351,8 @@ def _read_today(store: Store, article: ArticleRow, number: int) -> str | None:
     if not v.raw_sha256:
         return None
     try:
-        ext = extract(decode_html(store.raw_html(v.raw_sha256), None), article.url)
-    except ExtractionError:
+        ext = extract(decode_html(store.raw_html(v.raw_sha256), None), v.url or article.url)
+    except (ExtractionError, ArticleNotFound):  # undecodable, or its page was never kept
         return None
     return content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
 

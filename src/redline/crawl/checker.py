@@ -20,7 +20,7 @@ from redline.archive.warc import capture_records
 from redline.crawl.learned import Learned, LearnedCache, furniture_policy, rules_for
 from redline.crawl.moves import plan_moved_merge
 from redline.discovery.methods import source_documents
-from redline.errors import ExtractionError, FetchError, StorageError
+from redline.errors import ArticleNotFound, ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
 from redline.extract.furniture import furniture_key, teaser_match
@@ -394,6 +394,9 @@ class _Seen:
     html: str | None
     rules: ExtractRules | None
     learned: Learned | None
+    # the latest version's stored page as today's extractor reads it, by version id (read at
+    # most once per check: the furniture decision and the change both want it)
+    today: dict[int, Extraction | None] = field(default_factory=dict)
 
 
 def _judge_content(
@@ -420,7 +423,7 @@ def _judge_content(
     fired = _fired(ext, learned)
     furnished: OnlyFurniture | None = None
     if verdict.outcome == Outcome.NEW_VERSION and latest is not None:
-        furnished = _only_furniture(ctx, article, latest, ext, rules, html)
+        furnished = _only_furniture(ctx, article, latest, seen)
     furniture = _learning(
         ctx, article, ext, fired, furnished, first=latest is None, html=html, rules=rules
     )
@@ -475,7 +478,7 @@ def _store_new_version(
 ) -> CheckOutcome:
     """Write the capture as the article's next version, with its change against the latest one
     (compare-and-set on the version count: a worker that wrote it first wins)."""
-    ext, fp, rules = seen.ext, seen.fp, seen.rules
+    ext, fp = seen.ext, seen.fp
     version = NewVersion(
         title=ext.title,
         byline=ext.byline,
@@ -491,7 +494,7 @@ def _store_new_version(
     # The change is what a reader would call the edit: against the latest version seen with
     # today's extractor and learned rules, so furniture learned since then is not reported as
     # removed text, nor a standfirst that was read as the first paragraph as a new one.
-    before = _seen_today(ctx, latest, rules, ext) if latest else None
+    before = _seen_today(ctx, latest, seen) if latest else None
     change = change_between(before, version) if before else None
     # Age for the schedule: a first version counts from the page's own dates when older.
     changed_at = now
@@ -661,21 +664,19 @@ def _learning(
     )
 
 
-def _seen_today(
-    ctx: CheckContext, latest: VersionRow, rules: ExtractRules | None, ext: Extraction
-) -> VersionRow:
+def _seen_today(ctx: CheckContext, latest: VersionRow, seen: _Seen) -> VersionRow:
+    ext, rules = seen.ext, seen.rules
     old = Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst)
     new = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
     today = seen_today(old, new)
     if today.standfirst is None and new.standfirst:
         # a version from before the field, and the standfirst edited since: what today's
-        # extractor reads as the standfirst of the latest version's own page (once per article)
-        html = _latest_html(ctx, latest)
-        try:
-            then = extract(html, latest.url, rules, ctx.limits).standfirst if html else None
-        except ExtractionError:
-            then = None
-        today = seen_today(old, replace(new, standfirst=then or new.standfirst), html)
+        # extractor reads as the standfirst of the latest version's own page
+        again = _read_today(ctx, latest, seen)
+        then = again.standfirst if again else None
+        today = seen_today(
+            old, replace(new, standfirst=then or new.standfirst), _latest_html(ctx, latest)
+        )
     kept = without_learned(today.paragraphs, rules, ext.paragraphs)
     if kept == latest.paragraphs and today.standfirst == latest.standfirst:
         return latest
@@ -687,52 +688,65 @@ def _latest_html(ctx: CheckContext, latest: VersionRow) -> str | None:
         return None
     try:
         return decode_html(ctx.store.raw_html(latest.raw_sha256), None)
-    except ExtractionError:
+    except (ExtractionError, ArticleNotFound):  # undecodable, or its page was never kept
         return None
 
 
 def _only_furniture(
-    ctx: CheckContext,
-    article: ArticleRow,
-    latest: VersionRow,
-    ext: Extraction,
-    rules: ExtractRules | None,
-    html: str | None,
+    ctx: CheckContext, article: ArticleRow, latest: VersionRow, seen: _Seen
 ) -> OnlyFurniture | None:
     """Whether this capture differs from the latest version only by learned or rotating
-    furniture (then it is ``unchanged``, never a version)."""
+    furniture, or only by how today's extractor reads the same page (then it is
+    ``unchanged``, never a version). Furniture is judged against the stored version first, then
+    against its page as read today: after an upgrade a capture can differ by both (a caption
+    now kept, and a teaser that rotated)."""
+    ext, rules = seen.ext, seen.rules
     earlier: tuple[str, ...] = ()
     if latest.number > 1:
         earlier = ctx.store.version(article.id, latest.number - 1).paragraphs
     latest_html = _latest_html(ctx, latest)
     policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
     current = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
-    furnished = only_furniture(
-        Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst),
-        current,
-        rules=rules,
-        policy=policy,
-        html=html,
-        latest_html=latest_html,
-        earlier=earlier,
+
+    def judge_against(body: Body) -> OnlyFurniture | None:
+        return only_furniture(
+            body,
+            current,
+            rules=rules,
+            policy=policy,
+            html=seen.html,
+            latest_html=latest_html,
+            earlier=earlier,
+        )
+
+    furnished = judge_against(
+        Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst)
     )
     if furnished is None and latest_html is not None:
-        return read_alike(current, _read_today(ctx, article, latest_html, rules))
+        again = _read_today(ctx, latest, seen)
+        if again is not None:
+            today = Body(again.title, again.byline, again.paragraphs, again.standfirst)
+            furnished = read_alike(current, today) or judge_against(today)
     return furnished
 
 
-def _read_today(
-    ctx: CheckContext, article: ArticleRow, latest_html: str, rules: ExtractRules | None
-) -> Body | None:
-    """The latest version's stored page as today's extractor and rules read it (an upgraded
-    extractor, or a new exclude selector, must not make every article a new version; `redline
-    reextract` rewrites the stored history itself). Costs one extraction, only for a capture
-    that differs from its latest version beyond furniture."""
-    try:
-        again = extract(latest_html, article.url, rules, ctx.limits)
-    except ExtractionError:
-        return None
-    return Body(again.title, again.byline, again.paragraphs, again.standfirst)
+def _read_today(ctx: CheckContext, latest: VersionRow, seen: _Seen) -> Extraction | None:
+    """The latest version's stored page as today's extractor and rules read it, with the URL it
+    was fetched from (an upgraded extractor, or a new exclude selector, must not make every
+    article a new version; `redline reextract` rewrites the stored history itself). One
+    extraction per check at most, and only for a capture that differs from its latest version
+    beyond furniture: until a real edit, an article stored by an older extractor costs it on
+    every check whose fingerprint differs."""
+    if latest.id not in seen.today:
+        html = _latest_html(ctx, latest)
+        again = None
+        if html is not None:
+            try:
+                again = extract(html, latest.url, seen.rules, ctx.limits)
+            except ExtractionError:
+                again = None
+        seen.today[latest.id] = again
+    return seen.today[latest.id]
 
 
 def _homepages(source: SourceConfig | None) -> tuple[str, ...]:

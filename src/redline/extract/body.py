@@ -106,7 +106,8 @@ def body_from_trafilatura(
 def _merged(precise: tuple[str, ...], balanced: tuple[str, ...]) -> tuple[str, ...]:
     """The balanced body, with the paragraphs only precision mode kept put back where precision
     had them: what precision keeps is the surest article text (balanced mode drops a lead
-    paragraph it sees as a teaser, slate.com2 in the corpus)."""
+    paragraph it sees as a teaser, slate.com2 in the corpus). When the two share no paragraph
+    there is no place to put them, and the balanced body stands alone."""
     have = set(balanced)
     out = list(balanced)
     pending: list[str] = []
@@ -115,7 +116,7 @@ def _merged(precise: tuple[str, ...], balanced: tuple[str, ...]) -> tuple[str, .
         if p not in have:
             pending.append(p)
             continue
-        at = out.index(p)
+        at = out.index(p, last + 1) if p in out[last + 1 :] else out.index(p)
         if pending:
             out[at:at] = pending
             at += len(pending)
@@ -140,7 +141,7 @@ def with_captions(
     for p in page:
         key = furniture_key(p)
         if key in keys:
-            at = keys.index(key) + 1
+            at = (keys.index(key, at) if key in keys[at:] else keys.index(key)) + 1
         elif p in captions and p not in out:
             out.insert(at, p)
             keys.insert(at, key)

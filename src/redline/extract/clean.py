@@ -111,10 +111,12 @@ _PROMO_WORDS = {
     "advertisement",
     "advertorial",
 }
+PROMO_SHARE = 0.3  # most of a page's words a promotion may hold (more: the story itself)
 PROMO_WORDS = 100  # longest promotion (the Motley Fool's 75-word pitch after every article)
 _LIST_WORDS = {"list", "cloud", "links", "box", "entry", "post", "article", "story", "meta"}
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # 'shareLinks' -> share, Links
 _FIELDS = 'input:not([type]), input[type="text"], input[type="email"], input[type="search"]'
+_TEXT_BLOCKS = {"p", "li", "td", "th", "dd", "dt", "h2", "h3", "h4", "h5", "h6"}  # hold sentences
 _META_BLOCKS = {"p", "li", "ul", "ol", "div", "span", "header", "dl", "dd", "dt", "section"}
 
 
@@ -362,6 +364,7 @@ def share_and_tag_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]
     promotions named so that carry a link (their call to action)."""
     out: list[LexborNode] = []
     taken: set[int] = set()
+    page_words: int | None = None
     for node in root.traverse():
         if node.tag not in _BLOCKS or node.mem_id in protect:
             continue
@@ -369,9 +372,16 @@ def share_and_tag_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]
         if not (promo or _box_words(node)) or any(a.mem_id in taken for a in _ancestors(node)):
             continue
         limit = PROMO_WORDS if promo and node.css_first("a[href]") is not None else BOX_WORDS
-        if len(node.text(deep=True, separator=" ").split()) <= limit:
-            out.append(node)
-            taken.add(node.mem_id)
+        n = len(node.text(deep=True, separator=" ").split())
+        if n > limit:
+            continue
+        if promo and limit == PROMO_WORDS:
+            if page_words is None:
+                page_words = len(root.text(deep=True, separator=" ").split())
+            if n > PROMO_SHARE * page_words:
+                continue  # most of the page: a short story in a container named 'promo'
+        out.append(node)
+        taken.add(node.mem_id)
     return out
 
 
@@ -380,7 +390,7 @@ def form_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]:
     ('Smart is sexy - get our newsletter: [email] [Sign up]'), search and login boxes. Their
     blurbs are sentences that no text rule knows; a form holding more (a page-wide ASP.NET
     form) is left alone."""
-    out: list[LexborNode] = []
+    found: dict[int, LexborNode] = {}
     for form in root.css("form"):
         if form.css_first(_FIELDS) is None:
             continue
@@ -388,14 +398,25 @@ def form_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]:
         node: LexborNode | None = form
         while node is not None and node.mem_id != root.mem_id and node.mem_id not in protect:
             if node.tag in _BLOCKS or node.tag == "span":
-                if len(node.text(deep=True, separator=" ").split()) > BOX_WORDS:
-                    break
+                if len(node.text(deep=True, separator=" ").split()) > BOX_WORDS or (
+                    node is not form and _prose_beside(node, form)
+                ):
+                    break  # more than a box, or a story's paragraph beside the form (a stub)
                 best = node
             node = node.parent
         if best is not None:
-            out.append(best)
-    ids = {n.mem_id for n in out}
-    return [n for n in out if not any(a.mem_id in ids for a in _ancestors(n))]
+            found[best.mem_id] = best
+    return [n for n in found.values() if not any(a.mem_id in found for a in _ancestors(n))]
+
+
+def _prose_beside(node: LexborNode, form: LexborNode) -> bool:
+    """Whether a node holds a paragraph of prose outside ``form``."""
+    for p in node.css("p"):
+        if len(p.text(deep=True, separator=" ").split()) >= MIN_PROSE_WORDS and not any(
+            a.mem_id == form.mem_id for a in _ancestors(p)
+        ):
+            return True
+    return False
 
 
 def _ancestors(node: LexborNode) -> list[LexborNode]:
@@ -439,12 +460,15 @@ def _class_words(node: LexborNode) -> set[str]:
     return words
 
 
-def _caption_kind(node: LexborNode) -> str | None:
+def caption_kind(node: LexborNode) -> str | None:
     """'caption' or 'pullquote' by tag or class/id words ('wp-caption-text', 'pullquote-left',
-    'pull-quote', 'pullQuote')."""
+    'pull-quote', 'pullQuote', 'pull_quote'); a credit named as a caption's ('caption-credit')
+    is none. The recheck fingerprint hashes the same elements (extract/fingerprint.py)."""
     if node.tag == "figcaption":
         return "caption"
     words = _class_words(node)
+    if words & _CREDIT_WORDS:
+        return None
     if "caption" in words or "captions" in words:
         return "caption"
     if "pullquote" in words or {"pull", "quote"} <= words:
@@ -460,23 +484,38 @@ def _prose(node: LexborNode) -> str | None:
     return text if CAPTION_WORDS <= n <= CAPTION_MAX_WORDS and links * 2 < n else None
 
 
-def _among_prose(node: LexborNode, levels: int = 2) -> bool:
+def _among_prose(node: LexborNode, cache: dict[int, list[int]], levels: int = 2) -> bool:
     """Whether a node stands among the story's paragraphs: a sibling of it, or of one of its
     next ``levels`` wrappers, is a paragraph of prose. A lead image's caption above the story
-    (in a hero box beside the text's container) is not; the reference texts leave it out."""
+    (in a hero box beside the text's container) is not; the reference texts leave it out.
+    ``cache``: per parent, its prose paragraphs (a gallery asks the same parent for every
+    caption)."""
     for _ in range(levels):
         parent = node.parent
         if parent is None:
             return False
-        for sib in parent.iter():
-            if (
-                sib.mem_id != node.mem_id
-                and sib.tag == "p"
+        if parent.mem_id not in cache:
+            cache[parent.mem_id] = [
+                sib.mem_id
+                for sib in parent.iter()
+                if sib.tag == "p"
                 and len(sib.text(deep=True, separator=" ").split()) >= MIN_PROSE_WORDS
-            ):
-                return True
+            ]
+        if any(mid != node.mem_id for mid in cache[parent.mem_id]):
+            return True
         node = parent
     return False
+
+
+def _caption_host(node: LexborNode, ids: set[int]) -> LexborNode:
+    """What gives way to a caption's text: the outermost <figure> or caption-named wrapper
+    right around it (only those are climbed, so a page of many figures costs linear time)."""
+    host = node
+    parent = node.parent
+    while parent is not None and (parent.tag == "figure" or parent.mem_id in ids):
+        host = parent
+        parent = parent.parent
+    return host
 
 
 def _open_captions(root: LexborNode) -> list[str]:
@@ -484,37 +523,50 @@ def _open_captions(root: LexborNode) -> list[str]:
 
     Body extraction drops every <figure> and every element named 'caption' or '…quote', but a
     caption is published text that newsrooms correct, and a pull quote is the story's own
-    sentence. A figure gives way to its caption. Only those among the story's paragraphs count
-    (``_among_prose``)."""
-    opened: list[str] = []
-    found = [n for n in root.traverse() if n.tag in _BLOCKS | {"span"} and _caption_kind(n)]
-    ids = {n.mem_id for n in found}
-    for node in found:
-        if any(c.mem_id in ids for c in node.traverse() if c.mem_id != node.mem_id):
-            continue  # the innermost caption element holds the text
-        credits = [
-            c
-            for c in node.traverse()
-            if c.mem_id != node.mem_id and _class_words(c) & _CREDIT_WORDS
-        ]
-        ids_c = {c.mem_id for c in credits}
-        for c in credits:  # '© Bundesregierung/Steffen Kugler': a credit, not the caption
-            if not any(a.mem_id in ids_c for a in _ancestors(c)):
-                c.decompose()
+    sentence. A figure gives way to its captions (a gallery's, all of them, in order). Only
+    those among the story's paragraphs count (``_among_prose``); one inside a sentence (a
+    <span class='pullquote'> in a <p>) stays where it is, as part of that sentence. Decided
+    first, then applied: credits inside captions go, then each host is replaced once."""
+    boxes = [n for n in root.traverse() if n.tag in _BLOCKS | {"span"} and caption_kind(n)]
+    credits = [
+        c
+        for box in boxes
+        for c in box.traverse()
+        if c.mem_id != box.mem_id and _class_words(c) & _CREDIT_WORDS
+    ]
+    ids = {n.mem_id for n in boxes}
+    inner = [
+        n for n in boxes if not any(c.mem_id in ids for c in n.traverse() if c.mem_id != n.mem_id)
+    ]
+    credit_ids = {c.mem_id for c in credits}
+    for c in credits:  # '© Bundesregierung/Steffen Kugler': a credit, not the caption
+        if not any(a.mem_id in credit_ids for a in _ancestors(c)):
+            c.decompose()
+    plan: dict[int, tuple[LexborNode, list[str]]] = {}
+    cache: dict[int, list[int]] = {}
+    for node in inner:
+        parent = node.parent
+        if parent is not None and parent.tag in _TEXT_BLOCKS:
+            continue  # inside a sentence
         text = _prose(node)
-        host = node  # the outermost figure or caption-named wrapper gives way to the text
-        for anc in _ancestors(node):
-            if len(anc.text(deep=True, separator=" ").split()) > CAPTION_MAX_WORDS:
-                break
-            if anc.tag == "figure" or anc.mem_id in ids:
-                host = anc
-        if text is None or not _among_prose(host):
+        if text is None:
             continue
-        new = LexborHTMLParser("<div><p></p></div>").body
-        assert new is not None and new.child is not None and new.child.child is not None
-        new.child.child.insert_child(text)
-        host.replace_with(new.child.child)
-        opened.append(text)
+        host = _caption_host(node, ids)
+        if len(host.text(deep=True, separator=" ").split()) > CAPTION_MAX_WORDS * 4:
+            host = node  # a wrapper the size of a story is no figure of it
+        if not _among_prose(host, cache):
+            continue
+        plan.setdefault(host.mem_id, (host, []))[1].append(text)
+    opened: list[str] = []
+    for host, texts in plan.values():
+        parts = "".join(f"<p>{html_escape(t, quote=False)}</p>" for t in texts)
+        new = LexborHTMLParser(f"<div>{parts}</div>").body
+        if new is None or new.child is None:
+            continue
+        for p in list(new.child.iter()):
+            host.insert_before(p)
+        host.decompose()
+        opened.extend(texts)
     return opened
 
 

@@ -13,6 +13,7 @@ import hashlib
 
 from selectolax.lexbor import LexborHTMLParser
 
+from redline.extract.clean import caption_kind
 from redline.extract.furniture import is_furniture
 from redline.extract.model import ExtractRules
 from redline.extract.standfirst import candidate_nodes
@@ -43,11 +44,6 @@ _FURNITURE = (
     "[class*='time-ago']",
     "[class*='relative']",
     "[class*='counter']",
-)
-
-_CAPTIONS = (
-    "figcaption, [class*='caption'], [id*='caption'], [class*='pullquote'], "
-    "[class*='pull-quote'], [class*='pullQuote']"
 )
 
 
@@ -95,9 +91,10 @@ def region_fingerprint(
         h.update(b"\x00standfirst\x00")
         h.update((node.text(deep=True) or "").encode())
     # captions and pull quotes are body text (extract/clean.py), even in an <aside>
-    for node in container.css(_CAPTIONS):
-        h.update(b"\x00caption\x00")
-        h.update((node.text(deep=True) or "").encode())
+    for node in container.traverse():
+        if caption_kind(node):
+            h.update(b"\x00caption\x00")
+            h.update((node.text(deep=True) or "").encode())
     for sel in _FURNITURE:
         for node in container.css(sel):
             node.decompose()
