@@ -102,6 +102,19 @@ def setup(store: Store, base: str, n: int, **cfg: Any) -> Crawler:
     )
 
 
+def exclude_the_box(store: Store, base: str) -> None:
+    store.save_source(
+        SourceConfig(
+            name="daily",
+            homepage=f"{base}/",
+            delay=0,
+            allow_private=True,
+            exclude_selectors=("div.box",),
+        ),
+        datetime.now(UTC),
+    )
+
+
 def test_rotating_block_and_template_box_never_make_versions(
     store: Store, site: tuple[Site, str]
 ) -> None:
@@ -189,16 +202,7 @@ def test_a_new_way_of_reading_an_unchanged_page_is_no_version(
     asyncio.run(crawler.run_once(all_live=True))
     art = store.find_article(f"{base}/a0.html")
     assert art is not None and BOX in store.versions(art.id)[0].text
-    store.save_source(
-        SourceConfig(
-            name="daily",
-            homepage=f"{base}/",
-            delay=0,
-            allow_private=True,
-            exclude_selectors=("div.box",),
-        ),
-        datetime.now(UTC),
-    )
+    exclude_the_box(store, base)  # the operator's new exclude selector
     asyncio.run(crawler.run_once(all_live=True))
     assert store.versions(art.id)[-1].number == 1
     assert store.captures(art.id)[0].reason == READ_ALIKE  # newest first
@@ -216,16 +220,7 @@ def test_after_a_new_reading_a_rotating_teaser_is_still_furniture(
     asyncio.run(crawler.run_once(all_live=True))
     art = store.find_article(f"{base}/a0.html")
     assert art is not None and BOX in store.versions(art.id)[0].text
-    store.save_source(
-        SourceConfig(
-            name="daily",
-            homepage=f"{base}/",
-            delay=0,
-            allow_private=True,
-            exclude_selectors=("div.box",),
-        ),
-        datetime.now(UTC),
-    )
+    exclude_the_box(store, base)  # the operator's new exclude selector
     asyncio.run(crawler.run_once(all_live=True))
     assert [v.number for v in store.versions(art.id)] == [1]
     assert (store.captures(art.id)[0].reason or "").startswith("rotating furniture")
