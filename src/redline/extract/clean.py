@@ -28,7 +28,6 @@ block too). What it removes is recorded with its reason, so learning can count t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from html import escape as html_escape
 from urllib.parse import urlsplit
@@ -39,6 +38,7 @@ from redline.errors import ExtractionError
 from redline.extract.body import paragraphs_of
 from redline.extract.furniture import furniture_key
 from redline.extract.model import Dropped, DropReason, ExtractRules
+from redline.extract.names import class_names, class_words
 from redline.extract.normalize import normalize_text
 from redline.extract.slots import MAX_IN_PAGE, MAX_LIST, slot_nodes, slot_of
 
@@ -114,7 +114,6 @@ _PROMO_WORDS = {
 PROMO_SHARE = 0.3  # most of a page's words a promotion may hold (more: the story itself)
 PROMO_WORDS = 100  # longest promotion (the Motley Fool's 75-word pitch after every article)
 _LIST_WORDS = {"list", "cloud", "links", "box", "entry", "post", "article", "story", "meta"}
-_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")  # 'shareLinks' -> share, Links
 _FIELDS = 'input:not([type]), input[type="text"], input[type="email"], input[type="search"]'
 _TEXT_BLOCKS = {"p", "li", "td", "th", "dd", "dt", "h2", "h3", "h4", "h5", "h6"}  # hold sentences
 _META_BLOCKS = {"p", "li", "ul", "ol", "div", "span", "header", "dl", "dd", "dt", "section"}
@@ -350,8 +349,8 @@ def _box_words(node: LexborNode) -> set[str]:
     """The share/tag words of a node's class and id names. A name counts for 'tag' only when
     its other words are list words too ('entry-tags', 'tag-list', not 'tag-line')."""
     out: set[str] = set()
-    for name in " ".join(node.attributes.get(a) or "" for a in ("class", "id")).split():
-        words = {w.lower() for w in _CLASS_WORD.findall(name)}
+    for name in class_names(node):
+        words = set(name)
         found = words & _BOX_WORDS
         if found & _TAG_WORDS and not words <= _TAG_WORDS | _LIST_WORDS:
             found -= _TAG_WORDS
@@ -368,7 +367,7 @@ def share_and_tag_boxes(root: LexborNode, protect: set[int]) -> list[LexborNode]
     for node in root.traverse():
         if node.tag not in _BLOCKS or node.mem_id in protect:
             continue
-        promo = bool(_class_words(node) & _PROMO_WORDS)
+        promo = bool(class_words(node) & _PROMO_WORDS)
         if not (promo or _box_words(node)) or any(a.mem_id in taken for a in _ancestors(node)):
             continue
         limit = PROMO_WORDS if promo and node.css_first("a[href]") is not None else BOX_WORDS
@@ -452,21 +451,13 @@ def _open_tables(root: LexborNode) -> None:
             table.replace_with(new.child)
 
 
-def _class_words(node: LexborNode) -> set[str]:
-    """The words of a node's class and id names ('shareLinks' -> share, links)."""
-    words: set[str] = set()
-    for name in " ".join(node.attributes.get(a) or "" for a in ("class", "id")).split():
-        words |= {w.lower() for w in _CLASS_WORD.findall(name)}
-    return words
-
-
 def caption_kind(node: LexborNode) -> str | None:
     """'caption' or 'pullquote' by tag or class/id words ('wp-caption-text', 'pullquote-left',
     'pull-quote', 'pullQuote', 'pull_quote'); a credit named as a caption's ('caption-credit')
     is none. The recheck fingerprint hashes the same elements (extract/fingerprint.py)."""
     if node.tag == "figcaption":
         return "caption"
-    words = _class_words(node)
+    words = class_words(node)
     if words & _CREDIT_WORDS:
         return None
     if "caption" in words or "captions" in words:
@@ -532,7 +523,7 @@ def _open_captions(root: LexborNode) -> list[str]:
         c
         for box in boxes
         for c in box.traverse()
-        if c.mem_id != box.mem_id and _class_words(c) & _CREDIT_WORDS
+        if c.mem_id != box.mem_id and class_words(c) & _CREDIT_WORDS
     ]
     ids = {n.mem_id for n in boxes}
     inner = [

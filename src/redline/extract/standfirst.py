@@ -31,6 +31,7 @@ from itertools import pairwise
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from redline.extract.furniture import furniture_key
+from redline.extract.names import class_names
 from redline.extract.normalize import normalize_text
 
 MIN_WORDS = 3  # 'Choose your words wisely.' (adoption.com) is a standfirst of four
@@ -100,25 +101,14 @@ _NEVER_NEAR: tuple[tuple[frozenset[str], int], ...] = (
     (frozenset({"site", "branding", "brand", "logo", "masthead"}), 1),
     (frozenset({"image", "img", "photo", "picture", "thumbnail"}), 3),
 )
-_MODIFIER = ("has-", "with-", "no-", "is-", "show-", "hide-", "page-", "layout-")
-_SPLIT = re.compile(r"[-_\s]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TEXT_BLOCKS = {"p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "td"}
 _ANY_BLOCKS = _TEXT_BLOCKS | {"div", "section", "span", "header", "article"}
 
 
 def _tokens(node: LexborNode) -> list[list[str]]:
-    """The class and id tokens of a node, each split into lower-case words
-    ('article__sub-title' → ['article', 'sub', 'title'], 'articleDek' → ['article', 'dek'])."""
-    out = []
-    for attr in ("class", "id"):
-        for token in (node.attributes.get(attr) or "").split():
-            if not token.isascii() or token.lower().startswith(_MODIFIER):
-                continue
-            parts = [w.lower() for w in _SPLIT.split(_CAMEL.sub("-", token)) if w]
-            if parts:
-                out.append([token.lower(), *parts])
-    return out
+    """The class and id names of a node, each as its whole (the words run together) and its
+    words ('article__sub-title' → ['articlesubtitle', 'article', 'sub', 'title'])."""
+    return [["".join(words), *words] for words in class_names(node)]
 
 
 def _names(
