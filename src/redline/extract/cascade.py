@@ -22,7 +22,8 @@ from redline.extract.body import (
     words,
 )
 from redline.extract.clean import clean_for_body
-from redline.extract.furniture import drop_furniture
+from redline.extract.furniture import drop_furniture, furniture_key
+from redline.extract.leadcaption import find_lead_caption
 from redline.extract.metadata import (
     byline_from_markup,
     canonical_url,
@@ -186,6 +187,9 @@ def extract(
             paragraphs = rest
         else:  # the page's only text: the body, whatever its markup says
             standfirst = None
+    lead_caption = find_lead_caption(tree, paragraphs, title)
+    if lead_caption and standfirst and furniture_key(lead_caption) == furniture_key(standfirst):
+        lead_caption = None  # one text, one field: the standfirst's
     if language is None:
         html_node = tree.css_first("html")
         language = (html_node.attributes.get("lang") or None) if html_node is not None else None
@@ -193,6 +197,7 @@ def extract(
         title=title,
         byline=byline,
         standfirst=standfirst,
+        lead_caption=lead_caption,
         published=published,
         modified=modified,
         paragraphs=paragraphs,

@@ -451,15 +451,20 @@ def _open_tables(root: LexborNode) -> None:
             table.replace_with(new.child)
 
 
+def is_credit(node: LexborNode) -> bool:
+    """A photo credit inside a caption ('caption-credit', 'photographer'): not caption text."""
+    return bool(class_words(node) & _CREDIT_WORDS)
+
+
 def caption_kind(node: LexborNode) -> str | None:
     """'caption' or 'pullquote' by tag or class/id words ('wp-caption-text', 'pullquote-left',
     'pull-quote', 'pullQuote', 'pull_quote'); a credit named as a caption's ('caption-credit')
     is none. The recheck fingerprint hashes the same elements (extract/fingerprint.py)."""
     if node.tag == "figcaption":
         return "caption"
-    words = class_words(node)
-    if words & _CREDIT_WORDS:
+    if is_credit(node):
         return None
+    words = class_words(node)
     if "caption" in words or "captions" in words:
         return "caption"
     if "pullquote" in words or {"pull", "quote"} <= words:
@@ -520,10 +525,7 @@ def _open_captions(root: LexborNode) -> list[str]:
     first, then applied: credits inside captions go, then each host is replaced once."""
     boxes = [n for n in root.traverse() if n.tag in _BLOCKS | {"span"} and caption_kind(n)]
     credits = [
-        c
-        for box in boxes
-        for c in box.traverse()
-        if c.mem_id != box.mem_id and class_words(c) & _CREDIT_WORDS
+        c for box in boxes for c in box.traverse() if c.mem_id != box.mem_id and is_credit(c)
     ]
     ids = {n.mem_id for n in boxes}
     inner = [

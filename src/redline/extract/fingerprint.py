@@ -1,9 +1,9 @@
 """The recheck fast path: a cheap fingerprint of the article's own region of a page.
 
 On a recheck most pages differ from last time only in furniture (teasers, counters, ads). If
-the region that extraction reads (JSON-LD, title, headline, byline, standfirst, the article
-container's text) is byte-for-byte what it was, the extraction would be too, so the checker can
-skip it.
+the region that extraction reads (JSON-LD, title, headline, byline, standfirst, lead caption,
+the article container's text) is byte-for-byte what it was, the extraction would be too, so the
+checker can skip it.
 When no article container is identifiable, there is no fingerprint and extraction always runs.
 """
 
@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from redline.extract.clean import caption_kind
 from redline.extract.furniture import is_furniture
+from redline.extract.leadcaption import candidate_nodes as lead_caption_nodes
 from redline.extract.model import ExtractRules
 from redline.extract.standfirst import candidate_nodes
 from redline.settings import ExtractSettings
@@ -89,6 +90,10 @@ def region_fingerprint(
     # the standfirst often sits outside the container, beside the headline
     for node in candidate_nodes(tree, rules.standfirst if rules else None):
         h.update(b"\x00standfirst\x00")
+        h.update((node.text(deep=True) or "").encode())
+    # so does the lead image's caption, above the story (extract/leadcaption.py)
+    for node in lead_caption_nodes(tree):
+        h.update(b"\x00lead_caption\x00")
         h.update((node.text(deep=True) or "").encode())
     # captions and pull quotes are body text (extract/clean.py), even in an <aside>
     for node in container.traverse():

@@ -66,6 +66,7 @@ class Extraction:
     title_method: str = ""
     dropped: tuple[Dropped, ...] = ()  # what was kept out of the body, and why
     standfirst: str | None = None  # the dek under the headline: a field, not body text
+    lead_caption: str | None = None  # the caption of the photo above the story: a field too
 
     @property
     def text(self) -> str:
@@ -76,6 +77,7 @@ class Extraction:
             "title": self.title,
             "byline": self.byline,
             "standfirst": self.standfirst,
+            "lead_caption": self.lead_caption,
             "published": self.published.isoformat() if self.published else None,
             "modified": self.modified.isoformat() if self.modified else None,
             "canonical_url": self.canonical_url,
