@@ -185,3 +185,62 @@ def test_0013_adds_the_standfirst_and_keeps_versions_changes_and_hashes(
         assert v.content_hash == content_hash(v.title, v.byline, v.paragraphs, v.standfirst)
     finally:
         store.close()
+
+
+def test_0014_adds_the_lead_caption_and_keeps_versions_and_hashes(database_url: str) -> None:
+    """Versions stored before 0014 keep their rows and content hashes; their lead caption is
+    NULL, and the hash a capture of the same content computes is still theirs."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import MetaData, Table, insert
+
+    from redline.storage.database import _alembic_config, create_db_engine
+    from redline.versions.policy import content_hash
+
+    engine = create_db_engine(database_url)
+    command.upgrade(_alembic_config(engine), "0013")
+    now = datetime.now(UTC)
+    body = ("The first paragraph of the story.", "The second paragraph of the story.")
+    stored_hash = content_hash("Headline", None, body, "The dek")
+    with engine.begin() as conn:
+        old = MetaData()
+        articles = Table("articles", old, autoload_with=conn)
+        versions = Table("versions", old, autoload_with=conn)
+        assert "lead_caption" not in versions.c
+        art = conn.execute(
+            insert(articles).values(
+                url="https://daily.example/b",
+                status="live",
+                first_seen=now,
+                version_count=1,
+                check_count=1,
+                missing_count=0,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(versions).values(
+                article_id=art,
+                number=1,
+                captured_at=now,
+                title="Headline",
+                standfirst="The dek",
+                text="\n\n".join(body),
+                content_hash=stored_hash,
+                extractor="trafilatura",
+                extractor_version="0",
+            )
+        )
+    engine.dispose()
+    store = Store.open(database_url)  # migrates to head
+    try:
+        v = store.version(art, 1)
+        assert v.lead_caption is None and v.standfirst == "The dek"
+        assert v.content_hash == content_hash(
+            v.title, v.byline, v.paragraphs, v.standfirst, v.lead_caption
+        )
+        assert content_hash(v.title, v.byline, v.paragraphs, v.standfirst, "A caption") != (
+            v.content_hash
+        )
+    finally:
+        store.close()

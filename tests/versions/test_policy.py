@@ -133,3 +133,28 @@ def test_content_hash_counts_the_standfirst_only_when_there_is_one() -> None:
         previous_words=WORDS,
     )
     assert v.outcome == Outcome.NEW_VERSION
+
+
+def test_content_hash_counts_the_lead_caption_only_when_there_is_one() -> None:
+    """Hashes stored before the lead caption was a field stay valid; a corrected caption is a
+    new version, the same caption is not."""
+    plain = content_hash("T", None, BODY, "A dek")
+    assert content_hash("T", None, BODY, "A dek", None) == plain
+    assert content_hash("T", None, BODY, "A dek", "") == plain
+    assert content_hash("T", None, BODY, None, "A caption") != content_hash(
+        "T", None, BODY, "A caption"
+    )  # a caption is not a standfirst with the same words
+    stored = content_hash("T", None, BODY, None, "Smith at the summit")
+    for caption, outcome in (
+        ("Smith at the summit", Outcome.UNCHANGED),
+        ("Jones at the summit", Outcome.NEW_VERSION),
+    ):
+        v = judge(
+            title="T",
+            byline=None,
+            paragraphs=BODY,
+            lead_caption=caption,
+            previous_hash=stored,
+            previous_words=WORDS,
+        )
+        assert v.outcome == outcome

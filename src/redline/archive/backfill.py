@@ -236,11 +236,14 @@ def memento_version(ext: Extraction, raw: bytes) -> NewVersion:
         published=ext.published,
         modified=ext.modified,
         text="\n\n".join(ext.paragraphs),
-        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst),
+        content_hash=content_hash(
+            ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption
+        ),
         extractor=ext.method,
         extractor_version=__version__,
         raw_html=raw,
         standfirst=ext.standfirst,
+        lead_caption=ext.lead_caption,
     )
 
 
@@ -354,7 +357,7 @@ def _read_today(store: Store, article: ArticleRow, number: int) -> str | None:
         ext = extract(decode_html(store.raw_html(v.raw_sha256), None), v.url or article.url)
     except (ExtractionError, ArticleNotFound):  # undecodable, or its page was never kept
         return None
-    return content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
+    return content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption)
 
 
 def distinct_versions(

@@ -416,6 +416,7 @@ def _judge_content(
         byline=ext.byline,
         paragraphs=ext.paragraphs,
         standfirst=ext.standfirst,
+        lead_caption=ext.lead_caption,
         previous_hash=latest.content_hash if latest else None,
         previous_words=len(latest.text.split()) if latest else None,
         settings=ctx.settings,
@@ -485,11 +486,14 @@ def _store_new_version(
         published=ext.published,
         modified=ext.modified,
         text="\n\n".join(ext.paragraphs),
-        content_hash=content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst),
+        content_hash=content_hash(
+            ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption
+        ),
         extractor=ext.method,
         extractor_version=EXTRACTOR_VERSION,
         raw_html=fr.body,
         standfirst=ext.standfirst,
+        lead_caption=ext.lead_caption,
     )
     # The change is what a reader would call the edit: against the latest version seen with
     # today's extractor and learned rules, so furniture learned since then is not reported as
@@ -677,10 +681,20 @@ def _seen_today(ctx: CheckContext, latest: VersionRow, seen: _Seen) -> VersionRo
         today = seen_today(
             old, replace(new, standfirst=then or new.standfirst), _latest_html(ctx, latest)
         )
+    lead = latest.lead_caption
+    if lead is None and ext.lead_caption:
+        # a version from before the lead caption was a field: its page's, as read today (so a
+        # corrected caption is a change, not an added one)
+        again = _read_today(ctx, latest, seen)
+        lead = again.lead_caption if again else None
     kept = without_learned(today.paragraphs, rules, ext.paragraphs)
-    if kept == latest.paragraphs and today.standfirst == latest.standfirst:
+    if (kept, today.standfirst, lead) == (
+        latest.paragraphs,
+        latest.standfirst,
+        latest.lead_caption,
+    ):
         return latest
-    return replace(latest, text="\n\n".join(kept), standfirst=today.standfirst)
+    return replace(latest, text="\n\n".join(kept), standfirst=today.standfirst, lead_caption=lead)
 
 
 def _latest_html(ctx: CheckContext, latest: VersionRow) -> str | None:
@@ -706,7 +720,7 @@ def _only_furniture(
         earlier = ctx.store.version(article.id, latest.number - 1).paragraphs
     latest_html = _latest_html(ctx, latest)
     policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
-    current = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
+    current = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption)
 
     def judge_against(body: Body) -> OnlyFurniture | None:
         return only_furniture(
@@ -720,12 +734,14 @@ def _only_furniture(
         )
 
     furnished = judge_against(
-        Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst)
+        Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst, latest.lead_caption)
     )
     if furnished is None and latest_html is not None:
         again = _read_today(ctx, latest, seen)
         if again is not None:
-            today = Body(again.title, again.byline, again.paragraphs, again.standfirst)
+            today = Body(
+                again.title, again.byline, again.paragraphs, again.standfirst, again.lead_caption
+            )
             furnished = read_alike(current, today) or judge_against(today)
     return furnished
 

@@ -32,6 +32,7 @@ class Body:
     byline: str | None
     paragraphs: tuple[str, ...]
     standfirst: str | None = None
+    lead_caption: str | None = None  # the lead image's caption (extract/leadcaption.py)
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,11 @@ def only_furniture(
     today = seen_today(latest, current, latest_html)
     upgraded = today != latest
     latest = today
-    if (latest.title, latest.byline, latest.standfirst) != (
+    if (latest.title, latest.byline, latest.standfirst, latest.lead_caption) != (
         current.title,
         current.byline,
         current.standfirst,
+        current.lead_caption,
     ):
         return None
     before = without_learned(latest.paragraphs, rules, current.paragraphs)

@@ -102,4 +102,4 @@ def plan_history(
 
 
 def _hash(b: Body) -> str:
-    return content_hash(b.title, b.byline, b.paragraphs, b.standfirst)
+    return content_hash(b.title, b.byline, b.paragraphs, b.standfirst, b.lead_caption)

@@ -129,7 +129,7 @@ def _derive(store: Store, v: VersionRow, rules: object) -> Derived:
     except (ExtractionError, ArticleNotFound) as exc:
         log.info("version %s of article %s kept as stored: %s", v.number, v.article_id, exc)
         return stored
-    body = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst)
+    body = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption)
     return Derived(v.id, v.number, body, ext.method, html)
 
 
@@ -147,6 +147,7 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
                 "title": k.body.title,
                 "byline": k.body.byline,
                 "standfirst": k.body.standfirst,
+                "lead_caption": k.body.lead_caption,
                 "text": text,
             }
         )
@@ -157,9 +158,14 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
                 title=k.body.title,
                 byline=k.body.byline,
                 standfirst=k.body.standfirst,
+                lead_caption=k.body.lead_caption,
                 text=text,
                 content_hash=content_hash(
-                    k.body.title, k.body.byline, k.body.paragraphs, k.body.standfirst
+                    k.body.title,
+                    k.body.byline,
+                    k.body.paragraphs,
+                    k.body.standfirst,
+                    k.body.lead_caption,
                 ),
                 extractor=k.extractor,
                 extractor_version=EXTRACTOR_VERSION
@@ -178,4 +184,4 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
 
 
 def _body(v: VersionRow) -> Body:
-    return Body(v.title, v.byline, v.paragraphs, v.standfirst)
+    return Body(v.title, v.byline, v.paragraphs, v.standfirst, v.lead_caption)

@@ -357,6 +357,7 @@ class ArchiveMixin(_Base):
                         title=nv.title,
                         byline=nv.byline,
                         standfirst=nv.standfirst,
+                        lead_caption=nv.lead_caption,
                         published=nv.published,
                         modified=nv.modified,
                         text=nv.text,

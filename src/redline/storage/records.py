@@ -68,6 +68,7 @@ class VersionRow:
     memento_url: str | None = None
     memento_datetime: datetime | None = None
     standfirst: str | None = None  # the dek under the headline (0013)
+    lead_caption: str | None = None  # the caption of the photo above the story (0014)
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -127,6 +128,7 @@ class NewVersion:
     extractor_version: str
     raw_html: bytes | None = None
     standfirst: str | None = None
+    lead_caption: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,7 @@ class RewrittenVersion:
     extractor_version: str
     change: ChangeRow | None  # from the version kept before it (None for the first)
     standfirst: str | None = None
+    lead_caption: str | None = None
 
 
 @dataclass(frozen=True)

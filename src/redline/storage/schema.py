@@ -168,6 +168,9 @@ versions = Table(
     # 0013: the dek under the headline (extract/standfirst.py); NULL when the page has none, and
     # on versions stored before 0013 (their standfirst, if any, is their first paragraph)
     Column("standfirst", Text),
+    # 0014: the caption of the photo above the story (extract/leadcaption.py); NULL when the page
+    # has none, and on versions stored before 0014
+    Column("lead_caption", Text),
     UniqueConstraint("article_id", "number"),
     Index("ix_versions_captured_at", "captured_at"),
 )

@@ -1,8 +1,9 @@
 """Pure rules that turn an extraction into a verdict: new version, unchanged, or suspect.
 
-A version is a real content change of title, byline, standfirst or normalised body. A capture that looks
-like an error page, an empty extraction or a paywall teaser is *suspect*: recorded as a
-capture, never as a version, so the next good fetch carries on from the last real version.
+A version is a real content change of title, byline, standfirst, lead image caption or normalised
+body. A capture that looks like an error page, an empty extraction or a paywall teaser is
+*suspect*: recorded as a capture, never as a version, so the next good fetch carries on from the
+last real version.
 """
 
 from __future__ import annotations
@@ -36,11 +37,16 @@ class Verdict:
 
 
 def content_hash(
-    title: str, byline: str | None, paragraphs: Sequence[str], standfirst: str | None = None
+    title: str,
+    byline: str | None,
+    paragraphs: Sequence[str],
+    standfirst: str | None = None,
+    lead_caption: str | None = None,
 ) -> str:
-    """What makes two versions the same: title, byline, standfirst and normalised body, nothing
-    else. The standfirst counts only when there is one, so every hash stored before it existed
-    (and every version of a page without one) hashes as it always did."""
+    """What makes two versions the same: title, byline, standfirst, lead image caption and
+    normalised body, nothing else. The standfirst and the lead caption count only when there is
+    one, so every hash stored before they existed (and every version of a page without them)
+    hashes as it always did."""
     h = hashlib.sha256()
     for part in (title, byline or "", *paragraphs):
         h.update(part.encode("utf-8"))
@@ -48,6 +54,9 @@ def content_hash(
     if standfirst:
         h.update(b"\x01standfirst\x00")
         h.update(standfirst.encode("utf-8"))
+    if lead_caption:
+        h.update(b"\x01lead_caption\x00")
+        h.update(lead_caption.encode("utf-8"))
     return h.hexdigest()
 
 
@@ -64,6 +73,7 @@ def judge(
     previous_words: int | None,
     settings: CrawlSettings | None = None,
     standfirst: str | None = None,
+    lead_caption: str | None = None,
 ) -> Verdict:
     """Decide what a successfully extracted capture is, given the latest version (if any)."""
     s = settings or CrawlSettings()
@@ -86,7 +96,7 @@ def judge(
         return Verdict(Outcome.SUSPECT, "paywall")
     if (
         previous_hash is not None
-        and content_hash(title, byline, paragraphs, standfirst) == previous_hash
+        and content_hash(title, byline, paragraphs, standfirst, lead_caption) == previous_hash
     ):
         return Verdict(Outcome.UNCHANGED)
     return Verdict(Outcome.NEW_VERSION)
