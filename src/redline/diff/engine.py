@@ -48,6 +48,10 @@ def _field(name: str, old: str | None, new: str | None, ctx: ArticleContext) -> 
         # rewritten like the headline; added or removed whole, it is the field alone
         sub, fc.details = classify_edit(old, new, fc.tokens, ctx) if old and new else ([], [])
         fc.classes = ["standfirst", *sub]
+    elif name == "lead_caption":
+        # corrected like the standfirst ('misidentified …'); added or removed whole, the field
+        sub, fc.details = classify_edit(old, new, fc.tokens, ctx) if old and new else ([], [])
+        fc.classes = ["lead_caption", *sub]
     elif name == "byline":
         # letter case, punctuation or quote style only ('By Jane Doe' → 'By JANE DOE') is cosmetic
         sub = classify_edit(old or "", new or "", fc.tokens, ctx)[0] if old and new else []
@@ -60,7 +64,7 @@ def _field(name: str, old: str | None, new: str | None, ctx: ArticleContext) -> 
 
 
 def _field_level(f: FieldChange, other_changes: bool) -> str:
-    if f.field in ("title", "standfirst", "byline"):
+    if f.field in ("title", "standfirst", "lead_caption", "byline"):
         return "cosmetic" if is_cosmetic(f.classes[1:]) else "substantive"
     if f.field == "modified" and other_changes:
         return "none"  # a new modification time is what any edit brings; it adds nothing
@@ -94,6 +98,7 @@ def compare(old: DocVersion | None, new: DocVersion) -> ChangeResult:
         for f in (
             _field("title", old.title, new.title, ctx),
             _field("standfirst", old.standfirst, new.standfirst, ctx),
+            _field("lead_caption", old.lead_caption, new.lead_caption, ctx),
             _field("byline", old.byline, new.byline, ctx),
             _field("published", old.published, new.published, ctx),
             _field("modified", old.modified, new.modified, ctx),
@@ -165,6 +170,7 @@ def apply(old: DocVersion, result: ChangeResult) -> DocVersion:
     return DocVersion(
         title=fields.get("title", old.title) or "",
         standfirst=fields.get("standfirst", old.standfirst),
+        lead_caption=fields.get("lead_caption", old.lead_caption),
         byline=fields.get("byline", old.byline),
         published=fields.get("published", old.published),
         modified=fields.get("modified", old.modified),

@@ -27,6 +27,7 @@ CLASS_LABELS: dict[str, str] = {
     "moved": "Moved",
     "headline": "Headline changed",
     "standfirst": "Standfirst changed",
+    "lead_caption": "Photo caption changed",
     "byline": "Byline changed",
     "correction": "Correction",
     "update_note": "Update note",
@@ -44,6 +45,7 @@ class DocVersion:
     modified: str | None = None
     paragraphs: tuple[str, ...] = ()
     standfirst: str | None = None  # the dek under the headline
+    lead_caption: str | None = None  # the caption of the photo above the story
 
 
 # A token operation: ("=", text) kept, ("-", text) deleted, ("+", text) inserted.
@@ -52,7 +54,7 @@ TokenOp = tuple[str, str]
 
 @dataclass
 class FieldChange:
-    field: str  # title | standfirst | byline | published | modified
+    field: str  # title | standfirst | lead_caption | byline | published | modified
     old: str | None
     new: str | None
     tokens: list[TokenOp] = _field(default_factory=list)

@@ -75,6 +75,7 @@ def _sentence_html(item: Item, side: str | None = None) -> str:
 
 _FIELD_LABELS = {
     "standfirst": "Standfirst",
+    "lead_caption": "Photo caption",
     "byline": "Byline",
     "published": "Published",
     "modified": "Modified",

@@ -39,6 +39,7 @@ SUBSTANTIVE = frozenset(
         "byline",
         "headline",
         "standfirst",
+        "lead_caption",
     }
 )
 

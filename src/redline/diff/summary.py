@@ -41,12 +41,14 @@ def summarise(result: ChangeResult) -> str:
             and len(title.classes) > 1
         )
         parts.append("Headline punctuation changed" if cosmetic else "Headline changed")
-    standfirst = next((f for f in result.fields if f.field == "standfirst"), None)
-    if standfirst is not None:
-        what = "added" if not standfirst.old else "removed" if not standfirst.new else "changed"
-        if what == "changed" and standfirst.classes[1:] and is_cosmetic(standfirst.classes[1:]):
+    for name, label in (("standfirst", "standfirst"), ("lead_caption", "photo caption")):
+        f = next((f for f in result.fields if f.field == name), None)
+        if f is None:
+            continue
+        what = "added" if not f.old else "removed" if not f.new else "changed"
+        if what == "changed" and f.classes[1:] and is_cosmetic(f.classes[1:]):
             what = "punctuation changed"
-        parts.append(f"standfirst {what}")
+        parts.append(f"{label} {what}")
     byline = next((f for f in result.fields if f.field == "byline"), None)
     if byline is not None:
         parts.append("byline style changed" if len(byline.classes) > 1 else "byline changed")

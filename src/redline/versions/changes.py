@@ -25,6 +25,7 @@ def as_doc(v: VersionRow | NewVersion) -> DocVersion:
         modified=_iso(v.modified),
         paragraphs=tuple(p for p in v.text.split("\n\n") if p),
         standfirst=v.standfirst,
+        lead_caption=v.lead_caption,
     )
 
 
