@@ -22,6 +22,7 @@ PARAS = [
     "The budget now goes to the state for review, a step officials described as routine but necessary before spending begins.",
 ]
 DEK = "A late deal won over the last holdouts on the council, and the mayor claimed victory"
+CAPTION = "Mayor Jane Alvarez speaks to reporters after the vote on Tuesday"
 state: dict[str, object] = {}
 
 
@@ -48,6 +49,12 @@ async def app(scope, receive, send):  # type: ignore[no-untyped-def]
     elif path == "/dek.html":  # a standfirst under the headline, inside the article
         dek = f"<p class='dek'>{state.get('dek', DEK)}</p>"
         body = page("Budget approved", PARAS).replace(b"</h1>", f"</h1>{dek}".encode())
+    elif path == "/hero.html":  # a photo and its caption above the story, outside <article>
+        hero = (
+            "<div id='hero'><img src='/vote.jpg' alt=''>"
+            f"<p class='hero-caption'>{state.get('caption', CAPTION)}</p></div>"
+        )
+        body = page("Budget approved", PARAS).replace(b"<article>", f"{hero}<article>".encode())
     elif path == "/static.html":
         if headers.get("if-none-match") == '"s1"':
             status = 304
@@ -319,3 +326,44 @@ def test_a_standfirst_the_old_extractor_left_out_makes_no_new_version(
     assert art is not None and crawler.store.version(art.id, 1).paragraphs == tuple(PARAS)
     out = check(crawler, site + "/dek.html")
     assert (out.outcome, out.version) == ("unchanged", None)
+
+
+def test_a_version_stored_before_the_lead_caption_field_makes_no_new_version(
+    crawler: Crawler, site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The general rule covers the upgrade, no special case: the latest version (stored without
+    the field) differs from the capture, so its stored page is read again with today's extractor
+    (``read_alike``), and that reading is the capture: unchanged. A corrected caption later is a
+    version whose change is that field, 'changed' (not 'added')."""
+    import dataclasses
+
+    import redline.crawl.checker as checker
+
+    real = checker.extract
+
+    def before_the_field(*a, **k):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(real(*a, **k), lead_caption=None)
+
+    with monkeypatch.context() as old:
+        old.setattr(checker, "extract", before_the_field)
+        old.setattr(checker, "region_fingerprint", lambda *a, **k: "fingerprint before 0014")
+        assert check(crawler, site + "/hero.html").outcome == "new_version"
+    art = crawler.store.find_article(site + "/hero.html")
+    assert art is not None
+    v1 = crawler.store.version(art.id, 1)
+    assert v1.lead_caption is None and v1.paragraphs == tuple(PARAS)
+
+    out = check(crawler, site + "/hero.html")
+    assert (out.outcome, out.version) == ("unchanged", None)
+    assert crawler.store.get_article(art.id).version_count == 1
+    assert "reads the same today" in (crawler.store.captures(art.id)[0].reason or "")
+
+    state["caption"] = CAPTION.replace("Mayor Jane Alvarez", "Deputy mayor Tom Okafor")
+    out = check(crawler, site + "/hero.html")
+    assert (out.outcome, out.version) == ("new_version", 2)
+    v2 = crawler.store.version(art.id, 2)
+    assert v2.lead_caption == state["caption"] and v2.paragraphs == tuple(PARAS)
+    change = change_of_version(crawler.store, v2.id)
+    assert change is not None and change.classes[0] == "lead_caption"
+    assert change.summary.startswith("Photo caption changed")
+    assert check(crawler, site + "/hero.html").outcome == "unchanged"
