@@ -124,6 +124,7 @@ def version_json(
         "captured_at": iso(v.captured_at),
         "title": v.title,
         "standfirst": v.standfirst,
+        "lead_caption": v.lead_caption,
         "byline": v.byline,
         "published": iso(v.published),
         "modified": iso(v.modified),
@@ -155,6 +156,7 @@ def history_json(
     return {
         **article_json(a),
         "standfirst": versions[-1].standfirst if versions else None,
+        "lead_caption": versions[-1].lead_caption if versions else None,
         "versions": [version_json(v, changes.get(v.id), prov.get(v.id)) for v in versions],
         "events": [event_json(e) for e in events],
     }

@@ -208,6 +208,8 @@ def extract(
         out.print(f"[bold]{escape(ext.title)}[/]", highlight=False)
         if ext.standfirst:
             out.print(ext.standfirst, markup=False, style="italic")
+        if ext.lead_caption:
+            out.print(f"Photo: {ext.lead_caption}", markup=False, style="dim")
         meta = [
             f"by {ext.byline}" if ext.byline else None,
             f"published {iso(ext.published)}" if ext.published else None,

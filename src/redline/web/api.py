@@ -245,6 +245,7 @@ def article(request: Request, article_id: Id, response: Response) -> Any:
     return {
         **article_json(art),
         "standfirst": timeline[-1].standfirst if timeline else None,
+        "lead_caption": timeline[-1].lead_caption if timeline else None,
         "versions": [version_meta_json(v) for v in timeline],
         "events": [event_json(e) for e in store.events(art.id)],
     }
@@ -330,7 +331,7 @@ def diff(
     ] = None,
 ) -> dict[str, Any]:
     """The full change between two versions: level, score, classes, summary, field changes
-    (headline, standfirst, byline, dates) with word tokens, and `items`, the sentence alignment in reading
+    (headline, standfirst, lead photo caption, byline, dates) with word tokens, and `items`, the sentence alignment in reading
     order of the newer version (op: equal, edited, added, removed, moved). Stored for
     neighbouring versions; computed on request for any other pair."""
     art = _article(request, article_id)

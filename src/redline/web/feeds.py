@@ -85,6 +85,11 @@ def _entry_html(e: StreamEntry, base: str) -> str:
             f"<p>Standfirst: <del>{escape(e.old_standfirst or '')}</del> → "
             f"<ins>{escape(e.standfirst or '')}</ins></p>"
         )
+    if "lead_caption" in e.classes and (e.old_lead_caption or e.lead_caption):
+        parts.append(
+            f"<p>Photo caption: <del>{escape(e.old_lead_caption or '')}</del> → "
+            f"<ins>{escape(e.lead_caption or '')}</ins></p>"
+        )
     labels = ", ".join(class_label(c) for c in e.classes)
     stealth = " · no correction or update note" if e.stealth else ""
     parts.append(f"<p>Level: {escape(e.level or '')}{escape(stealth)}. {escape(labels)}</p>")

@@ -82,11 +82,15 @@ class Provenance(_Shape):
     note: str | None = Field(None, description="Why there is no WARC record, when there is none")
 
 
+_LEAD_CAPTION = "The caption of the photo above the story, if any (a field like the standfirst)"
+
+
 class VersionMeta(_Shape):
     number: int
     captured_at: str
     title: str
     standfirst: str | None = Field(None, description="The dek under the headline, if any")
+    lead_caption: str | None = Field(None, description=_LEAD_CAPTION)
     byline: str | None
     url: str | None
     chars: int
@@ -100,6 +104,7 @@ class Version(_Shape):
     standfirst: str | None = Field(
         None, description="The dek under the headline, if any (a field like the title)"
     )
+    lead_caption: str | None = Field(None, description=_LEAD_CAPTION)
     byline: str | None
     published: str | None
     modified: str | None
@@ -119,16 +124,19 @@ class Event(_Shape):
 
 
 _LATEST_STANDFIRST = "The latest version's standfirst (the dek under the headline), if any"
+_LATEST_LEAD_CAPTION = "The latest version's lead photo caption, if any"
 
 
 class ArticleDetail(Article):
     standfirst: str | None = Field(None, description=_LATEST_STANDFIRST)
+    lead_caption: str | None = Field(None, description=_LATEST_LEAD_CAPTION)
     versions: list[VersionMeta]
     events: list[Event]
 
 
 class History(Article):
     standfirst: str | None = Field(None, description=_LATEST_STANDFIRST)
+    lead_caption: str | None = Field(None, description=_LATEST_LEAD_CAPTION)
     versions: list[Version]
     events: list[Event]
 
@@ -165,7 +173,7 @@ class StreamEntry(_Shape):
 
 
 class FieldChange(_Shape):
-    field: Literal["title", "standfirst", "byline", "published", "modified"]
+    field: Literal["title", "standfirst", "lead_caption", "byline", "published", "modified"]
     old: str | None
     new: str | None
     tokens: list[tuple[str, str]] = Field(description='Word diff: ("=" | "-" | "+", text)')

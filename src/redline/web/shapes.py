@@ -77,6 +77,7 @@ def version_meta_json(v: VersionMeta) -> dict[str, Any]:
         "captured_at": iso(v.captured_at),
         "title": v.title,
         "standfirst": v.standfirst,
+        "lead_caption": v.lead_caption,
         "byline": v.byline,
         "url": v.url,
         "chars": v.chars,

@@ -144,6 +144,7 @@ class VersionMeta:
     summary: str | None = None
     stealth: bool = False
     standfirst: str | None = None
+    lead_caption: str | None = None
 
 
 def version_timeline(store: Store, article_id: int) -> list[VersionMeta]:
@@ -156,6 +157,7 @@ def version_timeline(store: Store, article_id: int) -> list[VersionMeta]:
             v.c.title,
             v.c.byline,
             v.c.standfirst,
+            v.c.lead_caption,
             v.c.url,
             func.length(v.c.text).label("chars"),
             c.c.level,
@@ -177,6 +179,7 @@ def version_timeline(store: Store, article_id: int) -> list[VersionMeta]:
                 title=r.title,
                 byline=r.byline,
                 standfirst=r.standfirst,
+                lead_caption=r.lead_caption,
                 url=r.url,
                 chars=int(r.chars or 0),
                 level=r.level,

@@ -50,6 +50,9 @@ class StreamEntry:
     # the standfirst before and after, when it changed (class 'standfirst')
     old_standfirst: str | None = None
     standfirst: str | None = None
+    # the lead photo's caption before and after, when it changed (class 'lead_caption')
+    old_lead_caption: str | None = None
+    lead_caption: str | None = None
 
     @property
     def removal(self) -> RemovalKind | None:
@@ -109,6 +112,12 @@ def _standfirsts(r: Any) -> dict[str, str | None]:
     return {"old_standfirst": r.old_standfirst, "standfirst": r.standfirst}
 
 
+def _lead_captions(r: Any) -> dict[str, str | None]:
+    if '"lead_caption"' not in (r.classes or ""):
+        return {}
+    return {"old_lead_caption": r.old_lead_caption, "lead_caption": r.lead_caption}
+
+
 def _changes_query(
     f: StreamFilter,
     before: Cursor | None,
@@ -135,6 +144,8 @@ def _changes_query(
             prev.c.title.label("old_title"),
             v.c.standfirst,
             prev.c.standfirst.label("old_standfirst"),
+            v.c.lead_caption,
+            prev.c.lead_caption.label("old_lead_caption"),
             a.c.url,
             a.c.status,
             t.sources.c.name.label("source"),
@@ -238,6 +249,7 @@ def recent_changes(
                         stealth=bool(r.stealth),
                         headline_changed=bool(r.headline_changed),
                         **_standfirsts(r),
+                        **_lead_captions(r),
                     )
                 )
         for kind in RemovalKind if f.wants_events else ():
