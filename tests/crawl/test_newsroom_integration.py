@@ -59,13 +59,19 @@ def crawl_all(crawler: Crawler):  # type: ignore[no-untyped-def]
     return asyncio.run(crawler.run_once(all_live=True))
 
 
-def history_of(store: Store, art_id: int) -> list[tuple[str, list[str], str | None, str]]:
-    return [(v.title, names(v.byline), v.standfirst, v.text) for v in store.versions(art_id)]
+Seen = tuple[str, list[str], str | None, str | None, str]
 
 
-def expected(room: Newsroom, slug: str) -> list[tuple[str, list[str], str | None, str]]:
+def history_of(store: Store, art_id: int) -> list[Seen]:
     return [
-        (e.title, names(e.byline), e.standfirst, "\n\n".join(e.paragraphs))
+        (v.title, names(v.byline), v.standfirst, v.lead_caption, v.text)
+        for v in store.versions(art_id)
+    ]
+
+
+def expected(room: Newsroom, slug: str) -> list[Seen]:
+    return [
+        (e.title, names(e.byline), e.standfirst, e.lead_caption, "\n\n".join(e.paragraphs))
         for e in room.expected_history(slug)
     ]
 
@@ -95,9 +101,12 @@ def test_every_real_edit_is_one_version_and_noise_is_none(store: Store) -> None:
             # (before re-extraction a first version may still carry furniture learned later).
             assert art.version_count == room.expected_versions(a.slug), (a.slug, a.edits)
             got, want = history_of(store, art.id), expected(room, a.slug)
-            assert [g[:3] for g in got] == [w[:3] for w in want], (a.slug, a.edits)
+            # title, byline, standfirst and lead photo caption of every version
+            assert [g[:4] for g in got] == [w[:4] for w in want], (a.slug, a.edits)
             assert art.status == room.expected_status(a.slug), (a.slug, a.edits, art.status)
             texts += [v.text for v in store.versions(art.id)]
+        # the scripted lead-caption corrections were among the edits found
+        assert sum("lead_caption" in a.edits for a in room.articles) == 2
         # The in-body furniture (rotating teasers, sign-up box) was kept out in the page or
         # learned; only a first version may still carry a template line learned later.
         assert not any("Read more:" in t or "Related:" in t for t in texts)

@@ -83,6 +83,13 @@ CAPTIONS = [
     "Residents of {place} queue for the first public meeting on the plan in {month}.",
     "Workers inspect the site in {place}, where construction is due to begin in {month}.",
 ]
+# the caption of the lead photo above the story (a field, not body text); corrected like any
+LEAD_CAPTIONS = [
+    "{person} arrives for the council session in {place} on {day}",
+    "A view of {place} from the river, where the plan would be carried out",
+    "{person} and supporters outside the hearing in {month}",
+    "Protesters gather in central {place} ahead of the vote",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = ["January", "March", "May", "September", "October", "December"]
 
@@ -129,6 +136,15 @@ def make_standfirst(index: int, seed: int) -> str:
     """The standfirst of article number ``index``."""
     rng = random.Random(seed * 100_019 + index)
     return fill(rng.choice(STANDFIRSTS), rng)
+
+
+def make_lead_caption(index: int, seed: int) -> str:
+    """The caption of the lead photo above article number ``index`` (one in three has one:
+    0, 3, 6, …; 6 has a photo among its paragraphs too)."""
+    if index % 3:
+        return ""
+    rng = random.Random(seed * 100_049 + index)
+    return fill(rng.choice(LEAD_CAPTIONS), rng)
 
 
 def slugify(title: str) -> str:

@@ -82,6 +82,23 @@ def _figure(a: Article) -> str:
     )
 
 
+def _lead_photo(a: Article, outside: bool) -> str:
+    """The photo above the story and its caption: for one in two such articles a hero box
+    before <article> (its caption a <p class='hero-caption'>), else a <figure> in the header."""
+    if not a.lead_caption or outside != (a.index % 2 == 0):
+        return ""
+    caption = _spaced(escape(a.lead_caption), a.whitespace)
+    if outside:
+        return (
+            f"<div class='hero'><img src='/img/lead-{a.index}.jpg' alt=''>"
+            f"<p class='hero-caption'>{caption}</p></div>"
+        )
+    return (
+        f"<figure class='lead-photo'><img src='/img/lead-{a.index}.jpg' alt=''><figcaption>"
+        f"{caption} <span class='credit'>Photo: {SITE}</span></figcaption></figure>"
+    )
+
+
 def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> str:
     rng = random.Random() if room.furniture and not a.static else random.Random(a.index)
     furnished = room.furniture and not a.static
@@ -120,10 +137,11 @@ def article_page(room: Newsroom, a: Article, base: str, amp: bool = False) -> st
     parts.append("<main>")
     if furnished:
         parts.append(f'<div class="ad-slot" id="ad-{rng.randint(1000, 9999)}">Advertisement</div>')
+    parts.append(_lead_photo(a, outside=True))
     parts.append(f"<article><header><h1>{escape(a.title)}</h1>")
     if a.standfirst:
         parts.append(f'<p class="standfirst">{_spaced(escape(a.standfirst), a.whitespace)}</p>')
-    parts.append(f'<p class="byline">By {authors}</p></header>')
+    parts.append(f'<p class="byline">By {authors}</p>{_lead_photo(a, outside=False)}</header>')
     parts.append(f'<time datetime="{a.published.isoformat()}">{a.published:%B %d, %Y}</time>')
     if furnished:
         parts.append(

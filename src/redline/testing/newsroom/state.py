@@ -16,12 +16,14 @@ from datetime import UTC, datetime, timedelta
 from redline.testing.newsroom.content import (
     CAPTIONS,
     CORRECTION,
+    LEAD_CAPTIONS,
     NEW_PARAGRAPH,
     REPORTERS,
     STANDFIRST_REWRITES,
     fill,
     make_article,
     make_caption,
+    make_lead_caption,
     make_standfirst,
     slugify,
 )
@@ -33,6 +35,7 @@ REAL_EDITS = frozenset(
         "headline",
         "standfirst",
         "caption",
+        "lead_caption",
         "paragraph_added",
         "paragraph_removed",
         "number",
@@ -88,6 +91,8 @@ DEFAULT_SCRIPT: list[tuple[int, int, str]] = [
     (8, 9, "standfirst"),
     (6, 9, "caption"),
     (4, 2, "caption"),  # an article whose JSON-LD articleBody has no caption
+    (7, 3, "lead_caption"),  # the lead photo's caption corrected (figure in the header)
+    (5, 0, "lead_caption"),  # ... and a hero's, outside <article>
 ]
 SCRIPT_ROUNDS = max(r for r, _, _ in DEFAULT_SCRIPT)
 
@@ -121,6 +126,7 @@ DEMO_SCRIPT: list[tuple[int, int, str]] = [
     (5, 4, "move"),
     (5, 1, "standfirst"),
     (4, 1, "caption"),
+    (4, 0, "lead_caption"),
 ]
 STATIC_EVERY = 11  # every 11th article is served without furniture and with an ETag
 
@@ -136,6 +142,7 @@ class Article:
     modified: datetime
     standfirst: str = ""  # the sentence under the headline (a field, not body text)
     caption: str = ""  # a photo's caption after the second paragraph (body text)
+    lead_caption: str = ""  # the caption of the photo above the story (a field)
     visible: bool = True
     status: str = "live"
     redirect_to: str | None = None
@@ -159,7 +166,13 @@ class Article:
     def snapshot(self) -> None:
         """Record the current content as the next expected version."""
         self.history.append(
-            ExpectedVersion(self.title, self.byline, self.body(), self.standfirst or None)
+            ExpectedVersion(
+                self.title,
+                self.byline,
+                self.body(),
+                self.standfirst or None,
+                self.lead_caption or None,
+            )
         )
 
 
@@ -171,6 +184,7 @@ class ExpectedVersion:
     byline: str
     paragraphs: tuple[str, ...]
     standfirst: str | None = None
+    lead_caption: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +234,7 @@ class Newsroom:
                 modified=published,
                 standfirst=make_standfirst(i, seed),
                 caption=make_caption(i, seed),
+                lead_caption=make_lead_caption(i, seed),
                 visible=i not in appearing,
                 static=i % STATIC_EVERY == STATIC_EVERY - 1,
                 jsonld_body=i % 2 == 0,
@@ -338,6 +353,12 @@ class Newsroom:
         elif kind == "caption":  # the photo's caption corrected (a misnamed person, a place)
             art.caption = next(
                 c for c in (fill(rng.choice(CAPTIONS), rng) for _ in range(20)) if c != art.caption
+            )
+        elif kind == "lead_caption":  # the lead photo's caption corrected ('misidentified')
+            art.lead_caption = next(
+                c
+                for c in (fill(rng.choice(LEAD_CAPTIONS), rng) for _ in range(20))
+                if c != art.lead_caption
             )
         elif kind == "paragraph_added":
             art.paragraphs.insert(min(2, len(art.paragraphs)), fill(NEW_PARAGRAPH, rng))

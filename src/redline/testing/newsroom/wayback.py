@@ -83,8 +83,20 @@ class WaybackArchive:
         self.add(url, start + 6 * h, article_page(room, second, base))
         self.add(url, start + 7 * h, "", status=302, location=url, cdx_status="200")  # ghost
         return [
-            ExpectedVersion(first.title, first.byline, first.body(), first.standfirst),
-            ExpectedVersion(second.title, second.byline, second.body(), second.standfirst),
+            ExpectedVersion(
+                first.title,
+                first.byline,
+                first.body(),
+                first.standfirst,
+                first.lead_caption or None,
+            ),
+            ExpectedVersion(
+                second.title,
+                second.byline,
+                second.body(),
+                second.standfirst,
+                second.lead_caption or None,
+            ),
         ]
 
     def cdx_rows(self, url: str, since: str | None, until: str | None) -> list[list[str]]:
