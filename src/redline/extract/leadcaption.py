@@ -6,7 +6,7 @@ a reference text leaves it out, so it is not body text; but newsrooms correct it
 version of a caption misidentified …'), so it is a field of its own, like the standfirst.
 
 Found by structure: the first caption of an image before the story's first paragraph (the
-position logic of the standfirst, ``standfirst._Order``). A caption is a ``<figcaption>`` or an
+position logic of the standfirst, ``standfirst.PageOrder``). A caption is a ``<figcaption>`` or an
 element named as one (``clean.caption_kind``: 'hero-caption', 'wp-caption-text'); its image is
 in its ``<figure>``, or beside it (IMAGE_LEVELS wrappers up at most). Guards: MIN_WORDS to
 MAX_WORDS words once the credits are left out (elements named as credits, as in the body; a
@@ -27,7 +27,7 @@ from redline.extract.clean import caption_kind, is_credit
 from redline.extract.furniture import furniture_key
 from redline.extract.names import class_words
 from redline.extract.normalize import normalize_text
-from redline.extract.standfirst import LINK_SHARE, _Order
+from redline.extract.standfirst import LINK_SHARE, PageOrder
 
 MIN_WORDS = 3  # 'Lady Gaga, 2014': a name and a year is no caption to follow
 MAX_WORDS = 80  # as clean.CAPTION_MAX_WORDS: beyond that a 'caption' class names a container
@@ -144,14 +144,14 @@ def find_lead_caption(
     body = {furniture_key(p) for p in paragraphs}
     keys = {furniture_key(p) for p in paragraphs[:LEADING]} - {""}
     prefixes = {" ".join(k.split()[:8]) for k in keys if len(k.split()) >= 8}
-    order: _Order | None = None
+    order: PageOrder | None = None
     first: int | None = None
     for node in candidate_nodes(tree):
         text = caption_text(node)
         if not text:
             continue  # an empty <figcaption>: no caption here
         if order is None:
-            order = _Order(tree)
+            order = PageOrder(tree)
             first = order.first_of(keys, prefixes, "")
         here = order.pos.get(node.mem_id)
         if first is None or here is None or here >= first:

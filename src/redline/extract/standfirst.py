@@ -196,7 +196,7 @@ def candidate_nodes(tree: LexborHTMLParser, selector: str | None = None) -> list
     return nodes
 
 
-class _Order:
+class PageOrder:
     """Document positions of the page's elements, and where the story's first paragraph is."""
 
     def __init__(self, tree: LexborHTMLParser) -> None:
@@ -256,7 +256,7 @@ def standfirst_node(
     """The standfirst and the element it was read from."""
     h1, is_headline = _headline_node(tree, title)
     title_key = furniture_key(title)
-    order: _Order | None = None
+    order: PageOrder | None = None
     body_keys = [furniture_key(p) for p in paragraphs[: LEADING + 3]]
 
     def passes(node: LexborNode, trusted: bool) -> str | None:
@@ -279,7 +279,7 @@ def standfirst_node(
         ):
             return None  # furniture, a control ('Sorted by: …'), or a dateline
         if order is None:
-            order = _Order(tree)
+            order = PageOrder(tree)
         keys = {k for k in body_keys if k and k != key}
         prefixes = {" ".join(k.split()[:8]) for k in keys if len(k.split()) >= 8}
         first = order.first_of(keys, prefixes, key)
