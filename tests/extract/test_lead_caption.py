@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.extract.corpus import corpus_page
 
 from redline.extract import extract, region_fingerprint
-from redline.extract.decode import decode_html
 
 BODY = [
     "Officials from the US and South Korea said that further talks are needed to revise their free-trade pact, a negotiation straining ties between the allies.",
@@ -104,17 +102,6 @@ def test_fingerprint_sees_a_lead_caption_edit_outside_the_container() -> None:
     assert extract(b, None).lead_caption == CAPTION.replace("Friday", "Thursday")
 
 
-CORPUS = next(
-    (
-        p / "shared" / "corpus" / "newspaper-2014" / "html"
-        for p in Path(__file__).resolve().parents
-        if (p / "shared" / "corpus" / "newspaper-2014" / "html").is_dir()
-    ),
-    None,
-)
-
-
-@pytest.mark.skipif(CORPUS is None, reason="the shared corpus is not beside this checkout")
 @pytest.mark.parametrize(
     ("name", "caption"),
     [
@@ -125,8 +112,7 @@ CORPUS = next(
     ],
 )
 def test_real_pages(name: str, caption: str | None) -> None:
-    assert CORPUS is not None
-    ext = extract(decode_html((CORPUS / f"{name}.html").read_bytes(), None), None)
+    ext = extract(corpus_page(name), None)
     assert ext.lead_caption == caption
     if caption:
         assert caption not in ext.paragraphs

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from tests.extract.corpus import corpus_page
 
 from redline.extract import ExtractRules, extract, region_fingerprint
-from redline.extract.decode import decode_html
 from redline.extract.standfirst import without_standfirst
 
 BODY = [
@@ -122,17 +120,6 @@ def test_fingerprint_sees_a_standfirst_edit_outside_the_container() -> None:
     assert region_fingerprint(a) != region_fingerprint(b)
 
 
-CORPUS = next(
-    (
-        p / "shared" / "corpus" / "newspaper-2014" / "html"
-        for p in Path(__file__).resolve().parents
-        if (p / "shared" / "corpus" / "newspaper-2014" / "html").is_dir()
-    ),
-    None,
-)
-
-
-@pytest.mark.skipif(CORPUS is None, reason="the shared corpus is not beside this checkout")
 @pytest.mark.parametrize(
     ("name", "standfirst"),
     [
@@ -146,8 +133,7 @@ CORPUS = next(
     ],
 )
 def test_real_pages(name: str, standfirst: str | None) -> None:
-    assert CORPUS is not None
-    html = decode_html((CORPUS / f"{name}.html").read_bytes(), None)
+    html = corpus_page(name)
     ext = extract(html, None)
     assert ext.standfirst == standfirst
     if standfirst:
