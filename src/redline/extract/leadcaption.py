@@ -25,7 +25,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from redline.extract.clean import caption_kind, is_credit
 from redline.extract.furniture import furniture_key
-from redline.extract.names import class_words
+from redline.extract.names import OTHER_BOXES, class_words
 from redline.extract.normalize import normalize_text
 from redline.extract.standfirst import LINK_SHARE, PageOrder
 
@@ -49,29 +49,9 @@ _CREDIT_OPENING = re.compile(
 _AGENCY = re.compile(r"getty|shutterstock|istock|reuters|\bap\b|\bafp\b|\bdpa\b", re.I)
 _NEVER_IN_TAGS = {"a", "li", "aside", "nav", "footer", "form", "h1", "button"}
 # class/id words of boxes whose photos are not the story's lead image
-_NEVER_IN_WORDS = {
-    "related",
-    "teaser",
-    "teasers",
-    "promo",
-    "sidebar",
-    "rail",
-    "recirc",
-    "popular",
-    "trending",
-    "recommended",
-    "newsletter",
-    "card",
-    "cards",
-    "comment",
-    "comments",
-    "more",
-    "gallery",
-    "slideshow",
+_NEVER_IN_WORDS = OTHER_BOXES | {
     "carousel",
     "slider",
-    "video",
-    "player",
     "author",
     "avatar",
     "contributor",

@@ -33,3 +33,31 @@ def class_names(node: LexborNode) -> list[tuple[str, ...]]:
 def class_words(node: LexborNode) -> set[str]:
     """Every word of the node's class and id names."""
     return {w for words in class_names(node) for w in words}
+
+
+# class/id words of boxes that hold other stories, media players and comments: a standfirst or a
+# lead photo's caption is never inside one
+OTHER_BOXES = frozenset(
+    {
+        "related",
+        "teaser",
+        "teasers",
+        "promo",
+        "sidebar",
+        "rail",
+        "recirc",
+        "popular",
+        "trending",
+        "recommended",
+        "newsletter",
+        "card",
+        "cards",
+        "comment",
+        "comments",
+        "more",
+        "gallery",
+        "slideshow",
+        "video",
+        "player",
+    }
+)

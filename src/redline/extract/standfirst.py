@@ -31,7 +31,7 @@ from itertools import pairwise
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from redline.extract.furniture import furniture_key
-from redline.extract.names import class_names
+from redline.extract.names import OTHER_BOXES, class_names
 from redline.extract.normalize import normalize_text
 
 MIN_WORDS = 3  # 'Choose your words wisely.' (adoption.com) is a standfirst of four
@@ -67,31 +67,11 @@ _STRONG_PAIRS = frozenset(
 _WEAK = {"summary", "description", "excerpt", "articlesummary"}
 # ancestors a standfirst never sits in
 _NEVER_IN_TAGS = {"a", "li", "aside", "nav", "footer", "figure", "figcaption", "form", "h1"}
-_NEVER_IN_WORDS = {
-    "related",
-    "teaser",
-    "teasers",
-    "promo",
-    "sidebar",
-    "rail",
-    "recirc",
+_NEVER_IN_WORDS = OTHER_BOXES | {
     "widget",
-    "popular",
-    "trending",
-    "recommended",
-    "newsletter",
     "matters",  # 'Why It Matters' boxes
     "aside",
-    "card",
-    "cards",
-    "comment",
-    "comments",
     "caption",
-    "gallery",
-    "slideshow",
-    "video",
-    "player",
-    "more",
 }
 # ... and words that say so only close by (a page wrapper may be 'tmglSite' or 'Vertical-Photo'):
 # the site's own header and its tagline ('site-description', '#logo .sub_title') on the element or
