@@ -244,3 +244,43 @@ def test_0014_adds_the_lead_caption_and_keeps_versions_and_hashes(database_url: 
         )
     finally:
         store.close()
+
+
+def test_a_database_stamped_with_the_data_revision_s_first_number_upgrades(
+    database_url: str,
+) -> None:
+    """The data revision counter was released as '0014' (revising 0011) before it was renumbered
+    '0012'. A database made then is stamped '0014' with neither the standfirst nor the lead
+    caption column; opening it must add both, keeping its rows."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import MetaData, Table, insert
+
+    from redline.storage.database import _alembic_config, create_db_engine, current_revision
+
+    engine = create_db_engine(database_url)
+    command.upgrade(_alembic_config(engine), "0012")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0014'")
+        articles = Table("articles", MetaData(), autoload_with=conn)
+        art = conn.execute(
+            insert(articles).values(
+                url="https://daily.example/c",
+                status="live",
+                first_seen=datetime.now(UTC),
+                version_count=0,
+                check_count=0,
+                missing_count=0,
+            )
+        ).inserted_primary_key[0]
+    engine.dispose()
+    store = Store.open(database_url)
+    try:
+        with store.engine.connect() as conn:
+            columns = {c.name for c in Table("versions", MetaData(), autoload_with=conn).c}
+        assert {"standfirst", "lead_caption"} <= columns
+        assert current_revision(store.engine) == "0014"
+        assert store.get_article(art).url == "https://daily.example/c"
+    finally:
+        store.close()

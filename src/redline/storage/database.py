@@ -117,9 +117,23 @@ def migrate(engine: Engine) -> None:
             f"{reason}; check --database-url / REDLINE_DATABASE_URL"
         ) from exc
     try:
+        _restamp_renumbered(engine)
         command.upgrade(_alembic_config(engine), "head")
     except SQLAlchemyError as exc:
         raise StorageError(f"database migration failed: {exc}") from exc
+
+
+def _restamp_renumbered(engine: Engine) -> None:
+    """The data revision counter was first released as revision '0014' (revising 0011), then
+    renumbered '0012'; '0014' is the lead caption now. A database stamped '0014' without
+    ``versions.standfirst`` (0013) is one of those: it is at '0012', and is stamped so, or
+    alembic would take it for the head and skip 0013 and 0014 (every check would then fail on
+    the missing columns)."""
+    if current_revision(engine) != "0014":
+        return
+    with engine.begin() as conn:
+        if "standfirst" not in {c["name"] for c in inspect(conn).get_columns("versions")}:
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0012'")
 
 
 def current_revision(engine: Engine) -> str | None:
