@@ -107,6 +107,7 @@ def provenance_json(p: Provenance) -> dict[str, Any]:
         "final_url": p.final_url,
         "sha256": p.sha256,
         "warc_record_id": p.warc_record_id,
+        "warc_date": iso(p.warc_date),
     }
     if p.kind == "archive":
         d["memento_url"] = p.memento_url

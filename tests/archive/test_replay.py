@@ -76,8 +76,13 @@ def test_exports_replay_in_pywb_at_each_version(tmp_path: Path) -> None:
     versions = json.loads(redline(tmp_path, "history", url, "--json", check=True).stdout)[
         "versions"
     ]
-    (t1, h1), (t2, h2) = ((_ts(v["provenance"]["captured_at"]), v["title"]) for v in versions)
+    (t1, h1), (t2, h2) = ((_ts(v["provenance"]["warc_date"]), v["title"]) for v in versions)
     assert h1 != h2 and t1 != t2
+    for v in versions:  # the answer's time, just after the check began
+        lag = datetime.fromisoformat(v["provenance"]["warc_date"]) - datetime.fromisoformat(
+            v["captured_at"]
+        )
+        assert 0 <= lag.total_seconds() < 5, v
 
     redline(tmp_path, "export", "wacz", "--out", str(tmp_path / "redline.wacz"), check=True)
     redline(tmp_path, "export", "warc", "--out", str(tmp_path / "redline.warc.gz"), check=True)

@@ -53,6 +53,7 @@ class Provenance:
     final_url: str | None
     sha256: str | None
     warc_record_id: str | None
+    warc_date: datetime | None = None  # the record's WARC-Date: a replay tool's timestamp
     memento_url: str | None = None
     memento_datetime: datetime | None = None
 
@@ -278,7 +279,7 @@ class ArchiveMixin(_Base):
             }
             recs: dict[int, Any] = {}
             for r in conn.execute(
-                select(w.c.version_id, w.c.record_id, w.c.http_status, w.c.target_uri)
+                select(w.c.version_id, w.c.record_id, w.c.http_status, w.c.target_uri, w.c.warc_date)
                 .where(
                     w.c.article_id == article_id,
                     w.c.version_id.is_not(None),
@@ -298,6 +299,7 @@ class ArchiveMixin(_Base):
                 final_url=(cap.final_url or cap.url) if cap else vr.url,
                 sha256=vr.raw_sha256,
                 warc_record_id=rec.record_id if rec else None,
+                warc_date=rec.warc_date if rec else None,
                 memento_url=vr.memento_url if archive else None,
                 memento_datetime=vr.memento_datetime if archive else None,
             )

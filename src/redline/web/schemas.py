@@ -77,6 +77,9 @@ class Provenance(_Shape):
     final_url: str | None
     sha256: str | None = Field(description="SHA-256 of the raw response body")
     warc_record_id: str | None
+    warc_date: str | None = Field(
+        None, description="WARC-Date of that record: the timestamp replay tools file it under"
+    )
     memento_url: str | None = None
     memento_datetime: str | None = None
     note: str | None = Field(None, description="Why there is no WARC record, when there is none")
