@@ -367,3 +367,37 @@ def test_a_version_stored_before_the_lead_caption_field_makes_no_new_version(
     assert change is not None and change.classes[0] == "lead_caption"
     assert change.summary.startswith("Photo caption changed")
     assert check(crawler, site + "/hero.html").outcome == "unchanged"
+
+
+def test_the_furniture_decision_and_the_change_run_off_the_event_loop(
+    crawler: Crawler, site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judging a capture against its latest version re-reads and diffs pages (tens of ms of
+    CPU on a real page): done on the event loop, it would stall every other fetch in flight."""
+    import threading
+
+    from redline.crawl import checker
+
+    threads: dict[str, set[bool]] = {"furniture": set(), "change": set()}
+
+    def on_loop() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
+    def spy(name: str, real):  # type: ignore[no-untyped-def]
+        def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+            threads[name].add(on_loop())
+            return real(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(checker, "only_furniture", spy("furniture", checker.only_furniture))
+    monkeypatch.setattr(checker, "change_between", spy("change", checker.change_between))
+    assert check(crawler, site + "/a.html").outcome == "new_version"
+    assert check(crawler, site + "/a.html").outcome == "unchanged"  # the teaser rotated
+    state["title"] = "Budget approved after late-night vote"
+    assert check(crawler, site + "/a.html").outcome == "new_version"
+    assert threads == {"furniture": {False}, "change": {False}}, threading.enumerate()

@@ -175,7 +175,30 @@ def _warc(ctx: CheckContext, fr: FetchResult) -> tuple[WarcRecordData, ...]:
     return capture_records(fr)
 
 
-def _record(
+@dataclass(frozen=True)
+class _Decided:
+    """A check decided and not yet written: the capture record, what to report, and the
+    headline a new version adds to the source's known titles once it is stored."""
+
+    record: CheckRecord
+    outcome: CheckOutcome
+    title: str | None = None
+
+
+def _apply(ctx: CheckContext, article: ArticleRow, decided: _Decided) -> CheckOutcome:
+    """Write a decided check (one transaction: ``record_check``)."""
+    ctx.store.record_check(decided.record)
+    if decided.title is not None and ctx.learned is not None and article.source_id is not None:
+        ctx.learned.add_title(article.source_id, decided.title)
+    return decided.outcome
+
+
+def _record(ctx: CheckContext, article: ArticleRow, now: datetime, **capture: Any) -> CheckOutcome:
+    """Decide and write at once a check that stores no version (``_capture``'s fields)."""
+    return _apply(ctx, article, _capture(ctx, article, now, **capture))
+
+
+def _capture(
     ctx: CheckContext,
     article: ArticleRow,
     now: datetime,
@@ -184,7 +207,8 @@ def _record(
     fr: FetchResult | None = None,
     reason: str | None = None,
     **fields: Any,
-) -> CheckOutcome:
+) -> _Decided:
+    """The capture record of a check that stores no version."""
     next_check = fields.pop("next_check", _next_check(ctx, article, now, None))
     rec = CheckRecord(
         article_id=article.id,
@@ -200,8 +224,9 @@ def _record(
         worker=ctx.worker,
         **fields,
     )
-    ctx.store.record_check(rec)
-    return CheckOutcome(article.url, outcome, reason, http_status=fr.status if fr else None)
+    return _Decided(
+        rec, CheckOutcome(article.url, outcome, reason, http_status=fr.status if fr else None)
+    )
 
 
 class Redirect(StrEnum):
@@ -381,7 +406,9 @@ async def _judge_response(
             ctx, merged, now, outcome=Outcome.MERGED, fr=fr, reason=f"same article as {merged.url}"
         )
     seen = _Seen(ext, fp, html, rules, learned)
-    return _judge_content(ctx, article, fr, now, seen, latest, restored)
+    # The furniture decision and the change re-read and diff pages: CPU work, in a thread too.
+    decided = await asyncio.to_thread(_judge_content, ctx, article, fr, now, seen, latest, restored)
+    return _apply(ctx, article, decided)
 
 
 @dataclass(frozen=True)
@@ -407,9 +434,9 @@ def _judge_content(
     seen: _Seen,
     latest: VersionRow | None,
     restored: bool,
-) -> CheckOutcome:
+) -> _Decided:
     """The extracted article against its latest version: suspect, unchanged, only furniture
-    changed (unchanged, with the reason), or a new version."""
+    changed (unchanged, with the reason), or a new version. Decides only: the caller writes."""
     ext, fp, html, rules, learned = seen.ext, seen.fp, seen.html, seen.rules, seen.learned
     verdict = judge(
         title=ext.title,
@@ -439,7 +466,7 @@ def _judge_content(
     )
     if verdict.outcome == Outcome.SUSPECT:
         events.append((EventKind.SUSPECT, verdict.reason))
-        return _record(
+        return _capture(
             ctx,
             article,
             now,
@@ -451,7 +478,7 @@ def _judge_content(
         )
     if verdict.outcome == Outcome.UNCHANGED or furnished is not None:
         why = furnished.reason if furnished else None
-        return _record(
+        return _capture(
             ctx,
             article,
             now,
@@ -463,10 +490,10 @@ def _judge_content(
             furniture=furniture,
             **common,
         )
-    return _store_new_version(ctx, article, fr, now, seen, latest, events, furniture, common)
+    return _new_version(ctx, article, fr, now, seen, latest, events, furniture, common)
 
 
-def _store_new_version(
+def _new_version(
     ctx: CheckContext,
     article: ArticleRow,
     fr: FetchResult,
@@ -476,9 +503,9 @@ def _store_new_version(
     events: list[tuple[EventKind, str | None]],
     furniture: FurnitureUpdate | None,
     common: dict[str, Any],
-) -> CheckOutcome:
-    """Write the capture as the article's next version, with its change against the latest one
-    (compare-and-set on the version count: a worker that wrote it first wins)."""
+) -> _Decided:
+    """The capture as the article's next version, with its change against the latest one (the
+    write is a compare-and-set on the version count: a worker that wrote it first wins)."""
     ext, fp = seen.ext, seen.fp
     version = NewVersion(
         title=ext.title,
@@ -525,10 +552,7 @@ def _store_new_version(
         furniture=furniture,
         **common,
     )
-    ctx.store.record_check(rec)
-    if ctx.learned is not None and article.source_id is not None:
-        ctx.learned.add_title(article.source_id, ext.title)
-    return CheckOutcome(
+    outcome = CheckOutcome(
         article.url,
         Outcome.NEW_VERSION,
         None,
@@ -536,6 +560,7 @@ def _store_new_version(
         http_status=fr.status,
         summary=change.summary if change else None,
     )
+    return _Decided(rec, outcome, title=ext.title)
 
 
 def _merge_moved(

@@ -9,6 +9,7 @@ one counter row bumped by every check of every worker would serialise them.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,6 +99,8 @@ class LearnedCache:
         self._tally: dict[int, dict[tuple[RuleKind, str], tuple[Block, int]]] = {}
         self._written: dict[int, float] = {}  # per source: when its tally was last handed out
         self._located: dict[tuple[int, str], int] = {}  # (source, block key): slots looked up
+        # checks decide in threads (crawl/checker.py): the tallies are counted under a lock
+        self._lock = threading.Lock()
 
     def get(self, store: Store, source: SourceConfig, source_id: int) -> Learned:
         entry = self._entries.get(source_id)
@@ -128,16 +131,17 @@ class LearnedCache:
     ) -> tuple[tuple[RuleKind, Block, int], ...]:
         """Count this check's fired rules; the source's whole tally when it is due for writing
         (the first time, then every ``refresh_every`` seconds), else nothing yet."""
-        counts = self._tally.setdefault(source_id, {})
-        for kind, block in fired:
-            _, n = counts.get((kind, block.key), (block, 0))
-            counts[(kind, block.key)] = (block, n + 1)
-        now = self._clock()
-        last = self._written.get(source_id)
-        if not counts or (last is not None and now - last < self.settings.refresh_every):
-            return ()
-        self._written[source_id] = now
-        return self._take(source_id)
+        with self._lock:
+            counts = self._tally.setdefault(source_id, {})
+            for kind, block in fired:
+                _, n = counts.get((kind, block.key), (block, 0))
+                counts[(kind, block.key)] = (block, n + 1)
+            now = self._clock()
+            last = self._written.get(source_id)
+            if not counts or (last is not None and now - last < self.settings.refresh_every):
+                return ()
+            self._written[source_id] = now
+            return self._take(source_id)
 
     def _take(self, source_id: int) -> tuple[tuple[RuleKind, Block, int], ...]:
         counts = self._tally.pop(source_id, {})
@@ -148,17 +152,20 @@ class LearnedCache:
         looked up in ``min_articles`` captures (enough to make its slot a rule), then no more,
         so the page is not parsed again on every check that drops a known box."""
         due = []
-        for b in blocks:
-            n = self._located.get((source_id, b.key), 0)
-            if n < self.settings.min_articles:
-                self._located[(source_id, b.key)] = n + 1
-                due.append(b)
+        with self._lock:
+            for b in blocks:
+                n = self._located.get((source_id, b.key), 0)
+                if n < self.settings.min_articles:
+                    self._located[(source_id, b.key)] = n + 1
+                    due.append(b)
         return due
 
     def flush(self, store: Store, now: datetime) -> None:
         """Write every source's tally not written yet (a round's end, a worker's stop)."""
         for source_id in list(self._tally):
-            store.count_fired(source_id, self._take(source_id), now)
+            with self._lock:
+                taken = self._take(source_id)
+            store.count_fired(source_id, taken, now)
 
     def add_title(self, source_id: int, title: str | None) -> None:
         """A headline this worker just stored: a teaser of it is recognised from now on."""
