@@ -262,6 +262,11 @@ def test_a_sentence_mentioning_a_date_stays() -> None:
         "</li><li><span onclick='y()'>Lakers approach</span></li></ul></div>",
         # a tag list without a label and without links
         "<dl class='keywords'><dd class='tag'>gwyneth paltrow</dd><dd class='tag'>brad pitt</dd></dl>",
+        # cntraveler.com: a recommendation widget's label over links its script fills in
+        "<div class='zergnet-container'><h2 class='zergnet-title'>Around The Web</h2>"
+        "<div id='zergnet-widget-25327' class='zergnet-widget'></div></div>",
+        "<section class='OUTBRAIN'><h3>Promoted Stories</h3></section>",
+        "<div id='taboola-below-article-thumbnails'><p>You May Like</p></div>",
     ],
 )
 def test_share_and_tag_boxes_go_by_their_class_whatever_their_words(box: str) -> None:

@@ -89,7 +89,9 @@ CARD_WORDS = 60  # longest teaser card whose link is an empty anchor laid over i
 META_WORDS = 20  # longest dateline/byline block ('By … | date | time | Permalink')
 _META_MARKERS = 'time, [rel~="author"], [itemprop~="author"], a[href*="/author/"]'
 BOX_WORDS = 40  # longest share or tag box
-# class/id words of share and tag boxes ('social' is not one: embedded posts are article text)
+# class/id words of share and tag boxes ('social' is not one: embedded posts are article text),
+# and of the recommendation widgets sites embed: their text in the page is a label ('Around The
+# Web', 'Promoted Stories') over links a script fills in
 _BOX_WORDS = {
     "share",
     "sharing",
@@ -99,6 +101,10 @@ _BOX_WORDS = {
     "tag",
     "tags",
     "keywords",
+    "outbrain",
+    "taboola",
+    "zergnet",
+    "revcontent",
 }
 _TAG_WORDS = {"tag", "tags", "keywords"}
 # class/id words of a promotion: a sales pitch or sponsored box with its call to action (a link)
