@@ -279,7 +279,9 @@ class ArchiveMixin(_Base):
             }
             recs: dict[int, Any] = {}
             for r in conn.execute(
-                select(w.c.version_id, w.c.record_id, w.c.http_status, w.c.target_uri, w.c.warc_date)
+                select(
+                    w.c.version_id, w.c.record_id, w.c.http_status, w.c.target_uri, w.c.warc_date
+                )
                 .where(
                     w.c.article_id == article_id,
                     w.c.version_id.is_not(None),
