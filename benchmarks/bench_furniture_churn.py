@@ -1,7 +1,7 @@
 """Furniture churn on real pages: does the stored body change when only furniture changes?
 
     .venv/bin/python benchmarks/bench_furniture_churn.py [CORPUS_DIR] [--pages N] [--show 10]
-    .venv/bin/python benchmarks/bench_furniture_churn.py --leaks [EVAL_DIR] [--pages N]
+    .venv/bin/python benchmarks/bench_furniture_churn.py --leaks [EVAL_DIR] [--pages N] [--half dev]
 
 On ../shared/corpus/newspaper-2014 (real pages with reference texts) each page is rebuilt three
 ways, the way a real site changes between two fetches of an unchanged (or edited) article:
@@ -29,7 +29,9 @@ body changed, i.e. false versions; (c) share whose edit was missed (body unchang
 
 --leaks runs on ../shared/corpus/trafilatura-eval instead: share of `without` snippets
 (navigation, share and follow lines, related links, ...) found in the body, and share of `with`
-snippets (main text) missing from it.
+snippets (main text) missing from it. `--half dev|test` splits the pages in two by a hash of the
+file name: phrases for the phrase table are read off leaks of the `dev` half only, so the `test`
+half measures how well they carry to pages nobody looked at.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import gzip
+import hashlib
 import json
 import random
 import re
@@ -438,10 +441,17 @@ def churn(args: argparse.Namespace) -> None:
             print(f"redline ({kind}): {' '.join(bad[STORED][kind][: args.show])}")
 
 
+def _half(name: str) -> int:
+    return int(hashlib.sha1(name.encode()).hexdigest(), 16) % 2
+
+
 def leaks(args: argparse.Namespace) -> None:
     root = Path(args.corpus or CORPUS / "trafilatura-eval")
     data = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
     items = sorted(data.items())
+    if args.half:  # a fixed split by file name: phrases are read off 'dev', measured on 'test'
+        want = ("dev", "test").index(args.half)
+        items = [(u, it) for u, it in items if _half(it["file"]) == want]
     if args.pages:
         items = items[: args.pages]
     tot_without = tot_with = 0
@@ -492,6 +502,11 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated page names")
     ap.add_argument("--diff", action="store_true", help="print Redline's body changes")
     ap.add_argument("--leaks", action="store_true", help="trafilatura-eval snippet leaks instead")
+    ap.add_argument(
+        "--half",
+        choices=("dev", "test"),
+        help="--leaks on one half of the pages only (a fixed split by file name)",
+    )
     args = ap.parse_args()
     (leaks if args.leaks else churn)(args)
 

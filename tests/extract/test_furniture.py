@@ -74,12 +74,37 @@ def teaser(label: str, headline: str, href: str = "/news/2014/12/other-story") -
         # comment counters and labels
         "<p>Comentários (12)</p>",
         "<p>Kommentare</p>",
+        # app, newsletter, paywall and letters prompts, credits (trafilatura-eval's dev half)
+        "<p>For the latest stories and breaking news updates download the City Post apps for "
+        "iOS and Android.</p>",
+        "<p>Never miss the latest news by signing up to our newsletter today!</p>",
+        "<p>To view the full story, please subscribe to the City Post.</p>",
+        "<p>We want to hear what you think about this article. Submit a letter to the editor.</p>",
+        teaser("Schon gelesen?", "Stadtrat beschließt neue Buslinien für den Norden der Stadt"),
+        "<p>Zum Newsletter anmelden</p>",
+        "<p>*Werbung. Dieser Beitrag enthält Werbung für eine Busfirma.</p>",
+        "<p>Crédits photos : Bestimage</p>",
+        "<p>Puede escribirnos a redaccion@citypost.test o seguirnos en Facebook.</p>",
     ],
 )
 def test_furniture_inside_the_article_is_kept_out(inside: str) -> None:
     ext = extract(page(inside=inside), URL)
     assert ext.paragraphs == tuple(BODY)
     assert ext.dropped, "what was kept out is recorded, with its reason"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "For the latest figures, the transport authority says riders should download the "
+        "timetable app, which it updated on Monday after the council vote.",
+        "Drivers never miss a shift without notice, the union said, and they will not start now.",
+        "Quellen zufolge will der Stadtrat die neuen Linien schon im Frühjahr in Betrieb nehmen.",
+    ],
+)
+def test_sentences_like_the_prompts_stay(sentence: str) -> None:
+    ext = extract(page(inside=f"<p>{sentence}</p>"), URL)
+    assert sentence in ext.paragraphs
 
 
 def test_tag_boxes_after_the_article_are_kept_out() -> None:
