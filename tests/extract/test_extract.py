@@ -91,6 +91,22 @@ def test_implausible_articlebody_falls_back_to_the_page() -> None:
     assert ext.method == "trafilatura" and ext.paragraphs == tuple(BODY)
 
 
+def test_an_articlebody_that_is_the_summary_gives_way_to_the_story() -> None:
+    """selbst.de and elnuevodia.com put a teaser of 30-40 words in articleBody; the story is
+    on the page, three times longer and more."""
+    teaser = (  # in words of its own, unlike the story's (a summary, not a trimmed copy)
+        "Negotiators from two allies disagree over automobiles; another round is planned. Our "
+        "correspondent explains what is at stake for exporters, carmakers and workers in both "
+        "countries, and why it matters."
+    )
+    body = BODY * 2 + [p.replace("US", "American side") for p in BODY]
+    ld = {"@type": "NewsArticle", "headline": "H", "articleBody": teaser}
+    ext = extract(page(jsonld=ld, body=body))
+    assert ext.method == "trafilatura" and ext.paragraphs[-1] == body[-1]
+    whole = {"@type": "NewsArticle", "headline": "H", "articleBody": "\n\n".join(body)}
+    assert extract(page(jsonld=whole, body=body)).method == "jsonld"
+
+
 def test_rules_come_first() -> None:
     rules = ExtractRules(body="article", drop=(".byline", ".ago"), title="h1", byline="footer")
     ext = extract(page(), rules=rules)

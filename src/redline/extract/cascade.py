@@ -83,6 +83,13 @@ def _without_byline(
     return tuple(kept), tuple(dropped)
 
 
+def _summary(ld_body: tuple[str, ...], page: tuple[str, ...], short: int) -> bool:
+    """An articleBody that is the story's summary, not the story: short, and the page's own
+    text three times longer (selbst.de and elnuevodia.com put their teaser there)."""
+    n = words(ld_body)
+    return n < short and words(page) >= 3 * n
+
+
 def extract(
     html: str,
     url: str | None = None,
@@ -120,6 +127,8 @@ def extract(
             # articleBody without paragraph breaks, or trimmed: the page's own paragraphs are
             # better when they say the same thing.
             if len(paragraphs) <= 1 and same_text(paragraphs, traf) > 0.8:
+                paragraphs, method = traf, "trafilatura"
+            elif _summary(paragraphs, traf, limits.short_body_words):
                 paragraphs, method = traf, "trafilatura"
             else:
                 paragraphs = with_captions(paragraphs, traf, cleaned.captions)
