@@ -125,10 +125,9 @@ def extract(
             traf = ()
         if method == "jsonld":
             # articleBody without paragraph breaks, or trimmed: the page's own paragraphs are
-            # better when they say the same thing.
-            if len(paragraphs) <= 1 and same_text(paragraphs, traf) > 0.8:
-                paragraphs, method = traf, "trafilatura"
-            elif _summary(paragraphs, traf, limits.short_body_words):
+            # better when they say the same thing; and when it is only the story's summary.
+            unbroken = len(paragraphs) <= 1 and same_text(paragraphs, traf) > 0.8
+            if unbroken or _summary(paragraphs, traf, limits.short_body_words):
                 paragraphs, method = traf, "trafilatura"
             else:
                 paragraphs = with_captions(paragraphs, traf, cleaned.captions)
