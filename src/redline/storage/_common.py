@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import zstandard
 from sqlalchemy import Connection, insert, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DBAPIError
@@ -30,6 +31,14 @@ class _Base:
 
         def _read(self) -> AbstractContextManager[Connection]:
             """A connection for reading; a database error becomes a StorageError."""
+
+        @property
+        def _zc(self) -> zstandard.ZstdCompressor:
+            """This thread's compressor of raw pages (zstd objects are not thread-safe)."""
+
+        @property
+        def _zd(self) -> zstandard.ZstdDecompressor:
+            """This thread's decompressor of raw pages."""
 
 
 def _lease(conn: Connection, table: Any, due: Any, worker: str, until: datetime) -> list[int]:

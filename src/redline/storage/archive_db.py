@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import zstandard
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from redline.errors import ArticleNotFound, StorageError
@@ -144,9 +143,6 @@ def put_warc(
 
 class ArchiveMixin(_Base):
     """``Store``'s WARC records, provenance and backfilled versions."""
-
-    _zc: zstandard.ZstdCompressor
-    _zd: zstandard.ZstdDecompressor
 
     if TYPE_CHECKING:
 

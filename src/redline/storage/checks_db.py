@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import zstandard
 from sqlalchemy import Connection, and_, delete, false, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -66,9 +65,6 @@ def _as_conflict(rec: CheckRecord) -> CheckRecord:
 
 class ChecksMixin(FurnitureMixin):
     """``Store``'s checks and the history they leave: versions, changes, events, captures."""
-
-    _zc: zstandard.ZstdCompressor  # raw pages are stored compressed, once per SHA-256
-    _zd: zstandard.ZstdDecompressor
 
     def _put_blob(self, conn: Connection, raw: bytes) -> str:
         """Store ``raw`` once per SHA-256. Insert-or-ignore, not look-then-insert: two checkers

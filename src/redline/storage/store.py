@@ -11,6 +11,7 @@ Engine, its transactions and the SQL dialect.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -44,8 +45,7 @@ class Store(
 ):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._zc = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
-        self._zd = zstandard.ZstdDecompressor()
+        self._codecs = threading.local()
         self._sources_cache = None
         self._furniture_gen = {}
         self.data_version = DataVersion(engine)  # SQLite: has anything been committed since?
@@ -60,6 +60,23 @@ class Store(
     def close(self) -> None:
         self.data_version.close()
         self.engine.dispose()
+
+    # A zstd (de)compressor used by two threads at once returns corrupt data or corrupts the
+    # heap (python-zstandard's instances are not thread-safe), and a Store is shared by the
+    # checker's worker threads and the web app's thread pool: one pair per thread.
+    @property
+    def _zc(self) -> zstandard.ZstdCompressor:
+        zc = getattr(self._codecs, "zc", None)
+        if zc is None:
+            zc = self._codecs.zc = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+        return zc
+
+    @property
+    def _zd(self) -> zstandard.ZstdDecompressor:
+        zd = getattr(self._codecs, "zd", None)
+        if zd is None:
+            zd = self._codecs.zd = zstandard.ZstdDecompressor()
+        return zd
 
     @property
     def dialect(self) -> str:
