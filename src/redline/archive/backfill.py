@@ -36,7 +36,7 @@ from redline.fetch.result import exchange_of
 from redline.settings import USER_AGENT, ArchiveSettings
 from redline.storage import ArchiveVersion, ArticleRow, NewVersion, Store, WarcRecordData
 from redline.versions.changes import as_doc, as_new_change
-from redline.versions.policy import content_hash
+from redline.versions.policy import hash_of
 
 log = logging.getLogger(__name__)
 _TS = "%Y%m%d%H%M%S"
@@ -236,9 +236,7 @@ def memento_version(ext: Extraction, raw: bytes) -> NewVersion:
         published=ext.published,
         modified=ext.modified,
         text="\n\n".join(ext.paragraphs),
-        content_hash=content_hash(
-            ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption
-        ),
+        content_hash=hash_of(ext),
         extractor=ext.method,
         extractor_version=__version__,
         raw_html=raw,
@@ -357,7 +355,7 @@ def _read_today(store: Store, article: ArticleRow, number: int) -> str | None:
         ext = extract(decode_html(store.raw_html(v.raw_sha256), None), v.url or article.url)
     except (ExtractionError, ArticleNotFound):  # undecodable, or its page was never kept
         return None
-    return content_hash(ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption)
+    return hash_of(ext)
 
 
 def distinct_versions(

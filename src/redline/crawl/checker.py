@@ -55,7 +55,7 @@ from redline.storage import (
     WarcRecordData,
 )
 from redline.versions.changes import change_between
-from redline.versions.policy import content_hash, judge
+from redline.versions.policy import hash_of, judge
 from redline.vocabulary import ArticleStatus, EventKind, Outcome
 
 log = logging.getLogger(__name__)
@@ -513,9 +513,7 @@ def _new_version(
         published=ext.published,
         modified=ext.modified,
         text="\n\n".join(ext.paragraphs),
-        content_hash=content_hash(
-            ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption
-        ),
+        content_hash=hash_of(ext),
         extractor=ext.method,
         extractor_version=EXTRACTOR_VERSION,
         raw_html=fr.body,
@@ -745,7 +743,7 @@ def _only_furniture(
         earlier = ctx.store.version(article.id, latest.number - 1).paragraphs
     latest_html = _latest_html(ctx, latest)
     policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
-    current = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption)
+    current = Body.of(ext)
 
     def judge_against(body: Body) -> OnlyFurniture | None:
         return only_furniture(
@@ -758,15 +756,11 @@ def _only_furniture(
             earlier=earlier,
         )
 
-    furnished = judge_against(
-        Body(latest.title, latest.byline, latest.paragraphs, latest.standfirst, latest.lead_caption)
-    )
+    furnished = judge_against(Body.of(latest))
     if furnished is None and latest_html is not None:
         again = _read_today(ctx, latest, seen)
         if again is not None:
-            today = Body(
-                again.title, again.byline, again.paragraphs, again.standfirst, again.lead_caption
-            )
+            today = Body.of(again)
             furnished = read_alike(current, today) or judge_against(today)
     return furnished
 

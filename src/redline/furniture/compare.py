@@ -20,6 +20,7 @@ from redline.extract.model import ExtractRules
 from redline.extract.standfirst import without_standfirst
 from redline.furniture.density import link_density
 from redline.furniture.policy import Block, FurniturePolicy, judge_rotation
+from redline.versions.policy import Reading
 
 READ_ALIKE = "extraction changed: the latest version's page reads the same today"
 
@@ -33,6 +34,11 @@ class Body:
     paragraphs: tuple[str, ...]
     standfirst: str | None = None
     lead_caption: str | None = None  # the lead image's caption (extract/leadcaption.py)
+
+    @classmethod
+    def of(cls, r: Reading) -> Body:
+        """The body of an extraction or of a stored version."""
+        return cls(r.title, r.byline, r.paragraphs, r.standfirst, r.lead_caption)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from redline.extract import ExtractRules
 from redline.furniture.compare import Body, only_furniture
 from redline.furniture.policy import FurniturePolicy
-from redline.versions.policy import content_hash
+from redline.versions.policy import hash_of
 
 
 @dataclass(frozen=True)
@@ -102,4 +102,4 @@ def plan_history(
 
 
 def _hash(b: Body) -> str:
-    return content_hash(b.title, b.byline, b.paragraphs, b.standfirst, b.lead_caption)
+    return hash_of(b)

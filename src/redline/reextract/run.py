@@ -19,7 +19,7 @@ from redline.sources.model import SourceConfig
 from redline.storage import ArticleRow, Store, VersionConflict, VersionRow
 from redline.storage.records import HistoryRewrite, RewrittenVersion
 from redline.versions.changes import change_between
-from redline.versions.policy import content_hash
+from redline.versions.policy import hash_of
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def _derive(store: Store, v: VersionRow, rules: object) -> Derived:
     except (ExtractionError, ArticleNotFound) as exc:
         log.info("version %s of article %s kept as stored: %s", v.number, v.article_id, exc)
         return stored
-    body = Body(ext.title, ext.byline, ext.paragraphs, ext.standfirst, ext.lead_caption)
+    body = Body.of(ext)
     return Derived(v.id, v.number, body, ext.method, html)
 
 
@@ -160,13 +160,7 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
                 standfirst=k.body.standfirst,
                 lead_caption=k.body.lead_caption,
                 text=text,
-                content_hash=content_hash(
-                    k.body.title,
-                    k.body.byline,
-                    k.body.paragraphs,
-                    k.body.standfirst,
-                    k.body.lead_caption,
-                ),
+                content_hash=hash_of(k.body),
                 extractor=k.extractor,
                 extractor_version=EXTRACTOR_VERSION
                 if k.extractor != old.extractor or k.body != _body(old)
@@ -184,4 +178,4 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
 
 
 def _body(v: VersionRow) -> Body:
-    return Body(v.title, v.byline, v.paragraphs, v.standfirst, v.lead_caption)
+    return Body.of(v)

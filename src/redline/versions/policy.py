@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from redline.settings import CrawlSettings
 from redline.vocabulary import Outcome
@@ -34,6 +35,27 @@ _ERROR_TITLE = re.compile(
 class Verdict:
     outcome: Outcome  # NEW_VERSION, UNCHANGED or SUSPECT
     reason: str | None = None
+
+
+class Reading(Protocol):
+    """What a version is made of, as an extraction, a stored version and a compared body all
+    carry it."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def byline(self) -> str | None: ...
+    @property
+    def paragraphs(self) -> tuple[str, ...]: ...
+    @property
+    def standfirst(self) -> str | None: ...
+    @property
+    def lead_caption(self) -> str | None: ...
+
+
+def hash_of(r: Reading) -> str:
+    """``content_hash`` of everything a reading holds."""
+    return content_hash(r.title, r.byline, r.paragraphs, r.standfirst, r.lead_caption)
 
 
 def content_hash(
