@@ -261,6 +261,12 @@ class WorkerSettings:
     metrics_host: str = "127.0.0.1"
     """Address `redline worker --metrics-port` listens on (0.0.0.0 to be scraped from elsewhere)."""
 
+    idle_transaction_timeout: Duration = timedelta(seconds=60)
+    """PostgreSQL ends a worker's session that stays this long inside a transaction without a
+    statement: a stopped worker (SIGSTOP, a paused VM) then frees the rows it had locked, which
+    other workers would otherwise skip or wait on for as long as it stays stopped. A worker's
+    transactions take milliseconds."""
+
 
 @dataclass(frozen=True)
 class DemoSettings:

@@ -53,7 +53,12 @@ def store(postgres_url: str, site: str, room: Newsroom) -> Iterator[Store]:
 
 
 def start_worker(url: str, *extra: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "REDLINE_DATABASE_URL": url}
+    # a worker stopped inside a write frees its locks after 5 s idle (the default is a minute)
+    env = {
+        **os.environ,
+        "REDLINE_DATABASE_URL": url,
+        "REDLINE_WORKER__IDLE_TRANSACTION_TIMEOUT": "5",
+    }
     return subprocess.Popen(
         [
             sys.executable,

@@ -63,6 +63,7 @@ def worker(
     env.override("crawl", lease=lease, heartbeat_every=heartbeat)
     settings = env.override("worker", metrics_host=metrics_host)
     metrics_host = settings.worker.metrics_host
+    store.limit_idle_transactions(settings.worker.idle_transaction_timeout)
     crawler = Crawler(store, settings)
     if metrics_port:
         from prometheus_client import start_http_server

@@ -77,6 +77,31 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
+def limit_idle_transactions(engine: Engine, seconds: float) -> None:
+    """Have PostgreSQL end any session of this engine that sits inside a transaction for longer
+    than ``seconds`` without sending a statement.
+
+    A worker that is stopped (SIGSTOP, a paused VM, a debugger) between two statements of a
+    write keeps its row locks: other workers skip the article it holds (SKIP LOCKED) and wait on
+    the page it was inserting, however long ago its lease ran out. The server's timeout frees
+    them; the stopped worker's transaction is rolled back and, when it resumes, that one write
+    fails like any lost connection. Workers' transactions take milliseconds, so any limit well
+    above that is safe; migrations (long, client-side work) run before this applies. SQLite has
+    no such setting (one host, one writer)."""
+    if engine.dialect.name != "postgresql":
+        return
+    ms = max(1, round(seconds * 1000))
+
+    def _set(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute(f"SET idle_in_transaction_session_timeout = {ms}")
+        cur.close()
+        dbapi_conn.commit()
+
+    event.listen(engine, "connect", _set)
+    engine.dispose()  # connections opened before (by the migration) reconnect with the limit
+
+
 # Objects made by raw SQL in migrations (full-text search, dialect-specific partial indexes)
 # that the metadata does not describe: autogenerate must not propose dropping them.
 MIGRATION_ONLY = (
@@ -144,4 +169,11 @@ def current_revision(engine: Engine) -> str | None:
         return row[0] if row else None
 
 
-__all__ = ["NullPool", "create_db_engine", "current_revision", "default_database_url", "migrate"]
+__all__ = [
+    "NullPool",
+    "create_db_engine",
+    "current_revision",
+    "default_database_url",
+    "limit_idle_transactions",
+    "migrate",
+]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import zstandard
 from sqlalchemy import Connection
@@ -24,7 +25,7 @@ from redline.storage._common import _storage_error
 from redline.storage.archive_db import ArchiveMixin
 from redline.storage.articles_db import ArticlesMixin
 from redline.storage.checks_db import _ZSTD_LEVEL, ChecksMixin, VersionConflict
-from redline.storage.database import create_db_engine, migrate
+from redline.storage.database import create_db_engine, limit_idle_transactions, migrate
 from redline.storage.frontier_db import FrontierMixin
 from redline.storage.furniture_db import FurnitureMixin
 from redline.storage.notify_db import NotifyMixin
@@ -56,6 +57,10 @@ class Store(
         if run_migrations:
             migrate(engine)
         return cls(engine)
+
+    def limit_idle_transactions(self, timeout: timedelta) -> None:
+        """Workers: PostgreSQL ends a session left idle inside a transaction this long."""
+        limit_idle_transactions(self.engine, timeout.total_seconds())
 
     def close(self) -> None:
         self.data_version.close()
