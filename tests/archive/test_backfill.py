@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from redline.archive.backfill import (
     BackfillStats,
@@ -31,11 +32,28 @@ def _as_version(html: str, url: str) -> NewVersion:
     return memento_version(extract(html, url), html.encode())
 
 
-def _backfill(store: Store, wb: str, art: ArticleRow, since: datetime) -> BackfillStats:
+def _track(store: Store, art: ArticleRow, version: NewVersion, at: datetime) -> None:
+    """Record ``version`` as a check of ``art`` would, after the versions it holds."""
+    prev = store.latest_version(art.id)
+    store.record_check(
+        CheckRecord(
+            article_id=art.id,
+            captured_at=at,
+            url=art.url,
+            outcome="new_version",
+            http_status=200,
+            version=version,
+            change=change_between(prev, version) if prev else None,
+            expected_version_count=prev.number if prev else 0,
+        )
+    )
+
+
+def _backfill(store: Store, wb: str, art: ArticleRow, since: datetime, **how: Any) -> BackfillStats:
     async def run() -> BackfillStats:
         client = WaybackClient(wb)
         try:
-            return await backfill_article(store, client, art, since=since)
+            return await backfill_article(store, client, art, since=since, **how)
         finally:
             await client.aclose()
 
@@ -57,22 +75,8 @@ def test_backfill_again_extends_history_back_and_never_renumbers(store: Store) -
     paused = page(f"{story.title} (while paused)", n)
 
     art, _ = store.add_article(url, None, T0)
-    for i, (html, at) in enumerate(((tracked1, T0), (tracked2, T0 + 2 * DAY))):
-        new = _as_version(html, url)
-        prev = store.latest_version(art.id)
-        change = change_between(prev, new) if prev else None
-        store.record_check(
-            CheckRecord(
-                article_id=art.id,
-                captured_at=at,
-                url=url,
-                outcome="new_version",
-                http_status=200,
-                version=new,
-                change=change,
-                expected_version_count=i,
-            )
-        )
+    for html, at in ((tracked1, T0), (tracked2, T0 + 2 * DAY)):
+        _track(store, art, _as_version(html, url), at)
 
     archive = WaybackArchive()
     archive.add(url, T0 - 20 * DAY, pages["A"])
@@ -143,17 +147,7 @@ def test_the_archive_s_copy_of_the_earliest_page_is_no_version_under_another_rea
     older = memento_version(extract(html, url, ExtractRules(drop=("figure",))), html.encode())
     assert story.caption not in older.text
     art, _ = store.add_article(url, None, T0)
-    store.record_check(
-        CheckRecord(
-            article_id=art.id,
-            captured_at=T0,
-            url=url,
-            outcome="new_version",
-            http_status=200,
-            version=older,
-            expected_version_count=0,
-        )
-    )
+    _track(store, art, older, T0)
     archive = WaybackArchive()
     archive.add(url, T0 - DAY, html)
     with serve_wayback(archive) as wb:
@@ -161,3 +155,67 @@ def test_the_archive_s_copy_of_the_earliest_page_is_no_version_under_another_rea
     assert stats.kept == 0
     assert stats.skipped == {"same as the earliest version held": 1}
     assert [v.number for v in store.versions(art.id)] == [1]
+
+
+def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Store) -> None:
+    """Archived copies are read as a check reads the live page: with the source's rules (an
+    excluded promo box that changes on every copy) and the furniture judgement (a sponsored
+    link to another site, a new one on every copy, which extraction alone keeps). Only the draft
+    becomes a version: the edit is version 1 itself, whose page the archive copied too."""
+    from redline.crawl.learned import LearnedCache
+    from redline.settings import FurnitureSettings
+    from redline.sources import SourceConfig
+
+    url = BASE + "/2026/11/10/council-budget"
+    title = "Council passes the budget after a late-night vote"
+    paragraphs = tuple(
+        f"Paragraph {i} of the budget story: members debated the plan for the harbour, the "
+        f"schools and the night buses until after midnight on Tuesday ({i})."
+        for i in range(8)
+    )
+    sponsored = (
+        "Ten winter breaks under 500 pounds, chosen by our travel desk",
+        "The best electric bikes of the year, tested on city hills",
+        "Five slow cookers worth their counter space this winter",
+        "Where to see the northern lights without leaving Europe",
+        "The noise-cancelling headphones our critics still use daily",
+        "A weekend in Lisbon: the trams, the tiles and the tarts",
+    )
+
+    def page(n_paragraphs: int, k: int) -> str:
+        body = "".join(f"<p>{p}</p>" for p in paragraphs[:n_paragraphs])
+        box = (
+            f'<p>Sponsored: <a href="https://partner.example/{k}">{sponsored[k]}</a></p>'
+            f'<div class="promo"><p>Today only: {10 + k}% off a digital subscription, '
+            f"code WINTER{k}.</p></div>"
+        )
+        return (
+            f"<!DOCTYPE html><html><head><title>{title}</title></head><body><article>"
+            f"<h1>{title}</h1>{box}{body}</article></body></html>"
+        )
+
+    n = len(paragraphs)
+    src, _ = store.save_source(
+        SourceConfig(name="daily", exclude_selectors=(".promo",)), T0 - 30 * DAY
+    )
+    art, _ = store.add_article(url, src.id, T0)
+    cache = LearnedCache(FurnitureSettings())
+    rules = cache.rules(store, store.get_source("daily"), title)
+    tracked = page(n, 5)
+    _track(store, art, memento_version(extract(tracked, url, rules), tracked.encode()), T0)
+    archive = WaybackArchive()
+    for k in range(4):  # the draft, four copies: a new promo and sponsored link each time
+        archive.add(url, T0 - (10 - k) * DAY, page(n - 1, k))
+    for k in range(4, 6):  # edited: a paragraph added, and the copy version 1 was read from
+        archive.add(url, T0 - (10 - k) * DAY, page(n, k))
+
+    with serve_wayback(archive) as wb:
+        stats = _backfill(store, wb, art, T0 - 20 * DAY, rules=rules, policy=cache.policy)
+    assert stats.fetched == 6
+    assert stats.kept == 1, stats.skipped  # the draft; the edit is version 1 itself
+    assert stats.skipped == {"only furniture": 4, "same as the earliest version held": 1}
+    versions = store.versions(art.id)
+    assert [v.number for v in versions] == [0, 1]
+    draft = versions[0]
+    assert [p for p in draft.paragraphs if p.startswith("Paragraph")] == list(paragraphs[: n - 1])
+    assert "digital subscription" not in draft.text  # the source's exclude rule applied

@@ -7,9 +7,12 @@ be pointed at another archive; see docs/archive.md.
 
 Plan, then apply: the CDX rows of every URL variant are read; consecutive rows with the same
 payload digest are fetched once; each raw memento (``BASE/web/<timestamp>id_/<url>``) that is a
-200 HTML page is extracted; consecutive identical extractions (furniture-only differences)
-collapse; what is older than the earliest version held is inserted, with the changes between
-neighbours, in one transaction (``Store.insert_archive_versions``).
+200 HTML page is extracted with the rules the source's articles are read with today (its
+sources-file rules and learned furniture); a memento whose content is the one kept before it, or
+differs from it only by furniture, collapses into it, by the judgement the checker applies to
+each capture (``furniture.compare.collapses``), and so does the newest memento into the earliest
+version held; what is older than the earliest version held is inserted, with the changes
+between neighbours, in one transaction (``Store.insert_archive_versions``).
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ from redline import __version__
 from redline.archive.warc import exchange_records
 from redline.diff import compare
 from redline.errors import ArticleNotFound, ExtractionError, FetchError
-from redline.extract import Extraction, extract
+from redline.extract import Extraction, ExtractRules, extract
 from redline.extract.decode import decode_html
 from redline.fetch.result import exchange_of
+from redline.furniture import FurniturePolicy
+from redline.furniture.compare import SAME_CONTENT, Body, collapses
 from redline.settings import USER_AGENT, ArchiveSettings
 from redline.storage import ArchiveVersion, ArticleRow, NewVersion, Store, WarcRecordData
 from redline.versions.changes import as_doc, as_new_change
@@ -193,9 +198,22 @@ class _Found:
     when: datetime
     version: NewVersion
     warc: tuple[WarcRecordData, ...]
+    body: Body  # what the version is made of, to compare
+    html: str  # its page, for the furniture judgement
 
 
-async def _fetch(client: WaybackClient, row: CdxRow, stats: BackfillStats) -> _Found | None:
+@dataclass(frozen=True)
+class _Held:
+    """The earliest version held, as stored and as its page reads today: a memento alike to
+    either is the same page."""
+
+    body: Body
+    html: str | None
+
+
+async def _fetch(
+    client: WaybackClient, row: CdxRow, stats: BackfillStats, rules: ExtractRules | None
+) -> _Found | None:
     url = client.raw_url(row)
     resp = await client.get(url)
     stats.fetched += 1
@@ -220,12 +238,12 @@ async def _fetch(client: WaybackClient, row: CdxRow, stats: BackfillStats) -> _F
             )
     try:
         html = await asyncio.to_thread(decode_html, body, resp.headers.get("content-type"))
-        ext = await asyncio.to_thread(extract, html, row.original)
+        ext = await asyncio.to_thread(extract, html, row.original, rules)
     except ExtractionError as exc:
         stats.skip(f"not an article ({exc.reason})")
         return None
     warc = tuple(exchange_records(exchange_of(resp), body))
-    return _Found(row, when, memento_version(ext, body), warc)
+    return _Found(row, when, memento_version(ext, body), warc, Body.of(ext), html)
 
 
 def memento_version(ext: Extraction, raw: bytes) -> NewVersion:
@@ -250,6 +268,8 @@ async def backfill_article(
     client: WaybackClient,
     article: ArticleRow,
     *,
+    rules: ExtractRules | None = None,
+    policy: FurniturePolicy | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     progress: Callable[[str, int], None] | None = None,
@@ -261,7 +281,8 @@ async def backfill_article(
     first backfill narrowed by ``--to``, tracking paused) are never inserted, and the archive is
     not even asked for them: its capture list is requested up to the earliest version held only,
     which keeps a ``--source`` run small for the archive. A later run with an earlier ``since``
-    extends the history further back."""
+    extends the history further back. ``rules``: what the article is read with today
+    (``LearnedCache.rules``), so an archived copy is read as a check reads the live page."""
     stats = BackfillStats()
     earliest = store.earliest_version(article.id)
     limit = earliest[1] if earliest else None
@@ -280,19 +301,18 @@ async def backfill_article(
 
     async def one(r: CdxRow) -> _Found | None:
         try:
-            return await _fetch(client, r, stats)
+            return await _fetch(client, r, stats, rules)
         finally:
             if progress:
                 progress("fetched", 1)
 
     found = [f for f in await asyncio.gather(*(one(r) for r in todo)) if f is not None]
-    earliest_hashes: set[str] = set()
+    as_held: list[_Held] = []
     if earliest is not None:
-        earliest_hashes.add(earliest[2])
-        today = await asyncio.to_thread(_read_today, store, article, earliest[0])
-        if today is not None:
-            earliest_hashes.add(today)
-    kept = distinct_versions(found, limit, frozenset(earliest_hashes), stats)
+        as_held = await asyncio.to_thread(_earliest_held, store, article, earliest[0], rules)
+    kept = distinct_versions(
+        found, limit, as_held, stats, rules=rules, policy=policy or FurniturePolicy()
+    )
     items = []
     for i, f in enumerate(kept):
         change = (
@@ -344,38 +364,64 @@ def plan_fetches(
     return todo
 
 
-def _read_today(store: Store, article: ArticleRow, number: int) -> str | None:
-    """The content hash of a held version's stored page as a memento is read today (the same
-    extraction): a version stored by an older extractor, or with the source's rules, hashes
+def _earliest_held(
+    store: Store, article: ArticleRow, number: int, rules: ExtractRules | None
+) -> list[_Held]:
+    """The earliest version held, as stored and as its stored page is read today with the same
+    rules as the mementos: a version stored by an older extractor, or before a rule, reads
     otherwise, and the archive's copy of the same page must not become a version before it."""
     v = store.version(article.id, number)
-    if not v.raw_sha256:
-        return None
-    try:
-        ext = extract(decode_html(store.raw_html(v.raw_sha256), None), v.url or article.url)
-    except (ExtractionError, ArticleNotFound):  # undecodable, or its page was never kept
-        return None
-    return hash_of(ext)
+    html = None
+    today = []
+    if v.raw_sha256:
+        with contextlib.suppress(ExtractionError, ArticleNotFound):  # undecodable, never kept
+            html = decode_html(store.raw_html(v.raw_sha256), None)
+            today.append(_Held(Body.of(extract(html, v.url or article.url, rules)), html))
+    return [_Held(Body.of(v), html), *today]
 
 
 def distinct_versions(
     found: list[_Found],
     limit: datetime | None,
-    earliest_hashes: frozenset[str],
+    earliest: list[_Held],
     stats: BackfillStats,
+    *,
+    rules: ExtractRules | None,
+    policy: FurniturePolicy,
 ) -> list[_Found]:
-    """The fetched mementos that are versions: older than every version held, each differing
-    from the one before it and the newest from the earliest version held (never a duplicate;
-    ``earliest_hashes``: its stored hash, and its page's as read today)."""
+    """The fetched mementos that are versions: older than every version held, each a version
+    after the one kept before it, and the newest one after the earliest version held (never a
+    duplicate, never furniture alone: ``furniture.compare.collapses``)."""
     kept: list[_Found] = []
     for f in sorted(found, key=lambda f: f.when):
         if limit is not None and f.when >= limit:
             stats.skip("within the history held")
-        elif kept and kept[-1].version.content_hash == f.version.content_hash:
-            stats.skip("same article text")
-        else:
-            kept.append(f)
-    if kept and kept[-1].version.content_hash in earliest_hashes:
+            continue
+        if kept:
+            why = collapses(
+                kept[-1].body,
+                f.body,
+                rules=rules,
+                policy=policy,
+                html=f.html,
+                before_html=kept[-1].html,
+                earlier=kept[-2].body.paragraphs if len(kept) > 1 else (),
+            )
+            if why is not None:
+                stats.skip("same article text" if why == SAME_CONTENT else "only furniture")
+                continue
+        kept.append(f)
+    if kept and any(
+        collapses(
+            kept[-1].body,
+            h.body,
+            rules=rules,
+            policy=policy,
+            html=h.html,
+            before_html=kept[-1].html,
+        )
+        for h in earliest
+    ):
         kept.pop()
         stats.skip("same as the earliest version held")
     return kept

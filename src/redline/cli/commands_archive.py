@@ -141,6 +141,7 @@ def backfill(
 ) -> None:
     """Add an article's versions from before tracking began, from a web archive."""
     from redline.archive.backfill import BackfillStats, WaybackClient, backfill_article
+    from redline.crawl.learned import LearnedCache
 
     env: Env = ctx.obj
     store = env.store()
@@ -158,6 +159,8 @@ def backfill(
             before = (page[-1].first_seen, page[-1].id)
     settings = env.settings.archive
     total = BackfillStats()
+    learned = LearnedCache(env.settings.furniture)
+    sources = {row.id: row for row in store.list_sources()}
 
     async def main() -> None:
         client = WaybackClient(archive or settings.wayback_base, settings)
@@ -172,9 +175,17 @@ def backfill(
                         progress.advance(task, n)
 
                 for a in articles:
+                    source = sources.get(a.source_id) if a.source_id is not None else None
                     total.add(
                         await backfill_article(
-                            store, client, a, since=since, until=until, progress=hook
+                            store,
+                            client,
+                            a,
+                            rules=learned.rules(store, source, a.title),
+                            policy=learned.policy,
+                            since=since,
+                            until=until,
+                            progress=hook,
                         )
                     )
         finally:

@@ -20,7 +20,7 @@ from redline.extract.furniture import furniture_key
 from redline.furniture import Block, FurniturePolicy, RuleKind, active_texts, usable_titles
 from redline.settings import FurnitureSettings
 from redline.sources.model import SourceConfig
-from redline.storage import Store
+from redline.storage import SourceRow, Store
 
 
 def furniture_policy(settings: FurnitureSettings) -> FurniturePolicy:
@@ -120,6 +120,16 @@ class LearnedCache:
         if source.furniture_veto:
             titles = usable_titles(titles, veto=source.furniture_veto)
         return Learned(entry.texts, titles)
+
+    def rules(
+        self, store: Store, source: SourceRow | None, title: str | None
+    ) -> ExtractRules | None:
+        """The rules an article of ``source`` is read with today (its configuration and what is
+        learned; ``title``: the article's own headline, no teaser of itself), for the commands
+        that read stored or archived pages again (reextract, backfill) as a check would."""
+        if source is None:
+            return None
+        return rules_for(source.config, self.get(store, source.config, source.id), title)
 
     def _texts(
         self, rows: list[tuple[RuleKind, str, int]], source: SourceConfig

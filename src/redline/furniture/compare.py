@@ -1,6 +1,7 @@
 """Is a capture that differs from the latest version different only by furniture? Used by the
-checker before it writes a version and by ``redline reextract`` when it rebuilds history, so
-both decide alike.
+checker before it writes a version, and through ``collapses`` by ``redline reextract`` when it
+rebuilds history and ``redline backfill`` when it reads an archive's copies, so all three decide
+alike.
 
 The latest version is first seen as today's extractor would have stored it (``seen_today``):
 a version stored before the standfirst was a field has none, and the standfirst as one of its
@@ -20,8 +21,9 @@ from redline.extract.model import ExtractRules
 from redline.extract.standfirst import without_standfirst
 from redline.furniture.density import link_density
 from redline.furniture.policy import Block, FurniturePolicy, judge_rotation
-from redline.versions.policy import Reading
+from redline.versions.policy import Reading, hash_of
 
+SAME_CONTENT = "the same content"
 READ_ALIKE = "extraction changed: the latest version's page reads the same today"
 
 
@@ -134,6 +136,34 @@ def only_furniture(
     if rotation is None:
         return None
     return OnlyFurniture(rotation.reason, rotation.blocks)
+
+
+def collapses(
+    before: Body,
+    after: Body,
+    *,
+    rules: ExtractRules | None,
+    policy: FurniturePolicy,
+    html: str | None = None,
+    before_html: str | None = None,
+    earlier: Sequence[str] = (),
+) -> str | None:
+    """Why ``after`` is no version after ``before`` in a history walked oldest first (the same
+    content, or only furniture between them), or None when it is one. ``html`` and
+    ``before_html`` are their pages, ``earlier`` the paragraphs of the version before
+    ``before`` (a block flipping back to what it was is rotating)."""
+    if hash_of(before) == hash_of(after):
+        return SAME_CONTENT
+    found = only_furniture(
+        before,
+        after,
+        rules=rules,
+        policy=policy,
+        html=html,
+        latest_html=before_html,
+        earlier=earlier,
+    )
+    return found.reason if found is not None else None
 
 
 def read_alike(current: Body, latest_today: Body | None) -> OnlyFurniture | None:

@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redline.extract import ExtractRules
-from redline.furniture.compare import Body, only_furniture
+from redline.furniture.compare import SAME_CONTENT, Body, collapses
 from redline.furniture.policy import FurniturePolicy
-from redline.versions.policy import hash_of
 
 
 @dataclass(frozen=True)
@@ -74,22 +73,17 @@ def plan_history(
     for d, (old_body, old_extractor) in zip(derived, stored, strict=True):
         if kept:
             prev = kept[-1]
-            reason = None
-            if _hash(prev.body) == _hash(d.body):
+            reason = collapses(
+                prev.body,
+                d.body,
+                rules=rules,
+                policy=policy,
+                html=d.html,
+                before_html=kept_html[-1],
+                earlier=kept[-2].body.paragraphs if len(kept) > 1 else (),
+            )
+            if reason == SAME_CONTENT:
                 reason = f"same as version {prev.number}"
-            else:
-                earlier = kept[-2].body.paragraphs if len(kept) > 1 else ()
-                found = only_furniture(
-                    prev.body,
-                    d.body,
-                    rules=rules,
-                    policy=policy,
-                    html=d.html,
-                    latest_html=kept_html[-1],
-                    earlier=earlier,
-                )
-                if found is not None:
-                    reason = found.reason
             if reason is not None:
                 collapsed.append(Collapsed(d.version_id, d.number, prev.number, reason))
                 continue
@@ -99,7 +93,3 @@ def plan_history(
         kept.append(k)
         kept_html.append(d.html)
     return HistoryPlan(tuple(kept), tuple(collapsed), rewritten)
-
-
-def _hash(b: Body) -> str:
-    return hash_of(b)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from redline.crawl.checker import EXTRACTOR_VERSION
-from redline.crawl.learned import LearnedCache, rules_for
+from redline.crawl.learned import LearnedCache
 from redline.errors import ArticleNotFound, ConfigError, ExtractionError
 from redline.extract import extract
 from redline.extract.decode import decode_html
@@ -89,9 +89,7 @@ def reextract(
         if art.version_count == 0:
             continue
         row = sources.get(art.source_id) if art.source_id is not None else None
-        cfg = row.config if row else None
-        learned = cache.get(store, cfg, row.id) if row and cfg else None
-        rules = rules_for(cfg, learned, art.title)
+        rules = cache.rules(store, row, art.title)
         versions = store.versions(art.id)
         derived = [_derive(store, v, rules) for v in versions]
         summary.kept_as_stored += sum(1 for d in derived if d.html is None)
