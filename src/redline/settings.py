@@ -137,6 +137,11 @@ class CrawlSettings:
     """Due articles taken from the frontier at a time."""
     lease: Duration = timedelta(minutes=5)
     """How long a claimed article stays reserved for one worker; a dead worker's claims expire."""
+    idle_transaction_timeout: Duration = timedelta(seconds=60)
+    """On PostgreSQL, a crawling process's session that stays this long inside a transaction
+    without a statement is ended by the server: a stopped worker (SIGSTOP, a paused VM) then
+    frees the rows it had locked, which other workers would otherwise skip or wait on for as
+    long as it stays stopped. A crawl's transactions take milliseconds."""
     source_batch: PositiveInt = 5
     """Sources claimed for discovery at a time (each batch leased from the moment of its claim)."""
     discovery_sources: PositiveInt = 2
@@ -260,12 +265,6 @@ class WorkerSettings:
 
     metrics_host: str = "127.0.0.1"
     """Address `redline worker --metrics-port` listens on (0.0.0.0 to be scraped from elsewhere)."""
-
-    idle_transaction_timeout: Duration = timedelta(seconds=60)
-    """PostgreSQL ends a worker's session that stays this long inside a transaction without a
-    statement: a stopped worker (SIGSTOP, a paused VM) then frees the rows it had locked, which
-    other workers would otherwise skip or wait on for as long as it stays stopped. A worker's
-    transactions take milliseconds."""
 
 
 @dataclass(frozen=True)

@@ -60,3 +60,23 @@ def test_a_transaction_left_idle_frees_its_rows_when_limited(
         assert conn.invalidated  # a lost connection to the pool: the next checkout reconnects
     finally:
         conn.close()
+
+
+def test_crawling_commands_set_the_limit_from_the_settings(postgres_url: str) -> None:
+    """`crawl`, `run` and `worker` open the store through ``Env.crawling_store``, which sets
+    ``crawl.idle_transaction_timeout`` (here from the environment) on every new session."""
+    from redline.cli.env import Env
+    from redline.settings import load_settings
+
+    environ = {
+        "REDLINE_DATABASE_URL": postgres_url,
+        "REDLINE_CRAWL__IDLE_TRANSACTION_TIMEOUT": "7",
+    }
+    env = Env(load_settings(None, {}, environ))
+    try:
+        store = env.crawling_store()
+        with store.engine.connect() as conn:
+            shown = conn.exec_driver_sql("SHOW idle_in_transaction_session_timeout").scalar()
+        assert shown == "7s"
+    finally:
+        env.close()

@@ -57,7 +57,7 @@ def start_worker(url: str, *extra: str) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "REDLINE_DATABASE_URL": url,
-        "REDLINE_WORKER__IDLE_TRANSACTION_TIMEOUT": "5",
+        "REDLINE_CRAWL__IDLE_TRANSACTION_TIMEOUT": "5",
     }
     return subprocess.Popen(
         [

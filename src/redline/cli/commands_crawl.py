@@ -45,7 +45,7 @@ def crawl(
 ) -> None:
     """Discover new articles and check every article that is due."""
     env: Env = ctx.obj
-    store = env.store()
+    store = env.crawling_store()
     if source:
         store.get_source(source)  # a clear error for an unknown name
     crawler = Crawler(store, env.settings)

@@ -58,12 +58,11 @@ def worker(
     every lease; a second signal exits immediately.
     """
     env: Env = ctx.obj
-    store = env.store()
+    store = env.crawling_store()
     env.override("fetch", global_concurrency=concurrency)
     env.override("crawl", lease=lease, heartbeat_every=heartbeat)
     settings = env.override("worker", metrics_host=metrics_host)
     metrics_host = settings.worker.metrics_host
-    store.limit_idle_transactions(settings.worker.idle_transaction_timeout)
     crawler = Crawler(store, settings)
     if metrics_port:
         from prometheus_client import start_http_server

@@ -67,7 +67,7 @@ def run(
     env: Env = ctx.obj
     settings = env.override("web", host=host, port=port, base_url=_base(base_url), workers=workers)
     host, port = settings.web.host, settings.web.port
-    store = env.store()
+    store = env.crawling_store()
     if settings.web.workers > 1:
         stop_web = start_processes(store, host, port, settings)
     else:

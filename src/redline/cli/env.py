@@ -62,6 +62,14 @@ class Env:
             self._store.notify_key = self.settings.notify.secret_key
         return self._store
 
+    def crawling_store(self) -> Store:
+        """The store of a command that crawls (crawl, run, worker): on PostgreSQL the server ends
+        a session left idle inside a transaction for ``crawl.idle_transaction_timeout``, so a
+        stopped process frees the rows it holds (docs/architecture.md)."""
+        store = self.store()
+        store.limit_idle_transactions(self.settings.crawl.idle_transaction_timeout)
+        return store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
