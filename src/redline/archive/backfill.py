@@ -32,7 +32,7 @@ import httpx
 from redline import __version__
 from redline.archive.warc import exchange_records
 from redline.diff import compare
-from redline.errors import ArticleNotFound, ExtractionError, FetchError
+from redline.errors import ExtractionError, FetchError
 from redline.extract import Extraction, ExtractRules, extract
 from redline.extract.decode import decode_html
 from redline.fetch.result import exchange_of
@@ -42,6 +42,7 @@ from redline.settings import USER_AGENT, ArchiveSettings
 from redline.storage import ArchiveVersion, ArticleRow, NewVersion, Store, WarcRecordData
 from redline.versions.changes import as_doc, as_new_change
 from redline.versions.policy import hash_of
+from redline.versions.stored import StoredPage
 
 log = logging.getLogger(__name__)
 _TS = "%Y%m%d%H%M%S"
@@ -370,14 +371,10 @@ def _earliest_held(
     """The earliest version held, as stored and as its stored page is read today with the same
     rules as the mementos: a version stored by an older extractor, or before a rule, reads
     otherwise, and the archive's copy of the same page must not become a version before it."""
-    v = store.version(article.id, number)
-    html = None
-    today = []
-    if v.raw_sha256:
-        with contextlib.suppress(ExtractionError, ArticleNotFound):  # undecodable, never kept
-            html = decode_html(store.raw_html(v.raw_sha256), None)
-            today.append(_Held(Body.of(extract(html, v.url or article.url, rules)), html))
-    return [_Held(Body.of(v), html), *today]
+    page = StoredPage(store, store.version(article.id, number), article.url)
+    today = page.read_or_none(rules)
+    held = [_Held(Body.of(page.version), page.html)]
+    return held + ([_Held(Body.of(today), page.html)] if today is not None else [])
 
 
 def distinct_versions(

@@ -20,7 +20,7 @@ from redline.archive.warc import capture_records
 from redline.crawl.learned import Learned, LearnedCache, furniture_policy, rules_for
 from redline.crawl.moves import plan_moved_merge
 from redline.discovery.methods import source_documents
-from redline.errors import ArticleNotFound, ExtractionError, FetchError, StorageError
+from redline.errors import ExtractionError, FetchError, StorageError
 from redline.extract import Extraction, ExtractRules, extract, region_fingerprint
 from redline.extract.decode import decode_html
 from redline.extract.furniture import furniture_key, teaser_match
@@ -56,6 +56,7 @@ from redline.storage import (
 )
 from redline.versions.changes import change_between
 from redline.versions.policy import hash_of, judge
+from redline.versions.stored import StoredPage
 from redline.vocabulary import ArticleStatus, EventKind, Outcome
 
 log = logging.getLogger(__name__)
@@ -421,9 +422,9 @@ class _Seen:
     html: str | None
     rules: ExtractRules | None
     learned: Learned | None
-    # the latest version's stored page as today's extractor reads it, by version id (read at
-    # most once per check: the furniture decision and the change both want it)
-    today: dict[int, Extraction | None] = field(default_factory=dict)
+    # the latest version's stored page (by version id), decoded and read by today's extractor
+    # at most once per check: the furniture decision and the change both want it
+    pages: dict[int, StoredPage] = field(default_factory=dict)
 
 
 def _judge_content(
@@ -702,7 +703,7 @@ def _seen_today(ctx: CheckContext, latest: VersionRow, seen: _Seen) -> VersionRo
         again = _read_today(ctx, latest, seen)
         then = again.standfirst if again else None
         today = seen_today(
-            old, replace(new, standfirst=then or new.standfirst), _latest_html(ctx, latest)
+            old, replace(new, standfirst=then or new.standfirst), _page(ctx, latest, seen).html
         )
     lead = latest.lead_caption
     if lead is None and ext.lead_caption:
@@ -720,13 +721,10 @@ def _seen_today(ctx: CheckContext, latest: VersionRow, seen: _Seen) -> VersionRo
     return replace(latest, text="\n\n".join(kept), standfirst=today.standfirst, lead_caption=lead)
 
 
-def _latest_html(ctx: CheckContext, latest: VersionRow) -> str | None:
-    if not latest.raw_sha256:
-        return None
-    try:
-        return decode_html(ctx.store.raw_html(latest.raw_sha256), None)
-    except (ExtractionError, ArticleNotFound):  # undecodable, or its page was never kept
-        return None
+def _page(ctx: CheckContext, latest: VersionRow, seen: _Seen) -> StoredPage:
+    if latest.id not in seen.pages:
+        seen.pages[latest.id] = StoredPage(ctx.store, latest)
+    return seen.pages[latest.id]
 
 
 def _only_furniture(
@@ -741,7 +739,7 @@ def _only_furniture(
     earlier: tuple[str, ...] = ()
     if latest.number > 1:
         earlier = ctx.store.version(article.id, latest.number - 1).paragraphs
-    latest_html = _latest_html(ctx, latest)
+    latest_html = _page(ctx, latest, seen).html
     policy = ctx.learned.policy if ctx.learned else furniture_policy(ctx.furniture)
     current = Body.of(ext)
 
@@ -772,16 +770,7 @@ def _read_today(ctx: CheckContext, latest: VersionRow, seen: _Seen) -> Extractio
     extraction per check at most, and only for a capture that differs from its latest version
     beyond furniture: until a real edit, an article stored by an older extractor costs it on
     every check whose fingerprint differs."""
-    if latest.id not in seen.today:
-        html = _latest_html(ctx, latest)
-        again = None
-        if html is not None:
-            try:
-                again = extract(html, latest.url, seen.rules, ctx.limits)
-            except ExtractionError:
-                again = None
-        seen.today[latest.id] = again
-    return seen.today[latest.id]
+    return _page(ctx, latest, seen).read_or_none(seen.rules, ctx.limits)
 
 
 def _homepages(source: SourceConfig | None) -> tuple[str, ...]:

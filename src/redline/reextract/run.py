@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 
 from redline.crawl.checker import EXTRACTOR_VERSION
 from redline.crawl.learned import LearnedCache
-from redline.errors import ArticleNotFound, ConfigError, ExtractionError
-from redline.extract import extract
-from redline.extract.decode import decode_html
+from redline.errors import ConfigError, ExtractionError
+from redline.extract import ExtractRules
 from redline.furniture.compare import Body
 from redline.reextract.plan import Collapsed, Derived, HistoryPlan, plan_history
 from redline.settings import FurnitureSettings
@@ -20,6 +19,7 @@ from redline.storage import ArticleRow, Store, VersionConflict, VersionRow
 from redline.storage.records import HistoryRewrite, RewrittenVersion
 from redline.versions.changes import change_between
 from redline.versions.policy import hash_of
+from redline.versions.stored import StoredPage
 
 log = logging.getLogger(__name__)
 
@@ -117,18 +117,15 @@ def reextract(
     return summary
 
 
-def _derive(store: Store, v: VersionRow, rules: object) -> Derived:
-    stored = Derived(v.id, v.number, _body(v), v.extractor, None)
-    if v.raw_sha256 is None:
-        return stored
+def _derive(store: Store, v: VersionRow, rules: ExtractRules | None) -> Derived:
+    page = StoredPage(store, v)
     try:
-        html = decode_html(store.raw_html(v.raw_sha256), None)
-        ext = extract(html, v.url, rules)  # type: ignore[arg-type]
-    except (ExtractionError, ArticleNotFound) as exc:
-        log.info("version %s of article %s kept as stored: %s", v.number, v.article_id, exc)
-        return stored
-    body = Body.of(ext)
-    return Derived(v.id, v.number, body, ext.method, html)
+        ext = page.read(rules)
+    except ExtractionError as exc:
+        if v.raw_sha256 is not None:
+            log.info("version %s of article %s kept as stored: %s", v.number, v.article_id, exc)
+        return Derived(v.id, v.number, _body(v), v.extractor, None)
+    return Derived(v.id, v.number, Body.of(ext), ext.method, page.html)
 
 
 def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> HistoryRewrite:
