@@ -141,7 +141,8 @@ class CrawlSettings:
     """On PostgreSQL, a crawling process's session that stays this long inside a transaction
     without a statement is ended by the server: a stopped worker (SIGSTOP, a paused VM) then
     frees the rows it had locked, which other workers would otherwise skip or wait on for as
-    long as it stays stopped. A crawl's transactions take milliseconds."""
+    long as it stays stopped. A crawl's transactions take milliseconds. 0 turns it off (as
+    behind a PgBouncer in transaction mode, where a session setting does not hold)."""
     source_batch: PositiveInt = 5
     """Sources claimed for discovery at a time (each batch leased from the moment of its claim)."""
     discovery_sources: PositiveInt = 2

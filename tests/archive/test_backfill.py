@@ -159,10 +159,13 @@ def test_the_archive_s_copy_of_the_earliest_page_is_no_version_under_another_rea
 
 def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Store) -> None:
     """Archived copies are read as a check reads the live page: with the source's rules (an
-    excluded promo box that changes on every copy) and the furniture judgement (a sponsored
-    link to another site, a new one on every copy, which extraction alone keeps). Only the draft
-    becomes a version: the edit is version 1 itself, whose page the archive copied too."""
+    offer box excluded by a selector, a credit line pinned as furniture) and the furniture
+    judgement (a sponsored link to another site, a new one on every copy, which extraction alone
+    keeps, left out of every copy once seen rotating). Only the draft becomes a version; the
+    copies of the edited page are version 1 again, although version 1 was stored before the
+    pin and without its page, and the change into version 1 is the edit alone."""
     from redline.crawl.learned import LearnedCache
+    from redline.extract import ExtractRules
     from redline.settings import FurnitureSettings
     from redline.sources import SourceConfig
 
@@ -181,41 +184,48 @@ def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Stor
         "The noise-cancelling headphones our critics still use daily",
         "A weekend in Lisbon: the trams, the tiles and the tarts",
     )
+    credit = "Additional reporting by the Daily Redline city desk and the night editors."
 
     def page(n_paragraphs: int, k: int) -> str:
         body = "".join(f"<p>{p}</p>" for p in paragraphs[:n_paragraphs])
         box = (
             f'<p>Sponsored: <a href="https://partner.example/{k}">{sponsored[k]}</a></p>'
-            f'<div class="promo"><p>Today only: {10 + k}% off a digital subscription, '
+            f'<div class="offer"><p>Today only: {10 + k}% off a digital subscription, '
             f"code WINTER{k}.</p></div>"
         )
         return (
             f"<!DOCTYPE html><html><head><title>{title}</title></head><body><article>"
-            f"<h1>{title}</h1>{box}{body}</article></body></html>"
+            f"<h1>{title}</h1>{box}{body}<p>{credit}</p></article></body></html>"
         )
 
     n = len(paragraphs)
+    assert "digital subscription" in extract(page(n, 0), url).text  # extraction alone keeps it
     src, _ = store.save_source(
-        SourceConfig(name="daily", exclude_selectors=(".promo",)), T0 - 30 * DAY
+        SourceConfig(name="daily", exclude_selectors=(".offer",), furniture_pin=(credit,)),
+        T0 - 30 * DAY,
     )
     art, _ = store.add_article(url, src.id, T0)
     cache = LearnedCache(FurnitureSettings())
     rules = cache.rules(store, store.get_source("daily"), title)
-    tracked = page(n, 5)
-    _track(store, art, memento_version(extract(tracked, url, rules), tracked.encode()), T0)
+    assert rules is not None and rules.furniture_texts  # the pin
+    tracked = page(n, 5)  # stored before the pin, its page not kept
+    v1 = memento_version(extract(tracked, url, ExtractRules(drop=(".offer",))), b"")
+    assert credit in v1.text
+    _track(store, art, replace(v1, raw_html=None), T0)
     archive = WaybackArchive()
-    for k in range(4):  # the draft, four copies: a new promo and sponsored link each time
+    for k in range(4):  # the draft, four copies: a new offer and sponsored link each time
         archive.add(url, T0 - (10 - k) * DAY, page(n - 1, k))
-    for k in range(4, 6):  # edited: a paragraph added, and the copy version 1 was read from
+    for k in range(4, 6):  # edited: a paragraph added (the copy of the page v1 was read from)
         archive.add(url, T0 - (10 - k) * DAY, page(n, k))
 
     with serve_wayback(archive) as wb:
         stats = _backfill(store, wb, art, T0 - 20 * DAY, rules=rules, policy=cache.policy)
     assert stats.fetched == 6
     assert stats.kept == 1, stats.skipped  # the draft; the edit is version 1 itself
-    assert stats.skipped == {"only furniture": 4, "same as the earliest version held": 1}
-    versions = store.versions(art.id)
-    assert [v.number for v in versions] == [0, 1]
-    draft = versions[0]
-    assert [p for p in draft.paragraphs if p.startswith("Paragraph")] == list(paragraphs[: n - 1])
-    assert "digital subscription" not in draft.text  # the source's exclude rule applied
+    # once the sponsored links are known to rotate, the copies are the same article text
+    assert stats.skipped == {"same article text": 4, "same as the earliest version held": 1}
+    draft, held = store.versions(art.id)
+    assert (draft.number, held.number) == (0, 1)
+    assert draft.paragraphs == paragraphs[: n - 1]  # no offer, no sponsored link, no credit
+    change = store.changes(art.id)[held.id]
+    assert change.summary == "1 paragraph added", change.summary

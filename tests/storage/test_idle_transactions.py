@@ -80,3 +80,15 @@ def test_crawling_commands_set_the_limit_from_the_settings(postgres_url: str) ->
         assert shown == "7s"
     finally:
         env.close()
+
+
+def test_a_timeout_of_zero_sets_no_limit(postgres_url: str) -> None:
+    """0 is PostgreSQL's 'no limit', never a limit of a millisecond ending every write."""
+    store = Store.open(postgres_url)
+    try:
+        store.limit_idle_transactions(timedelta(0))
+        with store.engine.connect() as conn:
+            shown = conn.exec_driver_sql("SHOW idle_in_transaction_session_timeout").scalar()
+        assert shown == "0"
+    finally:
+        store.close()

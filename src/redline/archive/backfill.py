@@ -23,7 +23,7 @@ import email.utils
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -37,7 +37,7 @@ from redline.extract import Extraction, ExtractRules, extract
 from redline.extract.decode import decode_html
 from redline.fetch.result import exchange_of
 from redline.furniture import FurniturePolicy
-from redline.furniture.compare import SAME_CONTENT, Body, collapses
+from redline.furniture.compare import SAME_CONTENT, Body, collapses, without_learned
 from redline.settings import USER_AGENT, ArchiveSettings
 from redline.storage import ArchiveVersion, ArticleRow, NewVersion, Store, WarcRecordData
 from redline.versions.changes import as_doc, as_new_change
@@ -311,9 +311,10 @@ async def backfill_article(
     as_held: list[_Held] = []
     if earliest is not None:
         as_held = await asyncio.to_thread(_earliest_held, store, article, earliest[0], rules)
-    kept = distinct_versions(
+    walked = distinct_versions(
         found, limit, as_held, stats, rules=rules, policy=policy or FurniturePolicy()
     )
+    kept = walked.kept
     items = []
     for i, f in enumerate(kept):
         change = (
@@ -331,8 +332,11 @@ async def backfill_article(
         )
     successor = None
     if items and earliest is not None:
-        first = store.version(article.id, earliest[0])
-        successor = as_new_change(compare(as_doc(kept[-1].version), as_doc(first)))
+        # the earliest version held as a check would see it now: without the furniture learned
+        # since it was stored, nor the blocks the archive's copies showed rotating
+        first = as_doc(store.version(article.id, earliest[0]))
+        first = replace(first, paragraphs=without_learned(first.paragraphs, walked.rules))
+        successor = as_new_change(compare(as_doc(kept[-1].version), first))
     store.insert_archive_versions(
         article.id, items, successor, expected_first=earliest[0] if earliest else None
     )
@@ -377,6 +381,15 @@ def _earliest_held(
     return held + ([_Held(Body.of(today), page.html)] if today is not None else [])
 
 
+@dataclass(frozen=True)
+class Walked:
+    """The mementos that are versions, and the rules they were judged with: the source's, plus
+    the blocks the copies showed rotating."""
+
+    kept: list[_Found]
+    rules: ExtractRules | None
+
+
 def distinct_versions(
     found: list[_Found],
     limit: datetime | None,
@@ -385,17 +398,44 @@ def distinct_versions(
     *,
     rules: ExtractRules | None,
     policy: FurniturePolicy,
-) -> list[_Found]:
+) -> Walked:
     """The fetched mementos that are versions: older than every version held, each a version
     after the one kept before it, and the newest one after the earliest version held (never a
-    duplicate, never furniture alone: ``furniture.compare.collapses``)."""
-    kept: list[_Found] = []
+    duplicate, never furniture alone: ``furniture.compare.collapses``).
+
+    A block seen rotating between two copies is furniture in every copy, as the checker learns
+    it from one rotation: the walk is done again with those blocks left out, so no kept version
+    holds them and no change between neighbours shows them."""
+    older: list[_Found] = []
     for f in sorted(found, key=lambda f: f.when):
         if limit is not None and f.when >= limit:
             stats.skip("within the history held")
-            continue
+        else:
+            older.append(f)
+    kept, skipped, rotating = _walk(older, earliest, rules, policy)
+    if rotating:
+        base = rules or ExtractRules()
+        rules = replace(base, furniture_texts=base.furniture_texts | rotating)
+        older = [_without_learned(f, rules) for f in older]
+        kept, skipped, _ = _walk(older, earliest, rules, policy)
+    for why in skipped:
+        stats.skip(why)
+    return Walked(kept, rules)
+
+
+def _walk(
+    older: list[_Found],
+    earliest: list[_Held],
+    rules: ExtractRules | None,
+    policy: FurniturePolicy,
+) -> tuple[list[_Found], list[str], frozenset[str]]:
+    """(kept, why each other was skipped, the keys of blocks seen rotating)."""
+    kept: list[_Found] = []
+    skipped: list[str] = []
+    rotating: set[str] = set()
+    for f in older:
         if kept:
-            why = collapses(
+            found = collapses(
                 kept[-1].body,
                 f.body,
                 rules=rules,
@@ -404,21 +444,46 @@ def distinct_versions(
                 before_html=kept[-1].html,
                 earlier=kept[-2].body.paragraphs if len(kept) > 1 else (),
             )
-            if why is not None:
-                stats.skip("same article text" if why == SAME_CONTENT else "only furniture")
+            if found is not None:
+                same = found.reason == SAME_CONTENT
+                skipped.append("same article text" if same else "only furniture")
+                rotating.update(b.key for b in found.rotating)
                 continue
         kept.append(f)
-    if kept and any(
-        collapses(
-            kept[-1].body,
+    if kept and _alike_held(kept, earliest, rules, policy):
+        kept.pop()
+        skipped.append("same as the earliest version held")
+    return kept, skipped, frozenset(rotating)
+
+
+def _alike_held(
+    kept: list[_Found], earliest: list[_Held], rules: ExtractRules | None, policy: FurniturePolicy
+) -> bool:
+    """Whether the newest memento kept is the earliest version held again: the memento first
+    (the older), and the held version first too, as the checker holds a stored version, seen
+    today (furniture learned since it was stored left out, a standfirst now a field)."""
+    last = kept[-1]
+    earlier = kept[-2].body.paragraphs if len(kept) > 1 else ()
+    for h in earliest:
+        if collapses(
+            last.body,
             h.body,
             rules=rules,
             policy=policy,
             html=h.html,
-            before_html=kept[-1].html,
-        )
-        for h in earliest
-    ):
-        kept.pop()
-        stats.skip("same as the earliest version held")
-    return kept
+            before_html=last.html,
+            earlier=earlier,
+        ) or collapses(
+            h.body, last.body, rules=rules, policy=policy, html=last.html, before_html=h.html
+        ):
+            return True
+    return False
+
+
+def _without_learned(f: _Found, rules: ExtractRules) -> _Found:
+    paragraphs = without_learned(f.body.paragraphs, rules)
+    if paragraphs == f.body.paragraphs:
+        return f
+    body = replace(f.body, paragraphs=paragraphs)
+    version = replace(f.version, text="\n\n".join(paragraphs), content_hash=hash_of(body))
+    return replace(f, body=body, version=version)

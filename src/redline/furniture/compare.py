@@ -147,14 +147,14 @@ def collapses(
     html: str | None = None,
     before_html: str | None = None,
     earlier: Sequence[str] = (),
-) -> str | None:
+) -> OnlyFurniture | None:
     """Why ``after`` is no version after ``before`` in a history walked oldest first (the same
-    content, or only furniture between them), or None when it is one. ``html`` and
-    ``before_html`` are their pages, ``earlier`` the paragraphs of the version before
-    ``before`` (a block flipping back to what it was is rotating)."""
+    content, or only furniture between them, with the blocks seen rotating), or None when it is
+    one. ``html`` and ``before_html`` are their pages, ``earlier`` the paragraphs of the version
+    before ``before`` (a block flipping back to what it was is rotating)."""
     if hash_of(before) == hash_of(after):
-        return SAME_CONTENT
-    found = only_furniture(
+        return OnlyFurniture(SAME_CONTENT)
+    return only_furniture(
         before,
         after,
         rules=rules,
@@ -163,7 +163,6 @@ def collapses(
         latest_html=before_html,
         earlier=earlier,
     )
-    return found.reason if found is not None else None
 
 
 def read_alike(current: Body, latest_today: Body | None) -> OnlyFurniture | None:

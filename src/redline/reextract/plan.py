@@ -73,7 +73,7 @@ def plan_history(
     for d, (old_body, old_extractor) in zip(derived, stored, strict=True):
         if kept:
             prev = kept[-1]
-            reason = collapses(
+            found = collapses(
                 prev.body,
                 d.body,
                 rules=rules,
@@ -82,9 +82,9 @@ def plan_history(
                 before_html=kept_html[-1],
                 earlier=kept[-2].body.paragraphs if len(kept) > 1 else (),
             )
-            if reason == SAME_CONTENT:
-                reason = f"same as version {prev.number}"
-            if reason is not None:
+            if found is not None:
+                same = found.reason == SAME_CONTENT
+                reason = f"same as version {prev.number}" if same else found.reason
                 collapsed.append(Collapsed(d.version_id, d.number, prev.number, reason))
                 continue
         k = Kept(d.version_id, d.number, len(kept) + 1, d.body, d.extractor)

@@ -87,8 +87,9 @@ def limit_idle_transactions(engine: Engine, seconds: float) -> None:
     them; the stopped worker's transaction is rolled back and, when it resumes, that one write
     fails like any lost connection. Workers' transactions take milliseconds, so any limit well
     above that is safe; migrations (long, client-side work) run before this applies. SQLite has
-    no such setting (one host, one writer)."""
-    if engine.dialect.name != "postgresql":
+    no such setting (one host, one writer). ``seconds`` ≤ 0 sets nothing (PostgreSQL's own
+    meaning of 0: no limit), never a limit of a millisecond that would end every write."""
+    if engine.dialect.name != "postgresql" or seconds <= 0:
         return
     ms = max(1, round(seconds * 1000))
 
