@@ -300,6 +300,17 @@ def test_share_and_tag_boxes_go_by_their_class_whatever_their_words(box: str) ->
     assert DropReason.BOX_NAME in {d.reason for d in ext.dropped}
 
 
+def test_a_dropped_box_is_recorded_with_the_text_a_reader_sees_not_its_script() -> None:
+    box = (
+        "<div class='zergnet-container'><h2>Around The Web</h2><script>(function() { var z = "
+        "document.createElement('script'); z.async = true; })();</script><style>.z{}</style></div>"
+    )
+    ext = extract(page(inside=box), URL)
+    assert [(d.reason, d.text) for d in ext.dropped if d.reason is DropReason.BOX_NAME] == [
+        (DropReason.BOX_NAME, "Around The Web")
+    ]
+
+
 def test_an_embedded_social_post_is_not_a_share_box() -> None:
     post = (
         "<blockquote class='social-embed twitter-tweet'><p>The new routes are a disgrace to "

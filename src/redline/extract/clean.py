@@ -28,6 +28,7 @@ block too). What it removes is recorded with its reason, so learning can count t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape as html_escape
 from urllib.parse import urlsplit
@@ -612,15 +613,35 @@ def page_url(tree: LexborHTMLParser, url: str | None) -> str | None:
     return None
 
 
+_NOT_TEXT = "script, style, noscript, template"
+
+
+def _shown_text(node: LexborNode) -> str:
+    """The text a reader sees in ``node``: an inline script or style is no part of it."""
+    if node.css_first(_NOT_TEXT) is None:
+        return normalize_text(node.text(deep=True, separator=" "))
+    copy = LexborHTMLParser(node.html or "")
+    for inner in copy.css(_NOT_TEXT):
+        inner.decompose()
+    top = copy.body or copy.root
+    return normalize_text(top.text(deep=True, separator=" ")) if top is not None else ""
+
+
+def _drop(
+    nodes: Iterable[LexborNode], reason: DropReason, dropped: list[Dropped], rule: str = ""
+) -> None:
+    """Take ``nodes`` out of the page, recording the text of each with why."""
+    for node in nodes:
+        if text := _shown_text(node):
+            dropped.append(Dropped(text, reason, rule))
+        node.decompose()
+
+
 def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cleaned:
     tree = LexborHTMLParser(html)
     dropped: list[Dropped] = []
     for sel in rules.drop if rules else ():
-        for node in _select(tree, sel):
-            text = normalize_text(node.text(deep=True, separator=" "))
-            if text:
-                dropped.append(Dropped(text, DropReason.SELECTOR))
-            node.decompose()
+        _drop(_select(tree, sel), DropReason.SELECTOR, dropped)
     protect: set[int] = set()
     keep: set[str] = set()
     for sel in rules.keep if rules else ():
@@ -642,30 +663,11 @@ def clean_for_body(html: str, url: str | None, rules: ExtractRules | None) -> Cl
     captions: list[str] = []
     if root is not None:
         for node, slot in _in_slots(root, rules, protect):
-            text = normalize_text(node.text(deep=True, separator=" "))
-            if text:
-                dropped.append(Dropped(text, DropReason.LEARNED_SLOT, slot))
-            node.decompose()
-        for node in link_dense_blocks(root, page_url(tree, url), protect):
-            text = normalize_text(node.text(deep=True, separator=" "))
-            if text:
-                dropped.append(Dropped(text, DropReason.LINK_DENSE))
-            node.decompose()
-        for node in share_and_tag_boxes(root, protect):
-            text = normalize_text(node.text(deep=True, separator=" "))
-            if text:
-                dropped.append(Dropped(text, DropReason.BOX_NAME))
-            node.decompose()
-        for node in form_boxes(root, protect):
-            text = normalize_text(node.text(deep=True, separator=" "))
-            if text:
-                dropped.append(Dropped(text, DropReason.FORM_BOX))
-            node.decompose()
-        for node in metadata_blocks(root, protect):
-            text = normalize_text(node.text(deep=True, separator=" "))
-            if text:
-                dropped.append(Dropped(text, DropReason.METADATA))
-            node.decompose()
+            _drop((node,), DropReason.LEARNED_SLOT, dropped, slot)
+        _drop(link_dense_blocks(root, page_url(tree, url), protect), DropReason.LINK_DENSE, dropped)
+        _drop(share_and_tag_boxes(root, protect), DropReason.BOX_NAME, dropped)
+        _drop(form_boxes(root, protect), DropReason.FORM_BOX, dropped)
+        _drop(metadata_blocks(root, protect), DropReason.METADATA, dropped)
         _open_tables(root)
         captions = _open_captions(root)
         # empty markers ('<span id="more-265087"></span>', WordPress's "read more" anchor) make
