@@ -161,11 +161,14 @@ def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Stor
     """Archived copies are read as a check reads the live page: with the source's rules (an
     offer box excluded by a selector, a credit line pinned as furniture) and the furniture
     judgement (a sponsored link to another site, a new one on every copy, which extraction alone
-    keeps, left out of every copy once seen rotating). Only the draft becomes a version; the
+    keeps, left out of every copy once seen rotating, and learned for the source as a check
+    learns it). Only the draft becomes a version; the
     copies of the edited page are version 1 again, although version 1 was stored before the
     pin and without its page, and the change into version 1 is the edit alone."""
     from redline.crawl.learned import LearnedCache
     from redline.extract import ExtractRules
+    from redline.extract.furniture import furniture_key
+    from redline.furniture import RuleKind
     from redline.settings import FurnitureSettings
     from redline.sources import SourceConfig
 
@@ -229,3 +232,10 @@ def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Stor
     assert draft.paragraphs == paragraphs[: n - 1]  # no offer, no sponsored link, no credit
     change = store.changes(art.id)[held.id]
     assert change.summary == "1 paragraph added", change.summary
+    # what the copies taught is the source's, as a check's learning is: live checks drop them
+    learned = {
+        key for kind, key, _ in store.active_furniture(src.id, 3) if kind is RuleKind.ROTATING
+    }
+    assert {furniture_key(f"Sponsored: {t}") for t in sponsored} <= learned
+    again = LearnedCache(FurnitureSettings()).rules(store, store.get_source("daily"), title)
+    assert again is not None and learned <= again.furniture_texts

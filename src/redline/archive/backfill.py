@@ -36,10 +36,17 @@ from redline.errors import ExtractionError, FetchError
 from redline.extract import Extraction, ExtractRules, extract
 from redline.extract.decode import decode_html
 from redline.fetch.result import exchange_of
-from redline.furniture import FurniturePolicy
+from redline.furniture import Block, FurniturePolicy
 from redline.furniture.compare import SAME_CONTENT, Body, collapses, without_learned
 from redline.settings import USER_AGENT, ArchiveSettings
-from redline.storage import ArchiveVersion, ArticleRow, NewVersion, Store, WarcRecordData
+from redline.storage import (
+    ArchiveVersion,
+    ArticleRow,
+    FurnitureUpdate,
+    NewVersion,
+    Store,
+    WarcRecordData,
+)
 from redline.versions.changes import as_doc, as_new_change
 from redline.versions.policy import hash_of
 from redline.versions.stored import StoredPage
@@ -337,8 +344,16 @@ async def backfill_article(
         first = as_doc(store.version(article.id, earliest[0]))
         first = replace(first, paragraphs=without_learned(first.paragraphs, walked.rules))
         successor = as_new_change(compare(as_doc(kept[-1].version), first))
+    learned = None
+    if walked.rotating and article.source_id is not None:
+        learned = FurnitureUpdate(article.source_id, rotating=walked.rotating)
     store.insert_archive_versions(
-        article.id, items, successor, expected_first=earliest[0] if earliest else None
+        article.id,
+        items,
+        successor,
+        expected_first=earliest[0] if earliest else None,
+        furniture=learned,
+        now=datetime.now(UTC),
     )
     stats.kept = len(items)
     return stats
@@ -388,6 +403,7 @@ class Walked:
 
     kept: list[_Found]
     rules: ExtractRules | None
+    rotating: tuple[Block, ...] = ()  # to learn for the source, as a check learns them
 
 
 def distinct_versions(
@@ -415,12 +431,13 @@ def distinct_versions(
     kept, skipped, rotating = _walk(older, earliest, rules, policy)
     if rotating:
         base = rules or ExtractRules()
-        rules = replace(base, furniture_texts=base.furniture_texts | rotating)
+        keys = frozenset(b.key for b in rotating)
+        rules = replace(base, furniture_texts=base.furniture_texts | keys)
         older = [_without_learned(f, rules) for f in older]
         kept, skipped, _ = _walk(older, earliest, rules, policy)
     for why in skipped:
         stats.skip(why)
-    return Walked(kept, rules)
+    return Walked(kept, rules, rotating)
 
 
 def _walk(
@@ -428,11 +445,11 @@ def _walk(
     earliest: list[_Held],
     rules: ExtractRules | None,
     policy: FurniturePolicy,
-) -> tuple[list[_Found], list[str], frozenset[str]]:
-    """(kept, why each other was skipped, the keys of blocks seen rotating)."""
+) -> tuple[list[_Found], list[str], tuple[Block, ...]]:
+    """(kept, why each other was skipped, the blocks seen rotating)."""
     kept: list[_Found] = []
     skipped: list[str] = []
-    rotating: set[str] = set()
+    rotating: dict[str, Block] = {}
     for f in older:
         if kept:
             found = collapses(
@@ -447,13 +464,13 @@ def _walk(
             if found is not None:
                 same = found.reason == SAME_CONTENT
                 skipped.append("same article text" if same else "only furniture")
-                rotating.update(b.key for b in found.rotating)
+                rotating.update((b.key, b) for b in found.rotating)
                 continue
         kept.append(f)
     if kept and _alike_held(kept, earliest, rules, policy):
         kept.pop()
         skipped.append("same as the earliest version held")
-    return kept, skipped, frozenset(rotating)
+    return kept, skipped, tuple(rotating.values())
 
 
 def _alike_held(

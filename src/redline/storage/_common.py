@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from redline.errors import StorageError
 from redline.sources.model import SourceConfig
 from redline.storage import schema as t
-from redline.storage.records import ArticleRow, ChangeRow, SourceRow, VersionRow
+from redline.storage.records import ArticleRow, ChangeRow, FurnitureUpdate, SourceRow, VersionRow
 
 
 class _Base:
@@ -39,6 +39,13 @@ class _Base:
         @property
         def _zd(self) -> zstandard.ZstdDecompressor:
             """This thread's decompressor of raw pages."""
+
+        def _write_furniture(self, conn: Connection, upd: FurnitureUpdate, now: datetime) -> bool:
+            """Apply what a check (or a backfill) learned of a source's furniture, in ``conn``'s
+            transaction; True when the source's active rules changed (furniture_db)."""
+
+        def _furniture_changed(self, source_id: int) -> None:
+            """Note that the source's active rules changed (after the transaction commits)."""
 
 
 def _lease(conn: Connection, table: Any, due: Any, worker: str, until: datetime) -> list[int]:

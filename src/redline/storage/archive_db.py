@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
@@ -18,7 +18,13 @@ from sqlalchemy import Connection, delete, func, insert, select, text, update
 from redline.errors import ArticleNotFound, StorageError
 from redline.storage import schema as t
 from redline.storage._common import _Base, _put_change
-from redline.storage.records import ArchiveVersion, ChangeRow, HeldPayload, WarcRecordData
+from redline.storage.records import (
+    ArchiveVersion,
+    ChangeRow,
+    FurnitureUpdate,
+    HeldPayload,
+    WarcRecordData,
+)
 
 _BATCH = 200  # records read per query: bounds memory by the batch, not by the export
 
@@ -310,18 +316,29 @@ class ArchiveMixin(_Base):
         successor: ChangeRow | None,
         *,
         expected_first: int | None,
+        furniture: FurnitureUpdate | None = None,
+        now: datetime | None = None,
     ) -> list[int]:
         """Insert backfilled versions (oldest first) before the earliest version held, numbered
         down from it (0, -1, ... before version 1): numbers of versions already held never
         change. ``successor`` is the change of that earliest version against the newest item.
+        ``furniture``: what the archive's copies taught about the source (blocks seen rotating
+        between them), learned at ``now`` like a check's.
 
         One transaction, and a compare-and-set: the earliest version held must still be number
         ``expected_first`` (None: no version), the one the caller planned against; otherwise
         (another backfill, or a first check, wrote meanwhile) nothing is written."""
+        learn = furniture is not None and not furniture.empty
         if not items:
+            if learn and furniture is not None:
+                with self._tx() as conn:
+                    learned = self._write_furniture(conn, furniture, now or datetime.now(UTC))
+                if learned:
+                    self._furniture_changed(furniture.source_id)
             return []
         v = t.versions
         ids: list[int] = []
+        learned = False
         with self._tx() as conn:
             lock_payloads(conn, [r for item in items for r in item.warc])
             # the first write: takes the article's row (PostgreSQL) or the write lock (SQLite),
@@ -387,6 +404,10 @@ class ArchiveMixin(_Base):
             if first is not None and successor is not None:
                 conn.execute(delete(t.changes).where(t.changes.c.version_id == first.id))
                 _put_change(conn, article_id, first.id, first.captured_at, successor)
+            if learn and furniture is not None:
+                learned = self._write_furniture(conn, furniture, now or datetime.now(UTC))
+        if learned and furniture is not None:
+            self._furniture_changed(furniture.source_id)
         return ids
 
     def memento_times(self, article_id: int) -> set[datetime]:
