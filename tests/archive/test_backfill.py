@@ -239,3 +239,41 @@ def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Stor
     assert {furniture_key(f"Sponsored: {t}") for t in sponsored} <= learned
     again = LearnedCache(FurnitureSettings()).rules(store, store.get_source("daily"), title)
     assert again is not None and learned <= again.furniture_texts
+
+
+def test_a_block_flipping_back_between_copies_is_furniture_in_every_copy(store: Store) -> None:
+    """A plain-text call-out alternating between two campaigns: nothing on one page marks it as
+    furniture, and live checks know it rotates only when it comes back (A→B→A), after B made a
+    version. Backfill sees all the copies, so once it flips back, both campaigns are furniture
+    in every copy: the copies are one version, not one per campaign."""
+    url = BASE + "/2026/11/12/night-buses"
+    title = "Night buses return to the eastern suburbs"
+    paragraphs = tuple(
+        f"Paragraph {i} of the night bus story: the council restored three routes after a "
+        f"petition signed by eleven thousand residents of the eastern suburbs ({i})."
+        for i in range(8)
+    )
+    campaigns = (
+        "Win two tickets to the winter lights festival in our reader competition this weekend.",
+        "Our reader panel meets at the town hall on Thursday evening; everyone is welcome.",
+    )
+
+    def page(k: int) -> str:
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        return (
+            f"<!DOCTYPE html><html><head><title>{title}</title></head><body><article>"
+            f"<h1>{title}</h1><p>{campaigns[k % 2]}</p>{body}</article></body></html>"
+        )
+
+    art, _ = store.add_article(url, None, T0)
+    tracked = page(0)
+    _track(store, art, _as_version(tracked, url), T0)
+    archive = WaybackArchive()
+    for k in range(4):
+        archive.add(url, T0 - (10 - k) * DAY, page(k))
+    with serve_wayback(archive) as wb:
+        stats = _backfill(store, wb, art, T0 - 20 * DAY)
+    assert stats.fetched == 4
+    assert stats.kept == 0, stats.skipped  # all four are version 1's text with a campaign
+    assert stats.skipped == {"same article text": 3, "same as the earliest version held": 1}
+    assert [v.number for v in store.versions(art.id)] == [1]
