@@ -10,13 +10,21 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from redline.archive.backfill import (
     BackfillStats,
+    Judged,
     WaybackClient,
     backfill_article,
     memento_version,
 )
-from redline.extract import extract
+from redline.crawl.learned import LearnedCache, vetoed
+from redline.extract import ExtractRules, extract
+from redline.extract.furniture import furniture_key
+from redline.furniture import FurniturePolicy, RuleKind
+from redline.settings import FurnitureSettings
+from redline.sources import SourceConfig
 from redline.storage import ArticleRow, CheckRecord, NewVersion, Store
 from redline.testing.newsroom import Newsroom
 from redline.testing.newsroom.site import article_page
@@ -137,7 +145,6 @@ def test_the_archive_s_copy_of_the_earliest_page_is_no_version_under_another_rea
     """Version 1 was stored by an older extractor, or with the source's rules (here: a rule
     that kept the photo's caption out). The archive's copy of the very same page reads otherwise
     today, but it is the same page: no version 0."""
-    from redline.extract import ExtractRules
 
     room = Newsroom(n_articles=2, seed=5)
     story = room.articles[1]
@@ -157,20 +164,18 @@ def test_the_archive_s_copy_of_the_earliest_page_is_no_version_under_another_rea
     assert [v.number for v in store.versions(art.id)] == [1]
 
 
-def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Store) -> None:
+@pytest.mark.parametrize("veto", [False, True])
+def test_archived_copies_differing_only_by_furniture_are_no_versions(
+    store: Store, veto: bool
+) -> None:
     """Archived copies are read as a check reads the live page: with the source's rules (an
     offer box excluded by a selector, a credit line pinned as furniture) and the furniture
     judgement (a sponsored link to another site, a new one on every copy, which extraction alone
     keeps, left out of every copy once seen rotating, and learned for the source as a check
     learns it). Only the draft becomes a version; the
     copies of the edited page are version 1 again, although version 1 was stored before the
-    pin and without its page, and the change into version 1 is the edit alone."""
-    from redline.crawl.learned import LearnedCache
-    from redline.extract import ExtractRules
-    from redline.extract.furniture import furniture_key
-    from redline.furniture import RuleKind
-    from redline.settings import FurnitureSettings
-    from redline.sources import SourceConfig
+    pin and without its page, and the change into version 1 is the edit alone. A sponsored line
+    the operator vetoed is never learned."""
 
     url = BASE + "/2026/11/10/council-budget"
     title = "Council passes the budget after a late-night vote"
@@ -204,7 +209,12 @@ def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Stor
     n = len(paragraphs)
     assert "digital subscription" in extract(page(n, 0), url).text  # extraction alone keeps it
     src, _ = store.save_source(
-        SourceConfig(name="daily", exclude_selectors=(".offer",), furniture_pin=(credit,)),
+        SourceConfig(
+            name="daily",
+            exclude_selectors=(".offer",),
+            furniture_pin=(credit,),
+            furniture_veto=(f"Sponsored: {sponsored[1]}",) if veto else (),
+        ),
         T0 - 30 * DAY,
     )
     art, _ = store.add_article(url, src.id, T0)
@@ -222,30 +232,34 @@ def test_archived_copies_differing_only_by_furniture_are_no_versions(store: Stor
         archive.add(url, T0 - (10 - k) * DAY, page(n, k))
 
     with serve_wayback(archive) as wb:
-        stats = _backfill(store, wb, art, T0 - 20 * DAY, rules=rules, policy=cache.policy)
+        source = store.get_source("daily")
+        judged = Judged(rules, cache.policy, learn=True, veto=vetoed(source.config))
+        stats = _backfill(store, wb, art, T0 - 20 * DAY, judged=judged)
     assert stats.fetched == 6
     assert stats.kept == 1, stats.skipped  # the draft; the edit is version 1 itself
-    # once the sponsored links are known to rotate, the copies are the same article text
-    assert stats.skipped == {"same article text": 4, "same as the earliest version held": 1}
     draft, held = store.versions(art.id)
     assert (draft.number, held.number) == (0, 1)
     assert draft.paragraphs == paragraphs[: n - 1]  # no offer, no sponsored link, no credit
+    if not veto:  # once the sponsored links are known to rotate, the copies are the same text
+        assert stats.skipped == {"same article text": 4, "same as the earliest version held": 1}
     change = store.changes(art.id)[held.id]
     assert change.summary == "1 paragraph added", change.summary
     # what the copies taught is the source's, as a check's learning is: live checks drop them
     learned = {
         key for kind, key, _ in store.active_furniture(src.id, 3) if kind is RuleKind.ROTATING
     }
-    assert {furniture_key(f"Sponsored: {t}") for t in sponsored} <= learned
+    keys = {furniture_key(f"Sponsored: {t}") for t in sponsored}
+    banned = {furniture_key(f"Sponsored: {sponsored[1]}")} if veto else set()
+    assert learned == keys - banned
     again = LearnedCache(FurnitureSettings()).rules(store, store.get_source("daily"), title)
     assert again is not None and learned <= again.furniture_texts
 
 
-def test_a_block_flipping_back_between_copies_is_furniture_in_every_copy(store: Store) -> None:
-    """A plain-text call-out alternating between two campaigns: nothing on one page marks it as
-    furniture, and live checks know it rotates only when it comes back (A→B→A), after B made a
-    version. Backfill sees all the copies, so once it flips back, both campaigns are furniture
-    in every copy: the copies are one version, not one per campaign."""
+def test_an_edit_reverted_between_copies_stays_in_the_history(store: Store) -> None:
+    """A short paragraph edited, then put back: the copy that puts it back collapses (it flips
+    back, as a check judges it), but the edit stays a version and nothing is learned. A
+    call-out alternating between two campaigns looks the same, and costs a version here as in
+    live checks: losing a reverted edit would cost more."""
     url = BASE + "/2026/11/12/night-buses"
     title = "Night buses return to the eastern suburbs"
     paragraphs = tuple(
@@ -253,27 +267,32 @@ def test_a_block_flipping_back_between_copies_is_furniture_in_every_copy(store: 
         f"petition signed by eleven thousand residents of the eastern suburbs ({i})."
         for i in range(8)
     )
-    campaigns = (
-        "Win two tickets to the winter lights festival in our reader competition this weekend.",
-        "Our reader panel meets at the town hall on Thursday evening; everyone is welcome.",
-    )
+    said = ("The mayor called the cuts a mistake.", "The mayor called the cuts a disgrace.")
 
     def page(k: int) -> str:
         body = "".join(f"<p>{p}</p>" for p in paragraphs)
         return (
             f"<!DOCTYPE html><html><head><title>{title}</title></head><body><article>"
-            f"<h1>{title}</h1><p>{campaigns[k % 2]}</p>{body}</article></body></html>"
+            f"<h1>{title}</h1>{body}<p>{said[k % 2]}</p></article></body></html>"
         )
 
-    art, _ = store.add_article(url, None, T0)
-    tracked = page(0)
-    _track(store, art, _as_version(tracked, url), T0)
+    src, _ = store.save_source(SourceConfig(name="daily"), T0 - 30 * DAY)
+    art, _ = store.add_article(url, src.id, T0)
+    _track(store, art, _as_version(page(0), url), T0)
     archive = WaybackArchive()
-    for k in range(4):
+    for k in range(3):  # said, edited, put back
         archive.add(url, T0 - (10 - k) * DAY, page(k))
     with serve_wayback(archive) as wb:
-        stats = _backfill(store, wb, art, T0 - 20 * DAY)
-    assert stats.fetched == 4
-    assert stats.kept == 0, stats.skipped  # all four are version 1's text with a campaign
-    assert stats.skipped == {"same article text": 3, "same as the earliest version held": 1}
-    assert [v.number for v in store.versions(art.id)] == [1]
+        judged = Judged(None, FurniturePolicy(), learn=True)
+        stats = _backfill(store, wb, art, T0 - 20 * DAY, judged=judged)
+    assert stats.kept == 2, stats.skipped
+    assert stats.skipped == {"only furniture": 1}  # the copy that put it back
+    before, edited, held = store.versions(art.id)
+    assert [v.number for v in (before, edited, held)] == [-1, 0, 1]
+    assert (before.paragraphs[-1], edited.paragraphs[-1], held.paragraphs[-1]) == (
+        said[0],
+        said[1],
+        said[0],
+    )
+    assert store.changes(art.id)[held.id].summary != ""  # the revert is a change of version 1
+    assert store.active_furniture(src.id, 3) == []

@@ -35,6 +35,7 @@ from redline.diff import compare
 from redline.errors import ExtractionError, FetchError
 from redline.extract import Extraction, ExtractRules, extract
 from redline.extract.decode import decode_html
+from redline.extract.furniture import furniture_key
 from redline.fetch.result import exchange_of
 from redline.furniture import Block, FurniturePolicy
 from redline.furniture.compare import SAME_CONTENT, Body, collapses, without_learned
@@ -211,6 +212,19 @@ class _Found:
 
 
 @dataclass(frozen=True)
+class Judged:
+    """How an article's archived copies are read and judged, as its source's captures are: the
+    rules extraction applies (``LearnedCache.rules``), the furniture thresholds, whether blocks
+    seen rotating are learned for the source (``furniture.learn``, and only for an article of a
+    source), and the blocks its operator vetoed (``furniture_veto``, as keys), never furniture."""
+
+    rules: ExtractRules | None = None
+    policy: FurniturePolicy = field(default_factory=FurniturePolicy)
+    learn: bool = False
+    veto: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class _Held:
     """The earliest version held, as stored and as its page reads today: a memento alike to
     either is the same page."""
@@ -276,8 +290,7 @@ async def backfill_article(
     client: WaybackClient,
     article: ArticleRow,
     *,
-    rules: ExtractRules | None = None,
-    policy: FurniturePolicy | None = None,
+    judged: Judged | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     progress: Callable[[str, int], None] | None = None,
@@ -289,8 +302,10 @@ async def backfill_article(
     first backfill narrowed by ``--to``, tracking paused) are never inserted, and the archive is
     not even asked for them: its capture list is requested up to the earliest version held only,
     which keeps a ``--source`` run small for the archive. A later run with an earlier ``since``
-    extends the history further back. ``rules``: what the article is read with today
-    (``LearnedCache.rules``), so an archived copy is read as a check reads the live page."""
+    extends the history further back. ``judged``: how the source's pages are read and judged
+    today, so an archived copy is read as a check reads the live page."""
+    judged = judged or Judged()
+    rules = judged.rules
     stats = BackfillStats()
     earliest = store.earliest_version(article.id)
     limit = earliest[1] if earliest else None
@@ -318,9 +333,7 @@ async def backfill_article(
     as_held: list[_Held] = []
     if earliest is not None:
         as_held = await asyncio.to_thread(_earliest_held, store, article, earliest[0], rules)
-    walked = distinct_versions(
-        found, limit, as_held, stats, rules=rules, policy=policy or FurniturePolicy()
-    )
+    walked = distinct_versions(found, limit, as_held, stats, judged)
     kept = walked.kept
     items = []
     for i, f in enumerate(kept):
@@ -345,7 +358,7 @@ async def backfill_article(
         first = replace(first, paragraphs=without_learned(first.paragraphs, walked.rules))
         successor = as_new_change(compare(as_doc(kept[-1].version), first))
     learned = None
-    if walked.rotating and article.source_id is not None:
+    if walked.rotating and judged.learn and article.source_id is not None:
         learned = FurnitureUpdate(article.source_id, rotating=walked.rotating)
     store.insert_archive_versions(
         article.id,
@@ -411,25 +424,27 @@ def distinct_versions(
     limit: datetime | None,
     earliest: list[_Held],
     stats: BackfillStats,
-    *,
-    rules: ExtractRules | None,
-    policy: FurniturePolicy,
+    judged: Judged,
 ) -> Walked:
     """The fetched mementos that are versions: older than every version held, each a version
     after the one kept before it, and the newest one after the earliest version held (never a
     duplicate, never furniture alone: ``furniture.compare.collapses``).
 
-    A block seen rotating between two copies is furniture in every copy, as the checker learns
-    it from one rotation: the walk is done again with those blocks left out, so no kept version
-    holds them and no change between neighbours shows them."""
+    A block seen rotating between two copies (a teaser, a link-dense line) is furniture in every
+    copy, as the checker learns it from one rotation: when the source learns, the walk is done
+    again with those blocks left out, so no kept version holds them and no change between
+    neighbours shows them. A block that only flips back (A→B→A) is neither left out nor learned:
+    a short paragraph edited and then reverted looks the same, and that edit stays a version."""
     older: list[_Found] = []
     for f in sorted(found, key=lambda f: f.when):
         if limit is not None and f.when >= limit:
             stats.skip("within the history held")
         else:
             older.append(f)
+    rules, policy = judged.rules, judged.policy
     kept, skipped, rotating = _walk(older, earliest, rules, policy)
-    if rotating:
+    rotating = tuple(b for b in rotating if b.key not in judged.veto)
+    if rotating and judged.learn:
         base = rules or ExtractRules()
         keys = frozenset(b.key for b in rotating)
         rules = replace(base, furniture_texts=base.furniture_texts | keys)
@@ -446,12 +461,13 @@ def _walk(
     rules: ExtractRules | None,
     policy: FurniturePolicy,
 ) -> tuple[list[_Found], list[str], tuple[Block, ...]]:
-    """(kept, why each other was skipped, the blocks seen rotating)."""
+    """(kept, why each other was skipped, the blocks seen rotating other than by flipping back)."""
     kept: list[_Found] = []
     skipped: list[str] = []
     rotating: dict[str, Block] = {}
     for f in older:
         if kept:
+            earlier = kept[-2].body.paragraphs if len(kept) > 1 else ()
             found = collapses(
                 kept[-1].body,
                 f.body,
@@ -459,42 +475,39 @@ def _walk(
                 policy=policy,
                 html=f.html,
                 before_html=kept[-1].html,
-                earlier=kept[-2].body.paragraphs if len(kept) > 1 else (),
+                earlier=earlier,
             )
             if found is not None:
                 same = found.reason == SAME_CONTENT
                 skipped.append("same article text" if same else "only furniture")
-                rotating.update((b.key, b) for b in found.rotating)
+                if not same and _keys(f.body.paragraphs) != _keys(earlier):
+                    rotating.update((b.key, b) for b in found.rotating)
                 continue
         kept.append(f)
-    if kept and _alike_held(kept, earliest, rules, policy):
+    if kept and _alike_held(kept[-1], earliest, rules, policy):
         kept.pop()
         skipped.append("same as the earliest version held")
     return kept, skipped, tuple(rotating.values())
 
 
+def _keys(paragraphs: tuple[str, ...]) -> list[str]:
+    return [furniture_key(p) for p in paragraphs]
+
+
 def _alike_held(
-    kept: list[_Found], earliest: list[_Held], rules: ExtractRules | None, policy: FurniturePolicy
+    last: _Found, earliest: list[_Held], rules: ExtractRules | None, policy: FurniturePolicy
 ) -> bool:
     """Whether the newest memento kept is the earliest version held again: the memento first
     (the older), and the held version first too, as the checker holds a stored version, seen
-    today (furniture learned since it was stored left out, a standfirst now a field)."""
-    last = kept[-1]
-    earlier = kept[-2].body.paragraphs if len(kept) > 1 else ()
-    for h in earliest:
-        if collapses(
-            last.body,
-            h.body,
-            rules=rules,
-            policy=policy,
-            html=h.html,
-            before_html=last.html,
-            earlier=earlier,
-        ) or collapses(
+    today (furniture learned since it was stored left out, a standfirst now a field). Never by
+    a flip back: the memento before it is no evidence about the held version's blocks."""
+    return any(
+        collapses(last.body, h.body, rules=rules, policy=policy, html=h.html, before_html=last.html)
+        or collapses(
             h.body, last.body, rules=rules, policy=policy, html=last.html, before_html=h.html
-        ):
-            return True
-    return False
+        )
+        for h in earliest
+    )
 
 
 def _without_learned(f: _Found, rules: ExtractRules) -> _Found:

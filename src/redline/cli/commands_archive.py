@@ -140,8 +140,8 @@ def backfill(
     to: Annotated[str | None, typer.Option("--to", help="Only mementos up to this date.")] = None,
 ) -> None:
     """Add an article's versions from before tracking began, from a web archive."""
-    from redline.archive.backfill import BackfillStats, WaybackClient, backfill_article
-    from redline.crawl.learned import LearnedCache
+    from redline.archive.backfill import BackfillStats, Judged, WaybackClient, backfill_article
+    from redline.crawl.learned import LearnedCache, vetoed
 
     env: Env = ctx.obj
     store = env.store()
@@ -176,16 +176,15 @@ def backfill(
 
                 for a in articles:
                     source = sources.get(a.source_id) if a.source_id is not None else None
+                    judged = Judged(
+                        learned.rules(store, source, a.title),
+                        learned.policy,
+                        learn=env.settings.furniture.learn and source is not None,
+                        veto=vetoed(source.config) if source else frozenset(),
+                    )
                     total.add(
                         await backfill_article(
-                            store,
-                            client,
-                            a,
-                            rules=learned.rules(store, source, a.title),
-                            policy=learned.policy,
-                            since=since,
-                            until=until,
-                            progress=hook,
+                            store, client, a, judged=judged, since=since, until=until, progress=hook
                         )
                     )
         finally:

@@ -617,14 +617,11 @@ _NOT_TEXT = "script, style, noscript, template"
 
 
 def _shown_text(node: LexborNode) -> str:
-    """The text a reader sees in ``node``: an inline script or style is no part of it."""
-    if node.css_first(_NOT_TEXT) is None:
-        return normalize_text(node.text(deep=True, separator=" "))
-    copy = LexborHTMLParser(node.html or "")
-    for inner in copy.css(_NOT_TEXT):
+    """The text a reader sees in ``node``, which is about to be dropped: an inline script or
+    style inside it is no part of it (and goes first)."""
+    for inner in node.css(_NOT_TEXT):
         inner.decompose()
-    top = copy.body or copy.root
-    return normalize_text(top.text(deep=True, separator=" ")) if top is not None else ""
+    return normalize_text(node.text(deep=True, separator=" "))
 
 
 def _drop(

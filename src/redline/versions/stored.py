@@ -26,16 +26,21 @@ class StoredPage:
         self.store = store
         self.version = version
         self.url = version.url or url
-        self._read: tuple[ExtractRules | None, Extraction | ExtractionError] | None = None
+        self.missing = ""  # why there is no page to read, once ``html`` is None
+        self._read: (
+            tuple[tuple[ExtractRules | None, ExtractSettings], Extraction | tuple[str, str]] | None
+        ) = None
 
     @cached_property
     def html(self) -> str | None:
         """None when no page was kept with the version, or it no longer decodes."""
         if not self.version.raw_sha256:
+            self.missing = "no page was kept with the version"
             return None
         try:
             return decode_html(self.store.raw_html(self.version.raw_sha256), None)
-        except (ExtractionError, ArticleNotFound):
+        except (ExtractionError, ArticleNotFound) as exc:  # undecodable, or its blob is gone
+            self.missing = str(exc)
             return None
 
     def read(
@@ -43,18 +48,20 @@ class StoredPage:
     ) -> Extraction:
         """The page as today's extractor reads it with ``rules``; ExtractionError when there is
         no page to read or it holds no article today."""
-        if self._read is None or self._read[0] != rules:
-            got: Extraction | ExtractionError
-            try:
-                if self.html is None:
-                    raise ExtractionError("no_page", "no stored page to read again")
-                got = extract(self.html, self.url, rules, limits)
-            except ExtractionError as exc:
-                got = exc
-            self._read = (rules, got)
+        how = (rules, limits)
+        if self._read is None or self._read[0] != how:
+            got: Extraction | tuple[str, str]
+            if self.html is None:
+                got = ("no_page", f"no stored page to read again: {self.missing}")
+            else:
+                try:
+                    got = extract(self.html, self.url, rules, limits)
+                except ExtractionError as exc:
+                    got = (exc.reason, str(exc))
+            self._read = (how, got)
         got = self._read[1]
-        if isinstance(got, ExtractionError):
-            raise got
+        if isinstance(got, tuple):  # a new error each time: a cached one would grow its traceback
+            raise ExtractionError(*got)
         return got
 
     def read_or_none(
