@@ -38,6 +38,7 @@ class Site:
         self.edits: dict[int, str] = {}
         self.box = BOX
         self.partner = False  # a partner's teaser (a link away) that rotates in the body
+        self.said: dict[int, str] = {}  # a short closing line of article n
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         self.requests += 1
@@ -64,6 +65,8 @@ class Site:
                     f'<p>Partner: <a href="https://partner.example/{self.requests}">{pick}</a>.</p>'
                 )
             html += "".join(f"<p>{p}</p>" for p in paras[2:])
+            if n in self.said:
+                html += f"<p>{self.said[n]}</p>"
             status, body = (
                 200,
                 (
@@ -224,3 +227,30 @@ def test_after_a_new_reading_a_rotating_teaser_is_still_furniture(
     asyncio.run(crawler.run_once(all_live=True))
     assert [v.number for v in store.versions(art.id)] == [1]
     assert (store.captures(art.id)[0].reason or "").startswith("rotating furniture")
+
+
+def test_an_edit_put_back_is_collapsed_but_never_learned_as_furniture(
+    store: Store, site: tuple[Site, str]
+) -> None:
+    """A short line edited, then put back, flips back (A→B→A) like a rotating call-out: the
+    capture that puts it back is collapsed, as a rotation, but nothing is learned from a flip
+    back alone. Learned, the article's own sentence would be furniture for the whole source and
+    vanish from the article's later versions."""
+    s, base = site
+    said, edited = "The mayor called the cuts a mistake.", "The mayor called the cuts a disgrace."
+    s.said[0] = said
+    crawler = setup(store, base, 3)
+    asyncio.run(crawler.run_once(all_live=True))
+    s.said[0] = edited
+    asyncio.run(crawler.run_once(all_live=True))
+    s.said[0] = said
+    asyncio.run(crawler.run_once(all_live=True))
+    art = store.find_article(f"{base}/a0.html")
+    assert art is not None
+    versions = store.versions(art.id)
+    assert [v.paragraphs[-1] for v in versions] == [said, edited]
+    last = max(store.captures(art.id), key=lambda c: c.captured_at)
+    assert (last.reason or "").startswith("rotating furniture"), last
+    src = store.get_source("daily")
+    rotating = {r.sample for r in store.furniture_rules(src.id, 3) if r.kind is RuleKind.ROTATING}
+    assert said not in rotating and edited not in rotating

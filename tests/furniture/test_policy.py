@@ -105,7 +105,14 @@ def test_link_dense_blocks_and_flips_back_count_as_rotation() -> None:
     # b is a link (dense), a is not and was not seen before: no rotation
     assert judge_rotation(before, after, titles=frozenset(), density=dense) is None
     # the A→B→A flip: the latest version has b, the one before it had a
-    assert judge_rotation(after, before, titles=frozenset(), density={}, earlier=before) is not None
+    flip = judge_rotation(after, before, titles=frozenset(), density={}, earlier=before)
+    assert flip is not None
+    # collapsed, but no rule: a short paragraph edited and put back flips back the same way
+    assert flip.learnable == ()
+    # b on its own evidence (a link) is a rule, whichever way it goes
+    dense_flip = judge_rotation(after, before, titles=frozenset(), density=dense, earlier=before)
+    assert dense_flip is not None
+    assert [blk.key for blk in dense_flip.learnable] == [furniture_key(b)]
 
 
 def test_too_much_change_is_never_rotation() -> None:

@@ -35,7 +35,6 @@ from redline.diff import compare
 from redline.errors import ExtractionError, FetchError
 from redline.extract import Extraction, ExtractRules, extract
 from redline.extract.decode import decode_html
-from redline.extract.furniture import furniture_key
 from redline.fetch.result import exchange_of
 from redline.furniture import Block, FurniturePolicy
 from redline.furniture.compare import SAME_CONTENT, Body, collapses, without_learned
@@ -461,7 +460,7 @@ def _walk(
     rules: ExtractRules | None,
     policy: FurniturePolicy,
 ) -> tuple[list[_Found], list[str], tuple[Block, ...]]:
-    """(kept, why each other was skipped, the blocks seen rotating other than by flipping back)."""
+    """(kept, why each other was skipped, the blocks seen rotating, to learn)."""
     kept: list[_Found] = []
     skipped: list[str] = []
     rotating: dict[str, Block] = {}
@@ -480,18 +479,13 @@ def _walk(
             if found is not None:
                 same = found.reason == SAME_CONTENT
                 skipped.append("same article text" if same else "only furniture")
-                if not same and _keys(f.body.paragraphs) != _keys(earlier):
-                    rotating.update((b.key, b) for b in found.rotating)
+                rotating.update((b.key, b) for b in found.rotating)  # never flip-backs alone
                 continue
         kept.append(f)
     if kept and _alike_held(kept[-1], earliest, rules, policy):
         kept.pop()
         skipped.append("same as the earliest version held")
     return kept, skipped, tuple(rotating.values())
-
-
-def _keys(paragraphs: tuple[str, ...]) -> list[str]:
-    return [furniture_key(p) for p in paragraphs]
 
 
 def _alike_held(

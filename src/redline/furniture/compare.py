@@ -46,7 +46,8 @@ class Body:
 @dataclass(frozen=True)
 class OnlyFurniture:
     """The capture is the latest version plus or minus furniture: ``unchanged`` with ``reason``;
-    ``rotating`` are the blocks seen rotating (to learn)."""
+    ``rotating`` are the blocks seen rotating with evidence of their own, to learn (not those
+    that only flipped back: ``Rotation.learnable``)."""
 
     reason: str
     rotating: tuple[Block, ...] = ()
@@ -135,7 +136,7 @@ def only_furniture(
     )
     if rotation is None:
         return None
-    return OnlyFurniture(rotation.reason, rotation.blocks)
+    return OnlyFurniture(rotation.reason, rotation.learnable)
 
 
 def collapses(

@@ -48,9 +48,13 @@ class FurniturePolicy:
 
 @dataclass(frozen=True)
 class Rotation:
-    """A capture that differs from the latest version only by rotating furniture."""
+    """A capture that differs from the latest version only by rotating furniture. ``learnable``
+    are the blocks with evidence of their own (a teaser, link-dense): a block whose only
+    evidence is flipping back (A→B→A) is no rule for the source, since a short paragraph edited
+    and then put back looks the same."""
 
     blocks: tuple[Block, ...]
+    learnable: tuple[Block, ...] = ()
 
     @property
     def reason(self) -> str:
@@ -130,6 +134,7 @@ def judge_rotation(
         ):
             return None  # a word corrected in a sentence with links (a citation's title)
     blocks: list[Block] = []
+    learnable: list[Block] = []
     for p in (*removed, *added):
         key = furniture_key(p)
         if _words(p) > pol.max_block_words:
@@ -139,7 +144,9 @@ def judge_rotation(
         if not (teaser or dense or (flips_back and _words(p) <= FLIP_BACK_WORDS)):
             return None
         blocks.append(Block(key, p[:500]))
-    return Rotation(tuple(blocks))
+        if teaser or dense:
+            learnable.append(blocks[-1])
+    return Rotation(tuple(blocks), tuple(learnable))
 
 
 def _word_edit(before: str, after: str) -> bool:
