@@ -19,10 +19,11 @@ from redline.archive.backfill import (
     backfill_article,
     memento_version,
 )
-from redline.crawl.learned import LearnedCache, vetoed
+from redline.crawl.learned import LearnedCache
 from redline.extract import ExtractRules, extract
 from redline.extract.furniture import furniture_key
 from redline.furniture import FurniturePolicy, RuleKind
+from redline.furniture.policy import vetoed_keys
 from redline.settings import FurnitureSettings
 from redline.sources import SourceConfig
 from redline.storage import ArticleRow, CheckRecord, NewVersion, Store
@@ -233,7 +234,9 @@ def test_archived_copies_differing_only_by_furniture_are_no_versions(
 
     with serve_wayback(archive) as wb:
         source = store.get_source("daily")
-        judged = Judged(rules, cache.policy, learn=True, veto=vetoed(source.config))
+        judged = Judged(
+            rules, cache.policy, learn=True, veto=vetoed_keys(source.config.furniture_veto)
+        )
         stats = _backfill(store, wb, art, T0 - 20 * DAY, judged=judged)
     assert stats.fetched == 6
     assert stats.kept == 1, stats.skipped  # the draft; the edit is version 1 itself

@@ -329,9 +329,10 @@ async def backfill_article(
                 progress("fetched", 1)
 
     found = [f for f in await asyncio.gather(*(one(r) for r in todo)) if f is not None]
-    as_held: list[_Held] = []
+    first_page = None  # the earliest version held and its stored page
     if earliest is not None:
-        as_held = await asyncio.to_thread(_earliest_held, store, article, earliest[0], rules)
+        first_page = StoredPage(store, store.version(article.id, earliest[0]), article.url)
+    as_held = await asyncio.to_thread(_as_held, first_page, rules) if first_page else []
     walked = distinct_versions(found, limit, as_held, stats, judged)
     kept = walked.kept
     items = []
@@ -350,14 +351,14 @@ async def backfill_article(
             )
         )
     successor = None
-    if items and earliest is not None:
+    if items and first_page is not None:
         # the earliest version held as a check would see it now: without the furniture learned
         # since it was stored, nor the blocks the archive's copies showed rotating
-        first = as_doc(store.version(article.id, earliest[0]))
+        first = as_doc(first_page.version)
         first = replace(first, paragraphs=without_learned(first.paragraphs, walked.rules))
         successor = as_new_change(compare(as_doc(kept[-1].version), first))
     learned = None
-    if walked.rotating and judged.learn and article.source_id is not None:
+    if walked.rotating and article.source_id is not None:
         learned = FurnitureUpdate(article.source_id, rotating=walked.rotating)
     store.insert_archive_versions(
         article.id,
@@ -396,13 +397,10 @@ def plan_fetches(
     return todo
 
 
-def _earliest_held(
-    store: Store, article: ArticleRow, number: int, rules: ExtractRules | None
-) -> list[_Held]:
+def _as_held(page: StoredPage, rules: ExtractRules | None) -> list[_Held]:
     """The earliest version held, as stored and as its stored page is read today with the same
     rules as the mementos: a version stored by an older extractor, or before a rule, reads
     otherwise, and the archive's copy of the same page must not become a version before it."""
-    page = StoredPage(store, store.version(article.id, number), article.url)
     today = page.read_or_none(rules)
     held = [_Held(Body.of(page.version), page.html)]
     return held + ([_Held(Body.of(today), page.html)] if today is not None else [])
@@ -415,7 +413,7 @@ class Walked:
 
     kept: list[_Found]
     rules: ExtractRules | None
-    rotating: tuple[Block, ...] = ()  # to learn for the source, as a check learns them
+    rotating: tuple[Block, ...] = ()  # to learn for the source (when it learns), as a check does
 
 
 def distinct_versions(
@@ -451,7 +449,7 @@ def distinct_versions(
         kept, skipped, _ = _walk(older, earliest, rules, policy)
     for why in skipped:
         stats.skip(why)
-    return Walked(kept, rules, rotating)
+    return Walked(kept, rules, rotating if judged.learn else ())
 
 
 def _walk(

@@ -141,7 +141,8 @@ def backfill(
 ) -> None:
     """Add an article's versions from before tracking began, from a web archive."""
     from redline.archive.backfill import BackfillStats, Judged, WaybackClient, backfill_article
-    from redline.crawl.learned import LearnedCache, vetoed
+    from redline.crawl.learned import LearnedCache
+    from redline.furniture.policy import vetoed_keys
 
     env: Env = ctx.obj
     store = env.store()
@@ -180,7 +181,7 @@ def backfill(
                         learned.rules(store, source, a.title),
                         learned.policy,
                         learn=env.settings.furniture.learn and source is not None,
-                        veto=vetoed(source.config) if source else frozenset(),
+                        veto=vetoed_keys(source.config.furniture_veto) if source else frozenset(),
                     )
                     total.add(
                         await backfill_article(

@@ -50,11 +50,6 @@ class Learned:
         return frozenset(k for k, kind in self.texts.items() if kind is not RuleKind.SLOT)
 
 
-def vetoed(source: SourceConfig) -> frozenset[str]:
-    """The block keys the source's operator vetoed (``furniture_veto``): never furniture."""
-    return frozenset(furniture_key(v) for v in source.furniture_veto)
-
-
 def rules_for(
     source: SourceConfig | None, learned: Learned | None = None, own_title: str | None = None
 ) -> ExtractRules | None:

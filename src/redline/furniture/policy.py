@@ -164,6 +164,12 @@ def _word_edit(before: str, after: str) -> bool:
     return i2 - i1 <= 2 and j2 - j1 <= 2 and not any(c.isdigit() for w in changed for c in w)
 
 
+def vetoed_keys(veto: Iterable[str]) -> frozenset[str]:
+    """What an operator's ``furniture_veto`` entries match: a block's text (as its key) or a
+    slot's path as shown."""
+    return frozenset({furniture_key(v) for v in veto} | {v.strip() for v in veto})
+
+
 def active_texts(
     rows: Iterable[tuple[RuleKind, str, int]],
     policy: FurniturePolicy,
@@ -174,7 +180,7 @@ def active_texts(
     """The rules extraction applies, with the kind behind each: learned template blocks seen in
     enough articles, rotating blocks, template slots (keyed by their path), and the operator's
     pins; vetoed keys (a block's text, or a slot's path as shown) never."""
-    vetoed = {furniture_key(v) for v in veto} | {v.strip() for v in veto}
+    vetoed = vetoed_keys(veto)
     out: dict[str, RuleKind] = {}
     for kind, key, articles in rows:
         if key in vetoed:

@@ -95,7 +95,7 @@ def reextract(
         summary.kept_as_stored += sum(1 for d in derived if d.html is None)
         plan = plan_history(
             derived,
-            [(_body(v), v.extractor) for v in versions],
+            [(Body.of(v), v.extractor) for v in versions],
             rules=rules,
             policy=cache.policy,
         )
@@ -124,7 +124,7 @@ def _derive(store: Store, v: VersionRow, rules: ExtractRules | None) -> Derived:
     except ExtractionError as exc:
         if v.raw_sha256 is not None:
             log.info("version %s of article %s kept as stored: %s", v.number, v.article_id, exc)
-        return Derived(v.id, v.number, _body(v), v.extractor, None)
+        return Derived(v.id, v.number, Body.of(v), v.extractor, None)
     return Derived(v.id, v.number, Body.of(ext), ext.method, page.html)
 
 
@@ -158,7 +158,7 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
                 content_hash=hash_of(k.body),
                 extractor=k.extractor,
                 extractor_version=EXTRACTOR_VERSION
-                if k.extractor != old.extractor or k.body != _body(old)
+                if k.extractor != old.extractor or k.body != Body.of(old)
                 else old.extractor_version,
                 change=change_between(prev, now) if prev is not None else None,
             )
@@ -170,7 +170,3 @@ def _rewrite(art: ArticleRow, versions: list[VersionRow], plan: HistoryPlan) -> 
         kept=tuple(rows),
         collapsed=tuple((c.version_id, c.reason) for c in plan.collapsed),
     )
-
-
-def _body(v: VersionRow) -> Body:
-    return Body.of(v)

@@ -328,86 +328,95 @@ class ArchiveMixin(_Base):
         One transaction, and a compare-and-set: the earliest version held must still be number
         ``expected_first`` (None: no version), the one the caller planned against; otherwise
         (another backfill, or a first check, wrote meanwhile) nothing is written."""
-        learn = furniture is not None and not furniture.empty
-        if not items:
-            if learn and furniture is not None:
-                with self._tx() as conn:
-                    learned = self._write_furniture(conn, furniture, now or datetime.now(UTC))
-                if learned:
-                    self._furniture_changed(furniture.source_id)
+        learn = furniture if furniture is not None and not furniture.empty else None
+        if not items and learn is None:
             return []
+        ids: list[int] = []
+        with self._tx() as conn:
+            if items:
+                ids = self._insert_before_first(conn, article_id, items, successor, expected_first)
+            changed = learn is not None and self._write_furniture(
+                conn, learn, now or datetime.now(UTC)
+            )
+        if changed and learn is not None:
+            self._furniture_changed(learn.source_id)
+        return ids
+
+    def _insert_before_first(
+        self,
+        conn: Connection,
+        article_id: int,
+        items: Sequence[ArchiveVersion],
+        successor: ChangeRow | None,
+        expected_first: int | None,
+    ) -> list[int]:
+        """The versions of ``insert_archive_versions``, in its transaction; their ids."""
         v = t.versions
         ids: list[int] = []
-        learned = False
-        with self._tx() as conn:
-            lock_payloads(conn, [r for item in items for r in item.warc])
-            # the first write: takes the article's row (PostgreSQL) or the write lock (SQLite),
-            # so the earliest version read next cannot change before this commits
-            conn.execute(
-                update(t.articles)
-                .where(t.articles.c.id == article_id)
-                .values(version_count=t.articles.c.version_count)
+        lock_payloads(conn, [r for item in items for r in item.warc])
+        # the first write: takes the article's row (PostgreSQL) or the write lock (SQLite),
+        # so the earliest version read next cannot change before this commits
+        conn.execute(
+            update(t.articles)
+            .where(t.articles.c.id == article_id)
+            .values(version_count=t.articles.c.version_count)
+        )
+        first = conn.execute(
+            select(v.c.id, v.c.number, v.c.captured_at)
+            .where(v.c.article_id == article_id)
+            .order_by(v.c.number)
+            .limit(1)
+        ).first()
+        if (first.number if first is not None else None) != expected_first:
+            raise StorageError(
+                "the article's history changed while backfilling it: run backfill again"
             )
-            first = conn.execute(
-                select(v.c.id, v.c.number, v.c.captured_at)
-                .where(v.c.article_id == article_id)
-                .order_by(v.c.number)
-                .limit(1)
-            ).first()
-            if (first.number if first is not None else None) != expected_first:
-                raise StorageError(
-                    "the article's history changed while backfilling it: run backfill again"
-                )
-            if first is not None and items[-1].memento_datetime >= first.captured_at:
-                raise StorageError("backfilled versions must be older than every version held")
-            top = first.number if first is not None else 1
-            for i, item in enumerate(items):
-                nv = item.version
-                number = top - len(items) + i
-                sha = self._put_blob(conn, nv.raw_html) if nv.raw_html is not None else None
-                vid = conn.execute(
-                    insert(v)
-                    .values(
-                        article_id=article_id,
-                        number=number,
-                        captured_at=item.memento_datetime,
-                        title=nv.title,
-                        byline=nv.byline,
-                        standfirst=nv.standfirst,
-                        lead_caption=nv.lead_caption,
-                        published=nv.published,
-                        modified=nv.modified,
-                        text=nv.text,
-                        content_hash=nv.content_hash,
-                        raw_sha256=sha,
-                        url=item.final_url,
-                        extractor=nv.extractor,
-                        extractor_version=nv.extractor_version,
-                        origin="archive",
-                        memento_url=item.memento_url,
-                        memento_datetime=item.memento_datetime,
-                    )
-                    .returning(v.c.id)
-                ).scalar_one()
-                ids.append(vid)
-                if item.change is not None:
-                    _put_change(conn, article_id, vid, item.memento_datetime, item.change)
-                put_warc(
-                    conn,
-                    item.warc,
-                    put_blob=self._put_blob,
-                    compress=self._zc.compress,
+        if first is not None and items[-1].memento_datetime >= first.captured_at:
+            raise StorageError("backfilled versions must be older than every version held")
+        top = first.number if first is not None else 1
+        for i, item in enumerate(items):
+            nv = item.version
+            number = top - len(items) + i
+            sha = self._put_blob(conn, nv.raw_html) if nv.raw_html is not None else None
+            vid = conn.execute(
+                insert(v)
+                .values(
                     article_id=article_id,
-                    capture_id=None,
-                    version_id=vid,
+                    number=number,
+                    captured_at=item.memento_datetime,
+                    title=nv.title,
+                    byline=nv.byline,
+                    standfirst=nv.standfirst,
+                    lead_caption=nv.lead_caption,
+                    published=nv.published,
+                    modified=nv.modified,
+                    text=nv.text,
+                    content_hash=nv.content_hash,
+                    raw_sha256=sha,
+                    url=item.final_url,
+                    extractor=nv.extractor,
+                    extractor_version=nv.extractor_version,
+                    origin="archive",
+                    memento_url=item.memento_url,
+                    memento_datetime=item.memento_datetime,
                 )
-            if first is not None and successor is not None:
-                conn.execute(delete(t.changes).where(t.changes.c.version_id == first.id))
-                _put_change(conn, article_id, first.id, first.captured_at, successor)
-            if learn and furniture is not None:
-                learned = self._write_furniture(conn, furniture, now or datetime.now(UTC))
-        if learned and furniture is not None:
-            self._furniture_changed(furniture.source_id)
+                .returning(v.c.id)
+            ).scalar_one()
+            ids.append(vid)
+            if item.change is not None:
+                _put_change(conn, article_id, vid, item.memento_datetime, item.change)
+            put_warc(
+                conn,
+                item.warc,
+                put_blob=self._put_blob,
+                compress=self._zc.compress,
+                article_id=article_id,
+                capture_id=None,
+                version_id=vid,
+            )
+        if first is not None and successor is not None:
+            conn.execute(delete(t.changes).where(t.changes.c.version_id == first.id))
+            _put_change(conn, article_id, first.id, first.captured_at, successor)
         return ids
 
     def memento_times(self, article_id: int) -> set[datetime]:
